@@ -1,0 +1,178 @@
+/**
+ * The shared vocabulary of Switchboard: channels, the customer record and the delivery record
+ * exactly as DESIGN.md defines them. Other systems read and write these shapes; change them only
+ * through a versioned contract change.
+ */
+export const CHANNELS = ['push', 'sms', 'email', 'in_app'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const CATEGORIES = ['transactional', 'marketing'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const SURFACES = ['app', 'web', 'store', 'offline'] as const;
+export type Surface = (typeof SURFACES)[number];
+
+export type AddressStatus = 'active' | 'suppressed';
+export type SuppressionReason = 'bounced' | 'complained' | 'invalid' | 'opted_out';
+
+export interface AddressState {
+  status?: AddressStatus;
+  reason?: SuppressionReason;
+  updatedAt?: string;
+}
+export interface EmailAddress extends AddressState {
+  address: string;
+}
+export interface PhoneAddress extends AddressState {
+  number: string;
+}
+export type PushPlatform = 'APNS' | 'APNS_SANDBOX' | 'GCM';
+export interface PushToken extends AddressState {
+  token: string;
+  platform: PushPlatform;
+}
+
+export type ConsentValue = 'opt_in' | 'opt_out';
+export type ConsentEntry = ConsentValue | { value: ConsentValue; updatedAt?: string; source?: string };
+/** Per channel, per topic; the topic `"*"` means every topic. */
+export type ConsentBook = Partial<Record<Channel, Record<string, ConsentEntry>>>;
+
+export interface ChannelEngagement {
+  sent?: number;
+  delivered?: number;
+  opened?: number;
+  clicked?: number;
+  bounced?: number;
+  lastEngagedAt?: string;
+}
+
+export interface QuietHours {
+  /** `HH:MM` in the customer's time zone. */
+  start: string;
+  end: string;
+}
+
+export interface StoredContext {
+  surface?: Surface;
+  storeId?: string | null;
+  sessionActiveUntil?: string | null;
+  observedAt?: string;
+}
+
+export interface Customer {
+  customerId: string;
+  locale?: string;
+  timeZone?: string;
+  attributes?: Record<string, unknown>;
+  email?: EmailAddress;
+  phone?: PhoneAddress;
+  push?: PushToken[];
+  inApp?: { enabled: boolean };
+  consent?: ConsentBook;
+  preferences?: { preferredChannels?: Channel[]; quietHours?: QuietHours };
+  engagement?: Partial<Record<Channel, ChannelEngagement>>;
+  context?: StoredContext;
+}
+
+/** The moment as the request describes it; it overrides the stored context field by field. */
+export interface RequestContext {
+  surface?: Surface;
+  storeId?: string;
+  locale?: string;
+  sessionActive?: boolean;
+  observedAt?: string;
+}
+
+export const EXCLUSION_REASONS = [
+  'NO_CONSENT',
+  'OPTED_OUT',
+  'NO_ADDRESS',
+  'ADDRESS_SUPPRESSED',
+  'QUIET_HOURS',
+  'FREQUENCY_CAP',
+  'NOT_IN_TEMPLATE',
+  'NOT_ALLOWED',
+] as const;
+export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
+
+export const SCORE_COMPONENTS = ['context', 'preference', 'engagement', 'urgency', 'cost'] as const;
+export type ScoreComponent = (typeof SCORE_COMPONENTS)[number];
+
+export interface RankedChannel {
+  channel: Channel;
+  score: number;
+  /** Human-readable, one line per component that moved the score, e.g. "context +0.40: in store". */
+  reasons: string[];
+  components: Record<ScoreComponent, number>;
+}
+export interface ExcludedChannel {
+  channel: Channel;
+  reason: ExclusionReason;
+  detail?: string;
+}
+export interface Decision {
+  ranked: RankedChannel[];
+  excluded: ExcludedChannel[];
+}
+
+export const STRATEGIES = ['best', 'failover', 'all'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+export const DELIVERY_STATUSES = [
+  'ACCEPTED',
+  'SENT',
+  'DELIVERED',
+  'OPENED',
+  'CLICKED',
+  'SUPPRESSED',
+  'EXPIRED',
+  'REJECTED',
+  'RENDER_FAILED',
+  'FAILED',
+  'BOUNCED',
+  'COMPLAINED',
+] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export interface TimelineEvent {
+  status: DeliveryStatus;
+  at: string;
+  channel?: Channel;
+  /** Provider event type or short explanation, e.g. "BOUNCE Permanent/General". */
+  detail?: string;
+  /** De-duplicates provider events delivered more than once. */
+  eventId?: string;
+}
+
+export type AttemptOutcome = 'SENT' | 'FAILED_RETRYABLE' | 'FAILED_PERMANENT';
+export interface Attempt {
+  channel: Channel;
+  at: string;
+  outcome: AttemptOutcome;
+  providerMessageId?: string;
+  error?: { code: string; message: string };
+}
+
+export interface Problem {
+  /** Dotted field path, `""` for the whole message. */
+  path: string;
+  message: string;
+}
+
+export interface DeliveryRecord {
+  requestId: string;
+  customerId: string;
+  template?: string;
+  category?: Category;
+  topic?: string;
+  strategy?: Strategy;
+  status: DeliveryStatus;
+  channel?: Channel;
+  channels?: Channel[];
+  attempts: Attempt[];
+  decision?: Decision;
+  timeline: TimelineEvent[];
+  problems?: Problem[];
+  createdAt: string;
+  updatedAt: string;
+}

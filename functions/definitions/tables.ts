@@ -1,0 +1,86 @@
+/**
+ * Tables and queues, described once. The CDK stack, local mode and the integration tests all
+ * build from these descriptions, so key names and indexes cannot drift between them.
+ * Plain data on purpose: no SDK and no CDK import here.
+ */
+export interface KeyAttribute {
+  name: string;
+  type: 'S' | 'N';
+}
+export interface TableDefinition {
+  /** Logical name; the deployed or local physical name is `<prefix><logicalName>`. */
+  logicalName: 'customers' | 'deliveries' | 'inbox' | 'counters';
+  partitionKey: KeyAttribute;
+  sortKey?: KeyAttribute;
+  timeToLiveAttribute?: string;
+  globalSecondaryIndexes?: { indexName: string; partitionKey: KeyAttribute; sortKey?: KeyAttribute }[];
+}
+
+export const customersTable: TableDefinition = {
+  logicalName: 'customers',
+  partitionKey: { name: 'customerId', type: 'S' },
+};
+
+export const DELIVERIES_BY_CUSTOMER_INDEX = 'byCustomer';
+export const deliveriesTable: TableDefinition = {
+  logicalName: 'deliveries',
+  partitionKey: { name: 'requestId', type: 'S' },
+  timeToLiveAttribute: 'expiresAtEpoch',
+  globalSecondaryIndexes: [
+    {
+      indexName: DELIVERIES_BY_CUSTOMER_INDEX,
+      partitionKey: { name: 'customerId', type: 'S' },
+      sortKey: { name: 'createdAt', type: 'S' },
+    },
+  ],
+};
+
+/** One item per in-app message; `sk` is `<createdAt>#<requestId>` so a query reads newest first. */
+export const inboxTable: TableDefinition = {
+  logicalName: 'inbox',
+  partitionKey: { name: 'customerId', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  timeToLiveAttribute: 'expiresAtEpoch',
+};
+
+/** Frequency counters: one item per customer × channel × category × ISO week. */
+export const countersTable: TableDefinition = {
+  logicalName: 'counters',
+  partitionKey: { name: 'counterKey', type: 'S' },
+  timeToLiveAttribute: 'expiresAtEpoch',
+};
+
+export const TABLES = [customersTable, deliveriesTable, inboxTable, countersTable] as const;
+
+export interface QueueDefinition {
+  logicalName: 'requests';
+  /** Seconds; at least 6× the orchestrator timeout (Lambda ← SQS guidance). */
+  visibilityTimeoutSeconds: number;
+  maxReceiveCount: number;
+  deadLetterRetentionDays: number;
+}
+
+export const ORCHESTRATOR_TIMEOUT_SECONDS = 30;
+export const requestsQueue: QueueDefinition = {
+  logicalName: 'requests',
+  visibilityTimeoutSeconds: 6 * ORCHESTRATOR_TIMEOUT_SECONDS,
+  maxReceiveCount: 5,
+  deadLetterRetentionDays: 14,
+};
+
+/** Environment variable names shared by the stack (which sets them) and handlers (which read them). */
+export const ENV = {
+  customersTable: 'CUSTOMERS_TABLE',
+  deliveriesTable: 'DELIVERIES_TABLE',
+  inboxTable: 'INBOX_TABLE',
+  countersTable: 'COUNTERS_TABLE',
+  sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  sesFromAddress: 'SES_FROM_ADDRESS',
+  unsubscribeBaseUrl: 'UNSUBSCRIBE_BASE_URL',
+  pinpointApplicationId: 'PINPOINT_APPLICATION_ID',
+  smsSenderId: 'SMS_SENDER_ID',
+  smsOriginationNumber: 'SMS_ORIGINATION_NUMBER',
+  deliveryRetentionDays: 'DELIVERY_RETENTION_DAYS',
+  inboxRetentionDays: 'INBOX_RETENTION_DAYS',
+  appDeepLinkScheme: 'APP_DEEP_LINK_SCHEME',
+} as const;
