@@ -1,0 +1,193 @@
+import { mapWithConcurrency } from './concurrency.js';
+import type { DecisionConfig } from './config.js';
+import { decide, messageClass } from './decide.js';
+import { type DeliverResult, deliver, type MessageRenderer } from './deliver.js';
+import { isRetryable } from './errors.js';
+import type { Channel, Customer, DeliveryRecord } from './model.js';
+import type { Clock, CustomerDirectory, DeliveryLog, FrequencyCounter, OrchestrationStatus, Senders, Telemetry, TemplateStore } from './ports.js';
+import { fallbackRequestId, finishedRecord, rejectedRecord, summarizeProblems } from './records.js';
+import { parseSendRequest, type SendRequest } from './request.js';
+
+export interface OrchestratorDeps {
+  customers: CustomerDirectory;
+  deliveries: DeliveryLog;
+  counter: FrequencyCounter;
+  templates: TemplateStore;
+  senders: Senders;
+  renderer: MessageRenderer;
+  telemetry: Telemetry;
+  clock: Clock;
+  decisionConfig: DecisionConfig;
+  /** How long a claim protects a request from a second worker; longer than one invocation. */
+  leaseMs: number;
+  /** Requests of one batch handled at once; bounded so a large batch cannot exhaust sockets. */
+  concurrency: number;
+}
+
+export interface InboundMessage {
+  /** The queue's id for the message; names the record of a request too broken to carry its own id. */
+  messageId: string;
+  body: unknown;
+}
+
+export interface Outcome {
+  messageId: string;
+  requestId: string;
+  status: OrchestrationStatus;
+  channels: Channel[];
+  reason?: string;
+}
+
+interface Claimed {
+  messageId: string;
+  request: SendRequest;
+}
+
+/**
+ * The orchestrate use case for one batch: validate, claim (idempotency), drop expired moments,
+ * read every customer of the batch in one lookup, then decide, render, send and record each
+ * request. Returns one outcome per message; `RETRY` outcomes must go back to the queue.
+ */
+export async function orchestrateBatch(messages: readonly InboundMessage[], deps: OrchestratorDeps): Promise<Outcome[]> {
+  const outcomes = new Map<string, Outcome>();
+  const claimed: Claimed[] = [];
+
+  await mapWithConcurrency(messages, deps.concurrency, async (message) => {
+    const admitted = await admit(message, deps);
+    if ('status' in admitted) outcomes.set(message.messageId, admitted);
+    else claimed.push(admitted);
+  });
+
+  const live = await dropExpired(claimed, deps, outcomes);
+  const customers = await lookupCustomers(live, deps, outcomes);
+  await mapWithConcurrency(live, deps.concurrency, async (item) => {
+    if (outcomes.has(item.messageId)) return;
+    outcomes.set(item.messageId, await guarded(item, deps, () => process(item, customers.get(item.request.customerId), deps)));
+  });
+
+  return messages.map((m) => outcomes.get(m.messageId) as Outcome);
+}
+
+/** Rejects what cannot be processed and claims the rest. */
+async function admit(message: InboundMessage, deps: OrchestratorDeps): Promise<Outcome | Claimed> {
+  const now = deps.clock.now();
+  const parsed = parseSendRequest(message.body);
+  if (!parsed.ok) {
+    const requestId = parsed.requestId ?? fallbackRequestId(message.messageId);
+    await deps.deliveries.reject(rejectedRecord({ requestId, customerId: parsed.customerId, problems: parsed.problems, at: now }));
+    return report(deps, { messageId: message.messageId, requestId, status: 'REJECTED', channels: [], reason: 'INVALID_REQUEST' });
+  }
+  const { request } = parsed;
+  if (!deps.templates.get(request.template)) {
+    const problems = [{ path: 'template', message: `unknown template "${request.template}"` }];
+    await deps.deliveries.reject(rejectedRecord({ ...request, problems, at: now }));
+    return report(deps, { messageId: message.messageId, requestId: request.requestId, status: 'REJECTED', channels: [], reason: 'UNKNOWN_TEMPLATE' }, request.template);
+  }
+  try {
+    const claim = await deps.deliveries.claim({
+      requestId: request.requestId,
+      customerId: request.customerId,
+      template: request.template,
+      createdAt: request.createdAt ?? now.toISOString(),
+      now,
+      leaseMs: deps.leaseMs,
+    });
+    if (claim.kind === 'claimed') return { messageId: message.messageId, request };
+    const status = claim.kind === 'duplicate' ? 'DUPLICATE' : 'RETRY';
+    const reason = claim.kind === 'duplicate' ? `already ${claim.status}` : 'IN_PROGRESS_ELSEWHERE';
+    return report(deps, { messageId: message.messageId, requestId: request.requestId, status, channels: [], reason }, request.template);
+  } catch (error) {
+    if (!isRetryable(error)) throw error;
+    return report(deps, { messageId: message.messageId, requestId: request.requestId, status: 'RETRY', channels: [], reason: errorCode(error) });
+  }
+}
+
+async function dropExpired(claimed: Claimed[], deps: OrchestratorDeps, outcomes: Map<string, Outcome>): Promise<Claimed[]> {
+  const now = deps.clock.now();
+  const expired = claimed.filter(({ request }) => request.expiresAt !== undefined && Date.parse(request.expiresAt) <= now.getTime());
+  await mapWithConcurrency(expired, deps.concurrency, async (item) => {
+    const record = finishedRecord(item.request, {}, { status: 'EXPIRED', sentChannels: [], attempts: [], detail: `expired at ${item.request.expiresAt}` }, now);
+    outcomes.set(item.messageId, await guarded(item, deps, () => finish(record, item, deps, 'EXPIRED', 'PAST_EXPIRES_AT')));
+  });
+  return claimed.filter((item) => !expired.includes(item));
+}
+
+async function lookupCustomers(live: Claimed[], deps: OrchestratorDeps, outcomes: Map<string, Outcome>): Promise<Map<string, Customer>> {
+  if (live.length === 0) return new Map();
+  try {
+    return await deps.customers.getMany([...new Set(live.map((item) => item.request.customerId))]);
+  } catch (error) {
+    if (!isRetryable(error)) throw error;
+    await Promise.all(live.map(async (item) => outcomes.set(item.messageId, await retry(item, deps, errorCode(error)))));
+    return new Map();
+  }
+}
+
+async function process(item: Claimed, customer: Customer | undefined, deps: OrchestratorDeps): Promise<Outcome> {
+  const { request } = item;
+  const now = deps.clock.now();
+  if (!customer) {
+    const problems = [{ path: 'customerId', message: `no customer record for "${request.customerId}"` }];
+    const record = finishedRecord(request, {}, { status: 'REJECTED', sentChannels: [], attempts: [], problems, detail: summarizeProblems(problems) }, now);
+    return finish(record, item, deps, 'REJECTED', 'UNKNOWN_CUSTOMER');
+  }
+  const template = deps.templates.get(request.template);
+  if (!template) throw new Error(`template ${request.template} vanished after admission`);
+  const { category, topic } = messageClass(request, template.manifest);
+  const decision = decide({ request, customer, manifest: template.manifest, now }, deps.decisionConfig);
+  const result: DeliverResult = await deliver(
+    { request, customer, template, decision, category, topic, now },
+    { senders: deps.senders, counter: deps.counter, renderer: deps.renderer, decisionConfig: deps.decisionConfig },
+  );
+  if (result.addressChanges.length > 0) await deps.customers.applyAddressChanges(customer.customerId, result.addressChanges, now);
+  if (result.kind === 'retry') return retry(item, deps, result.code);
+  for (const attempt of result.state.attempts) {
+    deps.telemetry.record({ kind: 'attempt', channel: attempt.channel, attempt: attempt.outcome, ...(attempt.error ? { code: attempt.error.code } : {}) });
+  }
+  const record = finishedRecord(request, { category, topic }, result.state, now);
+  return finish(record, item, deps, result.state.status as OrchestrationStatus, result.state.reasonCode);
+}
+
+async function finish(record: DeliveryRecord, item: Claimed, deps: OrchestratorDeps, status: OrchestrationStatus, reason?: string): Promise<Outcome> {
+  await deps.deliveries.finish(record);
+  const channels = record.channels ?? (record.channel && status === 'SENT' ? [record.channel] : []);
+  const createdAt = item.request.createdAt ? Date.parse(item.request.createdAt) : undefined;
+  const latencyMs = status === 'SENT' && createdAt !== undefined ? deps.clock.now().getTime() - createdAt : undefined;
+  return report(
+    deps,
+    { messageId: item.messageId, requestId: record.requestId, status, channels, ...(reason ? { reason } : {}) },
+    record.template,
+    latencyMs,
+  );
+}
+
+async function retry(item: Claimed, deps: OrchestratorDeps, code: string): Promise<Outcome> {
+  await deps.deliveries.release(item.request.requestId).catch(() => undefined);
+  return report(deps, { messageId: item.messageId, requestId: item.request.requestId, status: 'RETRY', channels: [], reason: code }, item.request.template);
+}
+
+/** A retryable infrastructure error on one request sends only that request back to the queue. */
+async function guarded(item: Claimed, deps: OrchestratorDeps, work: () => Promise<Outcome>): Promise<Outcome> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!isRetryable(error)) throw error;
+    return retry(item, deps, errorCode(error));
+  }
+}
+
+function report(deps: OrchestratorDeps, outcome: Outcome, template?: string, latencyMs?: number): Outcome {
+  deps.telemetry.record({
+    kind: 'outcome',
+    status: outcome.status,
+    ...(template ? { template } : {}),
+    ...(outcome.channels[0] ? { channel: outcome.channels[0] } : {}),
+    ...(outcome.reason ? { reason: outcome.reason } : {}),
+    ...(latencyMs !== undefined ? { latencyMs } : {}),
+  });
+  return outcome;
+}
+
+function errorCode(error: unknown): string {
+  return (error as { code?: string }).code ?? 'RETRYABLE';
+}
