@@ -1,0 +1,118 @@
+import type { Category, Channel, QuietHours, ScoreComponent, Surface } from './model.js';
+import type { CapLimits } from './ports.js';
+
+/** How much each signal about the customer's current moment favours a channel, raw 0..1. */
+export interface ContextConfig {
+  /** A surface read from the stored profile counts only this long after its `observedAt`. */
+  surfaceFreshMinutes: number;
+  /** The app is open right now (request `sessionActive`, or stored `sessionActiveUntil` in the future). */
+  sessionActive: Partial<Record<Channel, number>>;
+  surface: Record<Surface, Partial<Record<Channel, number>>>;
+}
+
+export interface PreferenceConfig {
+  /** Raw points for the customer's first preferred channel; later ones get proportionally less. */
+  customerOrder: number;
+  /** Raw points for the first channel of the request's allow-list; later ones get proportionally less. */
+  senderOrder: number;
+}
+
+export interface UrgencyConfig {
+  /** Urgency grows linearly from 0 to 1 as `expiresAt` comes closer than this. */
+  horizonMinutes: number;
+  /** Urgency floor for `priority: high` requests. */
+  highPriority: number;
+  /** How soon a message on the channel is seen, 0..1; urgency is multiplied by it. */
+  instant: Record<Channel, number>;
+  /** In-app replaces `instant.in_app` while an app session is active: the customer is looking at it. */
+  inAppDuringSession: number;
+}
+
+export interface DecisionConfig {
+  /** Multiplies each component's raw value; the score is the sum of the products. */
+  weights: Record<ScoreComponent, number>;
+  /** Engagement prior per channel as Beta smoothing: `rate` in 0..1, `strength` in pseudo-deliveries. */
+  priors: Record<Channel, { rate: number; strength: number }>;
+  /** Relative cost per message, 0..1, subtracted through `weights.cost`. */
+  cost: Record<Channel, Record<Category, number>>;
+  caps: Record<Channel, Partial<Record<Category, CapLimits>>>;
+  defaultQuietHours: QuietHours;
+  /** Channels that interrupt (a sound, a buzz) and therefore respect quiet hours. */
+  quietHourChannels: Channel[];
+  urgency: UrgencyConfig;
+  context: ContextConfig;
+  preference: PreferenceConfig;
+}
+
+export const defaultDecisionConfig: DecisionConfig = {
+  weights: {
+    // The moment is the point of the product: where the customer is looking now decides the most.
+    context: 0.4,
+    // Stated preference matters but should not beat a live store visit or an open app.
+    preference: 0.25,
+    // Observed behaviour is the best long-run predictor; the prior keeps it modest for new customers.
+    engagement: 0.4,
+    // Strong enough that a moment ending within about an hour moves an email-preferring customer to push.
+    urgency: 0.5,
+    // SMS for marketing (cost 1) loses 0.3, a little more than a customer's first choice earns (0.25).
+    cost: 0.3,
+  },
+  priors: {
+    // Rates are "delivered messages the customer opened or clicked". Strength 10 means a customer's
+    // own history outweighs the prior after about ten deliveries on that channel. The priors sit
+    // close together on purpose: for a customer we know nothing about, the sender's and the
+    // customer's ordering should decide, not a guess about channels in general.
+    push: { rate: 0.15, strength: 10 },
+    // Open tracking inflates email (privacy proxies fetch pixels), so its nominal rate is higher.
+    email: { rate: 0.2, strength: 10 },
+    // SMS is read almost always but only link clicks are measurable.
+    sms: { rate: 0.15, strength: 10 },
+    // Inbox items are seen whenever the app is opened, but only then.
+    in_app: { rate: 0.15, strength: 10 },
+  },
+  cost: {
+    // Per-part SMS prices are orders of magnitude above email or push, and promotional texts earn
+    // less per message than an order update the customer is waiting for.
+    sms: { marketing: 1, transactional: 0.4 },
+    email: { marketing: 0.05, transactional: 0.05 },
+    push: { marketing: 0.02, transactional: 0.02 },
+    in_app: { marketing: 0, transactional: 0 },
+  },
+  caps: {
+    // Marketing only: an order update must never be held back by a counter, and idempotency
+    // already prevents duplicates. Conservative starting points against promotional fatigue; tune per brand.
+    push: { marketing: { perDay: 2, perWeek: 7 } },
+    sms: { marketing: { perDay: 1, perWeek: 2 } },
+    email: { marketing: { perDay: 2, perWeek: 7 } },
+    in_app: { marketing: { perDay: 5 } },
+  },
+  // DESIGN.md: missing preferences.quietHours means 21:00–08:00 in the customer's time zone.
+  defaultQuietHours: { start: '21:00', end: '08:00' },
+  // Email and in-app are silent: they wait in an inbox until the customer looks.
+  quietHourChannels: ['push', 'sms'],
+  urgency: {
+    // Email is typically read hours later; a moment ending within two hours is at risk on it.
+    horizonMinutes: 120,
+    // High priority counts as if 24 minutes were left: instant channels win unless the customer is elsewhere.
+    highPriority: 0.8,
+    instant: { push: 1, sms: 1, email: 0, in_app: 0 },
+    inAppDuringSession: 1,
+  },
+  context: {
+    // A store visit or web visit is a moment; a stale one says nothing about now.
+    surfaceFreshMinutes: 90,
+    // In-app is what the customer is looking at; a push still shows as a banner inside the open app.
+    sessionActive: { in_app: 1, push: 0.2 },
+    surface: {
+      // Surface "app" without a known live session: probably in the app, not certainly.
+      app: { in_app: 0.6, push: 0.3 },
+      // Phone in pocket while shopping: push reaches the lock screen, in-app would wait.
+      store: { push: 1, sms: 0.2 },
+      web: { email: 0.3, in_app: 0.3 },
+      // Away from every digital surface: only what buzzes the phone arrives in time.
+      offline: { sms: 0.6, push: 0.4 },
+    },
+  },
+  // The customer's own word counts double the sender's ordering, which already limits the channels.
+  preference: { customerOrder: 1, senderOrder: 0.5 },
+};

@@ -1,0 +1,60 @@
+import type { DecisionConfig } from './config.js';
+import { type CapCount, checkEligibility } from './eligibility.js';
+import { type Category, type Channel, CHANNELS, type Customer, type Decision, type ExcludedChannel, type Strategy } from './model.js';
+import type { SendRequest } from './request.js';
+import { rankChannels } from './scoring.js';
+import type { TemplateManifest } from './templates.js';
+
+export interface DecideInput {
+  request: SendRequest;
+  customer: Customer;
+  manifest: TemplateManifest;
+  now: Date;
+  /** Sends already counted per channel for this message's category, when the caller has them. */
+  capCounts?: Partial<Record<Channel, CapCount>>;
+}
+
+/** The request's category and consent topic, defaulting to the template's. */
+export function messageClass(request: SendRequest, manifest: TemplateManifest): { category: Category; topic: string } {
+  return { category: request.category ?? manifest.category, topic: request.topic ?? manifest.topic };
+}
+
+/**
+ * Chooses among the channels for one request. Every channel appears exactly once, either ranked
+ * (best first) or excluded with its reason, so the record alone answers "why this channel?".
+ */
+export function decide(input: DecideInput, config: DecisionConfig): Decision {
+  const { request, customer, manifest, now } = input;
+  const { category, topic } = messageClass(request, manifest);
+  const excluded: ExcludedChannel[] = [];
+  const eligible: Channel[] = [];
+
+  for (const channel of CHANNELS) {
+    if (!manifest.channels.includes(channel)) {
+      excluded.push({ channel, reason: 'NOT_IN_TEMPLATE', detail: `template ${manifest.id} has no ${channel} version` });
+      continue;
+    }
+    if (request.channels && !request.channels.includes(channel)) {
+      excluded.push({ channel, reason: 'NOT_ALLOWED', detail: 'not in the request allow-list' });
+      continue;
+    }
+    const capCount = input.capCounts?.[channel];
+    const verdict = checkEligibility(
+      { customer, channel, category, topic, priority: request.priority, now, ...(capCount ? { capCount } : {}) },
+      config,
+    );
+    if (verdict.eligible) eligible.push(channel);
+    else excluded.push(verdict.excluded);
+  }
+
+  return { ranked: rankChannels(eligible, { customer, request, category, now }, config), excluded };
+}
+
+/**
+ * The channels to attempt, in order. `best` tries only the top one; `failover` lists them all and
+ * the caller stops at the first success; `all` sends on every ranked channel.
+ */
+export function channelsToTry(decision: Decision, strategy: Strategy): Channel[] {
+  const ranked = decision.ranked.map((entry) => entry.channel);
+  return strategy === 'best' ? ranked.slice(0, 1) : ranked;
+}

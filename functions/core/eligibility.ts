@@ -1,0 +1,110 @@
+import type { DecisionConfig } from './config.js';
+import { checkConsent } from './consent.js';
+import type { AddressState, Category, Channel, Customer, ExcludedChannel, PushToken, QuietHours } from './model.js';
+import { isValidQuietHours, isWithinQuietHours, resolveTimeZone } from './quiet-hours.js';
+
+/** Sends already counted for this customer on one channel and category, when the caller knows them. */
+export interface CapCount {
+  day: number;
+  week: number;
+}
+
+export interface EligibilityInput {
+  customer: Customer;
+  channel: Channel;
+  category: Category;
+  topic: string;
+  priority: 'high' | 'normal';
+  now: Date;
+  capCount?: CapCount;
+}
+
+export type Eligibility = { eligible: true; channel: Channel } | { eligible: false; excluded: ExcludedChannel };
+
+/** E.164: a plus, a country code that does not start with 0, at most 15 digits in all. */
+export const E164 = /^\+[1-9]\d{7,14}$/;
+
+/**
+ * Whether one channel may carry this message to this customer. Checks run in a fixed order so the
+ * recorded reason is the most fundamental one: consent, reachability, quiet hours, frequency cap.
+ */
+export function checkEligibility(input: EligibilityInput, config: DecisionConfig): Eligibility {
+  const { customer, channel } = input;
+  const exclusion =
+    consentExclusion(input) ?? reachabilityExclusion(customer, channel) ?? quietHoursExclusion(input, config) ?? capExclusion(input, config);
+  return exclusion ? { eligible: false, excluded: exclusion } : { eligible: true, channel };
+}
+
+/** Push tokens worth sending to: everything not suppressed (absent status means active). */
+export function livePushTokens(customer: Customer): PushToken[] {
+  return (customer.push ?? []).filter((token) => Boolean(token.token) && isLive(token));
+}
+
+function isLive(address: AddressState): boolean {
+  return address.status !== 'suppressed';
+}
+
+function consentExclusion({ customer, channel, category, topic }: EligibilityInput): ExcludedChannel | undefined {
+  const verdict = checkConsent(customer.consent, channel, category, topic);
+  return verdict.allowed ? undefined : { channel, reason: verdict.reason, detail: verdict.basis };
+}
+
+function reachabilityExclusion(customer: Customer, channel: Channel): ExcludedChannel | undefined {
+  switch (channel) {
+    case 'email': {
+      const email = customer.email;
+      if (!email?.address) return { channel, reason: 'NO_ADDRESS', detail: 'no email address on file' };
+      return isLive(email) ? undefined : suppressed(channel, 'email address', email);
+    }
+    case 'sms': {
+      const phone = customer.phone;
+      if (!phone?.number) return { channel, reason: 'NO_ADDRESS', detail: 'no phone number on file' };
+      if (!E164.test(phone.number)) return { channel, reason: 'NO_ADDRESS', detail: 'phone number is not in E.164 format' };
+      return isLive(phone) ? undefined : suppressed(channel, 'phone number', phone);
+    }
+    case 'push': {
+      const tokens = (customer.push ?? []).filter((token) => Boolean(token.token));
+      if (tokens.length === 0) return { channel, reason: 'NO_ADDRESS', detail: 'no push token on file' };
+      if (livePushTokens(customer).length > 0) return undefined;
+      const reasons = [...new Set(tokens.map((token) => token.reason ?? 'unspecified'))].join(', ');
+      return { channel, reason: 'ADDRESS_SUPPRESSED', detail: `all ${tokens.length} push token(s) suppressed (${reasons})` };
+    }
+    case 'in_app':
+      return customer.inApp?.enabled === true ? undefined : { channel, reason: 'NO_ADDRESS', detail: 'in-app inbox not enabled' };
+  }
+}
+
+function suppressed(channel: Channel, what: string, address: AddressState): ExcludedChannel {
+  return { channel, reason: 'ADDRESS_SUPPRESSED', detail: `${what} suppressed (${address.reason ?? 'unspecified'})` };
+}
+
+function quietHoursExclusion(input: EligibilityInput, config: DecisionConfig): ExcludedChannel | undefined {
+  const { customer, channel } = input;
+  if (!config.quietHourChannels.includes(channel)) return undefined;
+  // Only what the customer must know now (a fraud alert, a delivery at the door) may wake them.
+  if (input.category === 'transactional' && input.priority === 'high') return undefined;
+  const window = quietWindow(customer, config);
+  if (!isWithinQuietHours(input.now, customer.timeZone, window)) return undefined;
+  const zone = resolveTimeZone(customer.timeZone);
+  const zoneNote = zone === customer.timeZone ? zone : `${zone} (time zone missing or unknown)`;
+  return { channel, reason: 'QUIET_HOURS', detail: `quiet hours ${window.start}–${window.end} in ${zoneNote}` };
+}
+
+/** A malformed stored window falls back to the default rather than disabling quiet hours. */
+function quietWindow(customer: Customer, config: DecisionConfig): QuietHours {
+  const own = customer.preferences?.quietHours;
+  return isValidQuietHours(own) ? own : config.defaultQuietHours;
+}
+
+function capExclusion(input: EligibilityInput, config: DecisionConfig): ExcludedChannel | undefined {
+  const { channel, category, capCount } = input;
+  const limits = config.caps[channel]?.[category];
+  if (!capCount || !limits) return undefined;
+  if (limits.perDay !== undefined && capCount.day >= limits.perDay) {
+    return { channel, reason: 'FREQUENCY_CAP', detail: `${capCount.day} ${category} sent today, cap ${limits.perDay} per day` };
+  }
+  if (limits.perWeek !== undefined && capCount.week >= limits.perWeek) {
+    return { channel, reason: 'FREQUENCY_CAP', detail: `${capCount.week} ${category} sent this week, cap ${limits.perWeek} per week` };
+  }
+  return undefined;
+}

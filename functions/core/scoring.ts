@@ -1,0 +1,196 @@
+import type { DecisionConfig } from './config.js';
+import { type EffectiveContext, effectiveContext } from './context.js';
+import { type Category, type Channel, CHANNELS, type Customer, type RankedChannel, SCORE_COMPONENTS, type ScoreComponent, type Surface } from './model.js';
+import type { SendRequest } from './request.js';
+
+export interface ScoringInput {
+  customer: Customer;
+  request: SendRequest;
+  category: Category;
+  now: Date;
+}
+
+/** What every channel's score reads about the moment, worked out once per request. */
+interface Moment {
+  input: ScoringInput;
+  context: EffectiveContext;
+  /** The surface, when it is recent enough to describe now. */
+  surface?: Surface;
+  minutesLeft?: number;
+}
+
+/** A component's raw value before weighting, with the words that explain it. */
+interface Signal {
+  raw: number;
+  why: string;
+}
+
+const NONE: Signal = { raw: 0, why: '' };
+const MINUTE_MS = 60_000;
+
+/**
+ * Scores the channels and sorts them best first. Equal scores keep the fixed order of CHANNELS,
+ * so the same input always gives the same ranking.
+ */
+export function rankChannels(channels: readonly Channel[], input: ScoringInput, config: DecisionConfig): RankedChannel[] {
+  const moment = readMoment(input, config);
+  return channels
+    .map((channel) => scoreWith(channel, moment, config))
+    .sort((a, b) => b.score - a.score || CHANNELS.indexOf(a.channel) - CHANNELS.indexOf(b.channel));
+}
+
+/**
+ * One channel's score: the sum of its weighted components. `components` holds the weighted
+ * contributions (rounded to 4 decimals, like the score), so a record explains itself: the reasons
+ * and the components add up to the score.
+ */
+export function scoreChannel(channel: Channel, input: ScoringInput, config: DecisionConfig): RankedChannel {
+  return scoreWith(channel, readMoment(input, config), config);
+}
+
+function scoreWith(channel: Channel, moment: Moment, config: DecisionConfig): RankedChannel {
+  const signals: Record<ScoreComponent, Signal> = {
+    context: contextSignal(channel, moment, config),
+    preference: preferenceSignal(channel, moment, config),
+    engagement: engagementSignal(channel, moment, config),
+    urgency: urgencySignal(channel, moment, config),
+    cost: costSignal(channel, moment, config),
+  };
+  const components = {} as Record<ScoreComponent, number>;
+  const reasons: string[] = [];
+  for (const name of SCORE_COMPONENTS) {
+    const contribution = round4(config.weights[name] * signals[name].raw);
+    components[name] = contribution;
+    if (contribution !== 0) reasons.push(`${name} ${signed(contribution)}: ${signals[name].why}`);
+  }
+  const score = round4(SCORE_COMPONENTS.reduce((sum, name) => sum + components[name], 0));
+  return { channel, score, reasons, components };
+}
+
+function readMoment(input: ScoringInput, config: DecisionConfig): Moment {
+  const context = effectiveContext(input.customer, input.request.context, input.now);
+  const surface = context.surface && isSurfaceFresh(input, config) ? context.surface : undefined;
+  const expiresAt = input.request.expiresAt ? Date.parse(input.request.expiresAt) : Number.NaN;
+  const minutesLeft = Number.isNaN(expiresAt) ? undefined : (expiresAt - input.now.getTime()) / MINUTE_MS;
+  return { input, context, ...(surface ? { surface } : {}), ...(minutesLeft !== undefined ? { minutesLeft } : {}) };
+}
+
+/** A surface named by the request is now; a stored one counts only while recently observed. */
+function isSurfaceFresh({ request, customer, now }: ScoringInput, config: DecisionConfig): boolean {
+  if (request.context.surface) return true;
+  const observedAt = customer.context?.observedAt;
+  const observed = observedAt ? Date.parse(observedAt) : Number.NaN;
+  // Without a usable observation time there is nothing to call stale.
+  if (Number.isNaN(observed)) return true;
+  return now.getTime() - observed <= config.context.surfaceFreshMinutes * MINUTE_MS;
+}
+
+/** Overlapping signals describe one moment, so the strongest counts rather than their sum. */
+function contextSignal(channel: Channel, { context, surface }: Moment, config: DecisionConfig): Signal {
+  const candidates: Signal[] = [];
+  if (context.sessionActive) candidates.push({ raw: config.context.sessionActive[channel] ?? 0, why: 'app session active' });
+  if (surface) candidates.push({ raw: config.context.surface[surface][channel] ?? 0, why: describeSurface(surface, context.storeId) });
+  return candidates.reduce((best, next) => (next.raw > best.raw ? next : best), NONE);
+}
+
+function describeSurface(surface: Surface, storeId: string | undefined): string {
+  switch (surface) {
+    case 'store':
+      return storeId ? `customer is in store ${storeId}` : 'customer is in a store';
+    case 'app':
+      return 'customer is in the app';
+    case 'web':
+      return 'customer is on the web';
+    case 'offline':
+      return 'customer is offline';
+  }
+}
+
+/** Earlier in a list is worth more: the first of n gets 1, the last 1/n, an unlisted channel 0. */
+function preferenceSignal(channel: Channel, { input }: Moment, config: DecisionConfig): Signal {
+  const stated = orderShare(input.customer.preferences?.preferredChannels, channel);
+  const sender = orderShare(input.request.channels, channel);
+  const raw = config.preference.customerOrder * stated.share + config.preference.senderOrder * sender.share;
+  const why = [
+    stated.position ? `customer's ${ordinal(stated.position)} preferred channel` : '',
+    sender.position ? `sender's ${ordinal(sender.position)} choice` : '',
+  ].filter(Boolean);
+  return { raw, why: why.join(', ') };
+}
+
+function orderShare(list: readonly Channel[] | undefined, channel: Channel): { share: number; position?: number } {
+  const index = list?.indexOf(channel) ?? -1;
+  if (!list || index < 0) return { share: 0 };
+  return { share: (list.length - index) / list.length, position: index + 1 };
+}
+
+/**
+ * Smoothed share of delivered messages the customer engaged with: (engaged + rate·strength) /
+ * (delivered + strength), so a new customer starts at the channel prior. Engaged is the larger of
+ * `opened` and `clicked` (a click without a tracked open is still engagement), capped at
+ * `delivered`; `delivered` falls back to `sent` where delivery is not reported.
+ */
+function engagementSignal(channel: Channel, { input }: Moment, config: DecisionConfig): Signal {
+  const history = input.customer.engagement?.[channel];
+  const prior = config.priors[channel];
+  const delivered = count(history?.delivered ?? history?.sent);
+  const engaged = Math.min(Math.max(count(history?.opened), count(history?.clicked)), delivered);
+  const pseudo = prior.rate * prior.strength;
+  const rate = delivered + prior.strength > 0 ? (engaged + pseudo) / (delivered + prior.strength) : prior.rate;
+  const why =
+    delivered > 0
+      ? `engaged with ${engaged} of ${delivered} delivered, smoothed rate ${percent(rate)}`
+      : `no history yet, channel prior ${percent(prior.rate)}`;
+  return { raw: rate, why };
+}
+
+function count(value: number | undefined): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+}
+
+/** Urgency (closeness of `expiresAt`, or high priority) multiplied by how soon the channel is seen. */
+function urgencySignal(channel: Channel, { input, context, minutesLeft }: Moment, config: DecisionConfig): Signal {
+  const { horizonMinutes, highPriority, instant, inAppDuringSession } = config.urgency;
+  const fromExpiry = minutesLeft === undefined ? 0 : clamp(1 - minutesLeft / horizonMinutes, 0, 1);
+  const fromPriority = input.request.priority === 'high' ? highPriority : 0;
+  const urgency = Math.max(fromExpiry, fromPriority);
+  const duringSession = channel === 'in_app' && context.sessionActive;
+  const speed = duringSession ? inAppDuringSession : instant[channel];
+  if (urgency === 0 || speed === 0) return NONE;
+  const why = [
+    fromExpiry > 0 && minutesLeft !== undefined ? `expires in ${Math.max(0, Math.round(minutesLeft))} min` : '',
+    fromPriority > 0 ? 'high priority' : '',
+    duringSession ? 'seen at once during the app session' : '',
+  ].filter(Boolean);
+  return { raw: urgency * speed, why: why.join(', ') };
+}
+
+function costSignal(channel: Channel, { input }: Moment, config: DecisionConfig): Signal {
+  const cost = config.cost[channel][input.category];
+  return { raw: -cost, why: `relative cost ${cost.toFixed(2)} for ${input.category} ${channel}` };
+}
+
+function round4(value: number): number {
+  // Adding 0 turns -0 into 0, so records never show "-0".
+  return Math.round(value * 10_000) / 10_000 + 0;
+}
+
+/** Two decimals read best, but never at the price of showing a number the record does not hold. */
+function signed(value: number): string {
+  const size = Math.abs(value);
+  const digits = size.toFixed(4).replace(/0{1,2}$/, '');
+  return `${value < 0 ? '-' : '+'}${digits}`;
+}
+
+function percent(rate: number): string {
+  return `${Math.round(rate * 100)}%`;
+}
+
+function ordinal(position: number): string {
+  const suffix = position === 1 ? 'st' : position === 2 ? 'nd' : position === 3 ? 'rd' : 'th';
+  return `${position}${suffix}`;
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, value));
+}
