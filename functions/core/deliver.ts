@@ -1,5 +1,4 @@
 import type { DecisionConfig } from './config.js';
-import { channelsToTry } from './decide.js';
 import { livePushTokens } from './eligibility.js';
 import { RenderError } from './errors.js';
 import type { Attempt, Category, Channel, Customer, Decision, ExcludedChannel } from './model.js';
@@ -45,7 +44,8 @@ export async function deliver(input: DeliverInput, deps: DeliverDeps): Promise<D
   const capped: ExcludedChannel[] = [];
   const sent: Channel[] = [];
   const addressChanges: AddressChange[] = [];
-  const planned = channelsToTry(input.decision, request.strategy);
+  // Every ranked channel is a candidate even under `best`: a channel capped at send time was never tried.
+  const planned = input.decision.ranked.map((r) => r.channel);
   let tries = 0;
 
   for (const channel of planned) {

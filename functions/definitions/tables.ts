@@ -77,6 +77,9 @@ export const ENV = {
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   sesFromAddress: 'SES_FROM_ADDRESS',
   unsubscribeBaseUrl: 'UNSUBSCRIBE_BASE_URL',
+  /** Signs one-click unsubscribe links (HMAC); the stack sets it from a generated secret. */
+  unsubscribeSecret: 'UNSUBSCRIBE_SECRET',
+  templateBundlePath: 'TEMPLATE_BUNDLE_PATH',
   pinpointApplicationId: 'PINPOINT_APPLICATION_ID',
   smsSenderId: 'SMS_SENDER_ID',
   smsOriginationNumber: 'SMS_ORIGINATION_NUMBER',

@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { dryRun } from './commands/dry-run.js';
+import { templatesCheck } from './commands/templates-check.js';
+import { type CliOutput, terminal } from './io.js';
+
+const USAGE = `switchboard <command>
+
+  dry-run --request FILE --customer FILE [--now ISO] [--templates DIR] [--json]
+      What would happen to a send request for a customer record; sends nothing.
+  templates check [--templates DIR]
+      Parses and checks every template; exits 1 naming each problem.`;
+
+export async function main(argv: string[], out: CliOutput = terminal): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'dry-run':
+        return await dryRun(dryRunArgs(rest), out);
+      case 'templates':
+        return await templatesCommand(rest, out);
+      case undefined:
+      case 'help':
+      case '--help':
+        out.log(USAGE);
+        return command === undefined ? 1 : 0;
+      default:
+        out.error(`unknown command "${command}"\n\n${USAGE}`);
+        return 1;
+    }
+  } catch (error) {
+    out.error(`switchboard ${command}: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+function dryRunArgs(args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      request: { type: 'string' },
+      customer: { type: 'string' },
+      now: { type: 'string' },
+      templates: { type: 'string', default: 'templates' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const missing = (['request', 'customer'] as const).filter((name) => !values[name]);
+  if (missing.length > 0) throw new Error(`missing ${missing.map((m) => `--${m}`).join(' and ')}`);
+  return {
+    requestFile: values.request as string,
+    customerFile: values.customer as string,
+    templatesDir: values.templates as string,
+    json: values.json as boolean,
+    ...(values.now ? { now: values.now } : {}),
+  };
+}
+
+async function templatesCommand(args: string[], out: CliOutput): Promise<number> {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({ args: rest, options: { templates: { type: 'string', default: 'templates' } } });
+  if (sub === 'check') return templatesCheck({ templatesDir: values.templates as string }, out);
+  out.error(`unknown templates command "${sub ?? ''}"\n\n${USAGE}`);
+  return 1;
+}

@@ -1,0 +1,72 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PinpointClient } from '@aws-sdk/client-pinpoint';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { BundleTemplateStore, loadTemplateBundle } from '../adapters/bundle-template-store.js';
+import { DynamoCustomerDirectory } from '../adapters/dynamo-customer-directory.js';
+import { DynamoDeliveryLog } from '../adapters/dynamo-delivery-log.js';
+import { createDocumentClient } from '../adapters/dynamo-document-client.js';
+import { DynamoFrequencyCounter } from '../adapters/dynamo-frequency-counter.js';
+import { DynamoInboxSender } from '../adapters/dynamo-inbox-sender.js';
+import { PinpointPushSender } from '../adapters/pinpoint-push-sender.js';
+import { PowertoolsTelemetry } from '../adapters/powertools-telemetry.js';
+import { SesEmailSender } from '../adapters/ses-email-sender.js';
+import { SnsSmsSender } from '../adapters/sns-sms-sender.js';
+import { systemClock } from '../adapters/system-clock.js';
+import { defaultDecisionConfig } from '../core/config.js';
+import type { OrchestratorDeps } from '../core/orchestrate.js';
+import type { Senders } from '../core/ports.js';
+import { CustomerRenderer } from '../core/render/customer-renderer.js';
+import { Renderer } from '../core/render/renderer.js';
+import type { OrchestratorConfig } from './config.js';
+
+export const SERVICE_NAME = 'switchboard-orchestrator';
+export const METRICS_NAMESPACE = 'Switchboard';
+
+/**
+ * The composition root: every SDK client and adapter of the orchestrator, built once.
+ * Endpoints come from the SDK's own settings (`AWS_ENDPOINT_URL_<SERVICE>`), which is how local
+ * mode points the same code at the emulators.
+ */
+export function composeOrchestrator(config: OrchestratorConfig) {
+  const logger = new Logger({ serviceName: SERVICE_NAME });
+  const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
+  const documents = createDocumentClient(new DynamoDBClient({}));
+
+  const senders: Senders = {
+    email: new SesEmailSender(new SESv2Client({}), {
+      fromAddress: config.email.fromAddress,
+      configurationSetName: config.email.configurationSet,
+      unsubscribeBaseUrl: config.email.unsubscribeBaseUrl,
+      ...(config.email.unsubscribeSecret ? { unsubscribeSecret: config.email.unsubscribeSecret } : {}),
+    }),
+    sms: new SnsSmsSender(new SNSClient({}), config.sms),
+    in_app: new DynamoInboxSender(documents, { tableName: config.tables.inbox, retentionDays: config.retentionDays.inbox }),
+    ...(config.pushApplicationId
+      ? {
+          push: new PinpointPushSender(new PinpointClient({}), {
+            applicationId: config.pushApplicationId,
+            ...(config.appDeepLinkScheme ? { deepLinkScheme: config.appDeepLinkScheme } : {}),
+          }),
+        }
+      : {}),
+  };
+  if (!senders.push) logger.info('push is off: no Pinpoint application is configured');
+
+  const deps: OrchestratorDeps = {
+    customers: new DynamoCustomerDirectory(documents, { tableName: config.tables.customers }),
+    deliveries: new DynamoDeliveryLog(documents, { tableName: config.tables.deliveries, retentionDays: config.retentionDays.deliveries }),
+    counter: new DynamoFrequencyCounter(documents, { tableName: config.tables.counters }),
+    templates: new BundleTemplateStore(loadTemplateBundle(config.templateBundlePath)),
+    senders,
+    renderer: new CustomerRenderer(new Renderer(config.appDeepLinkScheme ? { appScheme: config.appDeepLinkScheme } : {})),
+    telemetry: new PowertoolsTelemetry(metrics, logger),
+    clock: systemClock,
+    decisionConfig: defaultDecisionConfig,
+    leaseMs: 5 * 60_000,
+    concurrency: 32,
+  };
+  return { deps, logger, metrics };
+}

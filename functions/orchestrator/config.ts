@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { ConfigError } from '../core/errors.js';
+import { ENV } from '../definitions/tables.js';
+
+const required = (what: string) => z.string({ error: `is required (${what})` }).min(1, `is required (${what})`);
+const optional = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+const days = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const schema = z.object({
+  [ENV.customersTable]: required('customers table name'),
+  [ENV.deliveriesTable]: required('deliveries table name'),
+  [ENV.inboxTable]: required('inbox table name'),
+  [ENV.countersTable]: required('counters table name'),
+  [ENV.sesConfigurationSet]: required('SES configuration set that reports delivery events'),
+  [ENV.sesFromAddress]: required('verified sender address'),
+  [ENV.unsubscribeBaseUrl]: z.url({ error: 'must be the https URL of the one-click unsubscribe endpoint' }),
+  [ENV.unsubscribeSecret]: optional,
+  [ENV.pinpointApplicationId]: optional,
+  [ENV.smsSenderId]: optional,
+  [ENV.smsOriginationNumber]: optional,
+  [ENV.deliveryRetentionDays]: days(400),
+  [ENV.inboxRetentionDays]: days(90),
+  [ENV.appDeepLinkScheme]: optional,
+  [ENV.templateBundlePath]: required('path of the compiled templates bundle'),
+});
+
+export interface OrchestratorConfig {
+  tables: { customers: string; deliveries: string; inbox: string; counters: string };
+  email: { configurationSet: string; fromAddress: string; unsubscribeBaseUrl: string; unsubscribeSecret?: string };
+  /** Absent when the deployment has no Pinpoint application: push is then off. */
+  pushApplicationId?: string;
+  sms: { senderId?: string; originationNumber?: string };
+  retentionDays: { deliveries: number; inbox: number };
+  appDeepLinkScheme?: string;
+  templateBundlePath: string;
+}
+
+/** Reads the environment once at cold start; a bad deployment fails loudly, naming every key. */
+export function readOrchestratorConfig(env: Record<string, string | undefined>): OrchestratorConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
+  }
+  const v = parsed.data;
+  return {
+    tables: { customers: v[ENV.customersTable], deliveries: v[ENV.deliveriesTable], inbox: v[ENV.inboxTable], counters: v[ENV.countersTable] },
+    email: {
+      configurationSet: v[ENV.sesConfigurationSet],
+      fromAddress: v[ENV.sesFromAddress],
+      unsubscribeBaseUrl: v[ENV.unsubscribeBaseUrl],
+      ...(v[ENV.unsubscribeSecret] ? { unsubscribeSecret: v[ENV.unsubscribeSecret] } : {}),
+    },
+    ...(v[ENV.pinpointApplicationId] ? { pushApplicationId: v[ENV.pinpointApplicationId] } : {}),
+    sms: {
+      ...(v[ENV.smsSenderId] ? { senderId: v[ENV.smsSenderId] } : {}),
+      ...(v[ENV.smsOriginationNumber] ? { originationNumber: v[ENV.smsOriginationNumber] } : {}),
+    },
+    retentionDays: { deliveries: v[ENV.deliveryRetentionDays], inbox: v[ENV.inboxRetentionDays] },
+    ...(v[ENV.appDeepLinkScheme] ? { appDeepLinkScheme: v[ENV.appDeepLinkScheme] } : {}),
+    templateBundlePath: v[ENV.templateBundlePath],
+  };
+}
