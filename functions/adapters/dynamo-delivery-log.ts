@@ -1,0 +1,246 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PermanentError } from '../core/errors.js';
+import type { DeliveryRecord, DeliveryStatus } from '../core/model.js';
+import type { ClaimRequest, ClaimResult, DeliveryLog } from '../core/ports.js';
+import { DELIVERIES_BY_CUSTOMER_INDEX } from '../definitions/tables.js';
+import { isConditionalCheckFailed, toSwitchboardError } from './aws-errors.js';
+
+export interface DynamoDeliveryLogOptions {
+  tableName: string;
+  /** Days a record is kept after its last write (DynamoDB TTL); default 400. */
+  retentionDays?: number;
+}
+
+export interface DeliveryPage {
+  items: DeliveryRecord[];
+  /** Opaque; pass back to read the next page. Absent on the last page. */
+  cursor?: string;
+}
+
+const DAY_MS = 86_400_000;
+/** Attributes that exist only for storage: the lease and the TTL are not part of the record. */
+const STORAGE_ONLY = ['leaseUntil', 'expiresAtEpoch'] as const;
+/** Columns `finish` may set; the key, `customerId`/`createdAt` (the GSI key) and the timeline are handled apart. */
+const FINISH_FIELDS = ['channel', 'channels', 'attempts', 'decision', 'template', 'category', 'topic', 'strategy', 'problems'] as const;
+
+/** The deliveries table: one item per requestId, the claim lease and the record that customer service reads. */
+export class DynamoDeliveryLog implements DeliveryLog {
+  private readonly tableName: string;
+  private readonly retentionMs: number;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    options: DynamoDeliveryLogOptions,
+  ) {
+    this.tableName = options.tableName;
+    this.retentionMs = (options.retentionDays ?? 400) * DAY_MS;
+  }
+
+  async claim(claim: ClaimRequest): Promise<ClaimResult> {
+    const now = claim.now.getTime();
+    const at = claim.now.toISOString();
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            requestId: claim.requestId,
+            status: 'ACCEPTED',
+            customerId: claim.customerId,
+            template: claim.template,
+            createdAt: sortableTime(claim.createdAt, at),
+            updatedAt: at,
+            leaseUntil: now + claim.leaseMs,
+            expiresAtEpoch: this.expiresAt(now),
+            attempts: [],
+            timeline: [{ status: 'ACCEPTED', at }],
+          },
+          ConditionExpression: 'attribute_not_exists(#requestId) OR (#status = :accepted AND #leaseUntil < :now)',
+          ExpressionAttributeNames: { '#requestId': 'requestId', '#status': 'status', '#leaseUntil': 'leaseUntil' },
+          ExpressionAttributeValues: { ':accepted': 'ACCEPTED', ':now': now },
+          // The failed condition hands back the current item, so duplicate and busy need no second read.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { kind: 'claimed' };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw toSwitchboardError(error, 'deliveries PutItem (claim)');
+      const status = rawString(error.Item, 'status') as DeliveryStatus | undefined;
+      return status && status !== 'ACCEPTED' ? { kind: 'duplicate', status } : { kind: 'busy' };
+    }
+  }
+
+  /**
+   * Appends the record's events after ACCEPTED rather than writing the timeline whole: a feedback
+   * writer may already have appended provider events. For the same reason the status is only
+   * moved off ACCEPTED; if feedback got there first (a DELIVERED that beat this write), the
+   * rest of the record is written and the status stays where feedback left it.
+   */
+  async finish(record: DeliveryRecord): Promise<void> {
+    const clean = plain(record);
+    try {
+      await this.updateFinished(clean, true);
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw toSwitchboardError(error, 'deliveries UpdateItem (finish)');
+      await this.updateFinished(clean, false).catch((retryError: unknown) => Promise.reject(toSwitchboardError(retryError, 'deliveries UpdateItem (finish)')));
+    }
+  }
+
+  private async updateFinished(record: DeliveryRecord, setStatus: boolean): Promise<void> {
+    const names: Record<string, string> = { '#timeline': 'timeline', '#updatedAt': 'updatedAt', '#leaseUntil': 'leaseUntil', '#expires': 'expiresAtEpoch' };
+    const values: Record<string, unknown> = { ':events': record.timeline, ':none': [], ':updatedAt': record.updatedAt, ':expires': this.expiresAt(Date.parse(record.updatedAt)) };
+    const sets = ['#timeline = list_append(if_not_exists(#timeline, :none), :events)', '#updatedAt = :updatedAt', '#expires = :expires'];
+    for (const field of FINISH_FIELDS) {
+      if (record[field] === undefined) continue;
+      names[`#${field}`] = field;
+      values[`:${field}`] = record[field];
+      sets.push(`#${field} = :${field}`);
+    }
+    // An item released and then lost (or never claimed) still gets its GSI key, so history can list it.
+    Object.assign(names, { '#customerId': 'customerId', '#createdAt': 'createdAt' });
+    Object.assign(values, { ':customerId': record.customerId, ':createdAt': sortableTime(record.createdAt, record.updatedAt) });
+    sets.push('#customerId = if_not_exists(#customerId, :customerId)', '#createdAt = if_not_exists(#createdAt, :createdAt)');
+    names['#status'] = 'status';
+    values[':status'] = record.status;
+    if (setStatus) {
+      sets.push('#status = :status');
+      values[':accepted'] = 'ACCEPTED';
+    } else {
+      sets.push('#status = if_not_exists(#status, :status)');
+    }
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { requestId: record.requestId },
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE #leaseUntil`,
+        ...(setStatus ? { ConditionExpression: 'attribute_not_exists(#status) OR #status = :accepted' } : {}),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  /** Ends the lease rather than deleting the item, so the ACCEPTED entry stays visible in the history. */
+  async release(requestId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { requestId },
+          UpdateExpression: 'SET #leaseUntil = :zero',
+          ConditionExpression: '#status = :accepted',
+          ExpressionAttributeNames: { '#leaseUntil': 'leaseUntil', '#status': 'status' },
+          ExpressionAttributeValues: { ':zero': 0, ':accepted': 'ACCEPTED' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw toSwitchboardError(error, 'deliveries UpdateItem (release)');
+    }
+  }
+
+  async reject(record: DeliveryRecord): Promise<void> {
+    const clean = plain(record);
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...withIndexKeys(clean), expiresAtEpoch: this.expiresAt(Date.parse(clean.updatedAt)) },
+          ConditionExpression: 'attribute_not_exists(#requestId) OR #status = :rejected',
+          ExpressionAttributeNames: { '#requestId': 'requestId', '#status': 'status' },
+          ExpressionAttributeValues: { ':rejected': 'REJECTED' },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw toSwitchboardError(error, 'deliveries PutItem (reject)');
+    }
+  }
+
+  async getDelivery(requestId: string): Promise<DeliveryRecord | undefined> {
+    const output = await this.client
+      .send(new GetCommand({ TableName: this.tableName, Key: { requestId }, ConsistentRead: true }))
+      .catch((error: unknown) => Promise.reject(toSwitchboardError(error, 'deliveries GetItem')));
+    return output.Item ? toRecord(output.Item) : undefined;
+  }
+
+  /** Newest first, from the byCustomer index. */
+  async listByCustomer(customerId: string, page: { limit?: number; cursor?: string } = {}): Promise<DeliveryPage> {
+    const limit = Math.min(Math.max(Math.trunc(page.limit ?? 20), 1), 100);
+    const output = await this.client
+      .send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: DELIVERIES_BY_CUSTOMER_INDEX,
+          KeyConditionExpression: '#customerId = :customerId',
+          ExpressionAttributeNames: { '#customerId': 'customerId' },
+          ExpressionAttributeValues: { ':customerId': customerId },
+          ScanIndexForward: false,
+          Limit: limit,
+          ...(page.cursor ? { ExclusiveStartKey: decodeCursor(page.cursor, customerId) } : {}),
+        }),
+      )
+      .catch((error: unknown) => Promise.reject(toSwitchboardError(error, 'deliveries Query (byCustomer)')));
+    return {
+      items: (output.Items ?? []).map(toRecord),
+      ...(output.LastEvaluatedKey ? { cursor: encodeCursor(output.LastEvaluatedKey) } : {}),
+    };
+  }
+
+  private expiresAt(fromMs: number): number {
+    const base = Number.isFinite(fromMs) ? fromMs : Date.now();
+    return Math.floor((base + this.retentionMs) / 1000);
+  }
+}
+
+/**
+ * The GSI sorts `createdAt` as a string, so it must be one uniform UTC ISO format: upstream may
+ * send an offset such as `+01:00`. Empty or unparseable values fall back to the write time
+ * (a GSI key attribute may not be an empty string).
+ */
+function sortableTime(value: string | undefined, fallback: string): string {
+  const ms = value ? Date.parse(value) : Number.NaN;
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : fallback;
+}
+
+/** A rejected message may have no usable customer id; then it stays out of the index rather than failing the write. */
+function withIndexKeys(record: DeliveryRecord): Record<string, unknown> {
+  const { customerId, ...rest } = record;
+  return { ...rest, ...(customerId ? { customerId } : {}), createdAt: sortableTime(record.createdAt, record.updatedAt) };
+}
+
+/** Records are plain JSON; this drops `undefined` fields, which the marshaller would otherwise reject. */
+function plain(record: DeliveryRecord): DeliveryRecord {
+  return JSON.parse(JSON.stringify(record)) as DeliveryRecord;
+}
+
+function toRecord(item: Record<string, unknown>): DeliveryRecord {
+  const record = { ...item };
+  for (const key of STORAGE_ONLY) delete record[key];
+  return { attempts: [], timeline: [], ...record } as unknown as DeliveryRecord;
+}
+
+/** The failure's `Item` is in the low-level attribute-value form: the document client does not translate errors. */
+function rawString(item: Record<string, unknown> | undefined, name: string): string | undefined {
+  const value = item?.[name] as { S?: unknown } | undefined;
+  return typeof value?.S === 'string' ? value.S : undefined;
+}
+
+const CURSOR_KEYS = ['requestId', 'customerId', 'createdAt'] as const;
+
+function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(CURSOR_KEYS.map((name) => key[name])), 'utf8').toString('base64url');
+}
+
+/** Checked, so a forged or stale cursor is a clear client error rather than a DynamoDB ValidationException. */
+function decodeCursor(cursor: string, customerId: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3 || !parsed.every((v) => typeof v === 'string') || parsed[1] !== customerId) {
+    throw new PermanentError('invalid history cursor', 'INVALID_CURSOR');
+  }
+  const [requestId, , createdAt] = parsed as string[];
+  return { requestId: requestId as string, customerId, createdAt: createdAt as string };
+}

@@ -1,0 +1,13 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { LOCAL_AWS } from './dynamodb-local.js';
+
+/** Clients for the local emulators: fixed dummy credentials, so no AWS profile is ever read. */
+export function localDynamoDbClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({ ...LOCAL_AWS, endpoint });
+}
+
+export function localSqsClient(endpoint: string, region: string = LOCAL_AWS.region): SQSClient {
+  // The emulator's queue URLs name an unresolvable host: always send to the endpoint instead.
+  return new SQSClient({ ...LOCAL_AWS, region, endpoint, useQueueUrlAsEndpoint: false });
+}

@@ -1,0 +1,339 @@
+import { BatchWriteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DynamoCustomerDirectory } from '../../functions/adapters/dynamo-customer-directory.js';
+import { DynamoDeliveryLog } from '../../functions/adapters/dynamo-delivery-log.js';
+import { DynamoFrequencyCounter } from '../../functions/adapters/dynamo-frequency-counter.js';
+import { DynamoInboxSender } from '../../functions/adapters/dynamo-inbox-sender.js';
+import { PermanentError } from '../../functions/core/errors.js';
+import type { Customer, DeliveryRecord } from '../../functions/core/model.js';
+import { type LocalTables, localTables } from '../support/local-aws.js';
+
+let local: LocalTables;
+beforeAll(async () => {
+  local = await localTables('dyn');
+});
+afterAll(() => local.client.destroy());
+
+const T0 = new Date('2026-11-24T10:00:00.000Z');
+const at = (ms: number) => new Date(T0.getTime() + ms);
+
+function claimOf(requestId: string, now: Date, extra: { customerId?: string; createdAt?: string } = {}) {
+  return { requestId, customerId: extra.customerId ?? 'c-1', template: 'cart-reminder', createdAt: extra.createdAt ?? T0.toISOString(), now, leaseMs: 60_000 };
+}
+
+function sentRecord(requestId: string, overrides: Partial<DeliveryRecord> = {}): DeliveryRecord {
+  return {
+    requestId,
+    customerId: 'c-1',
+    template: 'cart-reminder',
+    category: 'marketing',
+    topic: 'promotions',
+    strategy: 'failover',
+    status: 'SENT',
+    channel: 'push',
+    attempts: [{ channel: 'push', at: at(1_000).toISOString(), outcome: 'SENT', providerMessageId: 'm-1' }],
+    decision: { ranked: [{ channel: 'push', score: 0.8, reasons: ['context +0.40: in store'], components: { context: 0.4, preference: 0.2, engagement: 0.1, urgency: 0.1, cost: 0 } }], excluded: [] },
+    timeline: [{ status: 'SENT', at: at(1_000).toISOString(), channel: 'push' }],
+    createdAt: T0.toISOString(),
+    updatedAt: at(1_000).toISOString(),
+    ...overrides,
+  };
+}
+
+async function rawDelivery(requestId: string): Promise<Record<string, unknown> | undefined> {
+  const output = await local.doc.send(new GetCommand({ TableName: local.tables.deliveries, Key: { requestId }, ConsistentRead: true }));
+  return output.Item;
+}
+
+describe('DynamoDeliveryLog on DynamoDB Local', () => {
+  const log = () => new DynamoDeliveryLog(local.doc, { tableName: local.tables.deliveries, retentionDays: 30 });
+
+  it('claims once, answers busy while the lease lives, lets another worker take over after it lapses, then reports duplicates', async () => {
+    const deliveries = log();
+    expect(await deliveries.claim(claimOf('r-lease', T0))).toEqual({ kind: 'claimed' });
+    expect(await deliveries.claim(claimOf('r-lease', at(59_000)))).toEqual({ kind: 'busy' });
+    expect(await deliveries.claim(claimOf('r-lease', at(61_000)))).toEqual({ kind: 'claimed' });
+
+    const item = await rawDelivery('r-lease');
+    expect(item).toMatchObject({ status: 'ACCEPTED', customerId: 'c-1', template: 'cart-reminder', createdAt: T0.toISOString(), leaseUntil: at(61_000).getTime() + 60_000 });
+    expect(item?.expiresAtEpoch).toBe(Math.floor((at(61_000).getTime() + 30 * 86_400_000) / 1000));
+
+    await deliveries.finish(sentRecord('r-lease'));
+    expect(await deliveries.claim(claimOf('r-lease', at(500_000)))).toEqual({ kind: 'duplicate', status: 'SENT' });
+  });
+
+  it('finish appends its events after those already written and drops the lease', async () => {
+    const deliveries = log();
+    await deliveries.claim(claimOf('r-append', T0));
+    // A feedback writer got an event in before the orchestrator recorded its outcome.
+    await local.doc.send(
+      new UpdateCommand({
+        TableName: local.tables.deliveries,
+        Key: { requestId: 'r-append' },
+        UpdateExpression: 'SET #t = list_append(#t, :e)',
+        ExpressionAttributeNames: { '#t': 'timeline' },
+        ExpressionAttributeValues: { ':e': [{ status: 'DELIVERED', at: at(2_000).toISOString(), eventId: 'ev-1' }] },
+      }),
+    );
+    await deliveries.finish(sentRecord('r-append'));
+
+    const record = await deliveries.getDelivery('r-append');
+    expect(record?.timeline.map((e) => e.status)).toEqual(['ACCEPTED', 'DELIVERED', 'SENT']);
+    expect(record).toMatchObject({ status: 'SENT', channel: 'push', strategy: 'failover', topic: 'promotions' });
+    expect(record?.attempts).toHaveLength(1);
+    expect(record?.decision?.ranked[0]?.channel).toBe('push');
+    const raw = await rawDelivery('r-append');
+    expect(raw).not.toHaveProperty('leaseUntil');
+    expect(record).not.toHaveProperty('expiresAtEpoch');
+  });
+
+  it('finish does not move a status that feedback already advanced', async () => {
+    const deliveries = log();
+    await deliveries.claim(claimOf('r-advanced', T0));
+    await local.doc.send(
+      new UpdateCommand({
+        TableName: local.tables.deliveries,
+        Key: { requestId: 'r-advanced' },
+        UpdateExpression: 'SET #s = :s',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': 'DELIVERED' },
+      }),
+    );
+    await deliveries.finish(sentRecord('r-advanced'));
+    const record = await deliveries.getDelivery('r-advanced');
+    expect(record?.status).toBe('DELIVERED');
+    expect(record?.attempts[0]?.providerMessageId).toBe('m-1');
+    expect(record?.timeline.map((e) => e.status)).toEqual(['ACCEPTED', 'SENT']);
+  });
+
+  it('release lets the next delivery of the message claim at once', async () => {
+    const deliveries = log();
+    await deliveries.claim(claimOf('r-release', T0));
+    await deliveries.release('r-release');
+    expect(await deliveries.claim(claimOf('r-release', at(1_000)))).toEqual({ kind: 'claimed' });
+    await deliveries.release('r-never-claimed');
+    expect(await rawDelivery('r-never-claimed')).toBeUndefined();
+  });
+
+  it('release never reopens a finished record', async () => {
+    const deliveries = log();
+    await deliveries.claim(claimOf('r-done', T0));
+    await deliveries.finish(sentRecord('r-done'));
+    await deliveries.release('r-done');
+    expect(await deliveries.claim(claimOf('r-done', at(1_000)))).toEqual({ kind: 'duplicate', status: 'SENT' });
+  });
+
+  it('reject records a rejection but never clobbers a record that is not REJECTED', async () => {
+    const deliveries = log();
+    await deliveries.claim(claimOf('r-sent', T0));
+    await deliveries.finish(sentRecord('r-sent'));
+    const rejected = (requestId: string, message: string): DeliveryRecord => ({
+      requestId,
+      customerId: 'c-1',
+      status: 'REJECTED',
+      attempts: [],
+      timeline: [{ status: 'REJECTED', at: T0.toISOString(), detail: message }],
+      problems: [{ path: 'channels', message }],
+      createdAt: T0.toISOString(),
+      updatedAt: T0.toISOString(),
+    });
+    await deliveries.reject(rejected('r-sent', 'bad'));
+    expect((await deliveries.getDelivery('r-sent'))?.status).toBe('SENT');
+
+    await deliveries.reject(rejected('r-bad', 'first'));
+    await deliveries.reject(rejected('r-bad', 'second'));
+    expect((await deliveries.getDelivery('r-bad'))?.problems).toEqual([{ path: 'channels', message: 'second' }]);
+    expect(await deliveries.claim(claimOf('r-bad', at(1_000)))).toEqual({ kind: 'duplicate', status: 'REJECTED' });
+  });
+
+  it('keeps a rejection without a customer id out of the history index instead of failing', async () => {
+    const deliveries = log();
+    await deliveries.reject({ requestId: 'sqs:m-1', customerId: '', status: 'REJECTED', attempts: [], timeline: [], createdAt: '', updatedAt: T0.toISOString() });
+    const raw = await rawDelivery('sqs:m-1');
+    expect(raw?.status).toBe('REJECTED');
+    expect(raw).not.toHaveProperty('customerId');
+    expect(raw?.createdAt).toBe(T0.toISOString());
+  });
+
+  it("lists a customer's deliveries newest first, page by page, with an opaque cursor", async () => {
+    const deliveries = log();
+    for (let i = 0; i < 5; i++) {
+      await deliveries.claim(claimOf(`h-${i}`, T0, { customerId: 'c-history', createdAt: new Date(T0.getTime() + i * 60_000).toISOString() }));
+    }
+    // Sorted by instant, not by the text upstream sent: 11:30+01:00 is 10:30Z, the newest of all.
+    await deliveries.claim(claimOf('h-offset', T0, { customerId: 'c-history', createdAt: '2026-11-24T11:30:00+01:00' }));
+    await deliveries.claim(claimOf('other', T0, { customerId: 'c-someone-else' }));
+
+    const seen: string[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await deliveries.listByCustomer('c-history', { limit: 2, ...(cursor ? { cursor } : {}) });
+      seen.push(page.items.map((r) => r.requestId));
+      cursor = page.cursor;
+    } while (cursor);
+    expect(seen.flat()).toEqual(['h-offset', 'h-4', 'h-3', 'h-2', 'h-1', 'h-0']);
+    expect(seen[0]).toHaveLength(2);
+
+    await expect(deliveries.listByCustomer('c-history', { cursor: 'not-a-cursor' })).rejects.toBeInstanceOf(PermanentError);
+    const first = await deliveries.listByCustomer('c-history', { limit: 1 });
+    await expect(deliveries.listByCustomer('c-someone-else', { cursor: first.cursor })).rejects.toThrow(/invalid history cursor/);
+  });
+});
+
+describe('DynamoCustomerDirectory on DynamoDB Local', () => {
+  const directory = () => new DynamoCustomerDirectory(local.doc, { tableName: local.tables.customers });
+
+  async function seed(customers: Customer[]): Promise<void> {
+    for (let i = 0; i < customers.length; i += 25) {
+      await local.doc.send(new BatchWriteCommand({ RequestItems: { [local.tables.customers]: customers.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) } }));
+    }
+  }
+
+  async function stored(customerId: string): Promise<Customer | undefined> {
+    const output = await local.doc.send(new GetCommand({ TableName: local.tables.customers, Key: { customerId }, ConsistentRead: true }));
+    return output.Item as Customer | undefined;
+  }
+
+  it('reads 250 ids in three BatchGetItem calls, skipping duplicates and ids that do not exist', async () => {
+    const existing = Array.from({ length: 240 }, (_, i) => ({ customerId: `bulk-${i}`, locale: 'de-DE', attributes: { n: i } }));
+    await seed(existing);
+    const ids = [...Array.from({ length: 250 }, (_, i) => `bulk-${i}`), 'bulk-1', 'bulk-2'];
+    const dir = directory();
+    const send = vi.spyOn(local.doc, 'send');
+    try {
+      const found = await dir.getMany(ids);
+      expect(found.size).toBe(240);
+      expect(found.get('bulk-7')).toEqual({ customerId: 'bulk-7', locale: 'de-DE', attributes: { n: 7 } });
+      expect(found.has('bulk-245')).toBe(false);
+      expect(send.mock.calls.filter(([command]) => command.constructor.name === 'BatchGetCommand')).toHaveLength(3);
+    } finally {
+      send.mockRestore();
+    }
+  });
+
+  it('marks a dead token suppressed in place, leaving other tokens and attributes alone', async () => {
+    await seed([
+      {
+        customerId: 'tok-dead',
+        push: [
+          { token: 'aaa', platform: 'APNS', status: 'active' },
+          { token: 'bbb', platform: 'GCM', status: 'active' },
+        ],
+        engagement: { push: { sent: 3 } },
+      },
+    ]);
+    await directory().applyAddressChanges('tok-dead', [{ channel: 'push', token: 'bbb', kind: 'token_dead' }], T0);
+    expect(await stored('tok-dead')).toEqual({
+      customerId: 'tok-dead',
+      push: [
+        { token: 'aaa', platform: 'APNS', status: 'active' },
+        { token: 'bbb', platform: 'GCM', status: 'suppressed', reason: 'invalid', updatedAt: T0.toISOString() },
+      ],
+      engagement: { push: { sent: 3 } },
+    });
+  });
+
+  it('replaces a renewed token, and retires it instead when the new token is already on file', async () => {
+    await seed([
+      { customerId: 'tok-renew', push: [{ token: 'old', platform: 'APNS', status: 'active' }] },
+      {
+        customerId: 'tok-dup',
+        push: [
+          { token: 'old', platform: 'APNS', status: 'active' },
+          { token: 'new', platform: 'APNS', status: 'active' },
+        ],
+      },
+    ]);
+    await directory().applyAddressChanges('tok-renew', [{ channel: 'push', token: 'old', kind: 'token_renewed', newToken: 'new' }], T0);
+    expect((await stored('tok-renew'))?.push).toEqual([{ token: 'new', platform: 'APNS', status: 'active', updatedAt: T0.toISOString() }]);
+
+    await directory().applyAddressChanges('tok-dup', [{ channel: 'push', token: 'old', kind: 'token_renewed', newToken: 'new' }], T0);
+    expect((await stored('tok-dup'))?.push?.map((t) => [t.token, t.status])).toEqual([
+      ['old', 'suppressed'],
+      ['new', 'active'],
+    ]);
+  });
+
+  it('records an SMS opt-out on the number and in consent, whatever consent maps already exist', async () => {
+    const optOut = { value: 'opt_out', updatedAt: T0.toISOString(), source: 'sms_opt_out' };
+    await seed([
+      { customerId: 'sms-full', phone: { number: '+4915100000001', status: 'active' }, consent: { sms: { 'order-updates': 'opt_in' }, email: { '*': 'opt_in' } } },
+      { customerId: 'sms-no-consent', phone: { number: '+4915100000002' } },
+      { customerId: 'sms-no-sms-book', phone: { number: '+4915100000003' }, consent: { email: { '*': 'opt_in' } } },
+      { customerId: 'sms-no-phone', consent: { sms: { '*': 'opt_in' } } },
+    ]);
+    const dir = directory();
+    for (const id of ['sms-full', 'sms-no-consent', 'sms-no-sms-book', 'sms-no-phone']) await dir.applyAddressChanges(id, [{ channel: 'sms', kind: 'opted_out' }], T0);
+
+    const suppressed = { status: 'suppressed', reason: 'opted_out', updatedAt: T0.toISOString() };
+    expect(await stored('sms-full')).toEqual({
+      customerId: 'sms-full',
+      phone: { number: '+4915100000001', ...suppressed },
+      consent: { sms: { 'order-updates': 'opt_in', '*': optOut }, email: { '*': 'opt_in' } },
+    });
+    expect(await stored('sms-no-consent')).toEqual({ customerId: 'sms-no-consent', phone: { number: '+4915100000002', ...suppressed }, consent: { sms: { '*': optOut } } });
+    expect((await stored('sms-no-sms-book'))?.consent).toEqual({ email: { '*': 'opt_in' }, sms: { '*': optOut } });
+    expect(await stored('sms-no-phone')).toEqual({ customerId: 'sms-no-phone', consent: { sms: { '*': optOut } } });
+  });
+
+  it('never creates a customer while applying changes to an unknown id', async () => {
+    await directory().applyAddressChanges(
+      'ghost',
+      [
+        { channel: 'sms', kind: 'opted_out' },
+        { channel: 'push', token: 'x', kind: 'token_dead' },
+      ],
+      T0,
+    );
+    expect(await stored('ghost')).toBeUndefined();
+  });
+});
+
+describe('DynamoFrequencyCounter on DynamoDB Local', () => {
+  const counter = () => new DynamoFrequencyCounter(local.doc, { tableName: local.tables.counters });
+  const input = (now: Date, limits: { perDay?: number; perWeek?: number }, customerId = 'cap-1') => ({ customerId, channel: 'sms' as const, category: 'marketing' as const, now, limits });
+
+  it('lets exactly the cap through when 20 sends race for it', async () => {
+    const c = counter();
+    const results = await Promise.all(Array.from({ length: 20 }, () => c.tryConsume(input(T0, { perDay: 5, perWeek: 10 }))));
+    expect(results.filter((r) => r.allowed)).toHaveLength(5);
+    const item = await local.doc.send(new GetCommand({ TableName: local.tables.counters, Key: { counterKey: 'cap-1#sms#marketing#2026-W48' }, ConsistentRead: true }));
+    expect(item.Item).toMatchObject({ week: 5, 'd2026-11-24': 5 });
+  });
+
+  it('applies the weekly cap across days of the same ISO week and starts afresh the next week', async () => {
+    const c = counter();
+    const limits = { perDay: 2, perWeek: 3 };
+    const monday = new Date('2026-11-23T09:00:00Z');
+    const tuesday = new Date('2026-11-24T09:00:00Z');
+    const nextMonday = new Date('2026-11-30T09:00:00Z');
+    const outcomes = [];
+    for (const now of [monday, monday, monday, tuesday, tuesday, nextMonday]) outcomes.push((await c.tryConsume(input(now, limits, 'cap-2'))).allowed);
+    expect(outcomes).toEqual([true, true, false, true, false, true]);
+  });
+});
+
+describe('DynamoInboxSender on DynamoDB Local', () => {
+  it('writes one unread message and treats a repeat of the same write as sent', async () => {
+    const sender = new DynamoInboxSender(local.doc, { tableName: local.tables.inbox });
+    const message = {
+      requestId: 'r-inbox',
+      customerId: 'c-inbox',
+      template: 'cart-reminder',
+      category: 'marketing' as const,
+      topic: 'promotions',
+      at: T0,
+      content: { title: 'Still there', body: 'Your boots are waiting.', action: { label: 'Open', url: 'https://shop.example/cart' } },
+    };
+    expect(await sender.send(message)).toEqual({ outcome: 'SENT', providerMessageId: `${T0.toISOString()}#r-inbox` });
+    const key = { customerId: 'c-inbox', sk: `${T0.toISOString()}#r-inbox` };
+    await local.doc.send(
+      new UpdateCommand({ TableName: local.tables.inbox, Key: key, UpdateExpression: 'SET #s = :read', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':read': 'read' } }),
+    );
+    expect((await sender.send(message)).outcome).toBe('SENT');
+    const item = await local.doc.send(new GetCommand({ TableName: local.tables.inbox, Key: key }));
+    // The repeat did not overwrite what the customer did since (read it).
+    expect(item.Item).toMatchObject({ status: 'read', title: 'Still there', action: { label: 'Open', url: 'https://shop.example/cart' } });
+    expect(item.Item?.expiresAtEpoch).toBe(Math.floor(T0.getTime() / 1000) + 90 * 86_400);
+  });
+});
