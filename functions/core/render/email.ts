@@ -1,0 +1,61 @@
+import { convert, type FormatCallback, type HtmlToTextOptions } from 'html-to-text';
+
+const PREHEADER_CLASS = 'preheader';
+
+/** A linked image stands for its alt text, so a linked logo reads "Fernhill [url]", not a bare URL. */
+const altText: FormatCallback = (element, _walk, builder) => {
+  const alt = element.attribs?.['alt'];
+  if (alt && insideLink(element)) builder.addInline(alt);
+};
+
+function insideLink(element: { parent?: unknown }): boolean {
+  for (let node = element.parent as { name?: string; parent?: unknown } | null | undefined; node; node = node.parent as typeof node) {
+    if (node.name === 'a') return true;
+  }
+  return false;
+}
+
+const TEXT_OPTIONS: HtmlToTextOptions = {
+  wordwrap: 78,
+  formatters: { altText },
+  selectors: [
+    { selector: `.${PREHEADER_CLASS}`, format: 'skip' },
+    { selector: 'img', format: 'altText' },
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+    { selector: 'h1', options: { uppercase: false } },
+    { selector: 'h2', options: { uppercase: false } },
+    { selector: 'h3', options: { uppercase: false } },
+    // MJML lays out with tables; cells as blocks keep item and price apart in the text part.
+    { selector: 'td', format: 'block' },
+  ],
+};
+
+/** The plain-text alternative of an email, generated from its rendered HTML. */
+export function emailText(html: string): string {
+  return convert(html, TEXT_OPTIONS)
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/**
+ * Puts the preheader where inbox previews look for it: first in the body, hidden from view.
+ * The text was rendered without escaping (it is also sent as plain text), so it is escaped here.
+ */
+export function withPreheader(html: string, preheader: string): string {
+  const hidden =
+    `<div class="${PREHEADER_CLASS}" style="display:none;font-size:1px;color:#ffffff;line-height:1px;` +
+    `max-height:0px;max-width:0px;opacity:0;overflow:hidden;mso-hide:all;">${escapeHtml(preheader)}</div>`;
+  const body = /<body\b[^>]*>/i.exec(html);
+  if (!body) return hidden + html;
+  const at = body.index + body[0].length;
+  return html.slice(0, at) + hidden + html.slice(at);
+}
+
+function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}

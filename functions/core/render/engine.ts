@@ -1,0 +1,53 @@
+import { Liquid, type FilterImplOptions } from 'liquidjs';
+
+type FilterHandler = Extract<FilterImplOptions, (...args: never[]) => unknown>;
+
+/**
+ * Limits that keep one template from hanging or exhausting a Lambda. Parse: characters per
+ * template; render: milliseconds per part; memory: liquidjs allocation units (ranges, joins).
+ */
+export const LIQUID_LIMITS = { parseChars: 1_000_000, renderMs: 500, memory: 10_000_000 } as const;
+
+/** Templates are self-contained: tags that would load other files are removed, not sandboxed. */
+const FILE_TAGS = ['include', 'render', 'layout'] as const;
+
+/**
+ * The Liquid engine every template renders with. Strict: an undefined variable or filter is an
+ * error, except inside `if`/`unless` and `default`, where an absent optional value is false.
+ * With `html`, every output is HTML-escaped and `raw` is gone, so request data can never inject
+ * markup into an email.
+ */
+export function createLiquidEngine(options: { html: boolean }): Liquid {
+  const engine = new Liquid({
+    strictVariables: true,
+    strictFilters: true,
+    ownPropertyOnly: true,
+    lenientIf: true,
+    parseLimit: LIQUID_LIMITS.parseChars,
+    renderLimit: LIQUID_LIMITS.renderMs,
+    memoryLimit: LIQUID_LIMITS.memory,
+    // An in-memory map with nothing in it: no lookup can reach the file system.
+    templates: {},
+    // Output must not depend on the host: dates in UTC, English names unless the copy says otherwise.
+    timezoneOffset: 0,
+    locale: 'en-US',
+    ...(options.html ? { outputEscape: 'escape' as const } : {}),
+  });
+  for (const tag of FILE_TAGS) delete engine.tags[tag];
+  if (options.html) engine.unregisterFilter('raw');
+  forbidClockInDates(engine);
+  return engine;
+}
+
+/** `"now" | date` would read the clock and make a render unrepeatable: dates come in `data`. */
+function forbidClockInDates(engine: Liquid): void {
+  const original = engine.filters['date'];
+  if (typeof original !== 'function') return;
+  const guarded: FilterHandler = function (value: unknown, ...args: unknown[]) {
+    if (value === 'now' || value === 'today') {
+      throw new Error(`the date filter cannot use "${String(value)}": pass the date in data`);
+    }
+    return original.call(this, value, ...args);
+  };
+  engine.registerFilter('date', guarded);
+}

@@ -1,0 +1,12 @@
+export { checkTemplate, sampleScope } from './checks.js';
+export { emailText } from './email.js';
+export { createLiquidEngine, LIQUID_LIMITS } from './engine.js';
+export { DEFAULT_VARIANT, localeChain, resolveVariant } from './locale.js';
+export { CONTEXT_FIELDS, DEFAULT_SMS_MAX_SEGMENTS, parseManifest, templateManifestSchema } from './manifest.js';
+export { PARTS, partsOf, partSpec, sourceName, type PartSpec } from './parts.js';
+export { formatProblem, TemplateRenderError, type TemplateProblem } from './problems.js';
+export { APNS_MAX_PAYLOAD_BYTES, apnsPayload, apnsPayloadBytes, deepLinkProblem } from './push.js';
+export { CustomerRenderer } from './customer-renderer.js';
+export { Renderer, type RendererOptions } from './renderer.js';
+export { buildScope, type RenderScope } from './scope.js';
+export { measureSms, type SmsMeasure } from './sms.js';

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { CATEGORIES, CHANNELS, SURFACES } from '../model.js';
+import type { TemplateManifest } from '../templates.js';
+
+export const DEFAULT_SMS_MAX_SEGMENTS = 3;
+
+/** What a template may read from `context`: the fields of EffectiveContext. */
+export const CONTEXT_FIELDS = ['surface', 'storeId', 'locale', 'sessionActive', 'observedAt'] as const;
+
+const variablePath = z
+  .string()
+  .regex(
+    /^(customer|data|context)(\.[A-Za-z_][A-Za-z0-9_]*)+$/,
+    'must be a dotted path under customer, data or context, e.g. data.item',
+  )
+  .refine(
+    (path) => !path.startsWith('context.') || (CONTEXT_FIELDS as readonly string[]).includes(path.split('.')[1] ?? ''),
+    `context has only ${CONTEXT_FIELDS.join(', ')}`,
+  );
+
+const sampleContext = z.strictObject({
+  surface: z.enum(SURFACES).optional(),
+  storeId: z.string().optional(),
+  locale: z.string().optional(),
+  sessionActive: z.boolean().optional(),
+  observedAt: z.string().optional(),
+});
+
+/** `template.json` exactly as DESIGN.md defines it; unknown fields are problems, not noise. */
+export const templateManifestSchema = z.strictObject({
+  id: z
+    .string()
+    .max(128)
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens, e.g. cart-reminder'),
+  description: z.string().min(1, 'must say what the template is for'),
+  category: z.enum(CATEGORIES),
+  topic: z.string().min(1).max(128),
+  channels: z
+    .array(z.enum(CHANNELS))
+    .min(1, 'must list at least one channel')
+    .refine((list) => new Set(list).size === list.length, 'must not repeat a channel'),
+  variables: z.array(variablePath).refine((list) => new Set(list).size === list.length, 'must not repeat a variable'),
+  sampleData: z.strictObject({
+    data: z.record(z.string(), z.unknown()).optional(),
+    customer: z.record(z.string(), z.unknown()).optional(),
+    context: sampleContext.optional(),
+  }),
+  limits: z.strictObject({ smsMaxSegments: z.int().min(1).max(10).optional() }).optional(),
+});
+
+// Compile-time proof that the schema produces the shared manifest type.
+const _matchesContract = (parsed: z.output<typeof templateManifestSchema>): TemplateManifest => parsed;
+
+export type ManifestParse =
+  | { ok: true; manifest: TemplateManifest }
+  | { ok: false; problems: { path: string; message: string }[] };
+
+export function parseManifest(value: unknown): ManifestParse {
+  const parsed = templateManifestSchema.safeParse(value);
+  if (parsed.success) return { ok: true, manifest: parsed.data };
+  return {
+    ok: false,
+    problems: parsed.error.issues.map((issue) => ({
+      path: issue.path.map(String).join('.'),
+      message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
+    })),
+  };
+}

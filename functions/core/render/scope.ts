@@ -1,0 +1,27 @@
+import { effectiveContext, type EffectiveContext } from '../context.js';
+import type { Channel, Customer } from '../model.js';
+import type { SendRequest } from '../request.js';
+
+/** What a template sees. Addresses, tokens and consent are deliberately out of reach. */
+export interface RenderScope {
+  customer: Record<string, unknown>;
+  data: Record<string, unknown>;
+  context: EffectiveContext | Record<string, unknown>;
+  channel: Channel;
+}
+
+export function buildScope(customer: Customer, request: SendRequest, channel: Channel, now: Date): RenderScope {
+  return {
+    customer: {
+      ...customer.attributes,
+      // Set after the attributes so an attribute can never impersonate the profile's own fields;
+      // absent ones stay absent, so strict rendering reports them instead of printing nothing.
+      id: customer.customerId,
+      ...(customer.locale !== undefined ? { locale: customer.locale } : {}),
+      ...(customer.timeZone !== undefined ? { timeZone: customer.timeZone } : {}),
+    },
+    data: request.data,
+    context: effectiveContext(customer, request.context, now),
+    channel,
+  };
+}
