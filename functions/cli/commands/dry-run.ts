@@ -10,6 +10,7 @@ import { defaultDecisionConfig } from '../../core/config.js';
 import type { Channel, Customer, DeliveryRecord } from '../../core/model.js';
 import { orchestrateBatch } from '../../core/orchestrate.js';
 import { CustomerRenderer } from '../../core/render/customer-renderer.js';
+import { formatProblem } from '../../core/render/problems.js';
 import { loadTemplateFolder } from '../../template-compiler/index.js';
 import { type CliOutput, formatTable } from '../io.js';
 
@@ -35,7 +36,7 @@ export async function dryRun(args: DryRunArgs, out: CliOutput): Promise<number> 
   const [requestBody, customer] = await Promise.all([readFile(args.requestFile, 'utf8'), readJson<Customer>(args.customerFile)]);
   const { bundle, problems: templateProblems } = await loadTemplateFolder(args.templatesDir);
   if (templateProblems.length > 0) {
-    for (const p of templateProblems) out.error(`template problem: ${p.template} ${p.message}`);
+    for (const p of templateProblems) out.error(`template problem: ${formatProblem(p)}`);
   }
   const now = args.now ? parseNow(args.now) : undefined;
   const senders = {

@@ -1,0 +1,231 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PinpointClient, SendMessagesCommand, type SendMessagesCommandInput } from '@aws-sdk/client-pinpoint';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import type { Customer, DeliveryRecord } from '../../functions/core/model.js';
+import type { TemplateBundle } from '../../functions/core/templates.js';
+import { localSqsClient } from '../../functions/local/clients.js';
+import { createQueues, type QueueNames } from '../../functions/local/provision.js';
+import { pollOnce, type SqsHandler } from '../../functions/local/sqs-lambda-poller.js';
+import { type LocalTables, localTables } from '../support/local-aws.js';
+import { reachableCustomer, testTemplate } from '../support/orchestrator-harness.js';
+
+const ses = mockClient(SESv2Client);
+const sns = mockClient(SNSClient);
+const pinpoint = mockClient(PinpointClient);
+const sqs = localSqsClient(inject('sqsEndpoint'), inject('sqsRegion'));
+
+let local: LocalTables;
+let queues: QueueNames;
+let handler: SqsHandler;
+
+const DEAD_TOKEN = 'token-dead-device';
+
+/** Pinpoint answers per token: the dead device fails permanently, everyone else succeeds. */
+function pinpointAnswer(input: SendMessagesCommandInput) {
+  const tokens = Object.keys(input.MessageRequest?.Addresses ?? {});
+  const Result = Object.fromEntries(
+    tokens.map((t) => [t, t === DEAD_TOKEN ? { DeliveryStatus: 'PERMANENT_FAILURE', StatusCode: 410 } : { DeliveryStatus: 'SUCCESSFUL', StatusCode: 200, MessageId: `push-${t}` }]),
+  );
+  return { MessageResponse: { ApplicationId: 'app', Result } };
+}
+
+beforeAll(async () => {
+  local = await localTables('pipeline');
+  queues = await createQueues(sqs, `pipeline-${Date.now()}-`);
+  const bundleDir = mkdtempSync(join(tmpdir(), 'bundle-'));
+  const bundle: TemplateBundle = { formatVersion: 1, templates: { 'test-offer': testTemplate() } };
+  writeFileSync(join(bundleDir, 'bundle.json'), JSON.stringify(bundle));
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint'),
+    CUSTOMERS_TABLE: local.tables.customers,
+    DELIVERIES_TABLE: local.tables.deliveries,
+    INBOX_TABLE: local.tables.inbox,
+    COUNTERS_TABLE: local.tables.counters,
+    SES_CONFIGURATION_SET: 'switchboard-events',
+    SES_FROM_ADDRESS: 'shop@example.com',
+    UNSUBSCRIBE_BASE_URL: 'https://example.com/unsubscribe',
+    PINPOINT_APPLICATION_ID: 'app',
+    TEMPLATE_BUNDLE_PATH: join(bundleDir, 'bundle.json'),
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  });
+  ses.on(SendEmailCommand).callsFake(() => ({ MessageId: `email-${ses.calls().length}` }));
+  sns.on(PublishCommand).callsFake(() => ({ MessageId: `sms-${sns.calls().length}` }));
+  sns.on(CheckIfPhoneNumberIsOptedOutCommand).resolves({ isOptedOut: false });
+  pinpoint.on(SendMessagesCommand).callsFake(pinpointAnswer);
+  ({ handler } = (await import('../../functions/orchestrator/handler.js')) as unknown as { handler: SqsHandler });
+});
+
+afterAll(() => {
+  ses.restore();
+  sns.restore();
+  pinpoint.restore();
+});
+
+async function seed(customers: Customer[]): Promise<void> {
+  for (let i = 0; i < customers.length; i += 25) {
+    const chunk = customers.slice(i, i + 25);
+    await local.doc.send(new BatchWriteCommand({ RequestItems: { [local.tables.customers]: chunk.map((Item) => ({ PutRequest: { Item } })) } }));
+  }
+}
+
+async function enqueue(bodies: unknown[]): Promise<void> {
+  for (let i = 0; i < bodies.length; i += 10) {
+    const chunk = bodies.slice(i, i + 10);
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queues.requests.url,
+        Entries: chunk.map((body, j) => ({ Id: String(j), MessageBody: typeof body === 'string' ? body : JSON.stringify(body) })),
+      }),
+    );
+  }
+}
+
+/** Drains the queue through the real handler, batch by batch, as the event source mapping would. */
+async function drain(batchSize = 100, parallel = 1): Promise<number> {
+  let invocations = 0;
+  for (let idle = 0; idle < 2; ) {
+    const results = await Promise.all(Array.from({ length: parallel }, () => pollOnce({ sqs, queue: queues.requests, handler, batchSize })));
+    invocations += results.filter((r) => r.received > 0).length;
+    idle = results.every((r) => r.received === 0) ? idle + 1 : 0;
+  }
+  return invocations;
+}
+
+async function record(requestId: string): Promise<DeliveryRecord | undefined> {
+  const { Item } = await local.doc.send(new GetCommand({ TableName: local.tables.deliveries, Key: { requestId } }));
+  return Item as DeliveryRecord | undefined;
+}
+
+async function queueDepth(url: string): Promise<number> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  return Number(Attributes?.ApproximateNumberOfMessages ?? 0) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
+
+const offer = (requestId: string, customerId: string, over: Record<string, unknown> = {}) => ({
+  requestId,
+  customerId,
+  template: 'test-offer',
+  data: { item: 'boots' },
+  createdAt: new Date().toISOString(),
+  ...over,
+});
+
+describe('the orchestrator handler on DynamoDB Local and the SQS emulator', () => {
+  it('delivers 250 requests for 60 customers, each recorded with its decision, one provider call per send', async () => {
+    const customers = Array.from({ length: 60 }, (_, i) => {
+      const id = `bulk-${i}`;
+      // A third have no phone or push, so the ranking must pick email or in-app for them.
+      return i % 3 === 0 ? reachableCustomer(id, { phone: undefined, push: [] }) : reachableCustomer(id, { timeZone: 'UTC' });
+    });
+    await seed(customers);
+    const requests = Array.from({ length: 250 }, (_, i) => offer(`bulk-r-${i}`, `bulk-${i % 60}`, { category: 'transactional', strategy: 'best' }));
+    ses.resetHistory();
+    sns.resetHistory();
+    pinpoint.resetHistory();
+    await enqueue(requests);
+    await drain();
+
+    const records = await Promise.all(requests.map((r) => record(r.requestId)));
+    expect(records.map((r) => r?.status)).toEqual(requests.map(() => 'SENT'));
+    const byChannel = (channel: string) => records.filter((r) => r?.channel === channel).length;
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(byChannel('email'));
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(byChannel('sms'));
+    expect(pinpoint.commandCalls(SendMessagesCommand)).toHaveLength(byChannel('push'));
+    for (const r of records.filter((r) => r?.customerId === 'bulk-0')) {
+      expect(['email', 'in_app']).toContain(r?.channel);
+      expect(r?.decision?.excluded).toContainEqual(expect.objectContaining({ channel: 'sms', reason: 'NO_ADDRESS' }));
+    }
+    expect(await queueDepth(queues.requests.url)).toBe(0);
+  });
+
+  it('sends a request delivered twice only once', async () => {
+    await seed([reachableCustomer('twice', { timeZone: 'UTC' })]);
+    const before = ses.calls().length + sns.calls().length + pinpoint.calls().length;
+    await enqueue([offer('twice-r', 'twice', { channels: ['email'] }), offer('twice-r', 'twice', { channels: ['email'] })]);
+    await drain(1);
+    expect(ses.calls().length + sns.calls().length + pinpoint.calls().length - before).toBe(1);
+    expect((await record('twice-r'))?.status).toBe('SENT');
+  });
+
+  it('records a poison message as REJECTED with its problems and removes it from the queue', async () => {
+    await enqueue([{ requestId: 'poison-1', customerId: 'x', template: 'test-offer', strategy: 'loudest', colour: 'red' }, '<<not json>>']);
+    await drain();
+    const rejected = await record('poison-1');
+    expect(rejected?.status).toBe('REJECTED');
+    expect(rejected?.problems?.map((p) => p.path).sort()).toEqual(['', 'strategy']);
+    expect(await queueDepth(queues.requests.url)).toBe(0);
+    expect(await queueDepth(queues.deadLetter.url)).toBe(0);
+  });
+
+  it('reports a throttled provider back to the queue, retries, and sends exactly once', async () => {
+    await seed([reachableCustomer('throttled', { timeZone: 'UTC' })]);
+    const throttle = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } });
+    ses.reset();
+    ses.on(SendEmailCommand).rejectsOnce(throttle).resolves({ MessageId: 'email-after-throttle' });
+    await enqueue([offer('throttled-r', 'throttled', { channels: ['email'] })]);
+    const first = await pollOnce({ sqs, queue: queues.requests, handler, batchSize: 10 });
+    expect(first).toEqual({ received: 1, failed: 1 });
+    // The claim is given back (or never finished), so the redelivery can take it.
+    expect((await record('throttled-r'))?.status ?? 'ACCEPTED').toBe('ACCEPTED');
+    await drain();
+    const sent = await record('throttled-r');
+    expect(sent?.status).toBe('SENT');
+    expect(sent?.attempts).toHaveLength(1);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
+    expect(sent?.attempts[0]?.providerMessageId).toBe('email-after-throttle');
+  });
+
+  it('fails over from a permanently failed push token to the next channel, recording both attempts', async () => {
+    await seed([reachableCustomer('dead-device', { timeZone: 'UTC', push: [{ token: DEAD_TOKEN, platform: 'GCM', status: 'active' }], context: { surface: 'store', storeId: 'berlin-mitte', observedAt: new Date().toISOString() } })]);
+    await enqueue([offer('dead-r', 'dead-device', { context: { surface: 'store', storeId: 'berlin-mitte' } })]);
+    await drain();
+    const done = await record('dead-r');
+    expect(done?.status).toBe('SENT');
+    expect(done?.attempts.map((a) => [a.channel, a.outcome])).toEqual([
+      ['push', 'FAILED_PERMANENT'],
+      [done?.channel, 'SENT'],
+    ]);
+    const { Item } = await local.doc.send(new GetCommand({ TableName: local.tables.customers, Key: { customerId: 'dead-device' } }));
+    expect((Item as Customer).push?.[0]).toMatchObject({ token: DEAD_TOKEN, status: 'suppressed', reason: 'invalid' });
+  });
+
+  it('never exceeds a frequency cap under concurrent batches', async () => {
+    // Only push is possible for this customer; the default marketing cap for push is 2 a day.
+    await seed([reachableCustomer('capped', { timeZone: 'UTC', email: undefined, phone: undefined, inApp: { enabled: false } })]);
+    const requests = Array.from({ length: 12 }, (_, i) => offer(`capped-r-${i}`, 'capped', { channels: ['push'] }));
+    await enqueue(requests);
+    await drain(2, 4);
+    const statuses = (await Promise.all(requests.map((r) => record(r.requestId)))).map((r) => r?.status);
+    expect(statuses.filter((s) => s === 'SENT')).toHaveLength(2);
+    expect(statuses.filter((s) => s === 'SUPPRESSED')).toHaveLength(10);
+  });
+
+  it('reads customers with one BatchGetItem for a 100-message batch and never per message', async () => {
+    await seed(Array.from({ length: 100 }, (_, i) => reachableCustomer(`count-${i}`, { timeZone: 'UTC' })));
+    await enqueue(Array.from({ length: 100 }, (_, i) => offer(`count-r-${i}`, `count-${i}`, { category: 'transactional', channels: ['email'] })));
+    const send = vi.spyOn(DynamoDBDocumentClient.prototype, 'send');
+    try {
+      while ((await pollOnce({ sqs, queue: queues.requests, handler, batchSize: 100 })).received > 0);
+      const commands = send.mock.calls.map(([command]) => command.constructor.name);
+      const count = (name: string) => commands.filter((c) => c === name).length;
+      expect(count('BatchGetCommand')).toBe(1);
+      expect(count('GetCommand') + count('QueryCommand')).toBe(0);
+      // One claim and one final write per message; transactional email has no cap counter.
+      expect(count('PutCommand')).toBe(100);
+      expect(count('UpdateCommand')).toBe(100);
+    } finally {
+      send.mockRestore();
+    }
+  });
+});
