@@ -1,6 +1,6 @@
 import type { DecisionConfig } from './config.js';
 import { type CapCount, checkEligibility } from './eligibility.js';
-import { type Category, type Channel, CHANNELS, type Customer, type Decision, type ExcludedChannel, type Strategy } from './model.js';
+import { type Category, type Channel, CHANNELS, type Customer, type Decision, type ExcludedChannel } from './model.js';
 import type { SendRequest } from './request.js';
 import { rankChannels } from './scoring.js';
 import type { TemplateManifest } from './templates.js';
@@ -48,13 +48,4 @@ export function decide(input: DecideInput, config: DecisionConfig): Decision {
   }
 
   return { ranked: rankChannels(eligible, { customer, request, category, now }, config), excluded };
-}
-
-/**
- * The channels to attempt, in order. `best` tries only the top one; `failover` lists them all and
- * the caller stops at the first success; `all` sends on every ranked channel.
- */
-export function channelsToTry(decision: Decision, strategy: Strategy): Channel[] {
-  const ranked = decision.ranked.map((entry) => entry.channel);
-  return strategy === 'best' ? ranked.slice(0, 1) : ranked;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type DecisionConfig, defaultDecisionConfig } from '../../functions/core/config.js';
-import { channelsToTry, decide, messageClass } from '../../functions/core/decide.js';
-import { type Category, type Channel, CHANNELS, type Decision, type ExclusionReason, STRATEGIES, type Strategy } from '../../functions/core/model.js';
+import { decide, messageClass } from '../../functions/core/decide.js';
+import { type Category, type Channel, CHANNELS, type Decision, type ExclusionReason } from '../../functions/core/model.js';
 import type { SendRequestInput } from '../../functions/core/request.js';
 import type { TemplateManifest } from '../../functions/core/templates.js';
 import { CUSTOMER_FIXTURES, type CustomerFixture, customerFixture, FIXTURE_NOW } from '../fixtures/customers.js';
@@ -156,22 +156,5 @@ describe('messageClass', () => {
   it('takes what the request says', () => {
     expect(messageClass(sendRequest({ category: 'marketing', topic: 'new-arrivals' }), orderUpdate)).toEqual({ category: 'marketing', topic: 'new-arrivals' });
     expect(messageClass(sendRequest({ topic: 'returns' }), orderUpdate)).toEqual({ category: 'transactional', topic: 'returns' });
-  });
-});
-
-describe('channelsToTry', () => {
-  const decision = decideFor('app-active-c-2001');
-  const cases: [Strategy, Channel[]][] = [
-    ['best', ['in_app']],
-    ['failover', ['in_app', 'email', 'push', 'sms']],
-    ['all', ['in_app', 'email', 'push', 'sms']],
-  ];
-
-  it.each(cases)('%s', (strategy, expected) => {
-    expect(channelsToTry(decision, strategy)).toEqual(expected);
-  });
-
-  it.each(STRATEGIES)('%s tries nothing when every channel is excluded', (strategy) => {
-    expect(channelsToTry(decideFor('opted-out-marketing-c-2003'), strategy)).toEqual([]);
   });
 });
