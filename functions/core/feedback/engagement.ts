@@ -1,0 +1,39 @@
+import type { Channel } from '../model.js';
+import type { FeedbackEvent } from './event.js';
+
+/** Counters kept per customer and channel under `engagement.<channel>`; scoring reads them. */
+export const ENGAGEMENT_COUNTERS = ['sent', 'delivered', 'opened', 'clicked', 'bounced'] as const;
+export type EngagementCounter = (typeof ENGAGEMENT_COUNTERS)[number];
+export type EngagementDelta = Partial<Record<EngagementCounter, number>>;
+
+/**
+ * The counter an event moves. Scoring divides engaged by delivered, so each counter moves at most
+ * once per message and channel (see `counterKey`): five opens of one email are one opened email,
+ * not a rate above 100 %.
+ *
+ * An SMS the carrier could not deliver counts as bounced, like an email bounce; an SMS refused
+ * because the number opted out does not: the address works, the customer said no.
+ */
+export function counterFor(event: Pick<FeedbackEvent, 'kind' | 'channel' | 'optedOut'>): EngagementCounter | undefined {
+  switch (event.kind) {
+    case 'delivered':
+    case 'opened':
+    case 'clicked':
+    case 'bounced':
+      return event.kind;
+    case 'failed':
+      return event.channel === 'sms' && !event.optedOut ? 'bounced' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Marks, on the delivery record, that a counter was already moved for this message. */
+export function counterKey(channel: Channel, counter: EngagementCounter): string {
+  return `${channel}:${counter}`;
+}
+
+/** Opens and clicks are the customer's own doing; only they move `lastEngagedAt`. */
+export function isEngagement(delta: EngagementDelta): boolean {
+  return (delta.opened ?? 0) > 0 || (delta.clicked ?? 0) > 0;
+}

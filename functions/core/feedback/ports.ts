@@ -1,0 +1,81 @@
+import type { Category, Channel, DeliveryStatus, TimelineEvent } from '../model.js';
+import type { EngagementCounter, EngagementDelta } from './engagement.js';
+import type { SuppressionPlan, SuppressionReason } from './suppression.js';
+
+/** What feedback needs to know of a delivery record to apply an event to it. */
+export interface FeedbackTarget {
+  requestId: string;
+  customerId: string;
+  status: DeliveryStatus;
+  template?: string;
+  category?: Category;
+  topic?: string;
+  /** Channels the message actually went out on; empty while the orchestrator has not finished. */
+  sentChannels: Channel[];
+  seenEvents: ReadonlySet<string>;
+  /** `counterKey`s of counters already moved for this message. */
+  countedEngagement: ReadonlySet<string>;
+  timelineLength: number;
+}
+
+export interface FeedbackWrite {
+  requestId: string;
+  customerId: string;
+  eventId: string;
+  /** Absent once the timeline is full: the event still counts and is still de-duplicated. */
+  timelineEvent?: TimelineEvent;
+  /** Set only when the status moves forward; written on condition that it is still one of `from`. */
+  status?: { to: DeliveryStatus; from: DeliveryStatus[] };
+  /** Moves `engagement.<channel>.<counter>` by one, on condition that `key` was not counted yet. */
+  counter?: { channel: Channel; name: EngagementCounter; key: string };
+  /** An open or a click: moves `engagement.<channel>.lastEngagedAt` forward to `at`. */
+  engaged?: { channel: Channel; at: string };
+  updatedAt: string;
+}
+
+export interface FeedbackStore {
+  find(requestId: string): Promise<FeedbackTarget | undefined>;
+  /**
+   * Appends the event to the timeline, marks it seen, moves the status and the counter: all of it
+   * or none. `false` means the record changed since `find` (the event was seen meanwhile, the
+   * status moved or the counter was taken): read again and re-plan.
+   */
+  record(write: FeedbackWrite): Promise<boolean>;
+}
+
+/** Finds the request of a provider message id that the sender stored with its attempt. */
+export interface ProviderMessageIndex {
+  lookup(channel: Channel, providerMessageId: string): Promise<string | undefined>;
+}
+
+/** Writes consent and address suppressions; each entry carries the plan's `at` and `source`. */
+export interface SuppressionWriter {
+  apply(customerId: string, plan: SuppressionPlan): Promise<void>;
+}
+
+/**
+ * Engagement counters for sends whose synchronous success is the delivery (push, in-app): there
+ * is no provider event stream for them, so the orchestrator records `{ delivered: 1 }` itself.
+ */
+export interface EngagementRecorder {
+  record(customerId: string, channel: Channel, delta: EngagementDelta, at: Date): Promise<void>;
+}
+
+export type EngagementMetric = 'delivered' | 'opened' | 'clicked' | 'bounced' | 'complained';
+
+export type FeedbackTelemetryEvent =
+  | { kind: 'engagement'; metric: EngagementMetric; channel: Channel; template?: string }
+  | { kind: 'suppression'; reason: SuppressionReason }
+  | { kind: 'outcome'; outcome: FeedbackOutcome['outcome']; channel: Channel };
+
+export interface FeedbackTelemetry {
+  record(event: FeedbackTelemetryEvent): void;
+}
+
+export type FeedbackOutcome =
+  | { outcome: 'applied'; requestId: string; status: DeliveryStatus; suppression?: SuppressionReason }
+  | { outcome: 'duplicate'; requestId: string }
+  /** No delivery record for the event: not ours, or already expired. */
+  | { outcome: 'unmatched'; reason: string }
+  /** The event names a customer or channel the record does not: never applied. */
+  | { outcome: 'mismatch'; requestId: string; reason: string };
