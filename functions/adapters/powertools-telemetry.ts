@@ -1,0 +1,68 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { OrchestrationStatus, Telemetry, TelemetryEvent } from '../core/ports.js';
+
+const OUTCOME_METRICS: Record<OrchestrationStatus, string> = {
+  SENT: 'Sent',
+  SUPPRESSED: 'Suppressed',
+  FAILED: 'Failed',
+  REJECTED: 'Rejected',
+  EXPIRED: 'Expired',
+  DUPLICATE: 'Duplicate',
+  RETRY: 'Retry',
+  RENDER_FAILED: 'RenderFailed',
+};
+
+type Dimensions = Record<string, string>;
+type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
+
+/**
+ * CloudWatch metrics in EMF through Powertools. Every metric is published twice in one line:
+ * under `service` alone (what alarms watch) and split by its low-cardinality dimensions
+ * (`channel`, `reason`, `outcome`; never ids). Events differ in dimension values, and EMF shares
+ * dimensions across a line, so each metric is its own single-metric line.
+ */
+export class PowertoolsTelemetry implements Telemetry {
+  constructor(
+    private readonly metrics: Metrics,
+    private readonly logger?: Logger,
+  ) {}
+
+  record(event: TelemetryEvent): void {
+    if (event.kind === 'outcome') {
+      const reason = event.reason === undefined ? undefined : lowCardinality(event.reason);
+      const template = event.template === undefined ? undefined : safeTemplateId(event.template);
+      const split = { ...(event.channel ? { channel: event.channel } : {}), ...(reason ? { reason } : {}) };
+      this.emit(OUTCOME_METRICS[event.status], MetricUnit.Count, 1, split, template);
+      if (event.latencyMs !== undefined && Number.isFinite(event.latencyMs) && event.latencyMs >= 0) {
+        this.emit('EndToEndLatency', MetricUnit.Milliseconds, event.latencyMs, event.channel ? { channel: event.channel } : {}, template);
+      }
+      this.logger?.debug('delivery outcome', { status: event.status, channel: event.channel, reason, template, latencyMs: event.latencyMs });
+      return;
+    }
+    const code = event.code === undefined ? undefined : lowCardinality(event.code);
+    this.emit('Attempt', MetricUnit.Count, 1, { channel: event.channel, outcome: event.attempt });
+    this.logger?.debug('send attempt', { channel: event.channel, outcome: event.attempt, code });
+  }
+
+  private emit(name: string, unit: Unit, value: number, split: Dimensions, template?: string): void {
+    const single = this.metrics.singleMetric();
+    if (Object.keys(split).length > 0) single.addDimensions({}).addDimensions(split);
+    if (template) single.addMetadata('template', template);
+    single.addMetric(name, unit, value);
+  }
+}
+
+/**
+ * Reasons are meant to be codes (`FREQUENCY_CAP`, `EMAIL_THROTTLED`, `already SENT`). Anything
+ * else (digits, `@`, `+`, long text) may be an id or an address that slipped in, and would
+ * also explode metric cardinality, so it is reported as OTHER.
+ */
+export function lowCardinality(reason: string): string {
+  return /^[A-Za-z][A-Za-z_ .-]{0,47}$/.test(reason) ? reason : 'OTHER';
+}
+
+/** Template ids are marketer-chosen slugs; a rejected request may carry anything in that field. */
+function safeTemplateId(template: string): string | undefined {
+  return /^(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(template) ? template : undefined;
+}

@@ -1,0 +1,104 @@
+import { type MessageHeader, type MessageTag, SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import type { ChannelSender, OutboundMessage, SendResult } from '../core/ports.js';
+import { describeAwsError, safeMessage } from './aws-errors.js';
+import { createUnsubscribeToken, unsubscribeUrl } from './unsubscribe-token.js';
+
+export interface SesEmailSenderOptions {
+  fromAddress: string;
+  /** Its event destination reports delivery, bounce, complaint, open and click to the feedback loop. */
+  configurationSetName: string;
+  /** The one-click unsubscribe endpoint (https); the token is added as `?token=`. */
+  unsubscribeBaseUrl: string;
+  /** Signs unsubscribe tokens (HMAC-SHA256); without it tokens are unsigned, fit only for local use. */
+  unsubscribeSecret?: string;
+}
+
+/** Carries the exact requestId, which tag sanitising may have altered, into SES events' `mail.headers`. */
+export const REQUEST_ID_HEADER = 'X-Switchboard-Request-Id';
+
+const CHARSET = 'UTF-8';
+
+/** Permanent SES refusals, each under our own code. */
+const PERMANENT_CODES: Record<string, string> = {
+  MessageRejected: 'EMAIL_REJECTED',
+  MailFromDomainNotVerifiedException: 'EMAIL_SENDER_NOT_VERIFIED',
+  AccountSuspendedException: 'EMAIL_ACCOUNT_SUSPENDED',
+  SendingPausedException: 'EMAIL_SENDING_PAUSED',
+  BadRequestException: 'EMAIL_BAD_REQUEST',
+  NotFoundException: 'EMAIL_CONFIGURATION_NOT_FOUND',
+};
+
+/** Email through SES v2 `SendEmail` (simple content, which takes custom headers in this SDK). */
+export class SesEmailSender implements ChannelSender<'email'> {
+  readonly channel = 'email' as const;
+
+  constructor(
+    private readonly client: SESv2Client,
+    private readonly options: SesEmailSenderOptions,
+  ) {
+    // Fails at cold start, not on the first marketing message.
+    new URL(options.unsubscribeBaseUrl);
+  }
+
+  async send(message: OutboundMessage<'email'>): Promise<SendResult> {
+    const { subject, html, text } = message.content;
+    try {
+      const output = await this.client.send(
+        new SendEmailCommand({
+          FromEmailAddress: this.options.fromAddress,
+          Destination: { ToAddresses: [message.to] },
+          ConfigurationSetName: this.options.configurationSetName,
+          Content: {
+            Simple: {
+              Subject: { Data: subject, Charset: CHARSET },
+              Body: { Html: { Data: html, Charset: CHARSET }, Text: { Data: text, Charset: CHARSET } },
+              Headers: this.headers(message),
+            },
+          },
+          EmailTags: tags(message),
+        }),
+      );
+      return { outcome: 'SENT', ...(output.MessageId ? { providerMessageId: output.MessageId } : {}) };
+    } catch (error) {
+      return failure(error);
+    }
+  }
+
+  /** RFC 8058 one-click unsubscribe goes on marketing mail only: transactional mail cannot be unsubscribed from. */
+  private headers(message: OutboundMessage<'email'>): MessageHeader[] {
+    const headers: MessageHeader[] = [{ Name: REQUEST_ID_HEADER, Value: message.requestId }];
+    if (message.category === 'marketing') {
+      const token = createUnsubscribeToken({ requestId: message.requestId, customerId: message.customerId, topic: message.topic }, this.options.unsubscribeSecret);
+      headers.push(
+        { Name: 'List-Unsubscribe', Value: `<${unsubscribeUrl(this.options.unsubscribeBaseUrl, token)}>` },
+        { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
+      );
+    }
+    return headers;
+  }
+}
+
+/** SES tag values allow only `[A-Za-z0-9_-]`, up to 256 characters. */
+export function tagValue(value: string): string {
+  return value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 256) || '_';
+}
+
+function tags(message: OutboundMessage<'email'>): MessageTag[] {
+  return [
+    { Name: 'requestId', Value: tagValue(message.requestId) },
+    { Name: 'template', Value: tagValue(message.template) },
+    { Name: 'customerId', Value: tagValue(message.customerId) },
+    { Name: 'category', Value: message.category },
+  ];
+}
+
+function failure(error: unknown): SendResult {
+  const facts = describeAwsError(error);
+  const permanent = PERMANENT_CODES[facts.name];
+  if (permanent) return { outcome: 'FAILED_PERMANENT', code: permanent, message: safeMessage(facts) };
+  if (facts.retryable) {
+    const throttled = facts.name === 'TooManyRequestsException' || facts.name === 'LimitExceededException' || facts.httpStatus === 429;
+    return { outcome: 'FAILED_RETRYABLE', code: throttled ? 'EMAIL_THROTTLED' : 'EMAIL_PROVIDER_UNAVAILABLE', message: safeMessage(facts) };
+  }
+  return { outcome: 'FAILED_PERMANENT', code: 'EMAIL_FAILED', message: safeMessage(facts) };
+}

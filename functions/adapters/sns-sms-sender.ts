@@ -1,0 +1,84 @@
+import { CheckIfPhoneNumberIsOptedOutCommand, type MessageAttributeValue, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { ChannelSender, OutboundMessage, SendResult } from '../core/ports.js';
+import { type AwsErrorFacts, describeAwsError, safeMessage } from './aws-errors.js';
+
+export interface SnsSmsSenderOptions {
+  /** Alphanumeric sender id, where the destination country supports one. */
+  senderId?: string;
+  /** A number or short code owned in AWS End User Messaging to send from. */
+  originationNumber?: string;
+  /**
+   * Ask SNS whether the number replied STOP before publishing. SNS keeps that list itself and
+   * sends us no event for it, so this is how a STOP reaches the customer record (as an
+   * `opted_out` address change, after which the core no longer picks SMS). It costs one extra
+   * call per message and the API is rate-limited (tens of calls per second per account), so the
+   * default checks marketing only, where a send after STOP is a compliance breach.
+   */
+  checkOptOut?: 'never' | 'marketing' | 'always';
+}
+
+function optedOut(): SendResult {
+  return { outcome: 'FAILED_PERMANENT', code: 'SMS_OPTED_OUT', message: 'the number has opted out of SMS', addressChanges: [{ channel: 'sms', kind: 'opted_out' }] };
+}
+
+const PERMANENT_CODES: Record<string, string> = {
+  InvalidParameterException: 'SMS_INVALID_PARAMETER',
+  InvalidParameterValueException: 'SMS_INVALID_PARAMETER',
+  AuthorizationErrorException: 'SMS_NOT_AUTHORIZED',
+  ValidationException: 'SMS_INVALID_PARAMETER',
+};
+
+/** SMS through SNS `Publish` to a phone number. */
+export class SnsSmsSender implements ChannelSender<'sms'> {
+  readonly channel = 'sms' as const;
+  private readonly checkOptOut: NonNullable<SnsSmsSenderOptions['checkOptOut']>;
+
+  constructor(
+    private readonly client: SNSClient,
+    private readonly options: SnsSmsSenderOptions = {},
+  ) {
+    this.checkOptOut = options.checkOptOut ?? 'marketing';
+  }
+
+  async send(message: OutboundMessage<'sms'>): Promise<SendResult> {
+    try {
+      if (this.shouldCheck(message) && (await this.isOptedOut(message.to))) return optedOut();
+      const output = await this.client.send(
+        new PublishCommand({ PhoneNumber: message.to, Message: message.content.body, MessageAttributes: this.attributes(message) }),
+      );
+      return { outcome: 'SENT', ...(output.MessageId ? { providerMessageId: output.MessageId } : {}) };
+    } catch (error) {
+      return failure(describeAwsError(error));
+    }
+  }
+
+  private shouldCheck(message: OutboundMessage<'sms'>): boolean {
+    return this.checkOptOut === 'always' || (this.checkOptOut === 'marketing' && message.category === 'marketing');
+  }
+
+  private async isOptedOut(phoneNumber: string): Promise<boolean> {
+    const output = await this.client.send(new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber }));
+    return output.isOptedOut === true;
+  }
+
+  /** Promotional messages are cheaper and may be delayed; transactional ones are routed for reliability. */
+  private attributes(message: OutboundMessage<'sms'>): Record<string, MessageAttributeValue> {
+    const attributes: Record<string, MessageAttributeValue> = {
+      'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: message.category === 'marketing' ? 'Promotional' : 'Transactional' },
+    };
+    if (this.options.senderId) attributes['AWS.SNS.SMS.SenderID'] = { DataType: 'String', StringValue: this.options.senderId };
+    if (this.options.originationNumber) attributes['AWS.MM.SMS.OriginationNumber'] = { DataType: 'String', StringValue: this.options.originationNumber };
+    return attributes;
+  }
+}
+
+function failure(facts: AwsErrorFacts): SendResult {
+  if (facts.name === 'OptedOutException' || facts.name === 'OptedOut' || /opted[ -]?out/i.test(facts.message)) return optedOut();
+  const permanent = PERMANENT_CODES[facts.name];
+  if (permanent) return { outcome: 'FAILED_PERMANENT', code: permanent, message: safeMessage(facts) };
+  if (facts.retryable) {
+    const throttled = facts.name === 'ThrottledException' || facts.name === 'Throttling' || facts.name === 'KMSThrottlingException' || facts.httpStatus === 429;
+    return { outcome: 'FAILED_RETRYABLE', code: throttled ? 'SMS_THROTTLED' : 'SMS_PROVIDER_UNAVAILABLE', message: safeMessage(facts) };
+  }
+  return { outcome: 'FAILED_PERMANENT', code: 'SMS_FAILED', message: safeMessage(facts) };
+}

@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BundleTemplateStore, loadTemplateBundle } from '../../functions/adapters/bundle-template-store.js';
+import type { CompiledTemplate, TemplateBundle } from '../../functions/core/templates.js';
+
+const template = (id: string): CompiledTemplate => ({
+  manifest: { id, description: id, category: 'marketing', topic: 'promotions', channels: ['sms'], variables: [], sampleData: {} },
+  parts: { sms: { default: 'Hello' } },
+});
+const bundle: TemplateBundle = { formatVersion: 1, templates: { 'cart-reminder': template('cart-reminder'), 'back-in-stock': template('back-in-stock') } };
+const dir = mkdtempSync(join(tmpdir(), 'bundle-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('BundleTemplateStore', () => {
+  it('answers templates by id and lists the ids in order', () => {
+    const store = new BundleTemplateStore(bundle);
+    expect(store.get('cart-reminder')?.manifest.id).toBe('cart-reminder');
+    expect(store.get('missing')).toBeUndefined();
+    expect(store.get('toString')).toBeUndefined();
+    expect(store.ids()).toEqual(['back-in-stock', 'cart-reminder']);
+  });
+
+  it('rejects a bundle of another format version', () => {
+    expect(() => new BundleTemplateStore({ formatVersion: 2, templates: {} } as unknown as TemplateBundle)).toThrow(/format/);
+  });
+});
+
+describe('loadTemplateBundle', () => {
+  it('reads a bundle from disk once per path', () => {
+    const path = join(dir, 'templates.json');
+    writeFileSync(path, JSON.stringify(bundle));
+    const first = loadTemplateBundle(path);
+    rmSync(path);
+    expect(loadTemplateBundle(path)).toBe(first);
+    expect(Object.keys(first.templates)).toHaveLength(2);
+  });
+
+  it('refuses a file that is not a bundle', () => {
+    const path = join(dir, 'other.json');
+    writeFileSync(path, JSON.stringify({ templates: [] }));
+    expect(() => loadTemplateBundle(path)).toThrow(/not a template bundle/);
+  });
+});

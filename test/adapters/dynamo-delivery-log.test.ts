@@ -1,0 +1,132 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../functions/adapters/dynamo-document-client.js';
+import { DynamoDeliveryLog } from '../../functions/adapters/dynamo-delivery-log.js';
+import { PermanentError, RetryableError } from '../../functions/core/errors.js';
+import type { DeliveryRecord } from '../../functions/core/model.js';
+import { awsError } from '../support/aws-errors.js';
+
+const doc = createDocumentClient(new DynamoDBClient({ region: 'eu-central-1' }));
+const ddb = mockClient(doc);
+const log = new DynamoDeliveryLog(doc, { tableName: 'deliveries' });
+const T0 = new Date('2026-11-24T10:00:00.000Z');
+const claim = { requestId: 'r-1', customerId: 'c-1', template: 'cart-reminder', createdAt: '2026-11-24T09:59:58.000Z', now: T0, leaseMs: 60_000 };
+const conditionFailed = (item?: Record<string, unknown>) => awsError('ConditionalCheckFailedException', { extra: item ? { Item: item } : {} });
+
+beforeEach(() => ddb.reset());
+
+const record: DeliveryRecord = {
+  requestId: 'r-1',
+  customerId: 'c-1',
+  template: 'cart-reminder',
+  status: 'SENT',
+  channel: 'email',
+  category: 'marketing',
+  attempts: [{ channel: 'email', at: T0.toISOString(), outcome: 'SENT', providerMessageId: 'ses-1' }],
+  timeline: [{ status: 'SENT', at: T0.toISOString(), channel: 'email' }],
+  createdAt: claim.createdAt,
+  updatedAt: T0.toISOString(),
+};
+
+describe('DynamoDeliveryLog.claim', () => {
+  it('puts an ACCEPTED item with a lease and a TTL, only if absent or its lease lapsed', async () => {
+    ddb.on(PutCommand).resolves({});
+    expect(await log.claim(claim)).toEqual({ kind: 'claimed' });
+    const input = ddb.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({
+      TableName: 'deliveries',
+      Item: {
+        requestId: 'r-1',
+        status: 'ACCEPTED',
+        customerId: 'c-1',
+        template: 'cart-reminder',
+        createdAt: '2026-11-24T09:59:58.000Z',
+        leaseUntil: T0.getTime() + 60_000,
+        expiresAtEpoch: Math.floor(T0.getTime() / 1000) + 400 * 86_400,
+        timeline: [{ status: 'ACCEPTED', at: T0.toISOString() }],
+      },
+      ConditionExpression: 'attribute_not_exists(#requestId) OR (#status = :accepted AND #leaseUntil < :now)',
+      ExpressionAttributeValues: { ':accepted': 'ACCEPTED', ':now': T0.getTime() },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    });
+  });
+
+  it('uses the claim time as the index sort key when the request has no usable createdAt', async () => {
+    ddb.on(PutCommand).resolves({});
+    await log.claim({ ...claim, createdAt: 'yesterday-ish' });
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.Item?.createdAt).toBe(T0.toISOString());
+  });
+
+  it('tells a finished record (duplicate) from a live lease (busy) using the item returned with the failure', async () => {
+    ddb.on(PutCommand).rejectsOnce(conditionFailed({ status: { S: 'SENT' } })).rejectsOnce(conditionFailed({ status: { S: 'ACCEPTED' }, leaseUntil: { N: '1' } }));
+    expect(await log.claim(claim)).toEqual({ kind: 'duplicate', status: 'SENT' });
+    expect(await log.claim(claim)).toEqual({ kind: 'busy' });
+  });
+
+  it('turns throttling into a retryable error', async () => {
+    ddb.on(PutCommand).rejects(awsError('ThrottlingException'));
+    await expect(log.claim(claim)).rejects.toBeInstanceOf(RetryableError);
+  });
+});
+
+describe('DynamoDeliveryLog.finish', () => {
+  it('appends the timeline, sets only the fields present, drops the lease and moves status only off ACCEPTED', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    await log.finish({ ...record, problems: undefined });
+    const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(input?.UpdateExpression).toContain('#timeline = list_append(if_not_exists(#timeline, :none), :events)');
+    expect(input?.UpdateExpression).toMatch(/ REMOVE #leaseUntil$/);
+    expect(input?.UpdateExpression).toContain('#status = :status');
+    expect(input?.ConditionExpression).toBe('attribute_not_exists(#status) OR #status = :accepted');
+    expect(input?.ExpressionAttributeValues).toMatchObject({ ':events': record.timeline, ':status': 'SENT', ':channel': 'email', ':attempts': record.attempts });
+    expect(input?.ExpressionAttributeNames).not.toHaveProperty('#channels');
+    expect(input?.ExpressionAttributeNames).not.toHaveProperty('#problems');
+  });
+
+  it('when feedback already advanced the status, writes the rest and keeps that status', async () => {
+    ddb.on(UpdateCommand).rejectsOnce(conditionFailed()).resolves({});
+    await log.finish(record);
+    const second = ddb.commandCalls(UpdateCommand)[1]?.args[0].input;
+    expect(second?.ConditionExpression).toBeUndefined();
+    expect(second?.UpdateExpression).toContain('#status = if_not_exists(#status, :status)');
+    expect(second?.UpdateExpression).toContain('list_append');
+  });
+});
+
+describe('DynamoDeliveryLog.release and reject', () => {
+  it('release ends the lease of an ACCEPTED item and ignores anything else', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    await expect(log.release('r-1')).resolves.toBeUndefined();
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({ UpdateExpression: 'SET #leaseUntil = :zero', ConditionExpression: '#status = :accepted' });
+  });
+
+  it('reject writes only over nothing or another rejection, and swallows the refusal', async () => {
+    ddb.on(PutCommand).rejectsOnce(conditionFailed()).rejectsOnce(awsError('AccessDeniedException'));
+    const rejected: DeliveryRecord = { ...record, status: 'REJECTED', problems: [{ path: 'template', message: 'unknown' }] };
+    await expect(log.reject(rejected)).resolves.toBeUndefined();
+    expect(ddb.commandCalls(PutCommand)[0]?.args[0].input.ConditionExpression).toBe('attribute_not_exists(#requestId) OR #status = :rejected');
+    await expect(log.reject(rejected)).rejects.toBeInstanceOf(PermanentError);
+  });
+});
+
+describe('DynamoDeliveryLog.listByCustomer', () => {
+  it('queries the byCustomer index newest first and round-trips the cursor', async () => {
+    const lastKey = { requestId: 'r-9', customerId: 'c-1', createdAt: '2026-11-20T08:00:00.000Z' };
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [{ ...record, leaseUntil: 5, expiresAtEpoch: 9 }], LastEvaluatedKey: lastKey })
+      .resolvesOnce({ Items: [] });
+    const first = await log.listByCustomer('c-1', { limit: 500 });
+    expect(first.items[0]).toEqual(record);
+    expect(first.cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    const second = await log.listByCustomer('c-1', { cursor: first.cursor });
+    expect(second).toEqual({ items: [] });
+
+    const [a, b] = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
+    expect(a).toMatchObject({ IndexName: 'byCustomer', ScanIndexForward: false, Limit: 100, ExpressionAttributeValues: { ':customerId': 'c-1' } });
+    expect(a?.ExclusiveStartKey).toBeUndefined();
+    expect(b?.ExclusiveStartKey).toEqual(lastKey);
+  });
+});
