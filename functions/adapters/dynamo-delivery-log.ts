@@ -18,6 +18,7 @@ export interface DeliveryPage {
 }
 
 const DAY_MS = 86_400_000;
+const MAX_REMEMBERED_LEASES = 10_000;
 /** Attributes that exist only for storage: the lease and the TTL are not part of the record. */
 const STORAGE_ONLY = ['leaseUntil', 'expiresAtEpoch'] as const;
 /** Columns `finish` may set; the key, `customerId`/`createdAt` (the GSI key) and the timeline are handled apart. */
@@ -27,6 +28,12 @@ const FINISH_FIELDS = ['channel', 'channels', 'attempts', 'decision', 'template'
 export class DynamoDeliveryLog implements DeliveryLog {
   private readonly tableName: string;
   private readonly retentionMs: number;
+  /**
+   * The lease each claim by this instance wrote. A worker releases in the same invocation that
+   * claimed, so remembering it here lets release touch only its own lease, never one that
+   * another worker took over after ours lapsed.
+   */
+  private readonly leases = new Map<string, number>();
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -39,6 +46,7 @@ export class DynamoDeliveryLog implements DeliveryLog {
   async claim(claim: ClaimRequest): Promise<ClaimResult> {
     const now = claim.now.getTime();
     const at = claim.now.toISOString();
+    const leaseUntil = now + claim.leaseMs;
     try {
       await this.client.send(
         new PutCommand({
@@ -50,7 +58,7 @@ export class DynamoDeliveryLog implements DeliveryLog {
             template: claim.template,
             createdAt: sortableTime(claim.createdAt, at),
             updatedAt: at,
-            leaseUntil: now + claim.leaseMs,
+            leaseUntil,
             expiresAtEpoch: this.expiresAt(now),
             attempts: [],
             timeline: [{ status: 'ACCEPTED', at }],
@@ -62,6 +70,9 @@ export class DynamoDeliveryLog implements DeliveryLog {
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
+      // Entries leave on finish or release; the bound only covers claims that ended neither way.
+      if (this.leases.size >= MAX_REMEMBERED_LEASES) this.leases.clear();
+      this.leases.set(claim.requestId, leaseUntil);
       return { kind: 'claimed' };
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw toSwitchboardError(error, 'deliveries PutItem (claim)');
@@ -77,6 +88,7 @@ export class DynamoDeliveryLog implements DeliveryLog {
    * rest of the record is written and the status stays where feedback left it.
    */
   async finish(record: DeliveryRecord): Promise<void> {
+    this.leases.delete(record.requestId);
     const clean = plain(record);
     try {
       await this.updateFinished(clean, true);
@@ -122,15 +134,17 @@ export class DynamoDeliveryLog implements DeliveryLog {
 
   /** Ends the lease rather than deleting the item, so the ACCEPTED entry stays visible in the history. */
   async release(requestId: string): Promise<void> {
+    const lease = this.leases.get(requestId);
+    this.leases.delete(requestId);
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { requestId },
           UpdateExpression: 'SET #leaseUntil = :zero',
-          ConditionExpression: '#status = :accepted',
+          ConditionExpression: lease === undefined ? '#status = :accepted' : '#status = :accepted AND #leaseUntil = :lease',
           ExpressionAttributeNames: { '#leaseUntil': 'leaseUntil', '#status': 'status' },
-          ExpressionAttributeValues: { ':zero': 0, ':accepted': 'ACCEPTED' },
+          ExpressionAttributeValues: { ':zero': 0, ':accepted': 'ACCEPTED', ...(lease === undefined ? {} : { ':lease': lease }) },
         }),
       );
     } catch (error) {

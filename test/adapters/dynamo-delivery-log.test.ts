@@ -98,8 +98,19 @@ describe('DynamoDeliveryLog.finish', () => {
 describe('DynamoDeliveryLog.release and reject', () => {
   it('release ends the lease of an ACCEPTED item and ignores anything else', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
-    await expect(log.release('r-1')).resolves.toBeUndefined();
+    await expect(log.release('r-unknown')).resolves.toBeUndefined();
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({ UpdateExpression: 'SET #leaseUntil = :zero', ConditionExpression: '#status = :accepted' });
+  });
+
+  it('release after a claim by the same instance ends only the lease it wrote', async () => {
+    ddb.on(PutCommand).resolves({});
+    ddb.on(UpdateCommand).resolves({});
+    await log.claim({ ...claim, requestId: 'r-own' });
+    await log.release('r-own');
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
+      ConditionExpression: '#status = :accepted AND #leaseUntil = :lease',
+      ExpressionAttributeValues: { ':lease': T0.getTime() + 60_000 },
+    });
   });
 
   it('reject writes only over nothing or another rejection, and swallows the refusal', async () => {

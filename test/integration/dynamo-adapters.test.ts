@@ -115,6 +115,17 @@ describe('DynamoDeliveryLog on DynamoDB Local', () => {
     expect(await rawDelivery('r-never-claimed')).toBeUndefined();
   });
 
+  it("release by a worker whose lease lapsed leaves the new owner's lease alone", async () => {
+    const first = log();
+    const second = log();
+    await first.claim(claimOf('r-lapsed', T0));
+    expect(await second.claim(claimOf('r-lapsed', at(61_000)))).toEqual({ kind: 'claimed' });
+    await first.release('r-lapsed');
+    expect(await log().claim(claimOf('r-lapsed', at(62_000)))).toEqual({ kind: 'busy' });
+    await second.release('r-lapsed');
+    expect(await log().claim(claimOf('r-lapsed', at(63_000)))).toEqual({ kind: 'claimed' });
+  });
+
   it('release never reopens a finished record', async () => {
     const deliveries = log();
     await deliveries.claim(claimOf('r-done', T0));
