@@ -1,0 +1,149 @@
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { FeedbackStore, FeedbackTarget, FeedbackWrite } from '../core/feedback/ports.js';
+import type { Attempt, Channel, DeliveryStatus } from '../core/model.js';
+import { isConditionalCheckFailed, toSwitchboardError } from './aws-errors.js';
+import { engagementAdd, ensureEngagementMaps, isMissingMapError, touchLastEngaged } from './dynamo-engagement.js';
+
+export interface DynamoFeedbackStoreOptions {
+  deliveriesTable: string;
+  customersTable: string;
+}
+
+/**
+ * Feedback on the deliveries table, with the engagement counter on the customers table in the
+ * same transaction: an event is marked seen (`seenEvents`) exactly when it was counted, so a
+ * redelivered event is neither lost nor counted twice. `countedEngagement` keeps a counter to one
+ * move per message and channel.
+ */
+export class DynamoFeedbackStore implements FeedbackStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly options: DynamoFeedbackStoreOptions,
+  ) {}
+
+  async find(requestId: string): Promise<FeedbackTarget | undefined> {
+    const names = ['requestId', 'customerId', 'status', 'template', 'category', 'topic', 'channel', 'channels', 'attempts', 'timeline', 'seenEvents', 'countedEngagement'];
+    const output = await this.client
+      .send(
+        new GetCommand({
+          TableName: this.options.deliveriesTable,
+          Key: { requestId },
+          ConsistentRead: true,
+          ProjectionExpression: names.map((_, i) => `#a${i}`).join(', '),
+          ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#a${i}`, name])),
+        }),
+      )
+      .catch((error: unknown) => Promise.reject(toSwitchboardError(error, 'deliveries GetItem (feedback)')));
+    const item = output.Item;
+    // Items without a customer or status are not delivery records (provider id mappings live here too).
+    if (!item || typeof item.customerId !== 'string' || typeof item.status !== 'string') return undefined;
+    return {
+      requestId,
+      customerId: item.customerId,
+      status: item.status as DeliveryStatus,
+      ...optionalStrings(item, ['template', 'category', 'topic']),
+      sentChannels: sentChannels(item),
+      seenEvents: stringSet(item.seenEvents),
+      countedEngagement: stringSet(item.countedEngagement),
+      timelineLength: Array.isArray(item.timeline) ? item.timeline.length : 0,
+    } as FeedbackTarget;
+  }
+
+  async record(write: FeedbackWrite): Promise<boolean> {
+    const { customersTable } = this.options;
+    if (write.engaged) await touchLastEngaged(this.client, customersTable, write.customerId, write.engaged.channel, write.engaged.at);
+    if (!write.counter) return this.updateDelivery(write);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: [{ Update: this.deliveryUpdate(write) }, { Update: this.counterUpdate(write.customerId, write.counter.channel, write.counter.name) }] }));
+        return true;
+      } catch (error) {
+        const [delivery, customer] = cancellationCodes(error);
+        if (delivery === 'ConditionalCheckFailed') return false;
+        // The customer record is gone: the delivery still gets its timeline.
+        if (customer === 'ConditionalCheckFailed') return this.updateDelivery(write);
+        if (attempt > 0 || !isMissingMapError(error)) throw toSwitchboardError(error, 'TransactWriteItems (feedback)');
+        if ((await ensureEngagementMaps(this.client, customersTable, write.customerId, write.counter.channel)) === 'no_customer') return this.updateDelivery(write);
+      }
+    }
+    return false;
+  }
+
+  private async updateDelivery(write: FeedbackWrite): Promise<boolean> {
+    try {
+      await this.client.send(new UpdateCommand(this.deliveryUpdate(write)));
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw toSwitchboardError(error, 'deliveries UpdateItem (feedback)');
+    }
+  }
+
+  private deliveryUpdate(write: FeedbackWrite) {
+    const names: Record<string, string> = { '#customerId': 'customerId', '#seen': 'seenEvents', '#updatedAt': 'updatedAt' };
+    const values: Record<string, unknown> = { ':eventId': write.eventId, ':eventIds': new Set([write.eventId]), ':updatedAt': write.updatedAt };
+    const sets = ['#updatedAt = :updatedAt'];
+    const adds = ['#seen :eventIds'];
+    const conditions = ['attribute_exists(#customerId)', 'NOT contains(#seen, :eventId)'];
+    if (write.timelineEvent) {
+      Object.assign(names, { '#timeline': 'timeline' });
+      Object.assign(values, { ':events': [write.timelineEvent], ':none': [] });
+      sets.push('#timeline = list_append(if_not_exists(#timeline, :none), :events)');
+    }
+    if (write.status) {
+      names['#status'] = 'status';
+      values[':to'] = write.status.to;
+      write.status.from.forEach((status, i) => (values[`:from${i}`] = status));
+      sets.push('#status = :to');
+      conditions.push(`#status IN (${write.status.from.map((_, i) => `:from${i}`).join(', ')})`);
+    }
+    if (write.counter) {
+      names['#counted'] = 'countedEngagement';
+      Object.assign(values, { ':key': write.counter.key, ':keys': new Set([write.counter.key]) });
+      adds.push('#counted :keys');
+      conditions.push('NOT contains(#counted, :key)');
+    }
+    return {
+      TableName: this.options.deliveriesTable,
+      Key: { requestId: write.requestId },
+      UpdateExpression: `SET ${sets.join(', ')} ADD ${adds.join(', ')}`,
+      ConditionExpression: conditions.join(' AND '),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+  }
+
+  private counterUpdate(customerId: string, channel: Channel, counter: NonNullable<FeedbackWrite['counter']>['name']) {
+    const add = engagementAdd(channel, { [counter]: 1 });
+    return {
+      TableName: this.options.customersTable,
+      Key: { customerId },
+      UpdateExpression: add.expression,
+      ConditionExpression: 'attribute_exists(#customerId)',
+      ExpressionAttributeNames: { ...add.names, '#customerId': 'customerId' },
+      ExpressionAttributeValues: add.values,
+    };
+  }
+}
+
+function cancellationCodes(error: unknown): (string | undefined)[] {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return [];
+  return ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((reason) => reason.Code);
+}
+
+/** Where the message went out: `channels` under strategy `all`, else `channel`, and every sent attempt. */
+function sentChannels(item: Record<string, unknown>): Channel[] {
+  const found = new Set<Channel>();
+  if (Array.isArray(item.channels)) for (const channel of item.channels) found.add(channel as Channel);
+  if (typeof item.channel === 'string') found.add(item.channel as Channel);
+  if (Array.isArray(item.attempts)) for (const attempt of item.attempts as Attempt[]) if (attempt.outcome === 'SENT') found.add(attempt.channel);
+  return [...found];
+}
+
+function stringSet(value: unknown): ReadonlySet<string> {
+  return value instanceof Set ? (value as Set<string>) : new Set();
+}
+
+function optionalStrings(item: Record<string, unknown>, keys: string[]): Record<string, string> {
+  return Object.fromEntries(keys.filter((key) => typeof item[key] === 'string').map((key) => [key, item[key] as string]));
+}
