@@ -40,6 +40,12 @@ export class PowertoolsTelemetry implements Telemetry {
       this.logger?.debug('delivery outcome', { status: event.status, channel: event.channel, reason, template, latencyMs: event.latencyMs });
       return;
     }
+    if (event.kind === 'address_change_failed') {
+      const code = lowCardinality(event.code);
+      this.emit('AddressChangeFailed', MetricUnit.Count, 1, { reason: code });
+      this.logger?.warn('could not record an address change learned while sending', { code });
+      return;
+    }
     const code = event.code === undefined ? undefined : lowCardinality(event.code);
     this.emit('Attempt', MetricUnit.Count, 1, { channel: event.channel, outcome: event.attempt });
     this.logger?.debug('send attempt', { channel: event.channel, outcome: event.attempt, code });

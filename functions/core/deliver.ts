@@ -102,7 +102,8 @@ function outbound(channel: Channel, content: RenderedMessage, input: DeliverInpu
     case 'push':
       return { ...envelope, tokens: livePushTokens(customer), content } as OutboundMessage<'push'>;
     case 'in_app':
-      return { ...envelope, content, at: input.now } as OutboundMessage<'in_app'>;
+      // The request's own time keys the inbox entry, so a redelivered request lands on the same entry.
+      return { ...envelope, content, at: input.request.createdAt ? new Date(input.request.createdAt) : input.now } as OutboundMessage<'in_app'>;
   }
 }
 

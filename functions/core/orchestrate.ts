@@ -4,7 +4,7 @@ import { decide, messageClass } from './decide.js';
 import { type DeliverResult, deliver, type MessageRenderer } from './deliver.js';
 import { isRetryable } from './errors.js';
 import type { Channel, Customer, DeliveryRecord } from './model.js';
-import type { Clock, CustomerDirectory, DeliveryLog, FrequencyCounter, OrchestrationStatus, Senders, Telemetry, TemplateStore } from './ports.js';
+import type { AddressChange, Clock, CustomerDirectory, DeliveryLog, FrequencyCounter, OrchestrationStatus, Senders, Telemetry, TemplateStore } from './ports.js';
 import { fallbackRequestId, finishedRecord, rejectedRecord, summarizeProblems } from './records.js';
 import { parseSendRequest, type SendRequest } from './request.js';
 
@@ -139,13 +139,26 @@ async function process(item: Claimed, customer: Customer | undefined, deps: Orch
     { request, customer, template, decision, category, topic, now },
     { senders: deps.senders, counter: deps.counter, renderer: deps.renderer, decisionConfig: deps.decisionConfig },
   );
-  if (result.addressChanges.length > 0) await deps.customers.applyAddressChanges(customer.customerId, result.addressChanges, now);
+  await recordAddressChanges(customer.customerId, result.addressChanges, deps, now);
   if (result.kind === 'retry') return retry(item, deps, result.code);
   for (const attempt of result.state.attempts) {
     deps.telemetry.record({ kind: 'attempt', channel: attempt.channel, attempt: attempt.outcome, ...(attempt.error ? { code: attempt.error.code } : {}) });
   }
   const record = finishedRecord(request, { category, topic }, result.state, now);
   return finish(record, item, deps, result.state.status as OrchestrationStatus, result.state.reasonCode);
+}
+
+/**
+ * Best effort: once a message went out, failing to note a dead token must not send it back to
+ * the queue (that would send it twice); the next send finds the token dead again.
+ */
+async function recordAddressChanges(customerId: string, changes: AddressChange[], deps: OrchestratorDeps, now: Date): Promise<void> {
+  if (changes.length === 0) return;
+  try {
+    await deps.customers.applyAddressChanges(customerId, changes, now);
+  } catch (error) {
+    deps.telemetry.record({ kind: 'address_change_failed', code: errorCode(error) });
+  }
 }
 
 async function finish(record: DeliveryRecord, item: Claimed, deps: OrchestratorDeps, status: OrchestrationStatus, reason?: string): Promise<Outcome> {

@@ -105,7 +105,9 @@ export type TelemetryEvent =
       /** From the request's `createdAt` to the provider call, when it was sent. */
       latencyMs?: number;
     }
-  | { kind: 'attempt'; channel: Channel; attempt: Attempt['outcome']; code?: string };
+  | { kind: 'attempt'; channel: Channel; attempt: Attempt['outcome']; code?: string }
+  /** A dead token or opt-out learned while sending could not be written; the send itself stands. */
+  | { kind: 'address_change_failed'; code: string };
 
 export interface Telemetry {
   record(event: TelemetryEvent): void;

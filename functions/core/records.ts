@@ -16,7 +16,8 @@ export function rejectedRecord(input: {
   const at = input.at.toISOString();
   return {
     requestId: input.requestId,
-    customerId: input.customerId ?? 'unknown',
+    // Empty rather than a placeholder, so unparseable messages never pile up under one customer in the history index.
+    customerId: input.customerId ?? '',
     ...(input.template ? { template: input.template } : {}),
     status: 'REJECTED',
     attempts: [],

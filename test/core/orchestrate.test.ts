@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RetryableError } from '../../functions/core/errors.js';
 import { harness, reachableCustomer, testTemplate } from '../support/orchestrator-harness.js';
 
 const request = (over: Record<string, unknown> = {}) => ({
@@ -160,6 +161,18 @@ describe('orchestrateBatch', () => {
     const [next] = await h.run([request({ requestId: 'r-2', channels: ['push', 'email'] })]);
     expect(next?.channels).toEqual(['email']);
     expect(h.deliveries.get('r-2')?.decision?.excluded).toContainEqual(expect.objectContaining({ channel: 'push', reason: 'ADDRESS_SUPPRESSED' }));
+  });
+
+  it('keeps a finished send when noting a dead token fails, so the message is never sent twice', async () => {
+    const dead = { outcome: 'FAILED_PERMANENT' as const, code: 'PUSH_NO_LIVE_TOKEN', message: 'gone', addressChanges: [{ channel: 'push' as const, token: 'token-c-1', kind: 'token_dead' as const }] };
+    const h = harness({ customers: [reachableCustomer('c-1')], templates: [testTemplate({ channels: ['push', 'email'] })], scripts: { push: [dead] } });
+    h.customers.applyAddressChanges = async () => {
+      throw new RetryableError('throttled', 'ProvisionedThroughputExceededException');
+    };
+    const [outcome] = await h.run([request({ channels: ['push', 'email'] })]);
+    expect(outcome?.status).toBe('SENT');
+    expect(h.deliveries.get('r-1')?.status).toBe('SENT');
+    expect(h.telemetry.events).toContainEqual({ kind: 'address_change_failed', code: 'ProvisionedThroughputExceededException' });
   });
 
   it('reports end-to-end latency from createdAt for sent messages', async () => {
