@@ -1,0 +1,46 @@
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { EngagementMetric, FeedbackTelemetry, FeedbackTelemetryEvent } from '../core/feedback/ports.js';
+
+const ENGAGEMENT_METRICS: Record<EngagementMetric, string> = {
+  delivered: 'Delivered',
+  opened: 'Opened',
+  clicked: 'Clicked',
+  bounced: 'Bounced',
+  complained: 'Complained',
+};
+
+/**
+ * Feedback metrics in EMF. Engagement is published under `channel` and under `channel` +
+ * `template` (template ids are the marketers' folder names: few, and never personal); suppression
+ * changes under `reason`; every event's outcome under `outcome` + `channel`, so unmatched events
+ * (a misconfigured tag, a lost mapping) show up on a dashboard.
+ */
+export class PowertoolsFeedbackTelemetry implements FeedbackTelemetry {
+  constructor(private readonly metrics: Metrics) {}
+
+  record(event: FeedbackTelemetryEvent): void {
+    const single = this.metrics.singleMetric();
+    switch (event.kind) {
+      case 'engagement': {
+        single.addDimensions({ channel: event.channel });
+        const template = event.template && isTemplateId(event.template) ? event.template : undefined;
+        if (template) single.addDimensions({ channel: event.channel, template });
+        single.addMetric(ENGAGEMENT_METRICS[event.metric], MetricUnit.Count, 1);
+        return;
+      }
+      case 'suppression':
+        single.addDimensions({ reason: event.reason });
+        single.addMetric('SuppressionChanges', MetricUnit.Count, 1);
+        return;
+      case 'outcome':
+        single.addDimensions({ outcome: event.outcome, channel: event.channel });
+        single.addMetric('FeedbackEvents', MetricUnit.Count, 1);
+        return;
+    }
+  }
+}
+
+/** A tag or record could carry anything; only slug-like ids become a dimension. */
+function isTemplateId(value: string): boolean {
+  return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(value);
+}

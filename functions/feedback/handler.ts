@@ -1,0 +1,54 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { applyFeedbackBatch } from '../core/feedback/apply.js';
+import type { FeedbackEvent, NormalizeResult } from '../core/feedback/event.js';
+import type { FeedbackOutcome } from '../core/feedback/ports.js';
+import { fromSesEventBridge } from '../core/feedback/ses.js';
+import { fromSmsStatusLog } from '../core/feedback/sms.js';
+import { composeFeedback } from './composition.js';
+import { readFeedbackConfig } from './config.js';
+import { decodeLogsEvent, isCloudWatchLogsEvent } from './logs-payload.js';
+
+export const SERVICE_NAME = 'switchboard-feedback';
+
+// Cold start: configuration validated and clients built once, reused by every invocation.
+const { deps, logger, metrics } = composeFeedback(readFeedbackConfig(process.env), SERVICE_NAME);
+
+export type FeedbackSummary = Record<FeedbackOutcome['outcome'] | 'ignored', number>;
+
+/**
+ * Two sources: SES events from an EventBridge rule (one per invocation) and SNS SMS delivery
+ * status logs from a CloudWatch Logs subscription filter (a batch). Both are invoked
+ * asynchronously: an error makes Lambda retry the whole invocation, which de-duplication makes
+ * safe, and what is not ours or not understood is counted and dropped, never retried.
+ */
+async function feedback(event: unknown): Promise<FeedbackSummary> {
+  const results = normalize(event);
+  const events: FeedbackEvent[] = [];
+  const summary: FeedbackSummary = { applied: 0, duplicate: 0, unmatched: 0, mismatch: 0, ignored: 0 };
+  for (const result of results) {
+    if (result.ok) events.push(result.event);
+    else {
+      summary.ignored++;
+      logger.info('feedback event ignored', { reason: result.reason });
+    }
+  }
+  const outcomes = await applyFeedbackBatch(events, deps);
+  outcomes.forEach((outcome, i) => {
+    summary[outcome.outcome]++;
+    if (outcome.outcome === 'unmatched' || outcome.outcome === 'mismatch') {
+      logger.warn('feedback event not applied', { outcome: outcome.outcome, reason: outcome.reason, eventId: events[i]?.eventId });
+    }
+  });
+  logger.debug('feedback applied', { ...summary });
+  return summary;
+}
+
+function normalize(event: unknown): NormalizeResult[] {
+  if (isCloudWatchLogsEvent(event)) return decodeLogsEvent(event).map((entry) => fromSmsStatusLog(entry.message, entry.timestamp));
+  if ((event as { source?: unknown } | null)?.source === 'aws.ses') return [fromSesEventBridge(event)];
+  return [{ ok: false, reason: 'neither an SES EventBridge event nor a CloudWatch Logs subscription payload' }];
+}
+
+export const handler = middy(feedback).use(injectLambdaContext(logger)).use(logMetrics(metrics));
