@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../functions/core/errors.js';
+import { readOrchestratorConfig } from '../../functions/orchestrator/config.js';
+
+const complete = {
+  CUSTOMERS_TABLE: 'customers',
+  DELIVERIES_TABLE: 'deliveries',
+  INBOX_TABLE: 'inbox',
+  COUNTERS_TABLE: 'counters',
+  SES_CONFIGURATION_SET: 'switchboard-events',
+  SES_FROM_ADDRESS: 'shop@example.com',
+  UNSUBSCRIBE_BASE_URL: 'https://api.example.com/unsubscribe',
+  TEMPLATE_BUNDLE_PATH: '/var/task/templates.bundle.json',
+};
+
+describe('orchestrator configuration', () => {
+  it('names every missing or malformed key at once', () => {
+    const attempt = () => readOrchestratorConfig({ CUSTOMERS_TABLE: 'customers', UNSUBSCRIBE_BASE_URL: 'not a url' });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const problems = (error as ConfigError).problems.map((p) => p.split(' ')[0]);
+      expect(problems.sort()).toEqual(
+        ['COUNTERS_TABLE', 'DELIVERIES_TABLE', 'INBOX_TABLE', 'SES_CONFIGURATION_SET', 'SES_FROM_ADDRESS', 'TEMPLATE_BUNDLE_PATH', 'UNSUBSCRIBE_BASE_URL'].sort(),
+      );
+    }
+  });
+
+  it('turns push off when no Pinpoint application is configured, and defaults retention', () => {
+    const config = readOrchestratorConfig({ ...complete, PINPOINT_APPLICATION_ID: '' });
+    expect(config.pushApplicationId).toBeUndefined();
+    expect(config.retentionDays).toEqual({ deliveries: 400, inbox: 90 });
+  });
+
+  it('reads the optional SMS and push settings when present', () => {
+    const config = readOrchestratorConfig({ ...complete, PINPOINT_APPLICATION_ID: 'app-1', SMS_SENDER_ID: 'FERNHILL', DELIVERY_RETENTION_DAYS: '30' });
+    expect(config.pushApplicationId).toBe('app-1');
+    expect(config.sms).toEqual({ senderId: 'FERNHILL' });
+    expect(config.retentionDays.deliveries).toBe(30);
+  });
+
+  it('refuses a retention that is not a positive whole number of days', () => {
+    expect(() => readOrchestratorConfig({ ...complete, INBOX_RETENTION_DAYS: '-3' })).toThrow(/INBOX_RETENTION_DAYS/);
+  });
+});
