@@ -1,0 +1,86 @@
+import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ENV } from '../../functions/definitions/tables.js';
+
+export interface CustomerApiProps {
+  apiName: string;
+  jwtIssuer: string;
+  jwtAudience: string[];
+  logRetentionDays: number;
+  removalPolicy: RemovalPolicy;
+}
+
+/** Only variables HTTP APIs define; an unknown one fails the deployment. */
+const ACCESS_LOG_FORMAT = apigateway.AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    ip: '$context.identity.sourceIp',
+    requestTime: '$context.requestTime',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    protocol: '$context.protocol',
+    responseLength: '$context.responseLength',
+    latency: '$context.responseLatency',
+    integrationError: '$context.integrationErrorMessage',
+    authorizerError: '$context.authorizer.error',
+  }),
+);
+
+/** The HTTP API customers' apps call with their JWT, plus the public one-click unsubscribe endpoint. */
+export class CustomerApi extends Construct {
+  readonly api: apigwv2.HttpApi;
+
+  constructor(scope: Construct, id: string, props: CustomerApiProps) {
+    super(scope, id);
+    this.api = new apigwv2.HttpApi(this, 'Api', {
+      apiName: props.apiName,
+      description: 'Switchboard in-app inbox (JWT) and one-click unsubscribe',
+      createDefaultStage: false,
+      defaultAuthorizer: new HttpJwtAuthorizer('Jwt', props.jwtIssuer, { jwtAudience: props.jwtAudience }),
+    });
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetentionDays as logs.RetentionDays,
+      removalPolicy: props.removalPolicy,
+    });
+    new apigwv2.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
+    });
+  }
+
+  /** Gives `fn` the URL to put in `List-Unsubscribe` headers. */
+  bindUnsubscribeUrl(fn: lambda.Function): void {
+    fn.addEnvironment(ENV.unsubscribeBaseUrl, `${this.api.apiEndpoint}/unsubscribe`);
+  }
+
+  addInbox(fn: lambda.IFunction): void {
+    const integration = new HttpLambdaIntegration('Inbox', fn);
+    this.api.addRoutes({ path: '/inbox', methods: [apigwv2.HttpMethod.GET], integration });
+    this.api.addRoutes({ path: '/inbox/{messageId}/{action}', methods: [apigwv2.HttpMethod.POST], integration });
+    this.api.addRoutes({ path: '/events', methods: [apigwv2.HttpMethod.POST], integration });
+  }
+
+  addUnsubscribe(fn: lambda.IFunction): void {
+    const [route] = this.api.addRoutes({
+      path: '/unsubscribe',
+      methods: [apigwv2.HttpMethod.POST],
+      integration: new HttpLambdaIntegration('Unsubscribe', fn),
+      authorizer: new apigwv2.HttpNoneAuthorizer(),
+    });
+    if (route) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'RFC 8058 one-click unsubscribe: mail providers POST without credentials; the signed token in the URL authorizes the change.',
+      });
+    }
+  }
+}

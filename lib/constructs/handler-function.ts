@@ -1,0 +1,86 @@
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Validations } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { NAG } from '../nag.js';
+
+export const METRICS_NAMESPACE = 'Switchboard';
+
+/** Lets CommonJS dependencies bundled into the ESM output still call `require` for Node built-ins. */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __switchboardCreateRequire } from 'node:module'; const require = __switchboardCreateRequire(import.meta.url);";
+
+export interface HandlerFunctionProps {
+  entry: string;
+  /** Powertools `service` name, also the `service` metric dimension. */
+  serviceName: string;
+  timeout: Duration;
+  memorySize: number;
+  logRetentionDays: number;
+  removalPolicy: RemovalPolicy;
+  /** Files to place next to the bundle (copied after esbuild runs). */
+  extraFiles?: { source: string; name: string }[];
+}
+
+/** A Lambda function with the platform defaults every Switchboard handler shares. */
+export class HandlerFunction extends Construct {
+  readonly fn: NodejsFunction;
+
+  constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetentionDays as logs.RetentionDays,
+      removalPolicy: props.removalPolicy,
+    });
+    const extraFiles = props.extraFiles ?? [];
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      timeout: props.timeout,
+      memorySize: props.memorySize,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.DEFAULT,
+        sourcesContent: false,
+        // Bundle the pinned SDK versions rather than whatever the runtime ships.
+        bundleAwsSDK: true,
+        commandHooks: {
+          beforeInstall: () => [],
+          beforeBundling: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) =>
+            extraFiles.map((file) => `cp "${file.source}" "${outputDir}/${file.name}"`),
+        },
+      },
+    });
+    Validations.of(this.fn).acknowledge(
+      {
+        id: NAG.lambdaBasicExecutionRole,
+        reason: 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs.',
+      },
+      {
+        id: NAG.anyResource,
+        reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.',
+      },
+      {
+        id: 'AwsSolutions-L1',
+        reason: 'Pinned to Node.js 22, the runtime the handlers and their dependencies are built and tested for.',
+      },
+    );
+  }
+}

@@ -1,0 +1,162 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from './handler-function.js';
+
+export interface MonitoringProps {
+  dashboardName: string;
+  alarmEmail: string;
+  requestsQueue: sqs.IQueue;
+  /** Label → dead-letter queue; any message in one is an alarm. */
+  deadLetterQueues: Record<string, sqs.IQueue>;
+  /** Label → function, for errors, throttles and duration. */
+  functions: Record<string, lambda.IFunction>;
+  orchestrator?: lambda.IFunction;
+  /** A send request this old has probably missed its moment. */
+  maxRequestAge: Duration;
+  removalPolicy: RemovalPolicy;
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+
+/**
+ * Handlers publish each metric twice: under `service` alone and split by `channel` / `reason`.
+ * A search term naming the dimension picks the split series whatever else they carry; the
+ * `{namespace,service}` schema picks the totals only.
+ */
+function split(metricName: string, dimension: 'channel' | 'reason', statistic = 'Sum', prefix = metricName): cloudwatch.MathExpression {
+  return searchExpression(
+    `Namespace="${METRICS_NAMESPACE}" MetricName="${metricName}" ${dimension}`,
+    statistic,
+    `${prefix} \${PROP('Dim.${dimension}')}`,
+  );
+}
+function total(metricName: string): cloudwatch.MathExpression {
+  return searchExpression(`{${METRICS_NAMESPACE},service} MetricName="${metricName}"`, 'Sum', metricName);
+}
+function searchExpression(query: string, statistic: string, label: string): cloudwatch.MathExpression {
+  return new cloudwatch.MathExpression({
+    expression: `SEARCH('${query}', '${statistic}', ${FIVE_MINUTES.toSeconds()})`,
+    usingMetrics: {},
+    label,
+    period: FIVE_MINUTES,
+  });
+}
+
+/** The operations dashboard and the alarms that page the platform team by e-mail. */
+export class Monitoring extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    // CloudWatch can only publish to an encrypted topic through a customer managed key it may use.
+    const key = new kms.Key(this, 'AlarmTopicKey', {
+      description: 'Encrypts the Switchboard alarm topic',
+      enableKeyRotation: true,
+      removalPolicy: props.removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+    this.topic = new sns.Topic(this, 'AlarmTopic', { displayName: 'Switchboard alarms', masterKey: key, enforceSSL: true });
+    this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+
+    for (const [label, queue] of Object.entries(props.deadLetterQueues)) {
+      this.alarm(`${label}DeadLettersNotEmpty`, {
+        alarmDescription: `Messages reached the ${label} dead-letter queue: inspect and redrive them.`,
+        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      });
+    }
+    this.alarm('RequestsOldestMessageAge', {
+      alarmDescription: 'Send requests wait too long in the queue: the orchestrator is failing or starved.',
+      metric: props.requestsQueue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: 'Maximum' }),
+      threshold: props.maxRequestAge.toSeconds(),
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+    if (props.orchestrator) {
+      const fn = props.orchestrator;
+      this.alarm('OrchestratorErrorRate', {
+        alarmDescription: 'More than 5% of orchestrator invocations fail.',
+        metric: new cloudwatch.MathExpression({
+          expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
+          usingMetrics: { errors: fn.metricErrors({ period: FIVE_MINUTES }), invocations: fn.metricInvocations({ period: FIVE_MINUTES }) },
+          label: 'Orchestrator error rate (%)',
+          period: FIVE_MINUTES,
+        }),
+        threshold: 5,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      });
+    }
+    for (const [label, fn] of Object.entries(props.functions)) {
+      this.alarm(`${label}Throttles`, {
+        alarmDescription: `The ${label} function is throttled: raise its concurrency or lower the event source's.`,
+        metric: fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      });
+    }
+
+    new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName,
+      defaultInterval: Duration.hours(3),
+      widgets: [
+        [
+          graph('Requests received', [props.requestsQueue.metricNumberOfMessagesSent({ period: FIVE_MINUTES, label: 'Enqueued' })]),
+          graph('Sent by channel', [split('Sent', 'channel')]),
+          graph('Suppressed by reason', [split('Suppressed', 'reason')]),
+        ],
+        [
+          graph('Delivered, opened, clicked', ['Delivered', 'Opened', 'Clicked'].map((name) => split(name, 'channel'))),
+          graph('Bounced, complained', ['Bounced', 'Complained'].map((name) => split(name, 'channel'))),
+          graph('Failed, rejected, expired, retried', ['Failed', 'Rejected', 'Expired', 'Retry'].map(total)),
+        ],
+        [
+          graph(
+            'End-to-end latency (ms)',
+            ['p50', 'p95', 'p99'].map((stat) => split('EndToEndLatency', 'channel', stat, stat)),
+          ),
+          graph(
+            'Dead-letter queue depth',
+            Object.entries(props.deadLetterQueues).map(([label, queue]) =>
+              queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum', label }),
+            ),
+          ),
+          graph(
+            'Lambda errors',
+            Object.entries(props.functions).map(([label, fn]) => fn.metricErrors({ period: FIVE_MINUTES, label })),
+          ),
+        ],
+      ],
+    });
+  }
+
+  private alarm(id: string, props: cloudwatch.AlarmProps): void {
+    const alarm = new cloudwatch.Alarm(this, id, { treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, ...props });
+    alarm.addAlarmAction(new actions.SnsAction(this.topic));
+    alarm.addOkAction(new actions.SnsAction(this.topic));
+    this.alarms.push(alarm);
+  }
+}
+
+function graph(title: string, left: cloudwatch.IMetric[]): cloudwatch.GraphWidget {
+  return new cloudwatch.GraphWidget({ title, left, width: 8, height: 6 });
+}

@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV, ORCHESTRATOR_TIMEOUT_SECONDS } from '../../functions/definitions/tables.js';
+import { HandlerFunction } from './handler-function.js';
+
+const TEMPLATE_BUNDLE_NAME = 'templates.bundle.json';
+
+export interface OrchestratorProps {
+  entry: string;
+  /** The compiled templates (`npm run build` writes them), shipped inside the function asset. */
+  templateBundle: string;
+  queue: sqs.IQueue;
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  maxConcurrency: number;
+  deliveryRetentionDays: number;
+  inboxRetentionDays: number;
+  appDeepLinkScheme: string;
+  logRetentionDays: number;
+  removalPolicy: RemovalPolicy;
+}
+
+/** The SQS-driven orchestrator function; tables and channels bind themselves to `fn`. */
+export class Orchestrator extends Construct {
+  readonly fn: lambda.Function;
+
+  constructor(scope: Construct, id: string, props: OrchestratorProps) {
+    super(scope, id);
+    if (!existsSync(props.templateBundle)) {
+      throw new Error(`${props.templateBundle} is missing: run \`npm run build\` to compile the templates before synthesizing.`);
+    }
+    this.fn = new HandlerFunction(this, 'Handler', {
+      entry: props.entry,
+      serviceName: 'switchboard-orchestrator',
+      timeout: Duration.seconds(ORCHESTRATOR_TIMEOUT_SECONDS),
+      // Rendering and batch decisions are CPU-bound; memory buys CPU.
+      memorySize: 1024,
+      logRetentionDays: props.logRetentionDays,
+      removalPolicy: props.removalPolicy,
+      extraFiles: [{ source: props.templateBundle, name: TEMPLATE_BUNDLE_NAME }],
+    }).fn;
+    this.fn.addEnvironment(ENV.templateBundlePath, `/var/task/${TEMPLATE_BUNDLE_NAME}`);
+    this.fn.addEnvironment(ENV.deliveryRetentionDays, String(props.deliveryRetentionDays));
+    this.fn.addEnvironment(ENV.inboxRetentionDays, String(props.inboxRetentionDays));
+    this.fn.addEnvironment(ENV.appDeepLinkScheme, props.appDeepLinkScheme);
+    this.fn.addEventSource(
+      new SqsEventSource(props.queue, {
+        batchSize: props.batchSize,
+        ...(props.maxBatchingWindowSeconds > 0 ? { maxBatchingWindow: Duration.seconds(props.maxBatchingWindowSeconds) } : {}),
+        maxConcurrency: props.maxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+  }
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+/**
+ * Deployment settings, read from CDK context (cdk.json defaults, overridden with `-c key=value`).
+ * Context values given on the command line are always strings, so numbers are coerced here.
+ */
+export const STAGES = ['dev', 'staging', 'prod'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** CloudWatch Logs accepts only these retention periods. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const numeric = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
+const int = (min: number, max: number) => z.preprocess(numeric, z.number().int().min(min).max(max));
+const optionalString = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+
+const email = z.email('must be an e-mail address');
+const domain = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'must be a domain name');
+
+export const settingsSchema = z
+  .object({
+    stage: z.enum(STAGES).default('dev'),
+    senderIdentity: z.union([domain, email], { error: 'must be a verified SES identity: a domain or an e-mail address' }),
+    fromAddress: email,
+    /** Defaults to `switchboard-<stage>`. */
+    sesConfigurationSetName: optionalString(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')),
+    pinpointApplicationId: optionalString(z.string().regex(/^[a-f0-9]{32}$/, 'must be a 32-character hex application id')),
+    smsSenderId: optionalString(
+      z.string().regex(/^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits with at least one letter'),
+    ),
+    smsOriginationNumber: optionalString(z.string().regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 number such as +15555550100')),
+    deliveryRetentionDays: int(1, 3650).default(400),
+    inboxRetentionDays: int(1, 3650).default(90),
+    logRetentionDays: z
+      .preprocess(numeric, z.number())
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+        message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
+      })
+      .default(30),
+    alarmEmail: email,
+    jwtIssuer: z.url({ protocol: /^https$/, error: 'must be an https URL' }),
+    /** Several audiences may be given comma-separated. */
+    jwtAudience: z.preprocess(
+      (value) => (typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter(Boolean) : value),
+      z.array(z.string().min(1)).min(1, 'must name at least one audience'),
+    ),
+    batchSize: int(1, 10_000).default(50),
+    maxBatchingWindowSeconds: int(0, 300).default(1),
+    maxConcurrency: int(2, 1000).default(10),
+    appDeepLinkScheme: z.string().regex(/^[a-z][a-z0-9+.-]*$/, 'must be a URL scheme such as switchboard'),
+  })
+  .superRefine((settings, ctx) => {
+    // Cross-field checks only make sense once each field is well-formed on its own.
+    if ([settings.senderIdentity, settings.fromAddress, settings.alarmEmail, settings.jwtIssuer].some((v) => typeof v !== 'string')) return;
+    // SQS rejects batches above 10 without a batching window.
+    if (settings.batchSize > 10 && settings.maxBatchingWindowSeconds < 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxBatchingWindowSeconds'],
+        message: 'must be at least 1 when batchSize is above 10',
+      });
+    }
+    const identity = settings.senderIdentity.toLowerCase();
+    const from = settings.fromAddress.toLowerCase();
+    const fromDomain = from.slice(from.lastIndexOf('@') + 1);
+    const covered = identity.includes('@') ? from === identity : fromDomain === identity || fromDomain.endsWith(`.${identity}`);
+    if (!covered) {
+      ctx.addIssue({ code: 'custom', path: ['fromAddress'], message: `is not covered by senderIdentity ${settings.senderIdentity}` });
+    }
+    // The cdk.json defaults are examples so a fresh clone synthesizes; they must never reach a real stage.
+    if (settings.stage !== 'dev') {
+      for (const key of ['senderIdentity', 'fromAddress', 'alarmEmail', 'jwtIssuer'] as const) {
+        if (/example\.(com|org|net)\b/i.test(settings[key])) {
+          ctx.addIssue({ code: 'custom', path: [key], message: `is still an example value; set a real one for stage ${settings.stage}` });
+        }
+      }
+    }
+  });
+
+export type Settings = Omit<z.output<typeof settingsSchema>, 'sesConfigurationSetName'> & { sesConfigurationSetName: string };
+export const SETTING_KEYS = Object.keys(settingsSchema.shape) as (keyof Settings)[];
+
+export class SettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Invalid Switchboard settings (set them in cdk.json "context" or with -c key=value):\n` +
+        problems.map((problem) => `  - ${problem}`).join('\n'),
+    );
+    this.name = 'SettingsError';
+  }
+}
+
+/** Validates every setting at once so one run lists everything that needs fixing. */
+export function parseSettings(read: (key: string) => unknown): Settings {
+  const raw = Object.fromEntries(SETTING_KEYS.map((key) => [key, read(key)]));
+  const parsed = settingsSchema.safeParse(raw);
+  if (parsed.success) {
+    const { sesConfigurationSetName, ...rest } = parsed.data;
+    return { ...rest, sesConfigurationSetName: sesConfigurationSetName ?? `switchboard-${rest.stage}` };
+  }
+  throw new SettingsError(
+    parsed.error.issues.map((issue) => {
+      const key = issue.path.map(String).join('.') || '(settings)';
+      return issue.path.length === 1 && raw[key] === undefined ? `${key}: is required` : `${key}: ${issue.message}`;
+    }),
+  );
+}

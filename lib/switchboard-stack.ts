@@ -1,0 +1,160 @@
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { Construct } from 'constructs';
+import { DELIVERIES_BY_CUSTOMER_INDEX, requestsQueue } from '../functions/definitions/tables.js';
+import { CustomerApi } from './constructs/customer-api.js';
+import { DeadLetterQueue } from './constructs/dead-letter-queue.js';
+import { EmailChannel } from './constructs/email-channel.js';
+import { HandlerFunction } from './constructs/handler-function.js';
+import { Monitoring } from './constructs/monitoring.js';
+import { Orchestrator } from './constructs/orchestrator.js';
+import { PushChannel } from './constructs/push-channel.js';
+import { RequestsQueue } from './constructs/requests-queue.js';
+import { ServiceApi } from './constructs/service-api.js';
+import { SmsChannel } from './constructs/sms-channel.js';
+import { SwitchboardTables } from './constructs/tables.js';
+import { UnsubscribeSecret } from './constructs/unsubscribe-secret.js';
+import type { HandlerEntries, HandlerName } from './handler-entries.js';
+import type { Settings } from './settings.js';
+
+export interface SwitchboardStackProps extends StackProps {
+  settings: Settings;
+  /** Absolute entry paths of the handlers to deploy; an absent one leaves its part unwired. */
+  entries: HandlerEntries;
+  /** Absolute path of the compiled templates bundle. */
+  templateBundle: string;
+}
+
+/** Wiring only: every resource comes from a construct, every decision from the handlers. */
+export class SwitchboardStack extends Stack {
+  constructor(scope: Construct, id: string, props: SwitchboardStackProps) {
+    super(scope, id, props);
+    const { settings, entries } = props;
+    const dev = settings.stage === 'dev';
+    const removalPolicy = dev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const logs = { logRetentionDays: settings.logRetentionDays, removalPolicy };
+
+    const tables = new SwitchboardTables(this, 'Tables', { namePrefix: `switchboard-${settings.stage}-`, protect: !dev });
+    const requests = new RequestsQueue(this, 'Requests', { definition: requestsQueue, removalPolicy });
+    const serviceApi = new ServiceApi(this, 'ServiceApi', {
+      apiName: `switchboard-${settings.stage}-service`,
+      stageName: settings.stage,
+      queue: requests.queue,
+      ...logs,
+    });
+    const customerApi = new CustomerApi(this, 'CustomerApi', {
+      apiName: `switchboard-${settings.stage}-customer`,
+      jwtIssuer: settings.jwtIssuer,
+      jwtAudience: settings.jwtAudience,
+      ...logs,
+    });
+    const email = new EmailChannel(this, 'Email', {
+      senderIdentity: settings.senderIdentity,
+      fromAddress: settings.fromAddress,
+      configurationSetName: settings.sesConfigurationSetName,
+    });
+    const sms = new SmsChannel(this, 'Sms', {
+      ...(settings.smsSenderId ? { senderId: settings.smsSenderId } : {}),
+      ...(settings.smsOriginationNumber ? { originationNumber: settings.smsOriginationNumber } : {}),
+      ...logs,
+    });
+    const unsubscribeSecret = new UnsubscribeSecret(this, 'UnsubscribeSecret', { removalPolicy });
+    const push = settings.pinpointApplicationId
+      ? new PushChannel(this, 'Push', { applicationId: settings.pinpointApplicationId })
+      : undefined;
+
+    const handler = (name: HandlerName, id: string, service: string, memorySize = 512, timeout = Duration.seconds(10)) => {
+      const entry = entries[name];
+      if (!entry) return undefined;
+      return new HandlerFunction(this, id, { entry, serviceName: `switchboard-${service}`, memorySize, timeout, ...logs }).fn;
+    };
+    const functions: Record<string, lambda.IFunction> = {};
+
+    let orchestrator: lambda.Function | undefined;
+    if (entries.orchestrator) {
+      orchestrator = new Orchestrator(this, 'Orchestrator', {
+        entry: entries.orchestrator,
+        templateBundle: props.templateBundle,
+        queue: requests.queue,
+        batchSize: settings.batchSize,
+        maxBatchingWindowSeconds: settings.maxBatchingWindowSeconds,
+        maxConcurrency: settings.maxConcurrency,
+        deliveryRetentionDays: settings.deliveryRetentionDays,
+        inboxRetentionDays: settings.inboxRetentionDays,
+        appDeepLinkScheme: settings.appDeepLinkScheme,
+        ...logs,
+      }).fn;
+      tables.customers.bind(orchestrator, { actions: ['GetItem', 'BatchGetItem', 'UpdateItem'] });
+      tables.deliveries.bind(orchestrator, { actions: ['PutItem', 'UpdateItem', 'DeleteItem', 'GetItem'] });
+      tables.counters.bind(orchestrator, { actions: ['UpdateItem'] });
+      tables.inbox.bind(orchestrator, { actions: ['PutItem'] });
+      email.bindSender(orchestrator);
+      sms.bindSender(orchestrator);
+      push?.bindSender(orchestrator);
+      customerApi.bindUnsubscribeUrl(orchestrator);
+      unsubscribeSecret.bind(orchestrator);
+      functions.Orchestrator = orchestrator;
+    }
+
+    // Feedback arrives asynchronously (EventBridge, log subscriptions): what cannot be delivered or
+    // still fails after Lambda's retries is parked here instead of being dropped.
+    const feedbackDeadLetters = new DeadLetterQueue(this, 'FeedbackDeadLetters', {
+      retentionDays: requestsQueue.deadLetterRetentionDays,
+      removalPolicy,
+      holds: 'SES events and SMS status logs the feedback function could not apply',
+    });
+    const feedback = handler('feedback', 'Feedback', 'feedback', 512, Duration.seconds(30));
+    if (feedback) {
+      tables.bindFeedbackRecorder(feedback);
+      feedback.configureAsyncInvoke({ onFailure: new SqsDestination(feedbackDeadLetters), retryAttempts: 2 });
+      email.routeEventsTo(feedback, feedbackDeadLetters);
+      sms.routeStatusTo(feedback);
+      functions.Feedback = feedback;
+    }
+
+    const inbox = handler('inboxApi', 'InboxApi', 'inbox-api');
+    if (inbox) {
+      tables.inbox.bind(inbox, { actions: ['Query', 'UpdateItem', 'GetItem'] });
+      // Reads and clicks in the inbox are feedback too.
+      tables.bindFeedbackRecorder(inbox);
+      customerApi.addInbox(inbox);
+      functions.InboxApi = inbox;
+    }
+
+    const history = handler('historyApi', 'HistoryApi', 'history-api');
+    if (history) {
+      tables.deliveries.bind(history, { actions: ['GetItem'], queryIndexes: [DELIVERIES_BY_CUSTOMER_INDEX] });
+      serviceApi.addHistory(history);
+      functions.HistoryApi = history;
+    }
+
+    const unsubscribe = handler('unsubscribe', 'Unsubscribe', 'unsubscribe');
+    if (unsubscribe) {
+      // An unsubscribe is recorded as feedback on the delivery that carried the link.
+      tables.bindFeedbackRecorder(unsubscribe);
+      unsubscribeSecret.bind(unsubscribe);
+      customerApi.addUnsubscribe(unsubscribe);
+      functions.Unsubscribe = unsubscribe;
+    }
+
+    new Monitoring(this, 'Monitoring', {
+      dashboardName: `switchboard-${settings.stage}`,
+      alarmEmail: settings.alarmEmail,
+      requestsQueue: requests.queue,
+      deadLetterQueues: { Requests: requests.deadLetterQueue, Feedback: feedbackDeadLetters },
+      functions,
+      ...(orchestrator ? { orchestrator } : {}),
+      maxRequestAge: Duration.minutes(5),
+      removalPolicy,
+    });
+
+    const pushState = push ? 'on' : 'off (no pinpointApplicationId)';
+    if (!push) Annotations.of(this).addInfo('Push is off: set -c pinpointApplicationId=<id> to send push notifications.');
+    new CfnOutput(this, 'PushChannel', { value: pushState });
+    new CfnOutput(this, 'RequestsQueueUrl', { value: requests.queue.queueUrl });
+    new CfnOutput(this, 'ServiceApiUrl', { value: serviceApi.api.url });
+    new CfnOutput(this, 'CustomerApiUrl', { value: customerApi.api.apiEndpoint });
+    new CfnOutput(this, 'CustomersTableName', { value: tables.customers.table.tableName });
+  }
+}
