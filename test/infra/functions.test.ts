@@ -1,0 +1,185 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { grantsOf } from './iam.js';
+import { synthesize, type Synthesized, TEMPLATE_BUNDLE } from './synth.js';
+
+const PINPOINT_APP = '0123456789abcdef0123456789abcdef';
+let base: Synthesized;
+let channels: Synthesized;
+beforeAll(() => {
+  base = synthesize();
+  channels = synthesize(
+    { pinpointApplicationId: PINPOINT_APP, smsSenderId: 'Shop', smsOriginationNumber: '+15555550100', batchSize: 500, maxBatchingWindowSeconds: 5, maxConcurrency: 40 },
+    ['orchestrator'],
+  );
+});
+afterAll(() => {
+  base.cleanup();
+  channels.cleanup();
+});
+
+function functionNamed(template: Template, service: string) {
+  const found = Object.entries(
+    template.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: service }) } },
+    }),
+  );
+  expect(found).toHaveLength(1);
+  const [id, resource] = found[0] ?? ['', { Properties: {} }];
+  return { id, props: resource.Properties, env: resource.Properties.Environment?.Variables as Record<string, unknown> };
+}
+
+describe('every handler function', () => {
+  it('runs Node.js 22 on arm64 with active tracing, source maps and its own retained log group', () => {
+    for (const service of ['orchestrator', 'feedback', 'inbox-api', 'history-api', 'unsubscribe']) {
+      const { props, env } = functionNamed(base.template, `switchboard-${service}`);
+      expect(props).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      expect(env).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_METRICS_NAMESPACE: 'Switchboard' });
+      const logGroupId = props.LoggingConfig.LogGroup.Ref as string;
+      expect(base.template.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBe(30);
+    }
+  });
+});
+
+describe('orchestrator', () => {
+  it('consumes the requests queue with partial batch failures and the configured batching', () => {
+    const { id } = functionNamed(base.template, 'switchboard-orchestrator');
+    base.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: id },
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RequestsQueue'), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 50,
+      MaximumBatchingWindowInSeconds: 1,
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+    channels.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 500,
+      MaximumBatchingWindowInSeconds: 5,
+      ScalingConfig: { MaximumConcurrency: 40 },
+    });
+  });
+
+  it('ships a minified ESM bundle with its source map and the compiled templates', () => {
+    const { props } = functionNamed(base.template, 'switchboard-orchestrator');
+    const hash = (props.Code.S3Key as string).replace(/\.zip$/, '');
+    const asset = join(base.outdir, `asset.${hash}`);
+    expect(readdirSync(asset).sort()).toEqual(['index.mjs', 'index.mjs.map', 'templates.bundle.json']);
+    expect(readFileSync(join(asset, 'templates.bundle.json'), 'utf8')).toBe(readFileSync(TEMPLATE_BUNDLE, 'utf8'));
+    expect(readFileSync(join(asset, 'index.mjs'), 'utf8')).toMatch(/^import \{ createRequire as \w+ \} from 'node:module';/);
+    expect(props.Handler).toBe('index.handler');
+  });
+
+  it('is told every table, sender and setting it reads', () => {
+    const { env } = functionNamed(base.template, 'switchboard-orchestrator');
+    expect(Object.keys(env).sort()).toEqual(
+      [
+        'APP_DEEP_LINK_SCHEME', 'COUNTERS_TABLE', 'CUSTOMERS_TABLE', 'DELIVERIES_TABLE', 'DELIVERY_RETENTION_DAYS', 'INBOX_RETENTION_DAYS',
+        'INBOX_TABLE', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'SES_CONFIGURATION_SET', 'SES_FROM_ADDRESS',
+        'TEMPLATE_BUNDLE_PATH', 'UNSUBSCRIBE_BASE_URL', 'UNSUBSCRIBE_SECRET',
+      ].sort(),
+    );
+    expect(env).toMatchObject({
+      CUSTOMERS_TABLE: { Ref: expect.stringMatching(/^TablesCustomers/) },
+      DELIVERIES_TABLE: { Ref: expect.stringMatching(/^TablesDeliveries/) },
+      INBOX_TABLE: { Ref: expect.stringMatching(/^TablesInbox/) },
+      COUNTERS_TABLE: { Ref: expect.stringMatching(/^TablesCounters/) },
+      SES_CONFIGURATION_SET: { Ref: configurationSetId(base.template) },
+      SES_FROM_ADDRESS: 'notifications@example.com',
+      TEMPLATE_BUNDLE_PATH: '/var/task/templates.bundle.json',
+      DELIVERY_RETENTION_DAYS: '400',
+      INBOX_RETENTION_DAYS: '90',
+      APP_DEEP_LINK_SCHEME: 'switchboard',
+      // A dynamic reference: the key itself never appears in the template.
+      UNSUBSCRIBE_SECRET: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: expect.stringMatching(/^UnsubscribeSecret/) }, ':SecretString:::}}']] },
+      UNSUBSCRIBE_BASE_URL: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^CustomerApi/), 'ApiEndpoint'] }, '/unsubscribe']] },
+    });
+  });
+
+  it('may do exactly what it needs and no more', () => {
+    expect(grantsOf(base.template, 'OrchestratorHandlerFunctionServiceRole')).toEqual({
+      '*': ['sns:Publish', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+      customers: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      deliveries: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      counters: ['dynamodb:UpdateItem'],
+      inbox: ['dynamodb:PutItem'],
+      'arn:<Partition>:ses:<Region>:<AccountId>:identity/example.com': ['ses:SendEmail'],
+      [`arn:<Partition>:ses:<Region>:<AccountId>:configuration-set/<${configurationSetId(base.template)}>`]: ['ses:SendEmail'],
+      [queueId(base.template)]: [
+        'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage',
+      ],
+    });
+  });
+
+  it('sends push only when a Pinpoint application is configured, and then only to it', () => {
+    expect(functionNamed(base.template, 'switchboard-orchestrator').env.PINPOINT_APPLICATION_ID).toBeUndefined();
+    expect(JSON.stringify(base.template.toJSON())).not.toContain('mobiletargeting');
+    base.template.hasOutput('PushChannel', { Value: 'off (no pinpointApplicationId)' });
+
+    expect(functionNamed(channels.template, 'switchboard-orchestrator').env.PINPOINT_APPLICATION_ID).toBe(PINPOINT_APP);
+    expect(grantsOf(channels.template, 'OrchestratorHandlerFunctionServiceRole')).toMatchObject({
+      [`arn:<Partition>:mobiletargeting:<Region>:<AccountId>:apps/${PINPOINT_APP}/messages`]: ['mobiletargeting:SendMessages'],
+    });
+    channels.template.hasOutput('PushChannel', { Value: 'on' });
+  });
+
+  it('passes the SMS sender settings when they are set', () => {
+    expect(functionNamed(channels.template, 'switchboard-orchestrator').env).toMatchObject({
+      SMS_SENDER_ID: 'Shop',
+      SMS_ORIGINATION_NUMBER: '+15555550100',
+    });
+    expect(functionNamed(base.template, 'switchboard-orchestrator').env.SMS_SENDER_ID).toBeUndefined();
+  });
+});
+
+describe('the other handlers', () => {
+  const FEEDBACK_RECORDER = {
+    deliveries: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    customers: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+  };
+  const XRAY = { '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'] };
+
+  it('feedback records events on deliveries and customers and parks failures in its dead-letter queue', () => {
+    expect(functionNamed(base.template, 'switchboard-feedback').env).toMatchObject({ DELIVERIES_TABLE: expect.anything(), CUSTOMERS_TABLE: expect.anything() });
+    const deadLetters = Object.keys(base.template.findResources('AWS::SQS::Queue')).find((id) => id.startsWith('FeedbackDeadLetters')) as string;
+    expect(grantsOf(base.template, 'FeedbackFunctionServiceRole')).toEqual({
+      ...XRAY,
+      ...FEEDBACK_RECORDER,
+      [deadLetters]: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+    });
+  });
+
+  it('inbox API reads and marks inbox items and records engagement as feedback', () => {
+    expect(Object.keys(functionNamed(base.template, 'switchboard-inbox-api').env)).toEqual(
+      expect.arrayContaining(['INBOX_TABLE', 'DELIVERIES_TABLE', 'CUSTOMERS_TABLE']),
+    );
+    expect(grantsOf(base.template, 'InboxApiFunctionServiceRole')).toEqual({
+      ...XRAY,
+      inbox: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      ...FEEDBACK_RECORDER,
+    });
+  });
+
+  it('history API reads deliveries and queries only the byCustomer index', () => {
+    expect(functionNamed(base.template, 'switchboard-history-api').env).toMatchObject({ DELIVERIES_TABLE: expect.anything() });
+    expect(grantsOf(base.template, 'HistoryApiFunctionServiceRole')).toEqual({
+      ...XRAY,
+      deliveries: ['dynamodb:GetItem'],
+      'deliveries/index/byCustomer': ['dynamodb:Query'],
+    });
+  });
+
+  it('unsubscribe verifies links with the key the orchestrator signs them with and records feedback', () => {
+    const { env } = functionNamed(base.template, 'switchboard-unsubscribe');
+    expect(env.UNSUBSCRIBE_SECRET).toEqual(functionNamed(base.template, 'switchboard-orchestrator').env.UNSUBSCRIBE_SECRET);
+    expect(grantsOf(base.template, 'UnsubscribeFunctionServiceRole')).toEqual({ ...XRAY, ...FEEDBACK_RECORDER });
+  });
+});
+
+function configurationSetId(template: Template): string {
+  return Object.keys(template.findResources('AWS::SES::ConfigurationSet'))[0] as string;
+}
+function queueId(template: Template): string {
+  return Object.keys(template.findResources('AWS::SQS::Queue', { Properties: { RedrivePolicy: Match.anyValue() } }))[0] as string;
+}
