@@ -1,0 +1,34 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+
+/**
+ * The pages a person sees when they open the link in a browser. Opening it never unsubscribes
+ * (RFC 8058: link scanners and previews issue GETs); the button posts the one-click body.
+ */
+export function confirmPage(topic: string, action: string): APIGatewayProxyStructuredResultV2 {
+  return page(
+    200,
+    'Unsubscribe',
+    `<p>Stop emails about <strong>${escape(topic)}</strong>? Order and account emails keep coming.</p>
+<form method="post" action="${escape(action)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
+  );
+}
+
+export function donePage(topic: string): APIGatewayProxyStructuredResultV2 {
+  return page(200, 'Unsubscribed', `<p>You will no longer receive emails about <strong>${escape(topic)}</strong>.</p>`);
+}
+
+export function invalidPage(status: number, message: string): APIGatewayProxyStructuredResultV2 {
+  return page(status, 'Unsubscribe', `<p>${escape(message)}</p>`);
+}
+
+function page(statusCode: number, title: string, content: string): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode,
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
+    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head><body>${content}</body></html>`,
+  };
+}
+
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
