@@ -93,12 +93,13 @@ describe('customer HTTP API', () => {
     });
   });
 
-  it('routes the inbox behind the JWT and leaves only one-click unsubscribe open', () => {
+  it('routes the inbox behind the JWT and leaves only the unsubscribe link open', () => {
     const routes = Object.values(full.template.findResources('AWS::ApiGatewayV2::Route'));
     expect(Object.fromEntries(routes.map((route) => [route.Properties.RouteKey, route.Properties.AuthorizationType]))).toEqual({
       'GET /inbox': 'JWT',
       'POST /inbox/{messageId}/{action}': 'JWT',
       'POST /events': 'JWT',
+      'GET /unsubscribe': 'NONE',
       'POST /unsubscribe': 'NONE',
     });
   });
