@@ -1,4 +1,4 @@
-import { convert, type FormatCallback, type HtmlToTextOptions } from 'html-to-text';
+import { compile, type FormatCallback, type HtmlToTextOptions } from 'html-to-text';
 
 const PREHEADER_CLASS = 'preheader';
 
@@ -30,9 +30,16 @@ const TEXT_OPTIONS: HtmlToTextOptions = {
   ],
 };
 
+/**
+ * Compiling the options builds a selector decision tree, which cost more than converting a
+ * whole email: done once per process, on first use so it stays out of the cold start.
+ */
+let toText: ((html: string) => string) | undefined;
+
 /** The plain-text alternative of an email, generated from its rendered HTML. */
 export function emailText(html: string): string {
-  return convert(html, TEXT_OPTIONS)
+  toText ??= compile(TEXT_OPTIONS);
+  return toText(html)
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }

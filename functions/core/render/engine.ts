@@ -39,15 +39,37 @@ export function createLiquidEngine(options: { html: boolean }): Liquid {
   return engine;
 }
 
-/** `"now" | date` would read the clock and make a render unrepeatable: dates come in `data`. */
+/** Distinct date × format results kept per engine; a day's sends reuse a handful of dates. */
+const DATE_CACHE_SIZE = 1_000;
+
+/**
+ * `"now" | date` would read the clock and make a render unrepeatable: dates come in `data`.
+ * Without the clock the filter is pure for an engine (fixed locale and time zone), so results
+ * are cached: liquidjs builds a new Intl.DateTimeFormat for every month or weekday name, which
+ * cost more than the rest of a render.
+ */
 function forbidClockInDates(engine: Liquid): void {
   const original = engine.filters['date'];
   if (typeof original !== 'function') return;
+  const cache = new Map<string, unknown>();
   const guarded: FilterHandler = function (value: unknown, ...args: unknown[]) {
     if (value === 'now' || value === 'today') {
       throw new Error(`the date filter cannot use "${String(value)}": pass the date in data`);
     }
-    return original.call(this, value, ...args);
+    const key = cacheKey(value, args);
+    if (key === undefined) return original.call(this, value, ...args);
+    if (cache.has(key)) return cache.get(key);
+    const result = original.call(this, value, ...args);
+    if (cache.size >= DATE_CACHE_SIZE) cache.clear();
+    cache.set(key, result);
+    return result;
   };
   engine.registerFilter('date', guarded);
+}
+
+/** Only plain strings and numbers make a key: a Date object or a drop could change under us. */
+function cacheKey(value: unknown, args: unknown[]): string | undefined {
+  const parts = [value, ...args];
+  if (!parts.every((part) => typeof part === 'string' || typeof part === 'number' || part === undefined)) return undefined;
+  return JSON.stringify(parts);
 }

@@ -98,7 +98,8 @@ export class Renderer {
         continue;
       }
       try {
-        const output: unknown = await this.engineFor(part).render(this.parse(template, part, key), scope);
+        // No tag or filter of ours is asynchronous: the synchronous renderer skips a promise per node.
+        const output: unknown = this.engineFor(part).renderSync(this.parse(template, part, key), scope);
         const text = tidy(String(output), spec.singleLine, spec.html);
         if (text === '' && spec.required) {
           problems.push({ template: id, channel, locale: key, part, message: 'rendered empty' });
