@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CATEGORIES, CHANNELS, type Problem, STRATEGIES, SURFACES } from './model.js';
 
 export const MAX_DATA_BYTES = 32 * 1024;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type BounceType, type FeedbackEvent, type FeedbackKind, isoTime, type NormalizeResult, shortHash } from './event.js';
 
 /** The header the email sender sets to the exact requestId; tags only carry a sanitised copy. */

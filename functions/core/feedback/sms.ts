@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoTime, type NormalizeResult } from './event.js';
 
 /** One SNS SMS delivery status record, as SNS writes it to CloudWatch Logs. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CATEGORIES, CHANNELS, SURFACES } from '../model.js';
 import type { TemplateManifest } from '../templates.js';
 
