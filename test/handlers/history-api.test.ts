@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDeliveryLog } from '../../functions/adapters/dynamo-delivery-log.js';
+import { DynamoFeedbackStore } from '../../functions/adapters/dynamo-feedback-store.js';
+import { DynamoProviderMessageIndex } from '../../functions/adapters/dynamo-provider-message-index.js';
+import { DynamoSuppressionWriter } from '../../functions/adapters/dynamo-suppression-writer.js';
+import { MemoryCustomerDirectory } from '../../functions/adapters/memory/customer-directory.js';
+import { applyFeedbackEvent } from '../../functions/core/feedback/apply.js';
+import { fromAppPushEvent } from '../../functions/core/feedback/app.js';
+import type { Decision, DeliveryRecord } from '../../functions/core/model.js';
+import { iamEvent } from '../support/http-events.js';
+import { body, context, type HttpHandler, handlerTables } from '../support/inbox-world.js';
+import type { LocalTables } from '../support/local-aws.js';
+
+let local: LocalTables;
+let handler: HttpHandler;
+const CUSTOMER = 'c-history';
+
+const decision: Decision = {
+  ranked: [
+    { channel: 'push', score: 0.812, reasons: ['context +0.40: in store berlin-mitte', 'engagement +0.21: engaged with 7 of 12 delivered', 'preference +0.25: first preferred channel', 'cost -0.01'], components: { context: 0.4, preference: 0.25, engagement: 0.21, urgency: 0, cost: -0.01 } },
+    { channel: 'email', score: 0.301, reasons: ['engagement +0.06: engaged with 4 of 29 delivered'], components: { context: 0, preference: 0.2, engagement: 0.06, urgency: 0, cost: -0.02 } },
+  ],
+  excluded: [{ channel: 'sms', reason: 'OPTED_OUT', detail: 'sms/promotions: opt_out' }],
+};
+
+function record(requestId: string, createdAt: string, overrides: Partial<DeliveryRecord> = {}): DeliveryRecord {
+  return {
+    requestId,
+    customerId: CUSTOMER,
+    template: 'cart-reminder',
+    category: 'marketing',
+    topic: 'promotions',
+    strategy: 'failover',
+    status: 'SENT',
+    channel: 'push',
+    attempts: [{ channel: 'push', at: createdAt, outcome: 'SENT', providerMessageId: 'pinpoint-message-id' }],
+    decision,
+    timeline: [{ status: 'SENT', at: createdAt, channel: 'push' }],
+    createdAt,
+    updatedAt: createdAt,
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  local = await handlerTables('history');
+  ({ handler } = (await import('../../functions/history-api/handler.js')) as unknown as { handler: HttpHandler });
+  const log = new DynamoDeliveryLog(local.doc, { tableName: local.tables.deliveries });
+  const seeded = [
+    record('r-h1', '2026-11-20T10:00:00.000Z'),
+    record('r-h2', '2026-11-21T10:00:00.000Z', {
+      status: 'FAILED',
+      channel: undefined,
+      attempts: [{ channel: 'push', at: '2026-11-21T10:00:00.000Z', outcome: 'FAILED_PERMANENT', error: { code: 'PUSH_NO_LIVE_TOKEN', message: 'every token was rejected' } }],
+      timeline: [{ status: 'FAILED', at: '2026-11-21T10:00:00.000Z', detail: 'push: PUSH_NO_LIVE_TOKEN' }],
+    }),
+    record('r-h3', '2026-11-22T10:00:00.000Z'),
+  ];
+  for (const r of seeded) {
+    await log.claim({ requestId: r.requestId, customerId: CUSTOMER, template: 'cart-reminder', createdAt: r.createdAt, now: new Date(r.createdAt), leaseMs: 60_000 });
+    await log.finish(r);
+  }
+  // The app reports the tap before the open: the history must still read open, then tap.
+  const deps = {
+    store: new DynamoFeedbackStore(local.doc, { deliveriesTable: local.tables.deliveries, customersTable: local.tables.customers }),
+    index: new DynamoProviderMessageIndex(local.doc, { tableName: local.tables.deliveries }),
+    customers: new MemoryCustomerDirectory(),
+    suppressions: new DynamoSuppressionWriter(local.doc, { tableName: local.tables.customers }),
+    telemetry: { record: () => undefined },
+    clock: { now: () => new Date('2026-11-22T12:00:00Z') },
+  };
+  await applyFeedbackEvent(fromAppPushEvent({ requestId: 'r-h3', customerId: CUSTOMER, kind: 'clicked', at: new Date('2026-11-22T10:05:00Z') }), deps);
+  await applyFeedbackEvent(fromAppPushEvent({ requestId: 'r-h3', customerId: CUSTOMER, kind: 'opened', at: new Date('2026-11-22T10:04:00Z') }), deps);
+  await new DynamoProviderMessageIndex(local.doc, { tableName: local.tables.deliveries }).remember('sms', 'sns-id', 'r-h1', new Date('2026-11-20T10:00:00Z'));
+});
+afterAll(() => local.client.destroy());
+
+const get = (path: string, query?: Record<string, string>) => handler(iamEvent({ method: 'GET', path, ...(query ? { query } : {}) }), context);
+type Page = { customerId: string; items: Record<string, unknown>[]; cursor?: string };
+
+describe('GET /customers/{customerId}/deliveries', () => {
+  it('lists the customer’s deliveries newest first, in pages', async () => {
+    const first = body<Page>(await get(`/customers/${CUSTOMER}/deliveries`, { limit: '2' }));
+    expect(first.customerId).toBe(CUSTOMER);
+    expect(first.items.map((i) => i.requestId)).toEqual(['r-h3', 'r-h2']);
+    const second = body<Page>(await get(`/customers/${CUSTOMER}/deliveries`, { limit: '2', cursor: first.cursor as string }));
+    expect(second.items.map((i) => i.requestId)).toEqual(['r-h1']);
+  });
+
+  it('gives each delivery its channel, status, timeline in the order things happened, and the decision', async () => {
+    const [latest] = body<Page>(await get(`/customers/${CUSTOMER}/deliveries`)).items;
+    expect(latest).toMatchObject({ requestId: 'r-h3', template: 'cart-reminder', channel: 'push', status: 'CLICKED' });
+    expect((latest?.timeline as { status: string }[]).map((e) => e.status)).toEqual(['ACCEPTED', 'SENT', 'OPENED', 'CLICKED']);
+    expect(latest?.decision).toEqual({
+      ranked: decision.ranked.map(({ channel, score, reasons }) => ({ channel, score, reasons })),
+      excluded: [{ channel: 'sms', reason: 'OPTED_OUT', detail: 'sms/promotions: opt_out' }],
+    });
+    expect(latest?.why).toEqual([
+      '#1 push (score 0.812, sent): context +0.40: in store berlin-mitte; engagement +0.21: engaged with 7 of 12 delivered; preference +0.25: first preferred channel',
+      '#2 email (score 0.301): engagement +0.06: engaged with 4 of 29 delivered',
+      'excluded sms: OPTED_OUT (sms/promotions: opt_out)',
+    ]);
+  });
+
+  it('shows why a message failed, such as a push that found no live token', async () => {
+    const failed = body<Page>(await get(`/customers/${CUSTOMER}/deliveries`)).items.find((i) => i.requestId === 'r-h2');
+    expect(failed?.status).toBe('FAILED');
+    expect(failed?.why).toContain('push attempt failed: PUSH_NO_LIVE_TOKEN');
+  });
+
+  it('shows nothing of how records are stored', async () => {
+    const text = JSON.stringify(body(await get(`/customers/${CUSTOMER}/deliveries`)));
+    for (const internal of ['seenEvents', 'countedEngagement', 'leaseUntil', 'expiresAtEpoch', 'eventId', 'providerMessageId', 'provider#']) expect(text).not.toContain(internal);
+  });
+
+  it('answers an empty list for a customer without deliveries, and refuses bad paging', async () => {
+    expect(body<Page>(await get('/customers/c-nobody/deliveries')).items).toEqual([]);
+    expect((await get(`/customers/${CUSTOMER}/deliveries`, { limit: '101' })).statusCode).toBe(400);
+    const other = body<Page>(await get(`/customers/${CUSTOMER}/deliveries`, { limit: '1' })).cursor as string;
+    expect((await get('/customers/c-someone-else/deliveries', { cursor: other })).statusCode).toBe(400);
+    expect((await get(`/customers/${CUSTOMER}/inbox`)).statusCode).toBe(404);
+  });
+});
