@@ -1,0 +1,116 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { history } from '../../functions/cli/commands/history.js';
+import { DynamoDeliveryLog } from '../../functions/adapters/dynamo-delivery-log.js';
+import type { DeliveryRecord } from '../../functions/core/model.js';
+import { type LocalConfig, writeLocalConfig } from '../../functions/local/local-config.js';
+import { type LocalTables, localTables } from '../support/local-aws.js';
+
+let local: LocalTables;
+let configPath: string;
+
+const sent: DeliveryRecord = {
+  requestId: 'r-cli-1',
+  customerId: 'c-cli',
+  template: 'cart-reminder',
+  category: 'marketing',
+  topic: 'promotions',
+  strategy: 'failover',
+  status: 'SENT',
+  channel: 'push',
+  attempts: [{ channel: 'push', at: '2026-11-24T12:00:00.000Z', outcome: 'SENT' }],
+  decision: {
+    ranked: [{ channel: 'push', score: 0.8123, reasons: ['context +0.40: in store berlin-mitte'], components: { context: 0.4, preference: 0.25, engagement: 0.17, urgency: 0, cost: -0.01 } }],
+    excluded: [{ channel: 'email', reason: 'ADDRESS_SUPPRESSED', detail: 'email: bounced' }],
+  },
+  timeline: [{ status: 'SENT', at: '2026-11-24T12:00:00.000Z', channel: 'push' }],
+  createdAt: '2026-11-24T12:00:00.000Z',
+  updatedAt: '2026-11-24T12:00:00.000Z',
+};
+
+beforeAll(async () => {
+  local = await localTables('cli-history');
+  const log = new DynamoDeliveryLog(local.doc, { tableName: local.tables.deliveries });
+  await log.claim({ requestId: sent.requestId, customerId: sent.customerId, template: 'cart-reminder', createdAt: sent.createdAt, now: new Date(sent.createdAt), leaseMs: 60_000 });
+  await log.finish(sent);
+  configPath = join(mkdtempSync(join(tmpdir(), 'switchboard-')), 'local.json');
+  const endpoint = inject('dynamoDbEndpoint');
+  const config: LocalConfig = {
+    formatVersion: 1,
+    pid: process.pid,
+    startedAt: '2026-11-24T11:00:00.000Z',
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    endpoints: { dynamodb: endpoint, sqs: 'http://127.0.0.1:1', sesv2: 'http://127.0.0.1:1', pinpoint: 'http://127.0.0.1:1', sns: 'http://127.0.0.1:1', sandboxControl: 'http://127.0.0.1:1' },
+    tables: local.tables,
+    queues: { requests: { url: 'http://127.0.0.1:1/q', arn: 'arn:q' }, deadLetter: { url: 'http://127.0.0.1:1/dlq', arn: 'arn:dlq' } },
+    pushApplicationId: 'local',
+    outbox: { url: 'http://127.0.0.1:1', templatesUrl: 'http://127.0.0.1:1/templates', apiUrl: 'http://127.0.0.1:1/api' },
+  };
+  await writeLocalConfig(config, configPath);
+});
+afterAll(() => local.client.destroy());
+
+function collector() {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  return { lines, errors, out: { log: (s: string) => lines.push(s), error: (s: string) => errors.push(s) } };
+}
+
+describe('switchboard history', () => {
+  it('reads a running local system’s tables and prints one block per delivery with the reasons', async () => {
+    const { lines, out } = collector();
+    expect(await history({ customerId: 'c-cli', json: false }, out, { env: {}, localConfigPath: configPath })).toBe(0);
+    expect(lines).toEqual([
+      '2026-11-24 12:00:00Z  cart-reminder  SENT via push  [r-cli-1]',
+      '  why',
+      '    #1 push (score 0.812, sent): context +0.40: in store berlin-mitte',
+      '    excluded email: ADDRESS_SUPPRESSED (email: bounced)',
+      '  timeline',
+      '    2026-11-24 12:00:00Z  ACCEPTED',
+      '    2026-11-24 12:00:00Z  SENT         push',
+    ]);
+  });
+
+  it('answers --json in the history API’s shape', async () => {
+    const { lines, out } = collector();
+    await history({ customerId: 'c-cli', json: true }, out, { env: {}, localConfigPath: configPath });
+    const report = JSON.parse(lines.join('\n')) as { customerId: string; items: { requestId: string; status: string; decision: unknown }[] };
+    expect(report.customerId).toBe('c-cli');
+    expect(report.items.map((i) => [i.requestId, i.status])).toEqual([['r-cli-1', 'SENT']]);
+    expect(report.items[0]?.decision).toMatchObject({ excluded: [{ channel: 'email', reason: 'ADDRESS_SUPPRESSED' }] });
+  });
+
+  it('reads the table DELIVERIES_TABLE names, with the usual AWS settings, before any local system', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint') });
+    try {
+      const { lines, out } = collector();
+      const missing = join(tmpdir(), 'missing', 'local.json');
+      expect(await history({ customerId: 'c-cli', json: false }, out, { env: { DELIVERIES_TABLE: local.tables.deliveries }, localConfigPath: missing })).toBe(0);
+      expect(lines[0]).toBe('2026-11-24 12:00:00Z  cart-reminder  SENT via push  [r-cli-1]');
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it('says so when a customer has no deliveries', async () => {
+    const { lines, out } = collector();
+    expect(await history({ customerId: 'c-nobody', json: false }, out, { env: {}, localConfigPath: configPath })).toBe(0);
+    expect(lines).toEqual(['no deliveries recorded for c-nobody']);
+  });
+
+  it('explains where it looked when there is neither a table nor a local system', async () => {
+    const { errors, out } = collector();
+    expect(await history({ customerId: 'c-cli', json: false }, out, { env: {}, localConfigPath: join(tmpdir(), 'missing', 'local.json') })).toBe(1);
+    expect(errors.join('\n')).toMatch(/npm start[\s\S]*DELIVERIES_TABLE/);
+  });
+
+  it('refuses a limit outside 1..100', async () => {
+    const { errors, out } = collector();
+    expect(await history({ customerId: 'c-cli', json: false, limit: 500 }, out, { env: {}, localConfigPath: configPath })).toBe(1);
+    expect(errors).toEqual(['--limit must be a whole number from 1 to 100']);
+  });
+});
