@@ -1,0 +1,120 @@
+/**
+ * Counts AWS SDK requests with a middleware on each client's stack: by service and operation,
+ * HTTP attempts (retries are billed too), errors, and DynamoDB consumed capacity.
+ */
+
+/** One SDK command as it went out. */
+export interface SdkCall {
+  /** `DynamoDB`, `SQS`, `SESv2`, `SNS`, `Pinpoint`. */
+  service: string;
+  /** `PutItem`, `SendMessageBatch`, … */
+  operation: string;
+  input: Readonly<Record<string, unknown>>;
+  /** Epoch ms when the command entered the client: the moment of the provider call. */
+  startedAt: number;
+  durationMs: number;
+  /** HTTP requests made, retries included. */
+  attempts: number;
+  /** Sum of `ConsumedCapacity.CapacityUnits`, when the service returned it. */
+  capacityUnits?: number;
+  /** The error's name when the command failed. */
+  error?: string;
+}
+
+export type OnCall = (call: SdkCall) => void;
+
+export interface CountOptions {
+  /** Asks DynamoDB for `ReturnConsumedCapacity: TOTAL` where the caller did not set it. */
+  consumedCapacity?: boolean;
+}
+
+type Next = (args: { input: Record<string, unknown> }) => Promise<{ output?: unknown }>;
+type Middleware = (next: Next, context: Record<string, unknown>) => Next;
+interface StackLike {
+  add(middleware: Middleware, options: { step: 'initialize' | 'finalizeRequest'; name: string; priority: 'high' | 'low'; override: boolean }): void;
+}
+export interface ClientLike {
+  middlewareStack: StackLike;
+}
+
+const CAPACITY_OPERATIONS = new Set([
+  'GetItem',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchGetItem',
+  'BatchWriteItem',
+  'Query',
+  'Scan',
+  'TransactGetItems',
+  'TransactWriteItems',
+]);
+const ATTEMPTS = Symbol('attempts');
+
+export function countRequests(client: ClientLike, onCall: OnCall, options: CountOptions = {}): void {
+  const command: Middleware = (next, context) => async (args) => {
+    const service = String(context.clientName ?? 'unknown').replace(/Client$/, '');
+    const operation = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+    const attempts = { count: 0 };
+    context[ATTEMPTS as unknown as string] = attempts;
+    const askCapacity = options.consumedCapacity && service === 'DynamoDB' && CAPACITY_OPERATIONS.has(operation) && !('ReturnConsumedCapacity' in args.input);
+    const input = askCapacity ? { ...args.input, ReturnConsumedCapacity: 'TOTAL' } : args.input;
+    const startedAt = Date.now();
+    const call = { service, operation, input: args.input, startedAt };
+    try {
+      const result = await next({ ...args, input });
+      const capacityUnits = capacityOf(result.output);
+      onCall({ ...call, durationMs: Date.now() - startedAt, attempts: attempts.count, ...(capacityUnits !== undefined ? { capacityUnits } : {}) });
+      return result;
+    } catch (error) {
+      onCall({ ...call, durationMs: Date.now() - startedAt, attempts: attempts.count, error: (error as Error).name ?? 'Error' });
+      throw error;
+    }
+  };
+  // Inside the retry middleware (finalizeRequest, high), so every attempt passes here once.
+  const attempt: Middleware = (next, context) => (args) => {
+    const attempts = context[ATTEMPTS as unknown as string] as { count: number } | undefined;
+    if (attempts) attempts.count++;
+    return next(args);
+  };
+  client.middlewareStack.add(command, { step: 'initialize', name: 'benchCountRequests', priority: 'high', override: true });
+  client.middlewareStack.add(attempt, { step: 'finalizeRequest', name: 'benchCountAttempts', priority: 'low', override: true });
+}
+
+function capacityOf(output: unknown): number | undefined {
+  const consumed = (output as { ConsumedCapacity?: unknown } | undefined)?.ConsumedCapacity;
+  const entries = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
+  const units = entries.map((entry) => (entry as { CapacityUnits?: number }).CapacityUnits).filter((u): u is number => typeof u === 'number');
+  return units.length > 0 ? units.reduce((a, b) => a + b, 0) : undefined;
+}
+
+type Send = (this: ClientLike, ...args: unknown[]) => Promise<unknown>;
+/** Any SDK client class: `DynamoDBClient`, `DynamoDBDocumentClient`, … */
+export type ClientClass = abstract new (...args: never[]) => object;
+
+/**
+ * Counts requests of clients that code under test builds itself (the handler builds its own at
+ * import). Every SDK v3 client, the DynamoDB document client included, inherits `send` from one
+ * shared base class; wrapping that `send` (the way aws-sdk-client-mock stubs it) adds
+ * `countRequests` to each client's stack before its first request. Nothing else changes.
+ * Returns an undo for later clients; clients already counted keep reporting.
+ */
+export function instrumentSdkClients(classes: readonly ClientClass[], onCall: OnCall, options: CountOptions = {}): () => void {
+  const bases = new Set(classes.map((c) => Object.getPrototypeOf(c.prototype) as { send: Send }));
+  const counted = new WeakSet<object>();
+  const restores = [...bases].map((base) => {
+    const original = base.send;
+    base.send = function (this: ClientLike, ...args: unknown[]) {
+      if (!counted.has(this.middlewareStack)) {
+        // A document client shares its stack with the client it wraps: count the stack once.
+        counted.add(this.middlewareStack);
+        countRequests(this, onCall, options);
+      }
+      return original.apply(this, args);
+    };
+    return () => {
+      base.send = original;
+    };
+  });
+  return () => restores.forEach((restore) => restore());
+}
