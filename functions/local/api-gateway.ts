@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+
+export type HttpApiHandler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2 | string | undefined>;
+
+export interface HttpApiCall {
+  method: string;
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  /** The JWT's `sub`: the customer the app is signed in as. */
+  sub?: string;
+}
+
+export interface HttpApiAnswer {
+  statusCode: number;
+  body: unknown;
+}
+
+/**
+ * Calls an API Gateway HTTP API (payload 2.0) handler the way API Gateway would after its JWT
+ * authorizer accepted a token: the claims arrive in `requestContext.authorizer.jwt`.
+ */
+export async function invokeHttpApi(handler: HttpApiHandler, call: HttpApiCall, context: Context): Promise<HttpApiAnswer> {
+  const result = await handler(httpApiEvent(call), context);
+  if (typeof result === 'string' || result === undefined) return { statusCode: 200, body: parse(result) };
+  const text = result.isBase64Encoded && typeof result.body === 'string' ? Buffer.from(result.body, 'base64').toString('utf8') : result.body;
+  return { statusCode: result.statusCode ?? 200, body: parse(text) };
+}
+
+export function httpApiEvent(call: HttpApiCall): APIGatewayProxyEventV2WithJWTAuthorizer {
+  const now = new Date();
+  const query = call.query ?? {};
+  const rawQueryString = new URLSearchParams(query).toString();
+  const method = call.method.toUpperCase();
+  const body = call.body === undefined ? undefined : typeof call.body === 'string' ? call.body : JSON.stringify(call.body);
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: call.path,
+    rawQueryString,
+    headers: { 'content-type': 'application/json', host: 'localhost' },
+    ...(rawQueryString ? { queryStringParameters: query } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      http: { method, path: call.path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'switchboard-local' },
+      requestId: randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+      authorizer: {
+        principalId: call.sub ?? '',
+        integrationLatency: 0,
+        jwt: { claims: call.sub ? { sub: call.sub } : {}, scopes: [] },
+      },
+    },
+    ...(body !== undefined ? { body } : {}),
+    isBase64Encoded: false,
+  };
+}
+
+function parse(text: string | undefined): unknown {
+  if (text === undefined || text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

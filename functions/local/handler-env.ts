@@ -1,0 +1,55 @@
+import { ENV } from '../definitions/tables.js';
+import { DEFAULT_BUNDLE_PATH } from '../template-compiler/paths.js';
+import type { TableNames } from './provision.js';
+
+export interface HandlerEnvInput {
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  endpoints: { dynamodb: string; sqs: string; sesv2: string; providerSandbox: string };
+  tables: TableNames;
+  pushApplicationId: string;
+  unsubscribeBaseUrl: string;
+  /** Handler log level (Powertools: DEBUG, INFO, WARN, ERROR). */
+  logLevel?: string;
+}
+
+/**
+ * The environment the deployed stack gives the Lambdas, with every SDK endpoint pointed at a
+ * local emulator through the SDK's own `AWS_ENDPOINT_URL_<SERVICE>` settings. The handlers read
+ * it at import, so it must be in place before they are imported.
+ */
+export function handlerEnvironment(input: HandlerEnvInput): Record<string, string> {
+  return {
+    AWS_REGION: input.region,
+    AWS_DEFAULT_REGION: input.region,
+    AWS_ACCESS_KEY_ID: input.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: input.credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: input.endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SQS: input.endpoints.sqs,
+    AWS_ENDPOINT_URL_SESV2: input.endpoints.sesv2,
+    AWS_ENDPOINT_URL_PINPOINT: input.endpoints.providerSandbox,
+    AWS_ENDPOINT_URL_SNS: input.endpoints.providerSandbox,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // Metrics reach CloudWatch as log lines; locally they are noise.
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    // Dev mode writes through the global console, which local mode sends to a log file.
+    POWERTOOLS_DEV: 'true',
+    POWERTOOLS_LOG_LEVEL: input.logLevel ?? 'INFO',
+    [ENV.customersTable]: input.tables.customers,
+    [ENV.deliveriesTable]: input.tables.deliveries,
+    [ENV.inboxTable]: input.tables.inbox,
+    [ENV.countersTable]: input.tables.counters,
+    [ENV.sesConfigurationSet]: 'switchboard-local',
+    [ENV.sesFromAddress]: 'Fernhill <hello@fernhill.example>',
+    [ENV.unsubscribeBaseUrl]: input.unsubscribeBaseUrl,
+    [ENV.templateBundlePath]: DEFAULT_BUNDLE_PATH,
+    [ENV.pinpointApplicationId]: input.pushApplicationId,
+  };
+}
+
+/** Sets the variables, dropping an AWS profile so no real credentials are ever picked up. */
+export function applyEnvironment(env: Record<string, string>): void {
+  delete process.env.AWS_PROFILE;
+  delete process.env.AWS_SESSION_TOKEN;
+  Object.assign(process.env, env);
+}

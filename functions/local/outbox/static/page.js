@@ -1,0 +1,314 @@
+// The outbox page: polls /api/outbox and keeps one card per message, updating cards in place so
+// an email's iframe is only rebuilt when its HTML changes.
+'use strict';
+
+const POLL_MS = 1000;
+const CHANNEL_NAMES = { push: 'push', sms: 'SMS', email: 'email', in_app: 'in-app' };
+const esc = (value) => String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const clock = (iso) => (iso ? new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '');
+const byId = (id) => document.getElementById(id);
+let features = { feedback: false, inboxApi: false };
+
+async function api(path, init) {
+  const response = await fetch(path, { headers: { 'content-type': 'application/json' }, ...init });
+  const text = await response.text();
+  const body = text ? JSON.parse(text) : {};
+  return { ok: response.ok, status: response.status, body };
+}
+
+// ---- rendering -----------------------------------------------------------------------------
+
+function statusChip(status) {
+  return `<span class="status ${esc(status)}" data-role="status">${esc(status)}</span>`;
+}
+
+function timeline(events) {
+  return `<ol class="timeline">${events.map((e) => `<li title="${esc(e.detail ?? '')}">${esc(e.status)} ${esc(clock(e.at))}${e.detail ? ` · ${esc(e.detail)}` : ''}</li>`).join('')}</ol>`;
+}
+
+function decision(d) {
+  if (!d) return '';
+  const ranked = d.ranked.map((r, i) => `<tr><td>${i + 1}. ${esc(CHANNEL_NAMES[r.channel])}</td><td>${r.score.toFixed(3)}</td><td>${r.reasons.map(esc).join('<br>')}</td></tr>`).join('');
+  const excluded = d.excluded.map((e) => `<tr><td>✕ ${esc(CHANNEL_NAMES[e.channel])}</td><td>${esc(e.reason)}</td><td>${esc(e.detail ?? '')}</td></tr>`).join('');
+  return `<details class="decision"><summary>How the channel was chosen</summary><table>${ranked}${excluded}</table></details>`;
+}
+
+function meta(message) {
+  const failed = message.attempt ? `<div class="why">not delivered: ${esc(message.attempt.code ?? message.attempt.outcome)}${message.attempt.message ? ` — ${esc(message.attempt.message)}` : ''}</div>` : '';
+  const why = message.attempt ? '' : `<div class="why">Why ${esc(CHANNEL_NAMES[message.channel])}: ${esc(message.why || message.summary)}</div>`;
+  return `<div class="msg-meta">${statusChip(message.status)} <span>${esc(message.template ?? '')}</span> <span title="request id">· ${esc(message.requestId)}</span>${failed}${why}${timeline(message.timeline)}${decision(message.decision)}</div>`;
+}
+
+function button(label, url, action, enabled, title) {
+  return `<button type="button" class="small" data-url="${esc(url)}" data-action="${esc(action)}" ${enabled ? '' : `disabled title="${esc(title)}"`}>${esc(label)}</button>`;
+}
+
+const renderers = {
+  push(message, customer) {
+    const c = message.content;
+    const sent = !message.attempt;
+    const base = `/api/push/${encodeURIComponent(customer.customerId)}/${encodeURIComponent(message.requestId)}`;
+    const why = 'needs the inbox API handler';
+    const main = c
+      ? `<div class="app"><span>FERNHILL</span><span>${esc(clock(c.at))}</span></div><div class="title">${esc(c.title)}</div><div class="text">${esc(c.body)}</div>`
+      : `<div class="app"><span>FERNHILL</span></div><div class="text">(nothing reached the device)</div>`;
+    const buttons = sent ? `<div class="buttons">${button('Open', `${base}/opened`, 'open', features.inboxApi, why)}${button('Tap link', `${base}/clicked`, 'click', features.inboxApi, why)}</div>` : '';
+    return { cls: `notification${sent ? '' : ' failed'}`, main: main + buttons, meta: meta(message) };
+  },
+  sms(message) {
+    const c = message.content;
+    const main = c
+      ? `<div class="from">FERNHILL · ${esc(clock(c.at))} · ${esc(c.encoding)}, ${c.segments} part${c.segments > 1 ? 's' : ''} · carrier ${esc(c.carrier)}</div>${esc(c.body)}`
+      : `<div class="from">FERNHILL</div>(no text was sent)`;
+    return { cls: `bubble${message.attempt ? ' failed' : ''}`, main, meta: meta(message) };
+  },
+  email(message) {
+    const c = message.content;
+    if (!c) return { cls: 'email', main: '<div class="subject">(no email was sent)</div>', meta: meta(message) };
+    const base = `/api/email/${encodeURIComponent(c.messageId)}`;
+    const why = 'needs the feedback handler';
+    const buttons = ['open', 'click', 'bounce', 'complain'].map((a) => button(a[0].toUpperCase() + a.slice(1), `${base}/${a}`, a, features.feedback, why)).join('');
+    return {
+      cls: 'email',
+      main: `<div class="subject">${esc(c.subject)}</div><div class="from">${esc(c.from)} → ${esc(c.to.join(', '))} · ${esc(clock(c.at))}</div><div class="buttons">${buttons}</div>`,
+      body: c.html,
+      meta: meta(message),
+    };
+  },
+  in_app(message, customer) {
+    const c = message.content;
+    if (!c) return { cls: 'inbox-item', main: '<div class="title">(nothing reached the inbox)</div>', meta: meta(message) };
+    const base = `/api/inbox/${encodeURIComponent(customer.customerId)}/${encodeURIComponent(c.id)}`;
+    const why = 'needs the inbox API handler';
+    const cta = c.action ? `<span class="cta" title="${esc(c.action.url)}">${esc(c.action.label)}</span>` : '';
+    const buttons = ['read', 'clicked', 'dismissed'].map((a) => button({ read: 'Read', clicked: 'Tap action', dismissed: 'Dismiss' }[a], `${base}/${a}`, a, features.inboxApi, why)).join('');
+    return {
+      cls: `inbox-item${c.status === 'unread' ? ' unread' : ''}`,
+      main: `<div class="title">${esc(c.title)}</div><div class="text">${esc(c.body)}</div>${cta}<div class="from">${esc(c.status)} · ${esc(clock(c.at))}</div><div class="buttons">${buttons}</div>`,
+      meta: meta(message),
+    };
+  },
+};
+
+function customerHead(c) {
+  const hour = Number((c.localTime ?? '12').slice(0, 2));
+  const night = hour >= 21 || hour < 8;
+  const facts = [
+    c.locale && `<span class="chip">${esc(c.locale)}</span>`,
+    c.timeZone && `<span class="chip${night ? ' night' : ''}" title="${esc(c.timeZone)}">${night ? '☾ ' : ''}${esc(c.localTime ?? '')} ${esc(c.timeZone)}</span>`,
+    c.moment && `<span class="chip moment">${esc(c.moment)}</span>`,
+    c.preferred.length > 0 && `<span class="chip">prefers ${esc(c.preferred.map((p) => CHANNEL_NAMES[p]).join(' › '))}</span>`,
+    ...c.addresses.map((a) => `<span class="chip ${a.status}" title="${esc(a.reason ? `${a.status}: ${a.reason}` : a.status)}">${esc(a.label)} ${esc(a.value)}${a.reason ? ` (${esc(a.reason)})` : ''}</span>`),
+  ].filter(Boolean);
+  return `<div class="avatar">${esc(Array.from(c.name)[0] ?? '?')}</div><div class="who"><h2>${esc(c.name)}<span class="id">${esc(c.customerId)}</span></h2>${c.note ? `<p class="note">${esc(c.note)}</p>` : ''}<div class="facts">${facts.join('')}</div></div>`;
+}
+
+function unsentItem(u) {
+  return { cls: 'unsent-item', main: `${statusChip(u.status)} <strong>${esc(u.template ?? '(no template)')}</strong> · ${esc(u.summary)}`, meta: `<div class="msg-meta">${esc(u.requestId)}${timeline(u.timeline)}${decision(u.decision)}</div>` };
+}
+
+function skeleton(customer) {
+  const section = document.createElement('section');
+  section.className = 'customer';
+  section.dataset.customer = customer.customerId;
+  section.innerHTML = `<div class="customer-head"></div><div class="unsent list-unsent"></div>
+<div class="devices">
+  <div><div class="device-label">Phone · push and SMS</div><div class="phone"><div class="clock"></div>
+    <div class="section">Notifications</div><div class="list-push" data-channel="push"></div>
+    <div class="section">Messages</div><div class="sms-thread list-sms" data-channel="sms"></div></div></div>
+  <div><div class="device-label">Email inbox</div><div class="mail"><div class="mail-top"></div><div class="list-email" data-channel="email"></div></div></div>
+  <div><div class="device-label">Fernhill app · inbox</div><div class="app-frame"><div class="app-top"></div><div class="list-in_app" data-channel="in_app"></div></div></div>
+</div>`;
+  return section;
+}
+
+function setHtml(element, html) {
+  if (element.dataset.html !== html) {
+    element.innerHTML = html;
+    element.dataset.html = html;
+  }
+}
+
+/** Keeps one element per key; new items (always the newest) go on top, existing ones stay put. */
+function reconcile(list, items, keyOf, render, empty) {
+  const wanted = new Set(items.map(keyOf));
+  for (const child of [...list.children]) if (child.dataset.key && !wanted.has(child.dataset.key)) child.remove();
+  for (const item of [...items].reverse()) {
+    const key = keyOf(item);
+    let node = list.querySelector(`:scope > [data-key="${CSS.escape(key)}"]`);
+    const view = render(item);
+    if (!node) {
+      node = document.createElement('article');
+      node.dataset.key = key;
+      node.innerHTML = '<div class="part-main"></div><div class="part-body"></div><div class="part-meta"></div>';
+      list.prepend(node);
+    }
+    node.className = view.cls;
+    node.dataset.requestId = item.requestId;
+    node.dataset.channel = item.channel ?? '';
+    node.dataset.status = item.status;
+    setHtml(node.querySelector('.part-main'), view.main);
+    setHtml(node.querySelector('.part-meta'), view.meta);
+    const body = node.querySelector('.part-body');
+    if (view.body !== undefined && body.dataset.html !== view.body) {
+      body.dataset.html = view.body;
+      const frame = document.createElement('iframe');
+      frame.setAttribute('sandbox', '');
+      frame.title = 'email body';
+      frame.srcdoc = view.body;
+      body.replaceChildren(frame);
+    }
+  }
+  let placeholder = list.querySelector(':scope > .none');
+  if (items.length === 0 && !placeholder) {
+    placeholder = document.createElement('div');
+    placeholder.className = 'none';
+    placeholder.textContent = empty;
+    list.append(placeholder);
+  } else if (items.length > 0 && placeholder) placeholder.remove();
+}
+
+function renderCustomer(section, c) {
+  setHtml(section.querySelector('.customer-head'), customerHead(c));
+  section.querySelector('.clock').textContent = c.localTime ?? '';
+  const email = c.addresses.find((a) => a.label === 'email');
+  setHtml(section.querySelector('.mail-top'), `<span>${email ? esc(email.value) : 'no email address'}</span><span>${c.channels.email.length} message${c.channels.email.length === 1 ? '' : 's'}</span>`);
+  const unread = c.channels.in_app.filter((m) => m.content?.status === 'unread').length;
+  setHtml(section.querySelector('.app-top'), `<span>Fernhill · Inbox</span>${unread ? `<span class="badge">${unread}</span>` : ''}`);
+  const keyOf = (m) => `${m.requestId}|${m.channel}`;
+  for (const channel of ['push', 'sms', 'email', 'in_app']) {
+    reconcile(section.querySelector(`.list-${channel}`), c.channels[channel], keyOf, (m) => renderers[channel](m, c), `No ${CHANNEL_NAMES[channel]} messages`);
+  }
+  reconcile(section.querySelector('.list-unsent'), c.unsent, (u) => u.requestId, unsentItem, '');
+}
+
+/** One count per request: its status where it was delivered, FAILED only when every attempt failed. */
+function renderCounts(view) {
+  const byRequest = new Map();
+  for (const c of view.customers) {
+    for (const list of [...Object.values(c.channels), c.unsent]) {
+      for (const m of list) if (!byRequest.has(m.requestId) || !m.attempt) byRequest.set(m.requestId, m.status);
+    }
+  }
+  const tally = {};
+  for (const status of byRequest.values()) tally[status] = (tally[status] ?? 0) + 1;
+  byId('counts').innerHTML = Object.entries(tally).map(([status, n]) => `<span class="chip">${esc(status)} ${n}</span>`).join('');
+}
+
+function render(view) {
+  features = view.features;
+  const main = byId('customers');
+  if (main.querySelector('.empty')) main.replaceChildren();
+  for (const c of view.customers) {
+    let section = main.querySelector(`:scope > [data-customer="${CSS.escape(c.customerId)}"]`);
+    if (!section) {
+      section = skeleton(c);
+      main.append(section);
+    }
+    renderCustomer(section, c);
+  }
+  byId('others-section').hidden = view.others.length === 0;
+  reconcile(byId('others'), view.others, (u) => u.requestId, unsentItem, '');
+  renderCounts(view);
+  byId('updated').textContent = `Updated ${clock(view.generatedAt)}.`;
+}
+
+async function refresh() {
+  const live = byId('live');
+  try {
+    const { ok, body } = await api('/api/outbox');
+    if (!ok) throw new Error(body.message);
+    render(body);
+    live.textContent = '● live';
+    live.classList.remove('off');
+  } catch {
+    live.textContent = '● disconnected';
+    live.classList.add('off');
+  }
+}
+
+async function poll() {
+  await refresh();
+  setTimeout(poll, POLL_MS);
+}
+
+// ---- actions -------------------------------------------------------------------------------
+
+document.addEventListener('click', async (event) => {
+  const target = event.target.closest('button[data-url]');
+  if (!target) return;
+  target.disabled = true;
+  const { ok, body } = await api(target.dataset.url, { method: 'POST' });
+  if (!ok) alert(body.message ?? body.title ?? `failed (${target.dataset.action})`);
+  await refresh();
+  target.disabled = false;
+});
+
+byId('replay').addEventListener('click', async () => {
+  await api('/api/demo', { method: 'POST' });
+  await refresh();
+});
+
+let examples;
+async function loadExamples() {
+  if (examples) return examples;
+  examples = (await api('/api/templates')).body;
+  byId('compose-template').innerHTML = examples.templates.map((t) => `<option value="${esc(t.id)}">${esc(t.id)} (${esc(t.category)})</option>`).join('');
+  byId('compose-customer').innerHTML = examples.customers.map((c) => `<option value="${esc(c.id)}">${esc(c.id)} ${esc(c.name)} — ${esc(c.note)}</option>`).join('');
+  return examples;
+}
+
+function fillExample() {
+  const template = examples.templates.find((t) => t.id === byId('compose-template').value);
+  if (!template) return;
+  const request = { ...template.example, customerId: byId('compose-customer').value, requestId: `manual-${template.id}-${Date.now().toString(36)}` };
+  byId('compose-body').value = JSON.stringify(request, null, 2);
+}
+
+byId('toggle-form').addEventListener('click', async () => {
+  const panel = byId('compose');
+  panel.hidden = !panel.hidden;
+  if (!panel.hidden && !byId('compose-body').value) {
+    await loadExamples();
+    fillExample();
+  }
+});
+byId('compose-fill').addEventListener('click', fillExample);
+byId('compose-template').addEventListener('change', fillExample);
+
+byId('compose-send').addEventListener('click', async () => {
+  const result = byId('compose-result');
+  const problems = byId('compose-problems');
+  problems.innerHTML = '';
+  const { ok, body } = await api('/api/requests', { method: 'POST', body: byId('compose-body').value });
+  if (ok) {
+    result.textContent = `Queued ${body.requestId}`;
+    result.className = 'ok';
+    await refresh();
+  } else {
+    result.textContent = 'Not queued:';
+    result.className = '';
+    problems.innerHTML = (body.problems ?? [{ path: '', message: body.message }]).map((p) => `<li><code>${esc(p.path || '(request)')}</code> ${esc(p.message)}</li>`).join('');
+  }
+});
+
+async function showFaults() {
+  byId('faults-state').textContent = JSON.stringify((await api('/api/sandbox/faults')).body, null, 2);
+}
+byId('toggle-faults').addEventListener('click', async () => {
+  const panel = byId('faults');
+  panel.hidden = !panel.hidden;
+  if (!panel.hidden) await showFaults();
+});
+for (const b of document.querySelectorAll('button[data-fault]')) {
+  b.addEventListener('click', async () => {
+    await api('/api/sandbox/faults', { method: 'POST', body: b.dataset.fault });
+    await showFaults();
+  });
+}
+byId('faults-reset').addEventListener('click', async () => {
+  await api('/api/sandbox/faults', { method: 'DELETE' });
+  await showFaults();
+});
+
+poll();

@@ -1,0 +1,119 @@
+import { join } from 'node:path';
+import { type LocalConfig, localConfigPath, readLocalConfig, removeLocalConfig, writeLocalConfig } from './local-config.js';
+import { runDemoOnce, summaryTable } from './once.js';
+import { type LocalOptions, parseLocalOptions, USAGE } from './options.js';
+import { createOutboxApp, type OutboxApp } from './outbox/app.js';
+import { type OutboxServer, startOutboxServer } from './outbox/server.js';
+import { Progress } from './progress.js';
+import { type LocalSystem, startLocalSystem } from './system.js';
+
+const out = (text: string) => process.stdout.write(text);
+const err = (text: string) => process.stderr.write(text);
+
+interface Running {
+  outbox: OutboxServer;
+  app: OutboxApp;
+  system: LocalSystem;
+}
+
+/** Starts, then either serves until Ctrl-C / SIGTERM or, with `--once`, runs the demo and stops. */
+export async function runLocal(argv: string[]): Promise<number> {
+  let options: LocalOptions;
+  try {
+    options = parseLocalOptions(argv);
+  } catch (error) {
+    err(`${(error as Error).message}\n\n${USAGE}\n`);
+    return 1;
+  }
+  if (options.help) {
+    out(`${USAGE}\n`);
+    return 0;
+  }
+  const interrupted = signalled();
+  out(`Switchboard local mode${options.once ? ' (--once)' : ''}\n`);
+  const progress = new Progress(out);
+  const running = await start(options, progress);
+  if (!running) return 1;
+  const { outbox, system } = running;
+  const configPath = localConfigPath();
+  const published = !options.once && (await publish(system, outbox, configPath));
+  if (!system.feedback) err('! the feedback handler is not available: statuses stop at SENT\n');
+  out(`\nready in ${progress.elapsed()}: outbox ${outbox.url}  (templates ${outbox.url}/templates)\n`);
+  const stop = async () => {
+    await running.app.close();
+    await outbox.close();
+    await system.stop();
+    if (published) await removeLocalConfig(configPath);
+  };
+
+  if (options.once) {
+    const result = await Promise.race([runDemoOnce(system), interrupted.then(() => undefined)]);
+    if (result) {
+      const names = new Map(system.customers.map((c) => [c.customer.customerId, String(c.customer.attributes?.firstName ?? '')]));
+      out(`\n${summaryTable(result, names).join('\n')}\n\n`);
+    } else out('\ninterrupted\n');
+    await stop();
+    out(`done in ${progress.elapsed()}\n`);
+    return result ? (result.missing.length === 0 ? 0 : 1) : 130;
+  }
+
+  if (options.demo) out(`demo: ${(await system.runScenario()).length} requests enqueued\n`);
+  if (published) out(`settings for other tools: ${configPath}\n`);
+  out('Ctrl-C stops everything\n');
+  await interrupted;
+  out('\nstopping…\n');
+  await stop();
+  out('stopped\n');
+  return 0;
+}
+
+/** The page listens first, so its URL is known to the system (unsubscribe links point at it). */
+async function start(options: LocalOptions, progress: Progress): Promise<Running | undefined> {
+  let outbox: OutboxServer | undefined;
+  try {
+    progress.begin('outbox page');
+    outbox = await startOutboxServer(options.ports.outbox);
+    const system = await startLocalSystem({
+      outboxUrl: outbox.url,
+      ports: options.ports,
+      handlerLogPath: join(process.cwd(), '.switchboard', options.once ? 'handlers-once.log' : 'handlers.log'),
+      echoHandlerLogs: options.verbose,
+      progress: (step) => progress.begin(step),
+      onError: (where, error) => err(`! ${where}: ${(error as Error).message}\n`),
+    });
+    progress.end();
+    const app = await createOutboxApp(system, outbox.url);
+    outbox.attach(app.handle);
+    return { outbox, app, system };
+  } catch (error) {
+    progress.fail(error);
+    await outbox?.close();
+    return undefined;
+  }
+}
+
+/** Writes the settings file unless another running system owns it. */
+async function publish(system: LocalSystem, outbox: OutboxServer, path: string): Promise<boolean> {
+  const owner = await readLocalConfig(path).catch(() => undefined);
+  if (owner && owner.pid !== process.pid) {
+    err(`! another local system (pid ${owner.pid}) owns ${path}; this one is not published there\n`);
+    return false;
+  }
+  const config: LocalConfig = { ...system.config, outbox: { url: outbox.url, templatesUrl: `${outbox.url}/templates`, apiUrl: `${outbox.url}/api` } };
+  await writeLocalConfig(config, path);
+  return true;
+}
+
+/** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */
+function signalled(): Promise<void> {
+  return new Promise((resolve) => {
+    let count = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      count++;
+      if (count > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

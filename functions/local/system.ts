@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../adapters/dynamo-document-client.js';
+import { SqsRequestQueue } from '../adapters/sqs-request-queue.js';
+import type { Problem } from '../core/model.js';
+import { parseSendRequest } from '../core/request.js';
+import { localDynamoDbClient, localSqsClient } from './clients.js';
+import { LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.js';
+import { ensureTemplateBundle } from './ensure-bundle.js';
+import { type DeliveryReader, dynamoDeliveryReader } from './deliveries.js';
+import { FeedbackBridge } from './feedback/bridge.js';
+import { applyEnvironment, handlerEnvironment } from './handler-env.js';
+import { captureHandlerLogs } from './handler-logs.js';
+import { loadHandlers } from './handlers.js';
+import { lambdaContext } from './lambda-context.js';
+import type { LocalConfig } from './local-config.js';
+import { createQueues, createTables } from './provision.js';
+import { type ProviderSandbox, startProviderSandbox } from './provider-sandbox.js';
+import { type DemoCustomer, demoCustomers, demoProviderFaults, demoScenario, seedCustomers } from './seed/seed.js';
+import { type LocalSes, startLocalSes } from './ses-local.js';
+import { startSqsEmulator } from './sqs-emulator.js';
+import { type SqsPoller, startSqsPoller } from './sqs-poller.js';
+import { type HttpApiAnswer, type HttpApiCall, type HttpApiHandler, invokeHttpApi } from './api-gateway.js';
+
+export interface LocalPorts {
+  dynamodb?: number;
+  sqs?: number;
+  ses?: number;
+  sandbox?: number;
+}
+
+export interface LocalSystemOptions {
+  ports?: LocalPorts;
+  /** Base URL of the outbox page, known before the system starts (unsubscribe links point there). */
+  outboxUrl: string;
+  /** Prefix of table and queue names. */
+  prefix?: string;
+  logLevel?: string;
+  /** Where the handlers' console output goes (their CloudWatch Logs); absent: left on the console. */
+  handlerLogPath?: string;
+  /** Also copy handler log lines to stderr. */
+  echoHandlerLogs?: boolean;
+  progress?: (step: string) => void;
+  onError?: (where: string, error: unknown) => void;
+}
+
+export type EnqueueResult = { ok: true; requestId: string; messageId: string } | { ok: false; problems: Problem[] };
+
+export interface LocalSystem {
+  config: Omit<LocalConfig, 'outbox'>;
+  customers: DemoCustomer[];
+  documents: DynamoDBDocumentClient;
+  deliveries: DeliveryReader;
+  sandbox: ProviderSandbox;
+  ses: LocalSes;
+  /** Undefined when the feedback handler could not be loaded: sends work, statuses stay at SENT. */
+  feedback?: FeedbackBridge;
+  /** Calls the inbox API as the app would; undefined when its handler could not be loaded. */
+  inboxApi?: (call: HttpApiCall) => Promise<HttpApiAnswer>;
+  /** Validated with the real parser first; an invalid request never reaches the queue. */
+  enqueue(body: unknown): Promise<EnqueueResult>;
+  /** Enqueues the demo scenario under fresh request ids; returns them. */
+  runScenario(): Promise<string[]>;
+  /** True when the queue poller found the queue empty and feedback has caught up. */
+  quiet(): boolean;
+  stop(): Promise<void>;
+}
+
+const FUNCTION_TIMEOUT_SECONDS = 30;
+
+/**
+ * Starts every emulator, provisions and seeds them, and runs the Lambda handlers on what arrives.
+ * On failure, whatever was already started is stopped again before the error is rethrown.
+ */
+export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
+  const stops: (() => Promise<void>)[] = [];
+  const progress = options.progress ?? (() => undefined);
+  const onError = options.onError ?? (() => undefined);
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => onError('stop', error));
+    stops.length = 0;
+  };
+  try {
+    progress('templates');
+    await ensureTemplateBundle();
+
+    progress('emulators');
+    const ports = options.ports ?? {};
+    const [dynamo, sqs, ses, sandbox] = await Promise.all([
+      startDynamoDbLocal(ports.dynamodb !== undefined ? { port: ports.dynamodb } : {}).then(track(stops)),
+      startSqsEmulator(ports.sqs !== undefined ? { port: ports.sqs } : {}).then(track(stops)),
+      startLocalSes(ports.ses !== undefined ? { port: ports.ses } : {}).then(track(stops)),
+      startProviderSandbox(ports.sandbox !== undefined ? { port: ports.sandbox } : {}).then(track(stops)),
+    ]);
+    const dynamoClient: DynamoDBClient = localDynamoDbClient(dynamo.endpoint);
+    const sqsClient: SQSClient = localSqsClient(sqs.endpoint, sqs.region);
+    stops.push(async () => {
+      dynamoClient.destroy();
+      sqsClient.destroy();
+    });
+
+    progress('tables and queues');
+    const prefix = options.prefix ?? 'switchboard-local-';
+    const [tables, queues] = await Promise.all([createTables(dynamoClient, prefix), createQueues(sqsClient, prefix)]);
+
+    progress('demo customers');
+    const documents = createDocumentClient(dynamoClient);
+    const customers = demoCustomers(new Date());
+    await seedCustomers(
+      documents,
+      tables.customers,
+      customers.map((c) => c.customer),
+    );
+    sandbox.state.applyFaults(demoProviderFaults());
+
+    progress('handlers');
+    const region = sqs.region;
+    const env = handlerEnvironment({
+      region,
+      credentials: LOCAL_AWS.credentials,
+      endpoints: { dynamodb: dynamo.endpoint, sqs: sqs.endpoint, sesv2: ses.endpoint, providerSandbox: sandbox.endpoint },
+      tables,
+      pushApplicationId: sandbox.applicationId,
+      unsubscribeBaseUrl: `${options.outboxUrl}/unsubscribe`,
+      ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    });
+    applyEnvironment(env);
+    if (options.handlerLogPath) {
+      const logs = captureHandlerLogs(options.handlerLogPath, { echo: options.echoHandlerLogs ?? false });
+      stops.unshift(() => logs.restore());
+    }
+    const handlers = await loadHandlers((name, error) => onError(`loading the ${name} handler`, error));
+    const deliveries = dynamoDeliveryReader(documents, tables.deliveries);
+
+    const poller: SqsPoller = startSqsPoller({
+      client: sqsClient,
+      queue: queues.requests,
+      region,
+      handler: handlers.orchestrator,
+      context: () => lambdaContext('switchboard-orchestrator', FUNCTION_TIMEOUT_SECONDS, region),
+      visibilityTimeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
+      onError: (error) => onError('orchestrator', error),
+    });
+    stops.push(() => poller.stop());
+
+    let feedback: FeedbackBridge | undefined;
+    if (handlers.feedback) {
+      feedback = new FeedbackBridge({
+        handler: handlers.feedback,
+        context: () => lambdaContext('switchboard-feedback', FUNCTION_TIMEOUT_SECONDS, region),
+        ses,
+        sandbox: sandbox.state,
+        region,
+        configurationSet: env.SES_CONFIGURATION_SET ?? 'switchboard-local',
+        tagsFor: async (requestId) => {
+          const record = await deliveries.get(requestId);
+          return { requestId, ...(record ? { customerId: record.customerId, template: record.template, category: record.category } : {}) };
+        },
+        onError: (error) => onError('feedback', error),
+      });
+      feedback.start();
+      const bridge = feedback;
+      stops.push(() => bridge.stop());
+    }
+
+    const queue = new SqsRequestQueue(sqsClient, queues.requests.url);
+    const enqueue = async (body: unknown): Promise<EnqueueResult> => {
+      const parsed = parseSendRequest(body);
+      if (!parsed.ok) return { ok: false, problems: parsed.problems };
+      const { messageId } = await queue.enqueue(typeof body === 'string' ? body : JSON.stringify(body));
+      return { ok: true, requestId: parsed.request.requestId, messageId };
+    };
+
+    const config: LocalSystem['config'] = {
+      formatVersion: 1,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+      region,
+      credentials: { ...LOCAL_AWS.credentials },
+      endpoints: { dynamodb: dynamo.endpoint, sqs: sqs.endpoint, sesv2: ses.endpoint, pinpoint: sandbox.endpoint, sns: sandbox.endpoint, sandboxControl: sandbox.controlUrl },
+      tables,
+      queues: { requests: { url: queues.requests.url, arn: queues.requests.arn }, deadLetter: { url: queues.deadLetter.url, arn: queues.deadLetter.arn } },
+      pushApplicationId: sandbox.applicationId,
+    };
+
+    return {
+      config,
+      customers,
+      documents,
+      deliveries,
+      sandbox,
+      ses,
+      ...(feedback ? { feedback } : {}),
+      ...(handlers.inbox ? { inboxApi: inboxCaller(handlers.inbox, region) } : {}),
+      enqueue,
+      async runScenario() {
+        const run = `demo-${randomUUID().slice(0, 6)}`;
+        const ids: string[] = [];
+        for (const request of demoScenario(new Date(), run)) {
+          const result = await enqueue(request);
+          if (!result.ok) throw new Error(`demo request ${request.requestId} is invalid: ${result.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`);
+          ids.push(result.requestId);
+        }
+        return ids;
+      },
+      quiet: () => poller.idle() && (feedback?.pending() ?? 0) === 0,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function inboxCaller(handler: HttpApiHandler, region: string) {
+  return (call: HttpApiCall) => invokeHttpApi(handler, call, lambdaContext('switchboard-inbox-api', 10, region));
+}
+
+/** Registers a started service's stop as soon as it is up, so a later failure stops it too. */
+function track<T extends { stop(): Promise<void> }>(stops: (() => Promise<void>)[]): (service: T) => T {
+  return (service) => {
+    stops.push(() => service.stop());
+    return service;
+  };
+}

@@ -1,0 +1,113 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SEED = JSON.parse(readFileSync(new URL('../../functions/local/seed/customers.json', import.meta.url), 'utf8')) as { customer: { customerId: string } }[];
+
+interface Row {
+  customer: string;
+  template: string;
+  channel: string;
+  status: string;
+  reason: string;
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  rows: Row[];
+}
+
+/** `npm start -- --once`, exactly as a person runs it, minus npm. */
+function runOnce(): Promise<Run> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'functions/local/main.ts', '--once'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started, rows: parseSummary(stdout) }));
+  });
+}
+
+/** The table after its `customer  template …` header and dashed rule; columns are two spaces apart. */
+function parseSummary(stdout: string): Row[] {
+  const lines = stdout.split('\n');
+  const header = lines.findIndex((line) => /^customer\s+template\s+channel\s+status\s+reason/.test(line));
+  if (header < 0) return [];
+  const rows: Row[] = [];
+  for (const line of lines.slice(header + 2)) {
+    if (line.trim() === '') break;
+    const [customer = '', template = '', channel = '', status = '', reason = ''] = line.split(/\s{2,}/);
+    rows.push({ customer, template, channel, status, reason });
+  }
+  return rows;
+}
+
+const rowsOf = (run: Run, customerId: string) => run.rows.filter((row) => row.customer.startsWith(`${customerId} `));
+
+describe('npm start -- --once', () => {
+  let run: Run;
+  beforeAll(async () => {
+    run = await runOnce();
+  }, 90_000);
+
+  it('exits 0 within a minute, having stopped what it started', () => {
+    expect(run.stderr).not.toMatch(/Error|✗/);
+    expect(run.code).toBe(0);
+    expect(run.ms).toBeLessThan(60_000);
+    expect(run.stdout).toMatch(/ready in [\d.]+ s: outbox http:\/\/127\.0\.0\.1:\d+/);
+    expect(run.stdout).toMatch(/done in [\d.]+ s/);
+  });
+
+  it('lists every demo customer, each request with a final status', () => {
+    for (const { customer } of SEED) expect(rowsOf(run, customer.customerId).length, customer.customerId).toBeGreaterThan(0);
+    for (const row of run.rows) expect(row.status, row.customer).toMatch(/^(SENT|DELIVERED|OPENED|CLICKED|SUPPRESSED|FAILED|BOUNCED|EXPIRED|REJECTED)$/);
+  });
+
+  it('reaches the store shopper by push, because of the store visit', () => {
+    const [shopper] = rowsOf(run, 'c-3001');
+    expect(shopper).toMatchObject({ template: 'in-store-offer', channel: 'push', status: 'SENT' });
+    expect(shopper?.reason).toContain('in store flagship');
+  });
+
+  it('reaches the customer browsing the app in the app', () => {
+    expect(rowsOf(run, 'c-3002')[0]).toMatchObject({ channel: 'in_app' });
+  });
+
+  it('suppresses marketing to the opted-out customer, yet sends the order update', () => {
+    const sam = rowsOf(run, 'c-3004');
+    expect(sam.find((row) => row.template === 'cart-reminder')).toMatchObject({ channel: '-', status: 'SUPPRESSED' });
+    expect(sam.find((row) => row.template === 'cart-reminder')?.reason).toContain('OPTED_OUT');
+    expect(sam.find((row) => row.template === 'order-shipped')?.status).toMatch(/^(SENT|DELIVERED)$/);
+  });
+
+  it('keeps push and SMS from the customer who is asleep', () => {
+    const [haruto] = rowsOf(run, 'c-3005');
+    expect(haruto?.channel).toBe('in_app');
+    expect(haruto?.reason).toContain('push (QUIET_HOURS)');
+  });
+
+  it('fails over from the dead push token to email', () => {
+    const [priya] = rowsOf(run, 'c-3008');
+    expect(priya).toMatchObject({ channel: 'email' });
+    expect(priya?.reason).toMatch(/^push failed \(PUSH_NO_LIVE_TOKEN\) → email/);
+  });
+
+  it('does not email the bounced address and falls back from an SMS the emoji would make too long', () => {
+    expect(rowsOf(run, 'c-3007')[0]?.channel).not.toBe('email');
+    expect(rowsOf(run, 'c-3007')[0]?.reason).toContain('email (ADDRESS_SUPPRESSED)');
+    expect(rowsOf(run, 'c-3006')[0]).toMatchObject({ channel: 'email' });
+    expect(rowsOf(run, 'c-3006')[0]?.reason).toContain('sms failed (RENDER_FAILED)');
+  });
+
+  it('lets SES report delivery of the email it accepted', () => {
+    expect(rowsOf(run, 'c-3003')[0]).toMatchObject({ channel: 'email', status: 'DELIVERED' });
+  });
+});
