@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { addressChangeEvents } from '../../../functions/core/feedback/address-changes.js';
 import { MAX_TIMELINE_EVENTS, planWrite } from '../../../functions/core/feedback/apply.js';
 import { counterFor } from '../../../functions/core/feedback/engagement.js';
 import type { FeedbackEvent, FeedbackKind } from '../../../functions/core/feedback/event.js';
@@ -130,5 +131,27 @@ describe('automatic suppression', () => {
   it('records STOP for an SMS refused as opted out, and nothing for other SMS failures', () => {
     expect(suppressionFor(event('failed', { channel: 'sms', optedOut: true }), marketing, undefined)?.changes).toEqual([{ kind: 'sms_opt_out' }]);
     expect(suppressionFor(event('failed', { channel: 'sms' }), marketing, undefined)).toBeUndefined();
+  });
+});
+
+describe('address changes learned while sending', () => {
+  it('become timeline entries that say what happened without naming a token or a number', () => {
+    const events = addressChangeEvents(
+      [
+        { channel: 'push', token: 'f3c1-secret-token', kind: 'token_dead' },
+        { channel: 'push', token: 'a9b2-other-token', kind: 'token_dead' },
+        { channel: 'push', token: 'c4d5-old', kind: 'token_renewed', newToken: 'c4d5-new' },
+        { channel: 'sms', kind: 'opted_out' },
+      ],
+      'SENT',
+      AT,
+    );
+    expect(events).toEqual([
+      { status: 'SENT', at: AT, channel: 'push', detail: '2 push tokens no longer valid: suppressed (invalid)' },
+      { status: 'SENT', at: AT, channel: 'push', detail: 'push token renewed by the provider' },
+      { status: 'SENT', at: AT, channel: 'sms', detail: 'number opted out (STOP): suppressed, SMS consent opted out' },
+    ]);
+    expect(JSON.stringify(events)).not.toMatch(/secret|other-token|c4d5/);
+    expect(addressChangeEvents([], 'SENT', AT)).toEqual([]);
   });
 });
