@@ -33,8 +33,9 @@ type Middleware = (next: Next, context: Record<string, unknown>) => Next;
 interface StackLike {
   add(middleware: Middleware, options: { step: 'initialize' | 'finalizeRequest'; name: string; priority: 'high' | 'low'; override: boolean }): void;
 }
+/** Any SDK v3 client; its stack is typed per service, so only its shape is relied on here. */
 export interface ClientLike {
-  middlewareStack: StackLike;
+  middlewareStack: unknown;
 }
 
 const CAPACITY_OPERATIONS = new Set([
@@ -77,8 +78,9 @@ export function countRequests(client: ClientLike, onCall: OnCall, options: Count
     if (attempts) attempts.count++;
     return next(args);
   };
-  client.middlewareStack.add(command, { step: 'initialize', name: 'benchCountRequests', priority: 'high', override: true });
-  client.middlewareStack.add(attempt, { step: 'finalizeRequest', name: 'benchCountAttempts', priority: 'low', override: true });
+  const stack = client.middlewareStack as StackLike;
+  stack.add(command, { step: 'initialize', name: 'benchCountRequests', priority: 'high', override: true });
+  stack.add(attempt, { step: 'finalizeRequest', name: 'benchCountAttempts', priority: 'low', override: true });
 }
 
 function capacityOf(output: unknown): number | undefined {
@@ -90,7 +92,9 @@ function capacityOf(output: unknown): number | undefined {
 
 type Send = (this: ClientLike, ...args: unknown[]) => Promise<unknown>;
 /** Any SDK client class: `DynamoDBClient`, `DynamoDBDocumentClient`, … */
-export type ClientClass = abstract new (...args: never[]) => object;
+export interface ClientClass {
+  prototype: object;
+}
 
 /**
  * Counts requests of clients that code under test builds itself (the handler builds its own at
@@ -105,9 +109,10 @@ export function instrumentSdkClients(classes: readonly ClientClass[], onCall: On
   const restores = [...bases].map((base) => {
     const original = base.send;
     base.send = function (this: ClientLike, ...args: unknown[]) {
-      if (!counted.has(this.middlewareStack)) {
+      const stack = this.middlewareStack as object;
+      if (!counted.has(stack)) {
         // A document client shares its stack with the client it wraps: count the stack once.
-        counted.add(this.middlewareStack);
+        counted.add(stack);
         countRequests(this, onCall, options);
       }
       return original.apply(this, args);

@@ -3,7 +3,20 @@
  * of one more million messages). Each group names the page it comes from and when it was set
  * down here; check the page again before quoting a figure.
  */
-export const PRICES = {
+interface Source {
+  source: string;
+  asOf: string;
+}
+
+export interface Prices {
+  region: string;
+  lambda: Source & { perGbSecondArm: number; perMillionRequests: number };
+  sqs: Source & { perMillionRequests: number; chunkBytes: number };
+  dynamodb: Source & { perMillionWriteUnits: number; perMillionReadUnits: number; storagePerGbMonth: number };
+  saas: readonly (Source & { name: string; low: number; high: number; basis: string })[];
+}
+
+export const PRICES: Prices = {
   region: 'us-east-1',
   lambda: {
     /** Arm (Graviton) compute, the architecture the stack deploys. */
@@ -34,6 +47,4 @@ export const PRICES = {
     { name: 'Novu', low: 1_200, high: 1_200, basis: '$1.20 per 1,000 workflow runs', source: 'https://novu.co/pricing', asOf: '2026-11-24' },
     { name: 'SuprSend', low: 2_000, high: 5_000, basis: '$2–5 per 1,000 notifications', source: 'https://www.suprsend.com/pricing', asOf: '2026-11-24' },
   ],
-} as const;
-
-export type Prices = typeof PRICES;
+};
