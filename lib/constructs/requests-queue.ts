@@ -20,7 +20,7 @@ export class RequestsQueue extends Construct {
     this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetters', {
       retentionDays: definition.deadLetterRetentionDays,
       removalPolicy: props.removalPolicy,
-      holds: 'send requests that failed five times',
+      holds: `send requests received ${definition.maxReceiveCount} times without success`,
     });
     this.queue = new sqs.Queue(this, 'Queue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
