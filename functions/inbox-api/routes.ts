@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isRetryable, PermanentError } from '../core/errors.js';
 import { APP_PUSH_EVENTS, INBOX_ACTIONS, type InboxAction } from '../core/feedback/app.js';
 import { type InboxDeps, type InboxMessage, markInboxMessage, reportPushEngagement } from '../core/feedback/inbox.js';
