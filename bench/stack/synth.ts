@@ -1,0 +1,60 @@
+/**
+ * Synthesizes the real stack with only the orchestrator wired, from cdk.json's settings, and
+ * prints what the benchmark needs of it as one JSON line: the function's memory, timeout and
+ * environment, the SQS event source's batch settings, and where NodejsFunction put the bundle.
+ * Runs in its own process so the CDK's memory never counts against the pipeline.
+ */
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { HANDLER_ENTRIES } from '../../lib/handler-entries.js';
+import { parseSettings } from '../../lib/settings.js';
+import { SwitchboardStack } from '../../lib/switchboard-stack.js';
+import { compiledTemplates } from '../templates.js';
+import type { StackFacts } from './facts.js';
+
+interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+}
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const context = (JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+const outdir = mkdtempSync(join(tmpdir(), 'switchboard-bench-cdk-'));
+const app = new App({ outdir, context });
+new SwitchboardStack(app, 'Bench', {
+  settings: parseSettings((key) => context[key]),
+  entries: { orchestrator: join(root, HANDLER_ENTRIES.orchestrator) },
+  templateBundle: compiledTemplates().path,
+});
+const template = app.synth().getStackByName('Bench').template as { Resources: Record<string, Resource> };
+const resources = Object.values(template.Resources);
+const mapping = resources.find((r) => r.Type === 'AWS::Lambda::EventSourceMapping');
+const fn = resources.find((r) => r.Type === 'AWS::Lambda::Function' && (r.Properties.Environment as { Variables?: Record<string, unknown> })?.Variables?.TEMPLATE_BUNDLE_PATH);
+if (!mapping || !fn) throw new Error('the synthesized stack has no orchestrator function with an SQS event source');
+const s3Key = String((fn.Properties.Code as { S3Key?: string }).S3Key);
+const bundleDir = join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);
+const bundleName = readdirSync(bundleDir).find((name) => /^index\.m?js$/.test(name));
+if (!bundleName) throw new Error(`no index.mjs in ${bundleDir}`);
+const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+const facts: StackFacts = {
+  outdir,
+  memoryMb: Number(fn.Properties.MemorySize),
+  timeoutSeconds: Number(fn.Properties.Timeout),
+  architecture: String((fn.Properties.Architectures as string[] | undefined)?.[0] ?? 'x86_64'),
+  runtime: String(fn.Properties.Runtime),
+  batchSize: Number(mapping.Properties.BatchSize),
+  maxBatchingWindowSeconds: Number(mapping.Properties.MaximumBatchingWindowInSeconds ?? 0),
+  maxConcurrency: Number((mapping.Properties.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency ?? 0),
+  // Literal values only: table names and ARNs are CloudFormation references, filled in by the caller.
+  environment: Object.fromEntries(Object.entries(variables).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),
+  bundleDir,
+  bundleFile: join(bundleDir, bundleName),
+  bundleBytes: statSync(join(bundleDir, bundleName)).size,
+  sourceMapBytes: readdirSync(bundleDir).filter((name) => name.endsWith('.map')).reduce((total, name) => total + statSync(join(bundleDir, name)).size, 0),
+  referencedEnvironment: Object.keys(variables).filter((key) => typeof variables[key] !== 'string'),
+};
+process.stdout.write(`${JSON.stringify(facts)}\n`);
