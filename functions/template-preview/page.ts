@@ -1,5 +1,5 @@
 import type { RenderedByChannel } from '../core/templates.js';
-import { escapeHtml, html, raw } from './html.js';
+import { escapeHtml, html, raw, type SafeHtml } from './html.js';
 import type { PreviewEntry, PreviewSet, TemplatePreview } from './render-all.js';
 import { PREVIEW_CSS } from './styles.js';
 
@@ -22,30 +22,30 @@ ${set.templates.map(templateSection)}
 </main>
 <footer>Rendered ${set.renderedAt} from each template's sampleData.</footer>
 <script>${raw(LIVE_RELOAD(base))}</script>
-</body></html>`;
+</body></html>`.toString();
 }
 
-function templateSection(t: TemplatePreview): string {
+function templateSection(t: TemplatePreview): SafeHtml {
   const m = t.manifest;
   return html`<section class="template" id="${t.id}" data-template="${t.id}">
 <div class="template-head"><h2>${t.id}</h2><span class="chip ${m.category}">${m.category}</span><span class="chip">topic ${m.topic}</span>
 ${m.channels.map((c) => html`<span class="chip channel">${CHANNEL_LABELS[c]}</span>`)}</div>
 <p class="description">${m.description}</p>
 ${t.problems.length > 0 ? html`<div class="problems"><strong>${t.problems.length} problem${t.problems.length > 1 ? 's' : ''}</strong><ul>${t.problems.map((p) => html`<li>${p}</li>`)}</ul></div>` : ''}
-<div class="grid">${m.channels.map((channel) => html`<div class="column"><h3>${CHANNEL_LABELS[channel]}</h3>${t.entries.filter((e) => e.channel === channel).map(entryCard)}</div>`)}</div>
+<div class="grid">${m.channels.map((channel) => html`<div class="column ${channel}"><h3>${CHANNEL_LABELS[channel]}</h3>${t.entries.filter((e) => e.channel === channel).map(entryCard)}</div>`)}</div>
 </section>`;
 }
 
-function entryCard(entry: PreviewEntry): string {
+function entryCard(entry: PreviewEntry): SafeHtml {
   const locale = entry.locale === 'default' ? 'default locale' : entry.locale;
   const head = html`<div class="locale">${locale}</div>`;
   if (!entry.rendered) {
     return html`<article class="card failed" data-channel="${entry.channel}" data-locale="${entry.locale}">${head}<ul>${entry.problems.map((p) => html`<li>${p}</li>`)}</ul></article>`;
   }
-  return html`<article class="card" data-channel="${entry.channel}" data-locale="${entry.locale}">${head}${raw(body(entry))}</article>`;
+  return html`<article class="card" data-channel="${entry.channel}" data-locale="${entry.locale}">${head}${body(entry)}</article>`;
 }
 
-function body(entry: PreviewEntry): string {
+function body(entry: PreviewEntry): SafeHtml {
   const r = entry.rendered as RenderedByChannel[keyof RenderedByChannel];
   switch (entry.channel) {
     case 'email': {
