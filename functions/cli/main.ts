@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { dryRun } from './commands/dry-run.js';
+import { send } from './commands/send.js';
 import { templatesCheck } from './commands/templates-check.js';
+import { templatesPreview } from './commands/templates-preview.js';
 import { type CliOutput, terminal } from './io.js';
 
 const USAGE = `switchboard <command>
@@ -8,7 +10,12 @@ const USAGE = `switchboard <command>
   dry-run --request FILE --customer FILE [--now ISO] [--templates DIR] [--json]
       What would happen to a send request for a customer record; sends nothing.
   templates check [--templates DIR]
-      Parses and checks every template; exits 1 naming each problem.`;
+      Parses and checks every template; exits 1 naming each problem.
+  templates preview [templateId] [--templates DIR] [--port N]
+      Serves every template x channel x locale rendered from its sample data; reloads on edits.
+  send FILE|-
+      Validates a send request (or an array of them) and queues it: on the running local system
+      (npm start), or on the deployed queue when SWITCHBOARD_QUEUE_URL is set.`;
 
 export async function main(argv: string[], out: CliOutput = terminal): Promise<number> {
   const [command, ...rest] = argv;
@@ -18,6 +25,8 @@ export async function main(argv: string[], out: CliOutput = terminal): Promise<n
         return await dryRun(dryRunArgs(rest), out);
       case 'templates':
         return await templatesCommand(rest, out);
+      case 'send':
+        return await sendCommand(rest, out);
       case undefined:
       case 'help':
       case '--help':
@@ -57,8 +66,20 @@ function dryRunArgs(args: string[]) {
 
 async function templatesCommand(args: string[], out: CliOutput): Promise<number> {
   const [sub, ...rest] = args;
-  const { values } = parseArgs({ args: rest, options: { templates: { type: 'string', default: 'templates' } } });
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: sub === 'preview', options: { templates: { type: 'string', default: 'templates' }, port: { type: 'string' } } });
   if (sub === 'check') return templatesCheck({ templatesDir: values.templates as string }, out);
+  if (sub === 'preview') {
+    const port = values.port === undefined ? undefined : Number(values.port);
+    if (port !== undefined && !Number.isInteger(port)) throw new Error('--port must be a port number');
+    return templatesPreview({ templatesDir: values.templates as string, ...(positionals[0] ? { templateId: positionals[0] } : {}), ...(port !== undefined ? { port } : {}) }, out);
+  }
   out.error(`unknown templates command "${sub ?? ''}"\n\n${USAGE}`);
   return 1;
+}
+
+async function sendCommand(args: string[], out: CliOutput): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const [file] = positionals;
+  if (!file || positionals.length > 1) throw new Error('expected one FILE, or - for standard input');
+  return send({ file }, out);
 }
