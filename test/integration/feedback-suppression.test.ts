@@ -74,6 +74,14 @@ describe('complaint', () => {
     expect((await world.customer(customerId))?.consent).toEqual({ email: { promotions: { value: 'opt_out', updatedAt: '2026-11-24T14:04:58.000Z', source: 'complaint' } } });
   });
 
+  it('counts one suppression when copies of the complaint race', async () => {
+    const { ses } = await emailCustomer({ consent: { email: { '*': 'opt_in' } } });
+    const before = world.telemetry.events.filter((e) => e.kind === 'suppression').length;
+    const outcomes = await Promise.all([1, 2, 3].map(() => applyFeedbackEvent(ses('ses-complaint'), world.deps)));
+    expect(outcomes.filter((o) => o.outcome === 'applied')).toHaveLength(1);
+    expect(world.telemetry.events.filter((e) => e.kind === 'suppression').length - before).toBe(1);
+  });
+
   it('keeps an existing channel-wide opt-out and its provenance', async () => {
     const consent = { email: { '*': { value: 'opt_out' as const, updatedAt: '2026-10-01T00:00:00Z', source: 'preference-center' } } };
     const { customerId, ses } = await emailCustomer({ consent }, { category: 'transactional', topic: 'order-updates' });

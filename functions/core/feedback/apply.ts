@@ -69,7 +69,7 @@ async function apply(event: FeedbackEvent, deps: FeedbackDeps): Promise<Feedback
     if (write === 0) plan = await suppress(event, target, deps);
     const planned = planWrite(event, target, deps.clock.now());
     if (await deps.store.record(planned)) {
-      report(event, target, deps);
+      report(event, target, plan, deps);
       return { outcome: 'applied', requestId: target.requestId, status: planned.status?.to ?? target.status, ...(plan ? { suppression: plan.reason } : {}) };
     }
     target = await deps.store.find(target.requestId);
@@ -108,7 +108,6 @@ async function suppress(event: FeedbackEvent, target: FeedbackTarget, deps: Feed
   if (stop) await deps.customers.applyAddressChanges(target.customerId, [{ channel: 'sms', kind: 'opted_out' }], new Date(plan.at));
   const rest = plan.changes.filter((change) => change.kind !== 'sms_opt_out');
   if (rest.length > 0) await deps.suppressions.apply(target.customerId, { ...plan, changes: rest });
-  deps.telemetry.record({ kind: 'suppression', reason: plan.reason });
   return plan;
 }
 
@@ -154,8 +153,13 @@ export function planWrite(event: FeedbackEvent, target: FeedbackTarget, now: Dat
   };
 }
 
-/** Every applied event counts in the metrics, even the second open of one email; the counters take one per message. */
-function report(event: FeedbackEvent, target: FeedbackTarget, deps: FeedbackDeps): void {
+/**
+ * Only once the event is recorded: copies racing each other all write the (idempotent)
+ * suppression, but only the one that wins counts. Every applied event counts, even the second
+ * open of one email; the counters take one per message.
+ */
+function report(event: FeedbackEvent, target: FeedbackTarget, plan: SuppressionPlan | undefined, deps: FeedbackDeps): void {
+  if (plan) deps.telemetry.record({ kind: 'suppression', reason: plan.reason });
   const metric = metricOf(event);
   if (!metric) return;
   const template = target.template ?? event.template;
