@@ -1,4 +1,4 @@
-import type { APIGatewayProxyEventV2WithIAMAuthorizer, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 
 interface RequestShape {
   method: string;
@@ -47,24 +47,50 @@ export function jwtEvent(request: RequestShape & { sub?: string }): APIGatewayPr
   } as APIGatewayProxyEventV2WithJWTAuthorizer;
 }
 
-/** An HTTP API request signed with SigV4 by a customer-service role (IAM authorizer). */
-export function iamEvent(request: RequestShape): APIGatewayProxyEventV2WithIAMAuthorizer {
-  const event = base(request);
+/** A REST API (Lambda proxy, payload 1.0) request signed with SigV4 by a customer-service role. */
+export function iamEvent({ method, path, query, body }: RequestShape): APIGatewayProxyEvent {
+  const stage = 'prod';
   return {
-    ...event,
+    resource: '/customers/{customerId}/deliveries',
+    path,
+    httpMethod: method,
+    headers: { 'content-type': 'application/json', host: 'api1234567.execute-api.us-east-1.amazonaws.com' },
+    multiValueHeaders: {},
+    queryStringParameters: query ?? null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: body === undefined ? null : JSON.stringify(body),
+    isBase64Encoded: false,
     requestContext: {
-      ...event.requestContext,
-      authorizer: {
-        iam: {
-          accessKey: 'ASIAEXAMPLE',
-          accountId: '123456789012',
-          callerId: 'AROAEXAMPLE:agent',
-          cognitoIdentity: null,
-          principalOrgId: null,
-          userArn: 'arn:aws:sts::123456789012:assumed-role/customer-service/agent',
-          userId: 'AROAEXAMPLE:agent',
-        },
+      accountId: '123456789012',
+      apiId: 'api1234567',
+      authorizer: null,
+      httpMethod: method,
+      path: `/${stage}${path}`,
+      protocol: 'HTTP/1.1',
+      requestId: `req-${Math.random().toString(16).slice(2)}`,
+      requestTimeEpoch: Date.parse('2026-11-24T12:00:00Z'),
+      resourceId: 'res123',
+      resourcePath: '/customers/{customerId}/deliveries',
+      stage,
+      identity: {
+        accessKey: 'ASIAEXAMPLE',
+        accountId: '123456789012',
+        apiKey: null,
+        apiKeyId: null,
+        caller: 'AROAEXAMPLE:agent',
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: '192.0.2.1',
+        user: 'AROAEXAMPLE:agent',
+        userAgent: 'aws-sdk-js',
+        userArn: 'arn:aws:sts::123456789012:assumed-role/customer-service/agent',
       },
     },
-  } as unknown as APIGatewayProxyEventV2WithIAMAuthorizer;
+  };
 }
