@@ -3,6 +3,8 @@ import type { SdkCall } from './count-requests.js';
 export interface OperationCount {
   service: string;
   operation: string;
+  /** What the call touched, when the caller named it (a DynamoDB table). */
+  resource?: string;
   calls: number;
   /** HTTP requests, retries included: what AWS bills. */
   requests: number;
@@ -27,11 +29,11 @@ export function isDynamoWrite(operation: string): boolean {
 export class RequestTally {
   private readonly counts = new Map<string, OperationCount>();
 
-  record(call: SdkCall): void {
-    const key = `${call.service}.${call.operation}`;
+  record(call: SdkCall, resource?: string): void {
+    const key = `${call.service}.${call.operation}.${resource ?? ''}`;
     let count = this.counts.get(key);
     if (!count) {
-      count = { service: call.service, operation: call.operation, calls: 0, requests: 0, errors: {}, capacityUnits: 0, callsWithCapacity: 0 };
+      count = { service: call.service, operation: call.operation, ...(resource ? { resource } : {}), calls: 0, requests: 0, errors: {}, capacityUnits: 0, callsWithCapacity: 0 };
       this.counts.set(key, count);
     }
     count.calls++;
@@ -51,6 +53,6 @@ export class RequestTally {
   snapshot(): OperationCount[] {
     return [...this.counts.values()]
       .map((c) => ({ ...c, errors: { ...c.errors } }))
-      .sort((a, b) => a.service.localeCompare(b.service) || a.operation.localeCompare(b.operation));
+      .sort((a, b) => a.service.localeCompare(b.service) || a.operation.localeCompare(b.operation) || (a.resource ?? '').localeCompare(b.resource ?? ''));
   }
 }
