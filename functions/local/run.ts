@@ -104,13 +104,17 @@ async function publish(system: LocalSystem, outbox: OutboxServer, path: string):
   return true;
 }
 
-/** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */
+/**
+ * Resolves on the first SIGINT or SIGTERM. One Ctrl-C often arrives several times (the terminal
+ * signals the whole process group and npm and tsx relay it too), so repeats within two seconds
+ * are the same request; a later one exits at once, without cleaning up.
+ */
 function signalled(): Promise<void> {
   return new Promise((resolve) => {
-    let count = 0;
+    let first: number | undefined;
     const onSignal = (signal: NodeJS.Signals) => {
-      count++;
-      if (count > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+      if (first !== undefined && Date.now() - first > 2_000) process.exit(signal === 'SIGINT' ? 130 : 143);
+      first ??= Date.now();
       resolve();
     };
     process.on('SIGINT', onSignal);

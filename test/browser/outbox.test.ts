@@ -1,0 +1,126 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const RESULTS = join(ROOT, 'test-results');
+const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let local: ChildProcess;
+let outboxUrl = '';
+let profile = '';
+let browser: BrowserContext;
+let page: Page;
+
+/** Local mode as a person starts it, in its own process so its environment stays its own. */
+async function startLocalMode(): Promise<void> {
+  local = spawn(process.execPath, ['--import', 'tsx', 'functions/local/main.ts'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local mode did not start:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const ready = /ready in [\d.]+ s: outbox (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (ready?.[1] && output.includes('demo: ')) {
+        clearTimeout(timer);
+        outboxUrl = ready[1];
+        resolve();
+      }
+    };
+    local.stdout?.on('data', onData);
+    local.stderr?.on('data', onData);
+    local.once('exit', (code) => reject(new Error(`local mode exited (${code}):\n${output}`)));
+  });
+}
+
+async function stopLocalMode(): Promise<void> {
+  if (local.exitCode !== null || local.pid === undefined) return;
+  const exited = new Promise((resolve) => local.once('exit', resolve));
+  process.kill(local.pid, 'SIGTERM');
+  await exited;
+}
+
+const customer = (id: string) => page.locator(`section.customer[data-customer="${id}"]`);
+
+beforeAll(async () => {
+  await startLocalMode();
+  profile = mkdtempSync(join(tmpdir(), 'outbox-chromium-'));
+  browser = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true, viewport: { width: 1440, height: 1000 } });
+  page = await browser.newPage();
+  await page.goto(outboxUrl);
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  if (local) await stopLocalMode();
+}, 30_000);
+
+describe('the outbox page', () => {
+  it("shows each demo message on the customer's channel, with the reason for it", async () => {
+    const shopperPush = customer('c-3001').locator('.list-push article[data-channel="push"]');
+    await expect.poll(() => shopperPush.count(), { timeout: 20_000 }).toBe(1);
+    expect(await shopperPush.getAttribute('data-status')).toBe('SENT');
+    expect(await shopperPush.innerText()).toContain('Why push: ranked first, customer is in store flagship');
+
+    await expect.poll(() => customer('c-3002').locator('.list-in_app article .title').first().innerText().catch(() => ''), { timeout: 10_000 }).not.toBe('');
+    expect(await customer('c-3004').locator('.list-unsent [data-status="SUPPRESSED"]').innerText()).toContain('OPTED_OUT');
+
+    const deadToken = customer('c-3008');
+    expect(await deadToken.locator('.list-push article').getAttribute('data-status')).toBe('FAILED');
+    expect(await deadToken.locator('.list-push article').innerText()).toContain('PUSH_NO_LIVE_TOKEN');
+    expect(await deadToken.locator('.list-email article').count()).toBe(1);
+    expect(await deadToken.locator('.chip.suppressed', { hasText: 'priya-old-iphone-dead' }).count()).toBe(1);
+  }, 30_000);
+
+  it('renders the email itself in a sandboxed frame', async () => {
+    const email = customer('c-3003').locator('.list-email article');
+    const frame = email.locator('iframe');
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    await expect.poll(() => email.frameLocator('iframe').locator('body').innerText(), { timeout: 10_000 }).toContain('Trail runner GTX');
+  });
+
+  it('sends "open" through the feedback handler and the email moves to OPENED', async () => {
+    const email = customer('c-3003').locator('.list-email article');
+    await expect.poll(() => email.getAttribute('data-status'), { timeout: 15_000 }).toBe('DELIVERED');
+
+    await email.locator('button[data-action="open"]').click();
+
+    await expect.poll(() => email.getAttribute('data-status'), { timeout: 10_000 }).toBe('OPENED');
+    expect(await email.locator('.timeline').innerText()).toContain('OPENED');
+    expect(await page.locator('#counts').innerText()).toContain('OPENED 1');
+  }, 30_000);
+
+  it('marks an in-app message read through the inbox API', async () => {
+    const item = customer('c-3002').locator('.list-in_app article');
+    expect(await item.getAttribute('class')).toContain('unread');
+
+    await item.locator('button[data-action="read"]').click();
+
+    await expect.poll(() => item.getAttribute('class'), { timeout: 10_000 }).not.toContain('unread');
+    expect(await item.getAttribute('data-status')).toBe('OPENED');
+  }, 20_000);
+
+  it('lists every problem of an invalid request instead of queuing it', async () => {
+    await page.locator('#toggle-form').click();
+    await page.locator('#compose-body').fill(JSON.stringify({ requestId: 'has spaces', template: 'cart-reminder', channels: ['fax'] }));
+    await page.locator('#compose-send').click();
+
+    const problems = page.locator('#compose-problems li');
+    await expect.poll(() => problems.count(), { timeout: 5_000 }).toBe(3);
+    const text = await problems.allInnerTexts();
+    expect(text.join('\n')).toMatch(/requestId[\s\S]*customerId[\s\S]*channels/);
+  });
+
+  it('saves a screenshot of the page', async () => {
+    mkdirSync(RESULTS, { recursive: true });
+    await page.locator('#compose').evaluate((panel) => ((panel as HTMLElement).hidden = true));
+    const path = join(RESULTS, 'outbox.png');
+    await page.screenshot({ path, fullPage: true });
+    expect((await import('node:fs')).statSync(path).size).toBeGreaterThan(50_000);
+  });
+});
