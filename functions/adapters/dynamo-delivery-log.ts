@@ -20,7 +20,8 @@ export interface DeliveryPage {
 const DAY_MS = 86_400_000;
 const MAX_REMEMBERED_LEASES = 10_000;
 /** Attributes that exist only for storage: the lease and the TTL are not part of the record. */
-const STORAGE_ONLY = ['leaseUntil', 'expiresAtEpoch'] as const;
+// Feedback's de-duplication sets are bookkeeping, not part of the record other systems read.
+const STORAGE_ONLY = ['leaseUntil', 'expiresAtEpoch', 'seenEvents', 'countedEngagement'] as const;
 /** Columns `finish` may set; the key, `customerId`/`createdAt` (the GSI key) and the timeline are handled apart. */
 const FINISH_FIELDS = ['channel', 'channels', 'attempts', 'decision', 'template', 'category', 'topic', 'strategy', 'problems'] as const;
 

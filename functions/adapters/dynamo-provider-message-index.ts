@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { ProviderMessageIndex } from '../core/feedback/ports.js';
+import type { ProviderMessageIndex, ProviderMessageRecorder } from '../core/feedback/ports.js';
 import type { Channel } from '../core/model.js';
 import { toSwitchboardError } from './aws-errors.js';
 
@@ -19,7 +19,7 @@ export function providerMessageKey(channel: Channel, providerMessageId: string):
  * feedback loop calls `lookup`. A strongly consistent GetItem, so a status that arrives a second
  * after the send still finds its request (a GSI would be eventually consistent).
  */
-export class DynamoProviderMessageIndex implements ProviderMessageIndex {
+export class DynamoProviderMessageIndex implements ProviderMessageIndex, ProviderMessageRecorder {
   private readonly retentionMs: number;
 
   constructor(

@@ -40,10 +40,10 @@ export class PowertoolsTelemetry implements Telemetry {
       this.logger?.debug('delivery outcome', { status: event.status, channel: event.channel, reason, template, latencyMs: event.latencyMs });
       return;
     }
-    if (event.kind === 'address_change_failed') {
+    if (event.kind === 'follow_up_failed') {
       const code = lowCardinality(event.code);
-      this.emit('AddressChangeFailed', MetricUnit.Count, 1, { reason: code });
-      this.logger?.warn('could not record an address change learned while sending', { code });
+      this.emit('FollowUpFailed', MetricUnit.Count, 1, { step: event.step, reason: code });
+      this.logger?.warn('bookkeeping after a send failed; the message itself was sent', { step: event.step, code });
       return;
     }
     const code = event.code === undefined ? undefined : lowCardinality(event.code);

@@ -1,4 +1,6 @@
 import { type MessageHeader, type MessageTag, SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { sanitizeTagValue } from '../core/feedback/event.js';
+import { REQUEST_ID_HEADER } from '../core/feedback/ses.js';
 import type { ChannelSender, OutboundMessage, SendResult } from '../core/ports.js';
 import { describeAwsError, safeMessage } from './aws-errors.js';
 import { createUnsubscribeToken, unsubscribeUrl } from './unsubscribe-token.js';
@@ -12,9 +14,6 @@ export interface SesEmailSenderOptions {
   /** Signs unsubscribe tokens (HMAC-SHA256); without it tokens are unsigned, fit only for local use. */
   unsubscribeSecret?: string;
 }
-
-/** Carries the exact requestId, which tag sanitising may have altered, into SES events' `mail.headers`. */
-export const REQUEST_ID_HEADER = 'X-Switchboard-Request-Id';
 
 const CHARSET = 'UTF-8';
 
@@ -78,16 +77,11 @@ export class SesEmailSender implements ChannelSender<'email'> {
   }
 }
 
-/** SES tag values allow only `[A-Za-z0-9_-]`, up to 256 characters. */
-export function tagValue(value: string): string {
-  return value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 256) || '_';
-}
-
 function tags(message: OutboundMessage<'email'>): MessageTag[] {
   return [
-    { Name: 'requestId', Value: tagValue(message.requestId) },
-    { Name: 'template', Value: tagValue(message.template) },
-    { Name: 'customerId', Value: tagValue(message.customerId) },
+    { Name: 'requestId', Value: sanitizeTagValue(message.requestId) },
+    { Name: 'template', Value: sanitizeTagValue(message.template) },
+    { Name: 'customerId', Value: sanitizeTagValue(message.customerId) },
     { Name: 'category', Value: message.category },
   ];
 }

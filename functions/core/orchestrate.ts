@@ -3,6 +3,8 @@ import type { DecisionConfig } from './config.js';
 import { decide, messageClass } from './decide.js';
 import { type DeliverResult, deliver, type MessageRenderer } from './deliver.js';
 import { isRetryable } from './errors.js';
+import { addressChangeEvents } from './feedback/address-changes.js';
+import type { EngagementRecorder, ProviderMessageRecorder } from './feedback/ports.js';
 import type { Channel, Customer, DeliveryRecord } from './model.js';
 import type { AddressChange, Clock, CustomerDirectory, DeliveryLog, FrequencyCounter, OrchestrationStatus, Senders, Telemetry, TemplateStore } from './ports.js';
 import { fallbackRequestId, finishedRecord, rejectedRecord, summarizeProblems } from './records.js';
@@ -20,6 +22,10 @@ export interface OrchestratorDeps {
   decisionConfig: DecisionConfig;
   /** How long a claim protects a request from a second worker; longer than one invocation. */
   leaseMs: number;
+  /** Push and in-app have no delivery events, so their sends count as delivered here; optional for dry runs. */
+  engagement?: EngagementRecorder;
+  /** SMS delivery logs name only the provider's message id; remembered so feedback finds the request. */
+  providerMessages?: ProviderMessageRecorder;
   /** Requests of one batch handled at once; bounded so a large batch cannot exhaust sockets. */
   concurrency: number;
 }
@@ -139,25 +145,49 @@ async function process(item: Claimed, customer: Customer | undefined, deps: Orch
     { request, customer, template, decision, category, topic, now },
     { senders: deps.senders, counter: deps.counter, renderer: deps.renderer, decisionConfig: deps.decisionConfig },
   );
-  await recordAddressChanges(customer.customerId, result.addressChanges, deps, now);
-  if (result.kind === 'retry') return retry(item, deps, result.code);
+  if (result.kind === 'retry') {
+    await followUp('address_changes', deps, () => deps.customers.applyAddressChanges(customer.customerId, result.addressChanges, now), result.addressChanges.length > 0);
+    return retry(item, deps, result.code);
+  }
   for (const attempt of result.state.attempts) {
     deps.telemetry.record({ kind: 'attempt', channel: attempt.channel, attempt: attempt.outcome, ...(attempt.error ? { code: attempt.error.code } : {}) });
   }
   const record = finishedRecord(request, { category, topic }, result.state, now);
-  return finish(record, item, deps, result.state.status as OrchestrationStatus, result.state.reasonCode);
+  record.timeline.push(...addressChangeEvents(result.addressChanges, record.status, record.updatedAt));
+  const outcome = await finish(record, item, deps, result.state.status as OrchestrationStatus, result.state.reasonCode);
+  await afterSend(record, result.addressChanges, deps, now);
+  return outcome;
 }
 
 /**
- * Best effort: once a message went out, failing to note a dead token must not send it back to
- * the queue (that would send it twice); the next send finds the token dead again.
+ * Bookkeeping once the outcome is recorded, each step best effort: failing to note a dead token
+ * or a delivery must not send the request back to the queue, which would send it twice.
  */
-async function recordAddressChanges(customerId: string, changes: AddressChange[], deps: OrchestratorDeps, now: Date): Promise<void> {
-  if (changes.length === 0) return;
+async function afterSend(record: DeliveryRecord, changes: AddressChange[], deps: OrchestratorDeps, now: Date): Promise<void> {
+  const sent = record.attempts.filter((a) => a.outcome === 'SENT');
+  await Promise.all([
+    followUp('address_changes', deps, () => deps.customers.applyAddressChanges(record.customerId, changes, now), changes.length > 0),
+    ...sent.map((attempt) => {
+      const { engagement, providerMessages } = deps;
+      if (attempt.channel === 'sms' && attempt.providerMessageId && providerMessages) {
+        const id = attempt.providerMessageId;
+        return followUp('provider_message', deps, () => providerMessages.remember('sms', id, record.requestId, now));
+      }
+      // Push and in-app have no delivery events: the provider's synchronous success is the delivery.
+      if ((attempt.channel === 'push' || attempt.channel === 'in_app') && engagement) {
+        return followUp('engagement', deps, () => engagement.record(record.customerId, attempt.channel, { delivered: 1 }, now));
+      }
+      return undefined;
+    }),
+  ]);
+}
+
+async function followUp(step: 'address_changes' | 'engagement' | 'provider_message', deps: OrchestratorDeps, work: () => Promise<void>, needed = true): Promise<void> {
+  if (!needed) return;
   try {
-    await deps.customers.applyAddressChanges(customerId, changes, now);
+    await work();
   } catch (error) {
-    deps.telemetry.record({ kind: 'address_change_failed', code: errorCode(error) });
+    deps.telemetry.record({ kind: 'follow_up_failed', step, code: errorCode(error) });
   }
 }
 

@@ -106,8 +106,8 @@ export type TelemetryEvent =
       latencyMs?: number;
     }
   | { kind: 'attempt'; channel: Channel; attempt: Attempt['outcome']; code?: string }
-  /** A dead token or opt-out learned while sending could not be written; the send itself stands. */
-  | { kind: 'address_change_failed'; code: string };
+  /** Bookkeeping after a send (address changes, engagement, provider id) could not be written; the send itself stands. */
+  | { kind: 'follow_up_failed'; step: 'address_changes' | 'engagement' | 'provider_message'; code: string };
 
 export interface Telemetry {
   record(event: TelemetryEvent): void;

@@ -7,6 +7,8 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { BundleTemplateStore, loadTemplateBundle } from '../adapters/bundle-template-store.js';
 import { DynamoCustomerDirectory } from '../adapters/dynamo-customer-directory.js';
 import { DynamoDeliveryLog } from '../adapters/dynamo-delivery-log.js';
+import { DynamoEngagementRecorder } from '../adapters/dynamo-engagement-recorder.js';
+import { DynamoProviderMessageIndex } from '../adapters/dynamo-provider-message-index.js';
 import { createDocumentClient } from '../adapters/dynamo-document-client.js';
 import { DynamoFrequencyCounter } from '../adapters/dynamo-frequency-counter.js';
 import { DynamoInboxSender } from '../adapters/dynamo-inbox-sender.js';
@@ -59,6 +61,8 @@ export function composeOrchestrator(config: OrchestratorConfig) {
     customers: new DynamoCustomerDirectory(documents, { tableName: config.tables.customers }),
     deliveries: new DynamoDeliveryLog(documents, { tableName: config.tables.deliveries, retentionDays: config.retentionDays.deliveries }),
     counter: new DynamoFrequencyCounter(documents, { tableName: config.tables.counters }),
+    engagement: new DynamoEngagementRecorder(documents, { tableName: config.tables.customers }),
+    providerMessages: new DynamoProviderMessageIndex(documents, { tableName: config.tables.deliveries, retentionDays: config.retentionDays.deliveries }),
     templates: new BundleTemplateStore(loadTemplateBundle(config.templateBundlePath)),
     senders,
     renderer: new CustomerRenderer(new Renderer(config.appDeepLinkScheme ? { appScheme: config.appDeepLinkScheme } : {})),

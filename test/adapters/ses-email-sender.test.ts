@@ -1,7 +1,8 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { REQUEST_ID_HEADER, SesEmailSender } from '../../functions/adapters/ses-email-sender.js';
+import { SesEmailSender } from '../../functions/adapters/ses-email-sender.js';
+import { REQUEST_ID_HEADER } from '../../functions/core/feedback/ses.js';
 import { readUnsubscribeToken } from '../../functions/adapters/unsubscribe-token.js';
 import type { OutboundMessage } from '../../functions/core/ports.js';
 import { awsError } from '../support/aws-errors.js';

@@ -172,7 +172,18 @@ describe('orchestrateBatch', () => {
     const [outcome] = await h.run([request({ channels: ['push', 'email'] })]);
     expect(outcome?.status).toBe('SENT');
     expect(h.deliveries.get('r-1')?.status).toBe('SENT');
-    expect(h.telemetry.events).toContainEqual({ kind: 'address_change_failed', code: 'ProvisionedThroughputExceededException' });
+    expect(h.telemetry.events).toContainEqual({ kind: 'follow_up_failed', step: 'address_changes', code: 'ProvisionedThroughputExceededException' });
+  });
+
+  it('counts a push or in-app send as delivered and remembers which request an SMS id belongs to', async () => {
+    const h = harness({ customers: [reachableCustomer('c-1')] });
+    const delivered: string[] = [];
+    const remembered: string[] = [];
+    h.deps.engagement = { record: async (customerId, channel, delta) => void delivered.push(`${customerId}/${channel}/${JSON.stringify(delta)}`) };
+    h.deps.providerMessages = { remember: async (channel, id, requestId) => void remembered.push(`${channel}/${id}/${requestId}`) };
+    await h.run([request({ requestId: 'r-all', strategy: 'all' })]);
+    expect(delivered.sort()).toEqual(['c-1/in_app/{"delivered":1}', 'c-1/push/{"delivered":1}']);
+    expect(remembered).toEqual(['sms/sms-1/r-all']);
   });
 
   it('reports end-to-end latency from createdAt for sent messages', async () => {

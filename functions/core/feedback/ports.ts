@@ -48,6 +48,11 @@ export interface ProviderMessageIndex {
   lookup(channel: Channel, providerMessageId: string): Promise<string | undefined>;
 }
 
+/** The orchestrator's side of the index: notes which request a provider's message id belongs to. */
+export interface ProviderMessageRecorder {
+  remember(channel: Channel, providerMessageId: string, requestId: string, at: Date): Promise<void>;
+}
+
 /** Writes consent and address suppressions; each entry carries the plan's `at` and `source`. */
 export interface SuppressionWriter {
   apply(customerId: string, plan: SuppressionPlan): Promise<void>;
