@@ -118,7 +118,7 @@ describe('the outbox page', () => {
 
   it('saves a screenshot of the page', async () => {
     mkdirSync(RESULTS, { recursive: true });
-    await page.locator('#compose').evaluate((panel) => ((panel as HTMLElement).hidden = true));
+    await page.locator('#compose').evaluate((panel) => panel.setAttribute('hidden', ''));
     const path = join(RESULTS, 'outbox.png');
     await page.screenshot({ path, fullPage: true });
     expect((await import('node:fs')).statSync(path).size).toBeGreaterThan(50_000);
