@@ -13,11 +13,10 @@ import { MemoryTelemetry } from '../../functions/adapters/memory/telemetry.js';
 import { defaultDecisionConfig } from '../../functions/core/config.js';
 import { applyFeedbackEvent, type FeedbackDeps } from '../../functions/core/feedback/apply.js';
 import { reportPushEngagement } from '../../functions/core/feedback/inbox.js';
-import type { EngagementRecorder } from '../../functions/core/feedback/ports.js';
 import { fromSesEventBridge } from '../../functions/core/feedback/ses.js';
-import type { Channel, Customer, DeliveryRecord } from '../../functions/core/model.js';
+import type { Customer, DeliveryRecord } from '../../functions/core/model.js';
 import { type OrchestratorDeps, orchestrateBatch, type Outcome } from '../../functions/core/orchestrate.js';
-import type { ChannelSender, Clock, OutboundMessage, SendResult } from '../../functions/core/ports.js';
+import type { Clock } from '../../functions/core/ports.js';
 import { CustomerRenderer } from '../../functions/core/render/customer-renderer.js';
 import { sesFixture } from '../support/feedback-fixtures.js';
 import { type LocalTables, localTables } from '../support/local-aws.js';
@@ -25,26 +24,6 @@ import { reachableCustomer, testTemplate } from '../support/orchestrator-harness
 
 const DAY_MS = 86_400_000;
 const CUSTOMER = 'c-loop';
-
-/**
- * A push send's synchronous success is its delivery: the orchestrator records it through the
- * EngagementRecorder. Wrapping the sender here stands in for that wiring.
- */
-class DeliveredOnSend<C extends Channel> implements ChannelSender<C> {
-  constructor(
-    private readonly inner: ChannelSender<C>,
-    private readonly recorder: EngagementRecorder,
-    private readonly clock: Clock,
-  ) {}
-  get channel(): C {
-    return this.inner.channel;
-  }
-  async send(message: OutboundMessage<C>): Promise<SendResult> {
-    const result = await this.inner.send(message);
-    if (result.outcome === 'SENT') await this.recorder.record(message.customerId, this.channel, { delivered: 1 }, this.clock.now());
-    return result;
-  }
-}
 
 let local: LocalTables;
 let now = new Date('2026-11-02T12:00:00Z');
@@ -66,7 +45,8 @@ beforeAll(async () => {
     deliveries,
     counter: new DynamoFrequencyCounter(local.doc, { tableName: local.tables.counters }),
     templates: new BundleTemplateStore({ formatVersion: 1, templates: { [template.manifest.id]: template } }),
-    senders: { email, push: new DeliveredOnSend(push, new DynamoEngagementRecorder(local.doc, { tableName: local.tables.customers }), clock) },
+    senders: { email, push },
+    engagement: new DynamoEngagementRecorder(local.doc, { tableName: local.tables.customers }),
     renderer: new CustomerRenderer(),
     telemetry: new MemoryTelemetry(),
     clock,
