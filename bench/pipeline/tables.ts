@@ -6,6 +6,8 @@ import { itemBytes } from './item-size.js';
 export interface StoredFacts {
   /** Delivery records by final status: shows the mix really exercised every path. */
   outcomes: Record<string, number>;
+  /** Items in the deliveries table that are not delivery records (the SMS message-id index). */
+  otherDeliveryTableItems: number;
   /** Mean stored size of a delivery record and of an inbox item, from a sample. */
   deliveryItemBytes: number;
   inboxItemBytes: number;
@@ -18,8 +20,13 @@ const SAMPLE = 500;
 export async function inspectTables(client: DynamoDBClient, tables: TableNames): Promise<StoredFacts> {
   const outcomes: Record<string, number> = {};
   const deliverySizes: number[] = [];
+  let otherDeliveryTableItems = 0;
   for await (const item of scan(client, tables.deliveries)) {
-    const status = item.status?.S ?? 'unknown';
+    const status = item.status?.S;
+    if (status === undefined) {
+      otherDeliveryTableItems++;
+      continue;
+    }
     outcomes[status] = (outcomes[status] ?? 0) + 1;
     if (deliverySizes.length < SAMPLE) deliverySizes.push(itemBytes(item));
   }
@@ -29,7 +36,7 @@ export async function inspectTables(client: DynamoDBClient, tables: TableNames):
     inboxItems++;
     if (inboxSizes.length < SAMPLE) inboxSizes.push(itemBytes(item));
   }
-  return { outcomes, deliveryItemBytes: mean(deliverySizes), inboxItemBytes: mean(inboxSizes), inboxItems };
+  return { outcomes, otherDeliveryTableItems, deliveryItemBytes: mean(deliverySizes), inboxItemBytes: mean(inboxSizes), inboxItems };
 }
 
 async function* scan(client: DynamoDBClient, tableName: string): AsyncGenerator<Record<string, AttributeValue>> {
