@@ -7,7 +7,9 @@ export interface HttpApiCall {
   method: string;
   path: string;
   query?: Record<string, string>;
+  /** A string is sent as it is (a form post); anything else as JSON. */
   body?: unknown;
+  headers?: Record<string, string>;
   /** The JWT's `sub`: the customer the app is signed in as. */
   sub?: string;
 }
@@ -17,15 +19,28 @@ export interface HttpApiAnswer {
   body: unknown;
 }
 
+export interface HttpApiRawAnswer {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
 /**
  * Calls an API Gateway HTTP API (payload 2.0) handler the way API Gateway would after its JWT
  * authorizer accepted a token: the claims arrive in `requestContext.authorizer.jwt`.
  */
 export async function invokeHttpApi(handler: HttpApiHandler, call: HttpApiCall, context: Context): Promise<HttpApiAnswer> {
+  const answer = await invokeHttpApiRaw(handler, call, context);
+  return { statusCode: answer.statusCode, body: parse(answer.body) };
+}
+
+/** The handler's answer as API Gateway would put it on the wire: status, headers, text body. */
+export async function invokeHttpApiRaw(handler: HttpApiHandler, call: HttpApiCall, context: Context): Promise<HttpApiRawAnswer> {
   const result = await handler(httpApiEvent(call), context);
-  if (typeof result === 'string' || result === undefined) return { statusCode: 200, body: parse(result) };
-  const text = result.isBase64Encoded && typeof result.body === 'string' ? Buffer.from(result.body, 'base64').toString('utf8') : result.body;
-  return { statusCode: result.statusCode ?? 200, body: parse(text) };
+  if (typeof result === 'string' || result === undefined) return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: result ?? '' };
+  const body = result.isBase64Encoded && typeof result.body === 'string' ? Buffer.from(result.body, 'base64').toString('utf8') : (result.body ?? '');
+  const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
+  return { statusCode: result.statusCode ?? 200, headers, body };
 }
 
 export function httpApiEvent(call: HttpApiCall): APIGatewayProxyEventV2WithJWTAuthorizer {
@@ -39,7 +54,7 @@ export function httpApiEvent(call: HttpApiCall): APIGatewayProxyEventV2WithJWTAu
     routeKey: '$default',
     rawPath: call.path,
     rawQueryString,
-    headers: { 'content-type': 'application/json', host: 'localhost' },
+    headers: { 'content-type': 'application/json', host: 'localhost', ...lowerCased(call.headers ?? {}) },
     ...(rawQueryString ? { queryStringParameters: query } : {}),
     requestContext: {
       accountId: '000000000000',
@@ -61,6 +76,10 @@ export function httpApiEvent(call: HttpApiCall): APIGatewayProxyEventV2WithJWTAu
     ...(body !== undefined ? { body } : {}),
     isBase64Encoded: false,
   };
+}
+
+function lowerCased(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
 function parse(text: string | undefined): unknown {

@@ -8,6 +8,8 @@ export interface LocalHandlers {
   feedback?: LambdaHandler;
   /** The app's inbox API; without it the page reads the inbox table and offers no read/click. */
   inbox?: HttpApiHandler;
+  /** One-click unsubscribe, where marketing emails' List-Unsubscribe links point. */
+  unsubscribe?: HttpApiHandler;
 }
 
 /**
@@ -26,5 +28,6 @@ export async function loadHandlers(onMissing: (name: string, error: unknown) => 
   };
   const feedback = await optional('feedback', async () => (await import('../feedback/handler.js')).handler as unknown as LambdaHandler);
   const inbox = await optional('inbox API', async () => (await import('../inbox-api/handler.js')).handler as unknown as HttpApiHandler);
-  return { orchestrator, ...(feedback ? { feedback } : {}), ...(inbox ? { inbox } : {}) };
+  const unsubscribe = await optional('unsubscribe', async () => (await import('../unsubscribe/handler.js')).handler as unknown as HttpApiHandler);
+  return { orchestrator, ...(feedback ? { feedback } : {}), ...(inbox ? { inbox } : {}), ...(unsubscribe ? { unsubscribe } : {}) };
 }

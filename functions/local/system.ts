@@ -22,7 +22,7 @@ import { type DemoCustomer, demoCustomers, demoProviderFaults, demoScenario, see
 import { type LocalSes, startLocalSes } from './ses-local.js';
 import { startSqsEmulator } from './sqs-emulator.js';
 import { type SqsPoller, startSqsPoller } from './sqs-poller.js';
-import { type HttpApiAnswer, type HttpApiCall, type HttpApiHandler, invokeHttpApi } from './api-gateway.js';
+import { type HttpApiAnswer, type HttpApiCall, type HttpApiHandler, type HttpApiRawAnswer, invokeHttpApi, invokeHttpApiRaw } from './api-gateway.js';
 
 export interface LocalPorts {
   dynamodb?: number;
@@ -59,6 +59,8 @@ export interface LocalSystem {
   feedback?: FeedbackBridge;
   /** Calls the inbox API as the app would; undefined when its handler could not be loaded. */
   inboxApi?: (call: HttpApiCall) => Promise<HttpApiAnswer>;
+  /** Calls the one-click unsubscribe endpoint; undefined when its handler could not be loaded. */
+  unsubscribeApi?: (call: HttpApiCall) => Promise<HttpApiRawAnswer>;
   /** Validated with the real parser first; an invalid request never reaches the queue. */
   enqueue(body: unknown): Promise<EnqueueResult>;
   /** Enqueues the demo scenario under fresh request ids; returns them. */
@@ -194,6 +196,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ses,
       ...(feedback ? { feedback } : {}),
       ...(handlers.inbox ? { inboxApi: inboxCaller(handlers.inbox, region) } : {}),
+      ...(handlers.unsubscribe ? { unsubscribeApi: unsubscribeCaller(handlers.unsubscribe, region) } : {}),
       enqueue,
       async runScenario() {
         const run = `demo-${randomUUID().slice(0, 6)}`;
@@ -216,6 +219,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 
 function inboxCaller(handler: HttpApiHandler, region: string) {
   return (call: HttpApiCall) => invokeHttpApi(handler, call, lambdaContext('switchboard-inbox-api', 10, region));
+}
+
+function unsubscribeCaller(handler: HttpApiHandler, region: string) {
+  return (call: HttpApiCall) => invokeHttpApiRaw(handler, call, lambdaContext('switchboard-unsubscribe', 10, region));
 }
 
 /** Registers a started service's stop as soon as it is up, so a later failure stops it too. */

@@ -68,13 +68,14 @@ describe('the outbox page', () => {
     expect(await shopperPush.innerText()).toContain('Why push: ranked first, customer is in store flagship');
 
     await expect.poll(() => customer('c-3002').locator('.list-in_app article .title').first().innerText().catch(() => ''), { timeout: 10_000 }).not.toBe('');
-    expect(await customer('c-3004').locator('.list-unsent [data-status="SUPPRESSED"]').innerText()).toContain('OPTED_OUT');
+    await expect.poll(() => customer('c-3004').locator('.list-unsent [data-status="SUPPRESSED"]').innerText().catch(() => ''), { timeout: 10_000 }).toContain('OPTED_OUT');
 
     const deadToken = customer('c-3008');
+    await expect.poll(() => deadToken.locator('.list-email article').count(), { timeout: 10_000 }).toBe(1);
     expect(await deadToken.locator('.list-push article').getAttribute('data-status')).toBe('FAILED');
     expect(await deadToken.locator('.list-push article').innerText()).toContain('PUSH_NO_LIVE_TOKEN');
-    expect(await deadToken.locator('.list-email article').count()).toBe(1);
-    expect(await deadToken.locator('.chip.suppressed', { hasText: 'priya-old-iphone-dead' }).count()).toBe(1);
+    // The provider's answer retired the token on the customer record.
+    await expect.poll(() => deadToken.locator('.chip.suppressed', { hasText: 'priya-old-iphone-dead' }).count(), { timeout: 10_000 }).toBe(1);
   }, 30_000);
 
   it('renders the email itself in a sandboxed frame', async () => {
@@ -94,6 +95,14 @@ describe('the outbox page', () => {
     expect(await email.locator('.timeline').innerText()).toContain('OPENED');
     expect(await page.locator('#counts').innerText()).toContain('OPENED 1');
   }, 30_000);
+
+  it('unsubscribes with the one-click link of a marketing email, through the unsubscribe handler', async () => {
+    const email = customer('c-3003').locator('.list-email article');
+
+    await email.locator('button[data-action="unsubscribe"]').click();
+
+    await expect.poll(() => email.locator('.timeline').innerText(), { timeout: 10_000 }).toContain('UNSUBSCRIBE promotions (one-click)');
+  }, 20_000);
 
   it('marks an in-app message read through the inbox API', async () => {
     const item = customer('c-3002').locator('.list-in_app article');

@@ -6,6 +6,7 @@ import type { LocalSystem } from '../system.js';
 import { asset } from './assets.js';
 import { emailAction, inboxAction, pushAction, sandboxFaults } from './actions.js';
 import { enqueueFromPage, templateExamples } from './requests.js';
+import { oneClickUnsubscribe, unsubscribeEndpoint } from './unsubscribe.js';
 import { buildOutboxView } from './view.js';
 
 export interface OutboxApp {
@@ -27,6 +28,9 @@ export async function createOutboxApp(system: LocalSystem, baseUrl: string): Pro
     ['POST', /^\/api\/requests$/, (req, res) => enqueueFromPage(system, req, res)],
     ['POST', /^\/api\/demo$/, async (_req, res) => sendJson(res, 202, { requestIds: await system.runScenario() })],
     ['POST', /^\/api\/email\/([^/]+)\/(open|click|bounce|complain)$/, (req, res, m) => emailAction(system, req, res, decodeURIComponent(m[1] as string), m[2] as string)],
+    ['POST', /^\/api\/email\/([^/]+)\/unsubscribe$/, (_req, res, m) => oneClickUnsubscribe(system, res, decodeURIComponent(m[1] as string))],
+    ['GET', /^\/unsubscribe$/, (req, res) => unsubscribeEndpoint(system, req, res)],
+    ['POST', /^\/unsubscribe$/, (req, res) => unsubscribeEndpoint(system, req, res)],
     ['POST', /^\/api\/inbox\/([^/]+)\/([^/]+)\/(read|clicked|dismissed)$/, (_req, res, m) => inboxAction(system, res, decodeURIComponent(m[1] as string), decodeURIComponent(m[2] as string), m[3] as string)],
     ['POST', /^\/api\/push\/([^/]+)\/([^/]+)\/(opened|clicked)$/, (_req, res, m) => pushAction(system, res, decodeURIComponent(m[1] as string), decodeURIComponent(m[2] as string), m[3] as string)],
     ['GET', /^\/api\/sandbox\/faults$/, (req, res) => sandboxFaults(system, req, res)],

@@ -7,7 +7,7 @@ const CHANNEL_NAMES = { push: 'push', sms: 'SMS', email: 'email', in_app: 'in-ap
 const esc = (value) => String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 const clock = (iso) => (iso ? new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '');
 const byId = (id) => document.getElementById(id);
-let features = { feedback: false, inboxApi: false };
+let features = { feedback: false, inboxApi: false, unsubscribe: false };
 
 async function api(path, init) {
   const response = await fetch(path, { headers: { 'content-type': 'application/json' }, ...init });
@@ -67,7 +67,8 @@ const renderers = {
     if (!c) return { cls: 'email', main: '<div class="subject">(no email was sent)</div>', meta: meta(message) };
     const base = `/api/email/${encodeURIComponent(c.messageId)}`;
     const why = 'needs the feedback handler';
-    const buttons = ['open', 'click', 'bounce', 'complain'].map((a) => button(a[0].toUpperCase() + a.slice(1), `${base}/${a}`, a, features.feedback, why)).join('');
+    const buttons = ['open', 'click', 'bounce', 'complain'].map((a) => button(a[0].toUpperCase() + a.slice(1), `${base}/${a}`, a, features.feedback, why)).join('') +
+      (c.unsubscribe ? button('Unsubscribe (one-click)', `${base}/unsubscribe`, 'unsubscribe', features.unsubscribe, 'needs the unsubscribe handler') : '');
     return {
       cls: 'email',
       main: `<div class="subject">${esc(c.subject)}</div><div class="from">${esc(c.from)} → ${esc(c.to.join(', '))} · ${esc(clock(c.at))}</div><div class="buttons">${buttons}</div>`,
