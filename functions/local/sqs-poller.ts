@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
-import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
+import { pollOnce, type SqsHandler } from './sqs-lambda-poller.js';
 
-export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+export type { SqsHandler };
 
 export interface SqsPollerOptions {
   client: SQSClient;
@@ -39,9 +39,22 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   const loop = (async () => {
     while (running) {
       try {
-        const received = await receive(options);
-        idle = received.length === 0;
-        if (received.length > 0) await handleBatch(received, options);
+        const report = await pollOnce({
+          sqs: options.client,
+          queue: options.queue,
+          region: options.region,
+          handler: options.handler,
+          context: options.context,
+          batchSize: options.batchSize ?? 10,
+          waitTimeSeconds: options.waitTimeSeconds ?? 1,
+          visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 30,
+          retryAfterSeconds: options.retryAfterSeconds ?? 2,
+          ...(options.onError ? { onError: options.onError } : {}),
+          onReceive: (count) => {
+            idle = count === 0;
+          },
+        });
+        if (report.received > 0) options.onBatch?.(report);
       } catch (error) {
         if (!running) break;
         options.onError?.(error);
@@ -55,69 +68,5 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
       running = false;
       await loop;
     },
-  };
-}
-
-async function receive(options: SqsPollerOptions): Promise<Message[]> {
-  const output = await options.client.send(
-    new ReceiveMessageCommand({
-      QueueUrl: options.queue.url,
-      MaxNumberOfMessages: Math.min(options.batchSize ?? 10, 10),
-      WaitTimeSeconds: options.waitTimeSeconds ?? 1,
-      VisibilityTimeout: options.visibilityTimeoutSeconds ?? 30,
-      MessageSystemAttributeNames: ['All'],
-    }),
-  );
-  return output.Messages ?? [];
-}
-
-async function handleBatch(messages: Message[], options: SqsPollerOptions): Promise<void> {
-  const started = Date.now();
-  const event: SQSEvent = { Records: messages.map((message) => toRecord(message, options)) };
-  let failed: Set<string>;
-  try {
-    const response = await options.handler(event, options.context());
-    failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
-  } catch (error) {
-    // A thrown handler fails the whole batch, as on Lambda.
-    options.onError?.(error);
-    failed = new Set(messages.map((message) => message.MessageId ?? ''));
-  }
-  const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
-  const retry = messages.filter((m) => failed.has(m.MessageId ?? ''));
-  if (done.length > 0) {
-    await options.client.send(
-      new DeleteMessageBatchCommand({ QueueUrl: options.queue.url, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }),
-    );
-  }
-  if (retry.length > 0) {
-    await options.client.send(
-      new ChangeMessageVisibilityBatchCommand({
-        QueueUrl: options.queue.url,
-        Entries: retry.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle, VisibilityTimeout: options.retryAfterSeconds ?? 2 })),
-      }),
-    );
-  }
-  options.onBatch?.({ received: messages.length, failed: retry.length, ms: Date.now() - started });
-}
-
-function toRecord(message: Message, options: SqsPollerOptions): SQSRecord {
-  const body = message.Body ?? '';
-  const attributes = message.Attributes ?? {};
-  return {
-    messageId: message.MessageId ?? '',
-    receiptHandle: message.ReceiptHandle ?? '',
-    body,
-    attributes: {
-      ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
-      SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
-      SenderId: attributes.SenderId ?? 'local',
-      ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: message.MD5OfBody ?? createHash('md5').update(body).digest('hex'),
-    eventSource: 'aws:sqs',
-    eventSourceARN: options.queue.arn,
-    awsRegion: options.region,
   };
 }
