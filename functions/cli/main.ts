@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { dryRun } from './commands/dry-run.js';
+import { history } from './commands/history.js';
 import { send } from './commands/send.js';
 import { templatesCheck } from './commands/templates-check.js';
 import { templatesPreview } from './commands/templates-preview.js';
@@ -13,6 +14,9 @@ const USAGE = `switchboard <command>
       Parses and checks every template; exits 1 naming each problem.
   templates preview [templateId] [--templates DIR] [--port N]
       Serves every template x channel x locale rendered from its sample data; reloads on edits.
+  history <customerId> [--json] [--limit N]
+      Every message sent to a customer, newest first, with the reason for each channel choice;
+      from the running local system, or the deployed table when DELIVERIES_TABLE is set.
   send FILE|-
       Validates a send request (or an array of them) and queues it: on the running local system
       (npm start), or on the deployed queue when SWITCHBOARD_QUEUE_URL is set.`;
@@ -27,6 +31,8 @@ export async function main(argv: string[], out: CliOutput = terminal): Promise<n
         return await templatesCommand(rest, out);
       case 'send':
         return await sendCommand(rest, out);
+      case 'history':
+        return await history(historyArgs(rest), out);
       case undefined:
       case 'help':
       case '--help':
@@ -62,6 +68,13 @@ function dryRunArgs(args: string[]) {
     json: values.json as boolean,
     ...(values.now ? { now: values.now } : {}),
   };
+}
+
+function historyArgs(args: string[]) {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, limit: { type: 'string' } } });
+  const [customerId] = positionals;
+  if (!customerId) throw new Error('missing <customerId>');
+  return { customerId, json: values.json as boolean, ...(values.limit !== undefined ? { limit: Number(values.limit) } : {}) };
 }
 
 async function templatesCommand(args: string[], out: CliOutput): Promise<number> {
