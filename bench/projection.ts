@@ -21,6 +21,8 @@ export interface Projection {
   /** If waiting overlapped with computing completely: the floor CPU alone sets. */
   cpuBoundLambdas: number;
   stackMaxConcurrency: number;
+  /** The same at 1,769 MB, where the function gets one full vCPU. */
+  concurrentLambdasAtOneVcpu: number;
 }
 
 /**
@@ -29,6 +31,7 @@ export interface Projection {
  * local emulators and so includes their own CPU on a shared machine.
  */
 export function projectConcurrency(inputs: ProjectionInputs): Projection {
+  const atOneVcpu = inputs.memoryMb >= MB_PER_VCPU ? undefined : projectConcurrency({ ...inputs, memoryMb: MB_PER_VCPU });
   const vcpuShare = Math.min(1, inputs.memoryMb / MB_PER_VCPU);
   const cpuMs = inputs.cpuMsPerMessage / vcpuShare;
   const msPerMessage = cpuMs + inputs.ioMsPerMessage;
@@ -40,5 +43,6 @@ export function projectConcurrency(inputs: ProjectionInputs): Projection {
     concurrentLambdas: Math.ceil((inputs.targetPerSecond * msPerMessage) / 1000),
     cpuBoundLambdas: Math.ceil((inputs.targetPerSecond * cpuMs) / 1000),
     stackMaxConcurrency: inputs.stackMaxConcurrency,
+    concurrentLambdasAtOneVcpu: atOneVcpu?.concurrentLambdas ?? Math.ceil((inputs.targetPerSecond * msPerMessage) / 1000),
   };
 }

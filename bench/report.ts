@@ -30,7 +30,7 @@ export function formatReport(r: BenchResults): string {
         ['capacity units', 'reported by DynamoDB Local', 'ReturnConsumedCapacity TOTAL, index writes included'],
         ['provider calls', `${n(per.providerCalls)} /msg`, `plus ${n(per.inboxWrites)} in-app inbox writes/msg`],
         ['SQS requests', `${n(per.sqsRequests, 3)} /msg`, 'send, receive, delete (batches of 10)'],
-        ['peak memory (pipeline process)', `RSS ${n(p.memory.peakRssMb, 0)} MB`, `heap ${n(p.memory.peakHeapUsedMb, 0)} MB`],
+        ['peak memory (pipeline process)', `RSS ${n(p.memory.peakRssMb, 0)} MB`, `heap ${n(p.memory.peakHeapUsedMb, 0)} MB at peak${p.memory.heapAfterGcMb !== undefined ? `, ${n(p.memory.heapAfterGcMb, 0)} MB after a full GC at the end` : ''}`],
         ['outcomes', Object.entries(p.stored.outcomes).map(([status, count]) => `${status} ${count}`).join(', '), `and ${p.stored.otherDeliveryTableItems} SMS message-id index items`],
         ...Object.entries(per.byOperation).map(([operation, perMessage]): Row => [`  ${operation}`, `${n(perMessage, 3)} /msg`]),
       ],
@@ -59,13 +59,15 @@ export function formatReport(r: BenchResults): string {
       `Projection: ${r.projection.targetPerSecond.toLocaleString('en-US')} msg/s`,
       [
         ['concurrent Lambdas', String(r.projection.concurrentLambdas), `${n(r.projection.msPerMessageOnLambda)} ms/msg at ${n(r.projection.vcpuShare)} vCPU; ${r.projection.cpuBoundLambdas} if waiting overlapped fully`],
+        ['at 1,769 MB (one vCPU)', String(r.projection.concurrentLambdasAtOneVcpu), 'same measurements, CPU time not stretched'],
         ['stack allows', String(r.projection.stackMaxConcurrency), 'event source maxConcurrency'],
       ],
     ],
     ['Targets', r.targets.map((t): Row => [t.name, `${n(t.value, t.value < 1 ? 3 : 2)} ${t.unit}`, `${t.met ? 'met' : 'MISSED'} (≤ ${t.limit} ${t.unit})`])],
   ];
   const width = Math.max(...sections.flatMap(([, rows]) => rows.map(([label]) => label.length)));
-  const valueWidth = Math.max(...sections.flatMap(([, rows]) => rows.map(([, value]) => value.length)));
+  // Long values (lists) are not padded to: they would push every note off the screen.
+  const valueWidth = Math.max(...sections.flatMap(([, rows]) => rows.map(([, value]) => value.length).filter((length) => length <= 32)));
   const lines = [`Switchboard benchmark, ${r.meta.mode} run, ${r.meta.startedAt} (Node ${r.meta.node}, ${r.meta.cpus} CPUs)`];
   for (const [title, rows] of sections) {
     lines.push('', title);

@@ -21,7 +21,7 @@ export interface PipelineResult {
     /** Wall time not spent on this process's CPU: waiting on DynamoDB, SQS and the providers. */
     ioMsPerMessage: number;
   };
-  memory: { peakRssMb: number; peakHeapUsedMb: number };
+  memory: { peakRssMb: number; peakHeapUsedMb: number; heapAfterGcMb?: number };
   operations: OperationCount[];
   perMessage: {
     dynamoReadRequests: number;
@@ -49,7 +49,7 @@ export interface RawPipeline {
   batches: { messages: number; ms: number; cpuMs: number }[];
   latency: LatencySummary;
   operations: OperationCount[];
-  memory: { peakRssMb: number; peakHeapUsedMb: number };
+  memory: { peakRssMb: number; peakHeapUsedMb: number; heapAfterGcMb?: number };
   stored: StoredFacts;
 }
 

@@ -16,4 +16,10 @@ describe('projectConcurrency', () => {
     expect(projectConcurrency({ ...inputs, memoryMb: 884.5 }).msPerMessageOnLambda).toBe(4);
     expect(projectConcurrency({ ...inputs, memoryMb: 3_538 }).msPerMessageOnLambda).toBe(3);
   });
+
+  it('also answers for one full vCPU', () => {
+    const projection = projectConcurrency({ ...inputs, memoryMb: 884.5 });
+    expect(projection.concurrentLambdas).toBe(40);
+    expect(projection.concurrentLambdasAtOneVcpu).toBe(30);
+  });
 });
