@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { applyFeedbackBatch } from '../core/feedback/apply.js';
 import type { FeedbackEvent, NormalizeResult } from '../core/feedback/event.js';
@@ -13,7 +12,7 @@ import { decodeLogsEvent, isCloudWatchLogsEvent } from './logs-payload.js';
 export const SERVICE_NAME = 'switchboard-feedback';
 
 // Cold start: configuration validated and clients built once, reused by every invocation.
-const { deps, logger, metrics } = composeFeedback(readFeedbackConfig(process.env), SERVICE_NAME);
+const { deps, logger } = composeFeedback(readFeedbackConfig(process.env), SERVICE_NAME);
 
 export type FeedbackSummary = Record<FeedbackOutcome['outcome'] | 'ignored', number>;
 
@@ -51,4 +50,4 @@ function normalize(event: unknown): NormalizeResult[] {
   return [{ ok: false, reason: 'neither an SES EventBridge event nor a CloudWatch Logs subscription payload' }];
 }
 
-export const handler = middy(feedback).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(feedback).use(injectLambdaContext(logger));

@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DynamoInboxStore } from '../adapters/dynamo-inbox-store.js';
@@ -12,11 +11,11 @@ export const SERVICE_NAME = 'switchboard-inbox-api';
 
 // Cold start: configuration validated and clients built once, reused by every invocation.
 const config = readInboxApiConfig(process.env);
-const { deps: feedback, logger, metrics, documents } = composeFeedback(config, SERVICE_NAME);
+const { deps: feedback, logger, documents } = composeFeedback(config, SERVICE_NAME);
 const inbox = new DynamoInboxStore(documents, { tableName: config.tables.inbox });
 
 async function inboxApi(event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<APIGatewayProxyStructuredResultV2> {
   return routeInbox(event, { inbox, feedback, clock: systemClock }, logger);
 }
 
-export const handler = middy(inboxApi).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(inboxApi).use(injectLambdaContext(logger));

@@ -1,6 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { RetryableError } from '../core/errors.js';
@@ -9,7 +8,8 @@ import { composeOrchestrator } from './composition.js';
 import { readOrchestratorConfig } from './config.js';
 
 // Cold start: configuration validated and SDK clients built once, reused by every invocation.
-const { deps, logger, metrics } = composeOrchestrator(readOrchestratorConfig(process.env));
+// Telemetry publishes each metric as its own EMF line, so no end-of-invocation flush is needed.
+const { deps, logger } = composeOrchestrator(readOrchestratorConfig(process.env));
 const processor = new BatchProcessor(EventType.SQS);
 
 /**
@@ -34,4 +34,4 @@ async function orchestrate(event: SQSEvent, context: Context): Promise<SQSBatchR
   );
 }
 
-export const handler = middy(orchestrate).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(orchestrate).use(injectLambdaContext(logger));

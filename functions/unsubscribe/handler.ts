@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { readUnsubscribeToken } from '../adapters/unsubscribe-token.js';
@@ -13,7 +12,7 @@ export const SERVICE_NAME = 'switchboard-unsubscribe';
 
 // Cold start: configuration validated and clients built once, reused by every invocation.
 const config = readUnsubscribeConfig(process.env);
-const { deps, logger, metrics } = composeFeedback(config, SERVICE_NAME);
+const { deps, logger } = composeFeedback(config, SERVICE_NAME);
 if (!config.unsubscribeSecret) logger.warn('unsubscribe links are not signed: fit for local mode only');
 
 /**
@@ -47,4 +46,4 @@ function isOneClick(event: APIGatewayProxyEventV2): boolean {
   return new URLSearchParams(body).get('List-Unsubscribe') === 'One-Click' || /name="List-Unsubscribe"\s+One-Click/i.test(body);
 }
 
-export const handler = middy(unsubscribe).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(unsubscribe).use(injectLambdaContext(logger));
