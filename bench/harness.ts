@@ -30,6 +30,8 @@ export interface BenchOptions {
   seed?: number;
   /** Reuse a running DynamoDB Local (tests share one). */
   dynamoDbEndpoint?: string;
+  /** Profile the pipeline process (`--cpu-prof`) into this folder. */
+  cpuProfileDir?: string;
   progress?: Progress;
 }
 
@@ -88,6 +90,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       seed,
       functionEnvironment: facts.environment,
       ...(options.dynamoDbEndpoint ? { dynamoDbEndpoint: options.dynamoDbEndpoint } : {}),
+      ...(options.cpuProfileDir ? { cpuProfileDir: options.cpuProfileDir } : {}),
       onProgress: (done, total) => progress.update(done, total),
     });
     progress.done(`${pipeline.throughputPerSecond.toFixed(0)} msg/s, p95 ${pipeline.latency.p95Ms} ms`);

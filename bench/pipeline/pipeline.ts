@@ -34,6 +34,8 @@ export interface PipelineOptions {
   functionEnvironment: Record<string, string>;
   /** Reuse a running DynamoDB Local instead of starting one. */
   dynamoDbEndpoint?: string;
+  /** Write a V8 CPU profile of the pipeline process into this folder. */
+  cpuProfileDir?: string;
   onProgress?: (done: number, total: number) => void;
 }
 

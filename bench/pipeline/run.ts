@@ -11,7 +11,7 @@ export function runPipelineInChild(options: PipelineOptions): Promise<PipelineRe
   const { onProgress, ...serializable } = options;
   return new Promise((resolve, reject) => {
     const child = fork(MAIN, [JSON.stringify(serializable)], {
-      execArgv: ['--import', 'tsx', '--expose-gc'],
+      execArgv: ['--import', 'tsx', '--expose-gc', ...(options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [])],
       env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });
