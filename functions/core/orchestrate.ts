@@ -8,7 +8,7 @@ import type { EngagementRecorder, ProviderMessageRecorder } from './feedback/por
 import type { Channel, Customer, DeliveryRecord } from './model.js';
 import type { AddressChange, Clock, CustomerDirectory, DeliveryLog, FrequencyCounter, OrchestrationStatus, Senders, Telemetry, TemplateStore } from './ports.js';
 import { fallbackRequestId, finishedRecord, rejectedRecord, summarizeProblems } from './records.js';
-import { parseSendRequest, type SendRequest } from './request.js';
+import { type ParseResult, parseSendRequest, type SendRequest } from './request.js';
 
 export interface OrchestratorDeps {
   customers: CustomerDirectory;
@@ -68,18 +68,27 @@ export async function orchestrateBatch(messages: readonly InboundMessage[], deps
   const customers = await lookupCustomers(live, deps, outcomes);
   await mapWithConcurrency(live, deps.concurrency, async (item) => {
     if (outcomes.has(item.messageId)) return;
-    outcomes.set(item.messageId, await guarded(item, deps, () => process(item, customers.get(item.request.customerId), deps)));
+    outcomes.set(item.messageId, await guarded(item, deps, () => decideAndSend(item, customers.get(item.request.customerId), deps)));
   });
 
   return messages.map((m) => outcomes.get(m.messageId) as Outcome);
 }
 
-/** Rejects what cannot be processed and claims the rest. */
+/** Rejects what cannot be processed and claims the rest; a retryable store error sends only this message back. */
 async function admit(message: InboundMessage, deps: OrchestratorDeps): Promise<Outcome | Claimed> {
-  const now = deps.clock.now();
   const parsed = parseSendRequest(message.body);
+  const requestId = parsed.ok ? parsed.request.requestId : (parsed.requestId ?? fallbackRequestId(message.messageId));
+  try {
+    return await claimOrReject(message, parsed, requestId, deps);
+  } catch (error) {
+    if (!isRetryable(error)) throw error;
+    return report(deps, { messageId: message.messageId, requestId, status: 'RETRY', channels: [], reason: errorCode(error) });
+  }
+}
+
+async function claimOrReject(message: InboundMessage, parsed: ParseResult, requestId: string, deps: OrchestratorDeps): Promise<Outcome | Claimed> {
+  const now = deps.clock.now();
   if (!parsed.ok) {
-    const requestId = parsed.requestId ?? fallbackRequestId(message.messageId);
     await deps.deliveries.reject(rejectedRecord({ requestId, customerId: parsed.customerId, problems: parsed.problems, at: now }));
     return report(deps, { messageId: message.messageId, requestId, status: 'REJECTED', channels: [], reason: 'INVALID_REQUEST' });
   }
@@ -87,25 +96,20 @@ async function admit(message: InboundMessage, deps: OrchestratorDeps): Promise<O
   if (!deps.templates.get(request.template)) {
     const problems = [{ path: 'template', message: `unknown template "${request.template}"` }];
     await deps.deliveries.reject(rejectedRecord({ ...request, problems, at: now }));
-    return report(deps, { messageId: message.messageId, requestId: request.requestId, status: 'REJECTED', channels: [], reason: 'UNKNOWN_TEMPLATE' }, request.template);
+    return report(deps, { messageId: message.messageId, requestId, status: 'REJECTED', channels: [], reason: 'UNKNOWN_TEMPLATE' }, request.template);
   }
-  try {
-    const claim = await deps.deliveries.claim({
-      requestId: request.requestId,
-      customerId: request.customerId,
-      template: request.template,
-      createdAt: request.createdAt ?? now.toISOString(),
-      now,
-      leaseMs: deps.leaseMs,
-    });
-    if (claim.kind === 'claimed') return { messageId: message.messageId, request };
-    const status = claim.kind === 'duplicate' ? 'DUPLICATE' : 'RETRY';
-    const reason = claim.kind === 'duplicate' ? `already ${claim.status}` : 'IN_PROGRESS_ELSEWHERE';
-    return report(deps, { messageId: message.messageId, requestId: request.requestId, status, channels: [], reason }, request.template);
-  } catch (error) {
-    if (!isRetryable(error)) throw error;
-    return report(deps, { messageId: message.messageId, requestId: request.requestId, status: 'RETRY', channels: [], reason: errorCode(error) });
-  }
+  const claim = await deps.deliveries.claim({
+    requestId,
+    customerId: request.customerId,
+    template: request.template,
+    createdAt: request.createdAt ?? now.toISOString(),
+    now,
+    leaseMs: deps.leaseMs,
+  });
+  if (claim.kind === 'claimed') return { messageId: message.messageId, request };
+  const status = claim.kind === 'duplicate' ? 'DUPLICATE' : 'RETRY';
+  const reason = claim.kind === 'duplicate' ? `already ${claim.status}` : 'IN_PROGRESS_ELSEWHERE';
+  return report(deps, { messageId: message.messageId, requestId, status, channels: [], reason }, request.template);
 }
 
 async function dropExpired(claimed: Claimed[], deps: OrchestratorDeps, outcomes: Map<string, Outcome>): Promise<Claimed[]> {
@@ -115,7 +119,8 @@ async function dropExpired(claimed: Claimed[], deps: OrchestratorDeps, outcomes:
     const record = finishedRecord(item.request, {}, { status: 'EXPIRED', sentChannels: [], attempts: [], detail: `expired at ${item.request.expiresAt}` }, now);
     outcomes.set(item.messageId, await guarded(item, deps, () => finish(record, item, deps, 'EXPIRED', 'PAST_EXPIRES_AT')));
   });
-  return claimed.filter((item) => !expired.includes(item));
+  const gone = new Set(expired);
+  return claimed.filter((item) => !gone.has(item));
 }
 
 async function lookupCustomers(live: Claimed[], deps: OrchestratorDeps, outcomes: Map<string, Outcome>): Promise<Map<string, Customer>> {
@@ -129,7 +134,7 @@ async function lookupCustomers(live: Claimed[], deps: OrchestratorDeps, outcomes
   }
 }
 
-async function process(item: Claimed, customer: Customer | undefined, deps: OrchestratorDeps): Promise<Outcome> {
+async function decideAndSend(item: Claimed, customer: Customer | undefined, deps: OrchestratorDeps): Promise<Outcome> {
   const { request } = item;
   const now = deps.clock.now();
   if (!customer) {

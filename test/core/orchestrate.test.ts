@@ -186,6 +186,16 @@ describe('orchestrateBatch', () => {
     expect(remembered).toEqual(['sms/sms-1/r-all']);
   });
 
+  it('sends only the affected message back when the store throttles while recording a rejection', async () => {
+    const h = harness({ customers: [reachableCustomer('c-1')] });
+    h.deliveries.reject = async () => {
+      throw new RetryableError('throttled', 'ProvisionedThroughputExceededException');
+    };
+    const outcomes = await h.run(['{broken', request()]);
+    expect(outcomes.map((o) => o.status)).toEqual(['RETRY', 'SENT']);
+    expect(outcomes[0]).toMatchObject({ requestId: 'sqs:m-1', reason: 'ProvisionedThroughputExceededException' });
+  });
+
   it('reports end-to-end latency from createdAt for sent messages', async () => {
     const h = harness({ customers: [reachableCustomer('c-1')] });
     await h.run([request()]);
