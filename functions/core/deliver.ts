@@ -68,6 +68,10 @@ export async function deliver(input: DeliverInput, deps: DeliverDeps): Promise<D
     }
   }
 
+  // Under `all`, when nothing went out and a channel only hit a passing fault, the whole request is worth another try.
+  const passingFault = attempts.find((a) => a.outcome === 'FAILED_RETRYABLE');
+  if (sent.length === 0 && passingFault) return { kind: 'retry', code: passingFault.error?.code ?? 'RETRYABLE', addressChanges };
+
   const decision = withCapExclusions(input.decision, capped);
   return { kind: 'finished', state: finalState(sent, attempts, decision), addressChanges };
 }

@@ -124,6 +124,14 @@ describe('orchestrateBatch', () => {
     expect(h.deliveries.get('r-1')?.attempts).toHaveLength(1);
   });
 
+  it('with strategy all retries the request when nothing went out and a channel was only throttled', async () => {
+    const throttled = { outcome: 'FAILED_RETRYABLE' as const, code: 'THROTTLED', message: 'slow down' };
+    const dead = { outcome: 'FAILED_PERMANENT' as const, code: 'DEAD', message: 'dead' };
+    const h = harness({ customers: [reachableCustomer('c-1')], scripts: { push: [dead], sms: [throttled], email: [dead], in_app: [dead] } });
+    const [outcome] = await h.run([request({ strategy: 'all' })]);
+    expect(outcome).toMatchObject({ status: 'RETRY', reason: 'THROTTLED' });
+  });
+
   it('suppresses when no channel is eligible and says why for each', async () => {
     const optedOut = reachableCustomer('c-1', { consent: { email: { '*': 'opt_out' }, sms: { '*': 'opt_out' }, push: { '*': 'opt_out' }, in_app: { '*': 'opt_out' } } });
     const h = harness({ customers: [optedOut] });
