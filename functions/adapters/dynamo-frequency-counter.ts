@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { capWindow } from '../core/cap-window.js';
 import type { FrequencyCounter } from '../core/ports.js';
 import { isConditionalCheckFailed, toSwitchboardError } from './aws-errors.js';
 
@@ -65,18 +66,8 @@ export function counterKey(customerId: string, channel: string, category: string
   return `${customerId}#${channel}#${category}#${isoWeek}`;
 }
 
-/** The UTC day (`2026-11-24`), its ISO week (`2026-W48`) and when the week's counter may expire. */
+/** The cap windows of `now`, and when the week's counter may expire. */
 export function calendarWindow(now: Date): { day: string; week: string; expiresAtEpoch: number } {
-  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const weekday = (new Date(midnight).getUTCDay() + 6) % 7; // Monday = 0
-  // The ISO week belongs to the year that holds its Thursday.
-  const thursday = new Date(midnight + (3 - weekday) * DAY_MS);
-  const isoYear = thursday.getUTCFullYear();
-  const weekNumber = 1 + Math.floor((thursday.getTime() - Date.UTC(isoYear, 0, 1)) / (7 * DAY_MS));
-  const nextMonday = midnight + (7 - weekday) * DAY_MS;
-  return {
-    day: new Date(midnight).toISOString().slice(0, 10),
-    week: `${isoYear}-W${String(weekNumber).padStart(2, '0')}`,
-    expiresAtEpoch: Math.floor((nextMonday + TTL_GRACE_DAYS * DAY_MS) / 1000),
-  };
+  const { day, week, weekEndsAt } = capWindow(now);
+  return { day, week, expiresAtEpoch: Math.floor((weekEndsAt + TTL_GRACE_DAYS * DAY_MS) / 1000) };
 }

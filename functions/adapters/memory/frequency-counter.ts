@@ -1,21 +1,21 @@
+import { capWindow } from '../../core/cap-window.js';
 import type { FrequencyCounter } from '../../core/ports.js';
 
-const DAY_MS = 86_400_000;
-
-/** Counts in memory per customer × channel × category, over the UTC day and the trailing 7 days. */
+/** Counts in memory per customer × channel × category, in the same UTC day and ISO week as the table. */
 export class MemoryFrequencyCounter implements FrequencyCounter {
-  private readonly sends = new Map<string, number[]>();
+  private readonly counts = new Map<string, number>();
 
   async tryConsume(input: Parameters<FrequencyCounter['tryConsume']>[0]): Promise<{ allowed: boolean }> {
-    const key = `${input.customerId}#${input.channel}#${input.category}`;
-    const now = input.now.getTime();
-    const history = this.sends.get(key) ?? [];
-    const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
-    const today = history.filter((t) => t >= dayStart).length;
-    const week = history.filter((t) => t > now - 7 * DAY_MS).length;
+    const { day, week } = capWindow(input.now);
+    const prefix = `${input.customerId}#${input.channel}#${input.category}`;
+    const dayKey = `${prefix}#${day}`;
+    const weekKey = `${prefix}#${week}`;
+    const today = this.counts.get(dayKey) ?? 0;
+    const thisWeek = this.counts.get(weekKey) ?? 0;
     if (input.limits.perDay !== undefined && today >= input.limits.perDay) return { allowed: false };
-    if (input.limits.perWeek !== undefined && week >= input.limits.perWeek) return { allowed: false };
-    this.sends.set(key, [...history, now]);
+    if (input.limits.perWeek !== undefined && thisWeek >= input.limits.perWeek) return { allowed: false };
+    this.counts.set(dayKey, today + 1);
+    this.counts.set(weekKey, thisWeek + 1);
     return { allowed: true };
   }
 }
