@@ -63,7 +63,7 @@ export function formatReport(r: BenchResults): string {
         ['stack allows', String(r.projection.stackMaxConcurrency), 'event source maxConcurrency'],
       ],
     ],
-    ['Targets', r.targets.map((t): Row => [t.name, `${n(t.value, t.value < 1 ? 3 : 2)} ${t.unit}`, `${t.met ? 'met' : 'MISSED'} (≤ ${t.limit} ${t.unit})`])],
+    ['Targets', r.targets.map((t): Row => [t.name, `${n(t.value, Number.isInteger(t.value) ? 0 : t.value < 1 ? 3 : 2)} ${t.unit}`, `${t.met ? 'met' : 'MISSED'} (≤ ${t.limit} ${t.unit})`])],
   ];
   const width = Math.max(...sections.flatMap(([, rows]) => rows.map(([label]) => label.length)));
   // Long values (lists) are not padded to: they would push every note off the screen.

@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PinpointClient } from '@aws-sdk/client-pinpoint';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { createDocumentClient } from '../../functions/adapters/dynamo-document-client.js';
@@ -13,7 +13,6 @@ import { LOCAL_AWS } from '../../functions/local/dynamodb-local.js';
 import { applyEnvironment, handlerEnvironment } from '../../functions/local/handler-env.js';
 import { createQueues, createTables } from '../../functions/local/provision.js';
 import { pollOnce, type SqsHandler } from '../../functions/local/sqs-lambda-poller.js';
-import type { SendRequestInput } from '../../functions/core/request.js';
 import { instrumentSdkClients } from '../count-requests.js';
 import { RequestTally } from '../request-tally.js';
 import { syntheticCustomers } from '../synthetic/customers.js';
@@ -22,6 +21,8 @@ import { compiledTemplates } from '../templates.js';
 import { type Emulators, startEmulators } from './emulators.js';
 import { ProviderLatency } from './provider-latency.js';
 import { type PipelineResult, summarize } from './results.js';
+import { sampleMemory } from './memory.js';
+import { enqueue } from './producer.js';
 import { seedCustomers } from './seed.js';
 import { inspectTables } from './tables.js';
 
@@ -152,20 +153,6 @@ async function measure(options: PipelineOptions, emulators: Emulators): Promise<
   });
 }
 
-async function enqueue(sqs: SQSClient, queueUrl: string, batch: readonly SendRequestInput[]): Promise<void> {
-  const groups: SendRequestInput[][] = [];
-  for (let i = 0; i < batch.length; i += 10) groups.push(batch.slice(i, i + 10));
-  await Promise.all(
-    groups.map(async (group) => {
-      const createdAt = new Date().toISOString();
-      const output = await sqs.send(
-        new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: group.map((body, n) => ({ Id: String(n), MessageBody: JSON.stringify({ ...body, createdAt }) })) }),
-      );
-      if (output.Failed?.length) throw new Error(`the queue refused ${output.Failed.length} messages`);
-    }),
-  );
-}
-
 function inFlight(event: SQSEvent): { requestId: string; customerId: string; createdAt: string }[] {
   return event.Records.flatMap((record) => {
     try {
@@ -182,27 +169,4 @@ function inFlight(event: SQSEvent): { requestId: string; customerId: string; cre
 function resourceOf(input: Readonly<Record<string, unknown>>, prefix: string): string | undefined {
   const table = typeof input.TableName === 'string' ? input.TableName : Object.keys((input.RequestItems as object | undefined) ?? {})[0];
   return table?.startsWith(prefix) ? table.slice(prefix.length) : undefined;
-}
-
-function sampleMemory(): { stop(): { peakRssMb: number; peakHeapUsedMb: number; heapAfterGcMb?: number } } {
-  let rss = 0;
-  let heap = 0;
-  const sample = () => {
-    const usage = process.memoryUsage();
-    rss = Math.max(rss, usage.rss);
-    heap = Math.max(heap, usage.heapUsed);
-  };
-  sample();
-  const timer = setInterval(sample, 100);
-  timer.unref();
-  return {
-    stop() {
-      clearInterval(timer);
-      sample();
-      // What stays after a full collection: handler state plus this run's own request bodies.
-      const gc = (globalThis as { gc?: () => void }).gc;
-      gc?.();
-      return { peakRssMb: rss / 2 ** 20, peakHeapUsedMb: heap / 2 ** 20, ...(gc ? { heapAfterGcMb: process.memoryUsage().heapUsed / 2 ** 20 } : {}) };
-    },
-  };
 }
