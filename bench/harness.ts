@@ -111,7 +111,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const retentionDays = Number(facts.environment.DELIVERY_RETENTION_DAYS ?? 400);
     const inboxRetentionDays = Number(facts.environment.INBOX_RETENTION_DAYS ?? 90);
     // Delivery records live for their retention; inbox items for theirs: weight the inbox share to match.
-    const bytesPerMessage = pipeline.stored.deliveryItemBytes + (pipeline.stored.inboxItems / pipeline.requests) * pipeline.stored.inboxItemBytes * (inboxRetentionDays / retentionDays);
+    // An index projecting ALL stores each record again, plus about 100 bytes of index overhead.
+    const indexCopy = facts.historyIndexProjection === 'ALL' ? pipeline.stored.deliveryItemBytes + 100 : 0;
+    const bytesPerMessage = pipeline.stored.deliveryItemBytes + indexCopy + (pipeline.stored.inboxItems / pipeline.requests) * pipeline.stored.inboxItemBytes * (inboxRetentionDays / retentionDays);
     const projection = projectConcurrency({
       targetPerSecond: 10_000,
       memoryMb: facts.memoryMb,

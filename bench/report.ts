@@ -45,7 +45,7 @@ export function formatReport(r: BenchResults): string {
         ['DynamoDB writes', usd(r.cost.dynamoWrites, 3)],
         ['total', usd(r.cost.total), `excluded: ${r.cost.excluded.join('; ')}`],
         ...r.cost.saas.map((s): Row => [`  vs ${s.name}`, s.low === s.high ? usd(s.low, 0) : `${usd(s.low, 0)}–${usd(s.high, 0)}`, `${s.basis}: ${s.low === s.high ? times(s.ratioLow) : `${times(s.ratioLow)}–${times(s.ratioHigh)}`} ours`]),
-        ['storage, not in total', `${n(r.cost.storage.gb)} GB`, `${usd(r.cost.storage.perMonth)} per month; ${usd(r.cost.storage.overRetention)} over the ${r.cost.storage.retentionDays}-day retention (${n(r.cost.storage.bytesPerMessage, 0)} B/msg)`],
+        ['storage, not in total', `${n(r.cost.storage.gb)} GB`, `${usd(r.cost.storage.perMonth)} per month; ${usd(r.cost.storage.overRetention)} over the ${r.cost.storage.retentionDays}-day retention (${n(r.cost.storage.bytesPerMessage, 0)} B/msg, history index ${r.stack.historyIndexProjection})`],
       ],
     ],
     [

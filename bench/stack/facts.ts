@@ -23,6 +23,8 @@ export interface StackFacts {
   bundleFile: string;
   bundleBytes: number;
   sourceMapBytes: number;
+  /** Projection of the deliveries table's history index: ALL keeps a second copy of every record. */
+  historyIndexProjection: string;
 }
 
 const SYNTH = fileURLToPath(new URL('./synth.ts', import.meta.url));

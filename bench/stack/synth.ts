@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
+import { DELIVERIES_BY_CUSTOMER_INDEX } from '../../functions/definitions/tables.js';
 import { HANDLER_ENTRIES } from '../../lib/handler-entries.js';
 import { parseSettings } from '../../lib/settings.js';
 import { SwitchboardStack } from '../../lib/switchboard-stack.js';
@@ -38,6 +39,8 @@ const s3Key = String((fn.Properties.Code as { S3Key?: string }).S3Key);
 const bundleDir = join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);
 const bundleName = readdirSync(bundleDir).find((name) => /^index\.m?js$/.test(name));
 if (!bundleName) throw new Error(`no index.mjs in ${bundleDir}`);
+const indexes = resources.flatMap((r) => (r.Type === 'AWS::DynamoDB::Table' ? ((r.Properties.GlobalSecondaryIndexes as { IndexName: string; Projection?: { ProjectionType?: string } }[] | undefined) ?? []) : []));
+const historyIndex = indexes.find((index) => index.IndexName === DELIVERIES_BY_CUSTOMER_INDEX);
 const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 
 const facts: StackFacts = {
@@ -56,5 +59,6 @@ const facts: StackFacts = {
   bundleBytes: statSync(join(bundleDir, bundleName)).size,
   sourceMapBytes: readdirSync(bundleDir).filter((name) => name.endsWith('.map')).reduce((total, name) => total + statSync(join(bundleDir, name)).size, 0),
   referencedEnvironment: Object.keys(variables).filter((key) => typeof variables[key] !== 'string'),
+  historyIndexProjection: historyIndex?.Projection?.ProjectionType ?? 'none',
 };
 process.stdout.write(`${JSON.stringify(facts)}\n`);
