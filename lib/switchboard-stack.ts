@@ -124,7 +124,8 @@ export class SwitchboardStack extends Stack {
 
     const history = handler('historyApi', 'HistoryApi', 'history-api');
     if (history) {
-      tables.deliveries.bind(history, { actions: ['GetItem'], queryIndexes: [DELIVERIES_BY_CUSTOMER_INDEX] });
+      // The index holds keys only: a page is a Query on it, then one BatchGetItem of the records.
+      tables.deliveries.bind(history, { actions: ['BatchGetItem'], queryIndexes: [DELIVERIES_BY_CUSTOMER_INDEX] });
       serviceApi.addHistory(history);
       functions.HistoryApi = history;
     }

@@ -1,9 +1,10 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from '../core/concurrency.js';
 import { RetryableError } from '../core/errors.js';
 import type { Customer, PushToken } from '../core/model.js';
 import type { AddressChange, CustomerDirectory } from '../core/ports.js';
-import { type BackoffOptions, defaultSleep, jitteredDelay } from './backoff.js';
+import type { BackoffOptions } from './backoff.js';
+import { BATCH_GET_LIMIT, batchGetAll, DEFAULT_BATCH_GET_BACKOFF } from './dynamo-batch-get.js';
 import { isConditionalCheckFailed, toSwitchboardError } from './aws-errors.js';
 
 export interface DynamoCustomerDirectoryOptions {
@@ -14,8 +15,6 @@ export interface DynamoCustomerDirectoryOptions {
   backoff?: Partial<BackoffOptions>;
 }
 
-const BATCH_GET_LIMIT = 100;
-type Key = Record<string, unknown>;
 type Change<K extends AddressChange['kind']> = Extract<AddressChange, { kind: K }>;
 
 /** The customers table through the document client (see createDocumentClient). */
@@ -30,7 +29,7 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
   ) {
     this.tableName = options.tableName;
     this.concurrency = options.concurrency ?? 4;
-    this.backoff = { maxAttempts: 6, baseDelayMs: 50, maxDelayMs: 1_000, ...options.backoff };
+    this.backoff = { ...DEFAULT_BATCH_GET_BACKOFF, ...options.backoff };
   }
 
   async getMany(customerIds: readonly string[]): Promise<Map<string, Customer>> {
@@ -46,22 +45,8 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
   }
 
   private async batchGet(ids: string[]): Promise<Customer[]> {
-    const items: Customer[] = [];
-    let pending: Key[] = ids.map((customerId) => ({ customerId }));
-    for (let attempt = 1; ; attempt++) {
-      const output = await this.client
-        .send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }))
-        .catch((error: unknown) => Promise.reject(toSwitchboardError(error, 'customers BatchGetItem')));
-      for (const item of output.Responses?.[this.tableName] ?? []) {
-        if (typeof item.customerId === 'string') items.push(item as Customer);
-      }
-      pending = output.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-      if (pending.length === 0) return items;
-      if (attempt >= this.backoff.maxAttempts) {
-        throw new RetryableError(`customers BatchGetItem left ${pending.length} keys unprocessed after ${attempt} attempts`, 'DYNAMO_UNPROCESSED_KEYS');
-      }
-      await (this.backoff.sleep ?? defaultSleep)(jitteredDelay(attempt - 1, this.backoff));
-    }
+    const items = await batchGetAll(this.client, { name: this.tableName, label: 'customers' }, ids.map((customerId) => ({ customerId })), this.backoff);
+    return items.filter((item): item is Customer & Record<string, unknown> => typeof item.customerId === 'string');
   }
 
   async applyAddressChanges(customerId: string, changes: readonly AddressChange[], at: Date): Promise<void> {

@@ -13,7 +13,7 @@ export interface TableDefinition {
   partitionKey: KeyAttribute;
   sortKey?: KeyAttribute;
   timeToLiveAttribute?: string;
-  globalSecondaryIndexes?: { indexName: string; partitionKey: KeyAttribute; sortKey?: KeyAttribute }[];
+  globalSecondaryIndexes?: { indexName: string; partitionKey: KeyAttribute; sortKey?: KeyAttribute; projection: 'KEYS_ONLY' | 'ALL' }[];
 }
 
 export const customersTable: TableDefinition = {
@@ -31,6 +31,9 @@ export const deliveriesTable: TableDefinition = {
       indexName: DELIVERIES_BY_CUSTOMER_INDEX,
       partitionKey: { name: 'customerId', type: 'S' },
       sortKey: { name: 'createdAt', type: 'S' },
+      // Keys only: a full copy would double every record's write units and storage for a view
+      // customer service reads a page at a time; the page fetches its records by key instead.
+      projection: 'KEYS_ONLY',
     },
   ],
 };

@@ -46,7 +46,7 @@ async function createTable(client: DynamoDBClient, tableName: string, table: Tab
         AttributeDefinitions: [...attributes.values()].map((a): AttributeDefinition => ({ AttributeName: a.name, AttributeType: a.type })),
         KeySchema: keySchema(table.partitionKey, table.sortKey),
         ...(gsis.length > 0
-          ? { GlobalSecondaryIndexes: gsis.map((g) => ({ IndexName: g.indexName, KeySchema: keySchema(g.partitionKey, g.sortKey), Projection: { ProjectionType: 'ALL' } })) }
+          ? { GlobalSecondaryIndexes: gsis.map((g) => ({ IndexName: g.indexName, KeySchema: keySchema(g.partitionKey, g.sortKey), Projection: { ProjectionType: g.projection } })) }
           : {}),
       }),
     );

@@ -94,7 +94,7 @@ describe('tables', () => {
           { AttributeName: 'customerId', KeyType: 'HASH' },
           { AttributeName: 'createdAt', KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: 'KEYS_ONLY' },
       },
     ]);
     for (const name of ['deliveries', 'inbox', 'counters']) {

@@ -161,11 +161,11 @@ describe('the other handlers', () => {
     });
   });
 
-  it('history API reads deliveries and queries only the byCustomer index', () => {
+  it('history API queries only the byCustomer index and reads the page of records by key', () => {
     expect(functionNamed(base.template, 'switchboard-history-api').env).toMatchObject({ DELIVERIES_TABLE: expect.anything() });
     expect(grantsOf(base.template, 'HistoryApiFunctionServiceRole')).toEqual({
       ...XRAY,
-      deliveries: ['dynamodb:GetItem'],
+      deliveries: ['dynamodb:BatchGetItem'],
       'deliveries/index/byCustomer': ['dynamodb:Query'],
     });
   });

@@ -55,7 +55,7 @@ describe('DynamoDeliveryLog on DynamoDB Local', () => {
     expect(await deliveries.claim(claimOf('r-lease', at(61_000)))).toEqual({ kind: 'claimed' });
 
     const item = await rawDelivery('r-lease');
-    expect(item).toMatchObject({ status: 'ACCEPTED', customerId: 'c-1', template: 'cart-reminder', createdAt: T0.toISOString(), leaseUntil: at(61_000).getTime() + 60_000 });
+    expect(item).toMatchObject({ status: 'ACCEPTED', customerId: 'c-1', template: 'cart-reminder', leaseUntil: at(61_000).getTime() + 60_000 });
     expect(item?.expiresAtEpoch).toBe(Math.floor((at(61_000).getTime() + 30 * 86_400_000) / 1000));
 
     await deliveries.finish(sentRecord('r-lease'));
@@ -168,12 +168,16 @@ describe('DynamoDeliveryLog on DynamoDB Local', () => {
 
   it("lists a customer's deliveries newest first, page by page, with an opaque cursor", async () => {
     const deliveries = log();
-    for (let i = 0; i < 5; i++) {
-      await deliveries.claim(claimOf(`h-${i}`, T0, { customerId: 'c-history', createdAt: new Date(T0.getTime() + i * 60_000).toISOString() }));
-    }
+    const claimAndFinish = async (requestId: string, customerId: string, createdAt: string) => {
+      await deliveries.claim(claimOf(requestId, T0, { customerId, createdAt }));
+      await deliveries.finish(sentRecord(requestId, { customerId, createdAt }));
+    };
+    for (let i = 0; i < 5; i++) await claimAndFinish(`h-${i}`, 'c-history', new Date(T0.getTime() + i * 60_000).toISOString());
     // Sorted by instant, not by the text upstream sent: 11:30+01:00 is 10:30Z, the newest of all.
-    await deliveries.claim(claimOf('h-offset', T0, { customerId: 'c-history', createdAt: '2026-11-24T11:30:00+01:00' }));
-    await deliveries.claim(claimOf('other', T0, { customerId: 'c-someone-else' }));
+    await claimAndFinish('h-offset', 'c-history', '2026-11-24T11:30:00+01:00');
+    await claimAndFinish('other', 'c-someone-else', T0.toISOString());
+    // A request still in flight is not listed: its claim carries no index sort key yet.
+    await deliveries.claim(claimOf('h-in-flight', T0, { customerId: 'c-history' }));
 
     const seen: string[][] = [];
     let cursor: string | undefined;

@@ -28,7 +28,7 @@ describe('provisioning the local emulators from the shared definitions', () => {
         { AttributeName: 'customerId', KeyType: 'HASH' },
         { AttributeName: 'createdAt', KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      Projection: { ProjectionType: 'KEYS_ONLY' },
     });
     const inbox = await dynamo.send(new DescribeTableCommand({ TableName: names.inbox }));
     expect(inbox.Table?.KeySchema?.map((k) => k.AttributeName)).toEqual(['customerId', 'sk']);
