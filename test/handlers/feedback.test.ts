@@ -1,11 +1,11 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDeliveryLog } from '../../functions/adapters/dynamo-delivery-log.js';
 import { DynamoProviderMessageIndex } from '../../functions/adapters/dynamo-provider-message-index.js';
 import type { Customer, DeliveryRecord } from '../../functions/core/model.js';
 import { awslogsEvent, FIXTURE_CUSTOMER_ID, FIXTURE_REQUEST_ID, type SesFixture, sesFixture, smsFixture, smsFixtureMessageId } from '../support/feedback-fixtures.js';
-import { type LocalTables, localTables } from '../support/local-aws.js';
+import { handlerTables, type LocalTables } from '../support/local-aws.js';
 
 type Handler = (event: unknown, context: Context) => Promise<Record<string, number>>;
 
@@ -15,16 +15,8 @@ let stdout: string[] = [];
 const context = { functionName: 'switchboard-feedback', awsRequestId: 'test', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
 
 beforeAll(async () => {
-  local = await localTables('fbh');
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint'),
-    CUSTOMERS_TABLE: local.tables.customers,
-    DELIVERIES_TABLE: local.tables.deliveries,
-    POWERTOOLS_LOG_LEVEL: 'DEBUG',
-  });
+  // Debug logs and metrics on, so the tests can read both and prove no personal data reaches them.
+  local = await handlerTables('fbh', { POWERTOOLS_LOG_LEVEL: 'DEBUG', POWERTOOLS_METRICS_DISABLED: 'false' });
   ({ handler } = (await import('../../functions/feedback/handler.js')) as unknown as { handler: Handler });
   const at = '2026-11-24T12:00:00.000Z';
   const customer: Customer = {

@@ -13,7 +13,7 @@ import type { TemplateBundle } from '../../functions/core/templates.js';
 import { localSqsClient } from '../../functions/local/clients.js';
 import { createQueues, type QueueNames } from '../../functions/local/provision.js';
 import { pollOnce, type SqsHandler } from '../../functions/local/sqs-lambda-poller.js';
-import { type LocalTables, localTables } from '../support/local-aws.js';
+import { handlerTables, type LocalTables } from '../support/local-aws.js';
 import { reachableCustomer, testTemplate } from '../support/orchestrator-harness.js';
 
 const ses = mockClient(SESv2Client);
@@ -37,27 +37,17 @@ function pinpointAnswer(input: SendMessagesCommandInput) {
 }
 
 beforeAll(async () => {
-  local = await localTables('pipeline');
+  local = await handlerTables('pipeline');
   queues = await createQueues(sqs, `pipeline-${Date.now()}-`);
   const bundleDir = mkdtempSync(join(tmpdir(), 'bundle-'));
   const bundle: TemplateBundle = { formatVersion: 1, templates: { 'test-offer': testTemplate() } };
   writeFileSync(join(bundleDir, 'bundle.json'), JSON.stringify(bundle));
   Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint'),
-    CUSTOMERS_TABLE: local.tables.customers,
-    DELIVERIES_TABLE: local.tables.deliveries,
-    INBOX_TABLE: local.tables.inbox,
-    COUNTERS_TABLE: local.tables.counters,
     SES_CONFIGURATION_SET: 'switchboard-events',
     SES_FROM_ADDRESS: 'shop@example.com',
     UNSUBSCRIBE_BASE_URL: 'https://example.com/unsubscribe',
     PINPOINT_APPLICATION_ID: 'app',
     TEMPLATE_BUNDLE_PATH: join(bundleDir, 'bundle.json'),
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
   ses.on(SendEmailCommand).callsFake(() => ({ MessageId: `email-${ses.calls().length}` }));
   sns.on(PublishCommand).callsFake(() => ({ MessageId: `sms-${sns.calls().length}` }));

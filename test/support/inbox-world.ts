@@ -1,30 +1,14 @@
 import type { Context } from 'aws-lambda';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { inject } from 'vitest';
 import { DynamoDeliveryLog } from '../../functions/adapters/dynamo-delivery-log.js';
 import { DynamoInboxSender } from '../../functions/adapters/dynamo-inbox-sender.js';
 import type { Channel } from '../../functions/core/model.js';
-import { type LocalTables, localTables } from './local-aws.js';
+import type { LocalTables } from './local-aws.js';
 
 export type HttpHandler = (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 export const context = { functionName: 'test', awsRequestId: 'test', getRemainingTimeInMillis: () => 10_000 } as unknown as Context;
 
-/** Points the handlers' environment at fresh tables on DynamoDB Local. */
-export async function handlerTables(label: string): Promise<LocalTables> {
-  const local = await localTables(label);
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint'),
-    CUSTOMERS_TABLE: local.tables.customers,
-    DELIVERIES_TABLE: local.tables.deliveries,
-    INBOX_TABLE: local.tables.inbox,
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  });
-  return local;
-}
+export { handlerTables } from './local-aws.js';
 
 /**
  * Sends a message the way the orchestrator does: claim, the real sender (the inbox sender for

@@ -18,3 +18,25 @@ export async function localTables(label: string): Promise<LocalTables> {
   const tables = await createTables(client, `${label}-${randomUUID().slice(0, 8)}-`);
   return { client, doc: createDocumentClient(client), tables };
 }
+
+/**
+ * Fresh tables, with the process environment pointed at them the way the stack configures a
+ * handler, so a handler module imported afterwards reads them at its cold start.
+ */
+export async function handlerTables(label: string, env: Record<string, string> = {}): Promise<LocalTables> {
+  const local = await localTables(label);
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint'),
+    CUSTOMERS_TABLE: local.tables.customers,
+    DELIVERIES_TABLE: local.tables.deliveries,
+    INBOX_TABLE: local.tables.inbox,
+    COUNTERS_TABLE: local.tables.counters,
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    ...env,
+  });
+  return local;
+}
