@@ -49,9 +49,13 @@ export const settingsSchema = z
       (value) => (typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter(Boolean) : value),
       z.array(z.string().min(1)).min(1, 'must name at least one audience'),
     ),
-    batchSize: int(1, 10_000).default(50),
+    /** 100 customers per batch is one BatchGetItem: 0.01 reads per message. */
+    batchSize: int(1, 10_000).default(100),
     maxBatchingWindowSeconds: int(0, 300).default(1),
-    maxConcurrency: int(2, 1000).default(10),
+    /** The ceiling on throughput: the benchmark projects about 50 concurrent orchestrators for 10,000 messages a second. */
+    maxConcurrency: int(2, 1000).default(50),
+    /** The orchestrator's CPU is mostly SDK request signing and serialisation; 1,769 MB is one full vCPU. */
+    orchestratorMemoryMb: int(128, 10_240).default(1769),
     appDeepLinkScheme: z.string().regex(/^[a-z][a-z0-9+.-]*$/, 'must be a URL scheme such as switchboard'),
   })
   .superRefine((settings, ctx) => {

@@ -80,6 +80,7 @@ export class SwitchboardStack extends Stack {
         batchSize: settings.batchSize,
         maxBatchingWindowSeconds: settings.maxBatchingWindowSeconds,
         maxConcurrency: settings.maxConcurrency,
+        memoryMb: settings.orchestratorMemoryMb,
         deliveryRetentionDays: settings.deliveryRetentionDays,
         inboxRetentionDays: settings.inboxRetentionDays,
         appDeepLinkScheme: settings.appDeepLinkScheme,

@@ -17,6 +17,7 @@ export interface OrchestratorProps {
   batchSize: number;
   maxBatchingWindowSeconds: number;
   maxConcurrency: number;
+  memoryMb: number;
   deliveryRetentionDays: number;
   inboxRetentionDays: number;
   appDeepLinkScheme: string;
@@ -37,8 +38,7 @@ export class Orchestrator extends Construct {
       entry: props.entry,
       serviceName: 'switchboard-orchestrator',
       timeout: Duration.seconds(ORCHESTRATOR_TIMEOUT_SECONDS),
-      // Rendering and batch decisions are CPU-bound; memory buys CPU.
-      memorySize: 1024,
+      memorySize: props.memoryMb,
       logRetentionDays: props.logRetentionDays,
       removalPolicy: props.removalPolicy,
       extraFiles: [{ source: props.templateBundle, name: TEMPLATE_BUNDLE_NAME }],

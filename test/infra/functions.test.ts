@@ -11,7 +11,7 @@ let channels: Synthesized;
 beforeAll(() => {
   base = synthesize();
   channels = synthesize(
-    { pinpointApplicationId: PINPOINT_APP, smsSenderId: 'Shop', smsOriginationNumber: '+15555550100', batchSize: 500, maxBatchingWindowSeconds: 5, maxConcurrency: 40 },
+    { pinpointApplicationId: PINPOINT_APP, smsSenderId: 'Shop', smsOriginationNumber: '+15555550100', batchSize: 500, maxBatchingWindowSeconds: 5, maxConcurrency: 40, orchestratorMemoryMb: 3008 },
     ['orchestrator'],
   );
 });
@@ -50,10 +50,12 @@ describe('orchestrator', () => {
       FunctionName: { Ref: id },
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RequestsQueue'), 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BatchSize: 50,
+      BatchSize: 100,
       MaximumBatchingWindowInSeconds: 1,
-      ScalingConfig: { MaximumConcurrency: 10 },
+      ScalingConfig: { MaximumConcurrency: 50 },
     });
+    expect(functionNamed(base.template, 'switchboard-orchestrator').props.MemorySize).toBe(1769);
+    expect(functionNamed(channels.template, 'switchboard-orchestrator').props.MemorySize).toBe(3008);
     channels.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 500,
       MaximumBatchingWindowInSeconds: 5,

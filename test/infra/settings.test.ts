@@ -63,12 +63,13 @@ describe('settings', () => {
         batchSize: 'many',
         smsOriginationNumber: '0151 123',
         pinpointApplicationId: 'app',
+        orchestratorMemoryMb: 64,
       }),
     );
     expect(problems.map((problem) => problem.split(':')[0])).toEqual(
-      expect.arrayContaining(['stage', 'fromAddress', 'jwtIssuer', 'logRetentionDays', 'batchSize', 'smsOriginationNumber', 'pinpointApplicationId']),
+      expect.arrayContaining(['stage', 'fromAddress', 'jwtIssuer', 'logRetentionDays', 'batchSize', 'smsOriginationNumber', 'pinpointApplicationId', 'orchestratorMemoryMb']),
     );
-    expect(problems).toHaveLength(7);
+    expect(problems).toHaveLength(8);
   });
 
   it('refuses a from address the sender identity does not cover', () => {
