@@ -4,7 +4,7 @@ import { decide, messageClass } from './decide.js';
 import { type DeliverResult, deliver, type MessageRenderer } from './deliver.js';
 import { isRetryable } from './errors.js';
 import { addressChangeEvents } from './feedback/address-changes.js';
-import type { EngagementRecorder, ProviderMessageRecorder } from './feedback/ports.js';
+import type { EngagementRecorder, EngagementShape, ProviderMessageRecorder } from './feedback/ports.js';
 import type { Channel, Customer, DeliveryRecord } from './model.js';
 import type { AddressChange, Clock, CustomerDirectory, DeliveryLog, FrequencyCounter, OrchestrationStatus, Senders, Telemetry, TemplateStore } from './ports.js';
 import { fallbackRequestId, finishedRecord, rejectedRecord, summarizeProblems } from './records.js';
@@ -160,7 +160,7 @@ async function decideAndSend(item: Claimed, customer: Customer | undefined, deps
   const record = finishedRecord(request, { category, topic }, result.state, now);
   record.timeline.push(...addressChangeEvents(result.addressChanges, record.status, record.updatedAt));
   const outcome = await finish(record, item, deps, result.state.status as OrchestrationStatus, result.state.reasonCode);
-  await afterSend(record, result.addressChanges, deps, now);
+  await afterSend(record, customer, result.addressChanges, deps, now);
   return outcome;
 }
 
@@ -168,7 +168,7 @@ async function decideAndSend(item: Claimed, customer: Customer | undefined, deps
  * Bookkeeping once the outcome is recorded, each step best effort: failing to note a dead token
  * or a delivery must not send the request back to the queue, which would send it twice.
  */
-async function afterSend(record: DeliveryRecord, changes: AddressChange[], deps: OrchestratorDeps, now: Date): Promise<void> {
+async function afterSend(record: DeliveryRecord, customer: Customer, changes: AddressChange[], deps: OrchestratorDeps, now: Date): Promise<void> {
   const sent = record.attempts.filter((a) => a.outcome === 'SENT');
   await Promise.all([
     followUp('address_changes', deps, () => deps.customers.applyAddressChanges(record.customerId, changes, now), changes.length > 0),
@@ -180,11 +180,18 @@ async function afterSend(record: DeliveryRecord, changes: AddressChange[], deps:
       }
       // Push and in-app have no delivery events: the provider's synchronous success is the delivery.
       if ((attempt.channel === 'push' || attempt.channel === 'in_app') && engagement) {
-        return followUp('engagement', deps, () => engagement.record(record.customerId, attempt.channel, { delivered: 1 }, now));
+        const shape = engagementShape(customer, attempt.channel);
+        return followUp('engagement', deps, () => engagement.record(record.customerId, attempt.channel, { delivered: 1 }, now, shape));
       }
       return undefined;
     }),
   ]);
+}
+
+/** From the record read for this batch: lets the first counter write also create missing maps. */
+function engagementShape(customer: Customer, channel: Channel): EngagementShape {
+  if (customer.engagement?.[channel]) return 'channel';
+  return customer.engagement ? 'engagement' : 'none';
 }
 
 async function followUp(step: 'address_changes' | 'engagement' | 'provider_message', deps: OrchestratorDeps, work: () => Promise<void>, needed = true): Promise<void> {

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoEngagementRecorder } from '../../functions/adapters/dynamo-engagement-recorder.js';
 import { applyFeedbackEvent } from '../../functions/core/feedback/apply.js';
 import type { FeedbackEvent } from '../../functions/core/feedback/event.js';
@@ -151,6 +152,33 @@ describe('engagement counters', () => {
     });
     await recorder.record('c-nobody', 'in_app', { delivered: 1 }, new Date('2026-11-24T12:00:00Z'));
     expect(await world.customer('c-nobody')).toBeUndefined();
+  });
+
+  it.each([
+    ['none', {}, { push: { delivered: 1 } }],
+    ['engagement', { engagement: { email: { delivered: 2 } } }, { email: { delivered: 2 }, push: { delivered: 1 } }],
+    ['channel', { engagement: { push: { delivered: 4 } } }, { push: { delivered: 5 } }],
+  ] as const)('take one write when the caller knows the maps are shaped %s', async (shape, existing, expected) => {
+    const customerId = `c-shape-${shape}`;
+    await world.putCustomer({ customerId, ...existing });
+    const send = vi.spyOn(DynamoDBDocumentClient.prototype, 'send');
+    try {
+      await new DynamoEngagementRecorder(world.local.doc, { tableName: world.local.tables.customers }).record(customerId, 'push', { delivered: 1 }, new Date('2026-11-24T12:00:00Z'), shape);
+      expect(send).toHaveBeenCalledTimes(1);
+    } finally {
+      send.mockRestore();
+    }
+    expect((await world.customer(customerId))?.engagement).toEqual(expected);
+  });
+
+  it('still count once when the maps changed since the caller looked, and never create a customer', async () => {
+    const recorder = new DynamoEngagementRecorder(world.local.doc, { tableName: world.local.tables.customers });
+    await world.putCustomer({ customerId: 'c-stale-shape', engagement: { push: { delivered: 1 } } });
+    await recorder.record('c-stale-shape', 'push', { delivered: 1 }, new Date('2026-11-24T12:00:00Z'), 'none');
+    await recorder.record('c-stale-shape', 'in_app', { delivered: 1 }, new Date('2026-11-24T12:00:00Z'), 'none');
+    expect((await world.customer('c-stale-shape'))?.engagement).toEqual({ push: { delivered: 2 }, in_app: { delivered: 1 } });
+    await recorder.record('c-absent', 'push', { delivered: 1 }, new Date('2026-11-24T12:00:00Z'), 'engagement');
+    expect(await world.customer('c-absent')).toBeUndefined();
   });
 });
 

@@ -62,8 +62,11 @@ export interface SuppressionWriter {
  * Engagement counters for sends whose synchronous success is the delivery (push, in-app): there
  * is no provider event stream for them, so the orchestrator records `{ delivered: 1 }` itself.
  */
+/** What the caller already knows of the customer's engagement maps, so the first write fits them. */
+export type EngagementShape = 'channel' | 'engagement' | 'none';
+
 export interface EngagementRecorder {
-  record(customerId: string, channel: Channel, delta: EngagementDelta, at: Date): Promise<void>;
+  record(customerId: string, channel: Channel, delta: EngagementDelta, at: Date, shape?: EngagementShape): Promise<void>;
 }
 
 export type EngagementMetric = 'delivered' | 'opened' | 'clicked' | 'bounced' | 'complained';
