@@ -103,7 +103,8 @@ export interface RankedChannel {
   score: number;
   /** Human-readable, one line per component that moved the score, e.g. "context +0.40: in store". */
   reasons: string[];
-  components: Record<ScoreComponent, number>;
+  /** Weighted contribution per component; a stored record leaves out the zeros to stay small. */
+  components: Partial<Record<ScoreComponent, number>>;
 }
 export interface ExcludedChannel {
   channel: Channel;

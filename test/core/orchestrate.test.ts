@@ -25,6 +25,15 @@ describe('orchestrateBatch', () => {
     expect(record?.timeline.map((e) => e.status)).toEqual(['ACCEPTED', 'SENT']);
   });
 
+  it('stores only the score components that contributed, which still add up to the score', async () => {
+    const h = harness({ customers: [reachableCustomer('c-1')] });
+    await h.run([request()]);
+    for (const entry of h.deliveries.get('r-1')?.decision?.ranked ?? []) {
+      expect(Object.values(entry.components)).not.toContain(0);
+      expect(Object.values(entry.components).reduce((sum, value) => sum + (value ?? 0), 0)).toBeCloseTo(entry.score, 3);
+    }
+  });
+
   it('rejects a malformed request with every problem listed, and never sends', async () => {
     const h = harness({ customers: [reachableCustomer('c-1')] });
     const [outcome] = await h.run([{ requestId: 'bad-1', customerId: 'c-1', strategy: 'sometimes', chanels: ['sms'] }]);

@@ -195,7 +195,7 @@ describe('the score record', () => {
 
   it('adds up: the score is the sum of the components, rounded to 4 decimals', () => {
     for (const entry of rank(lenaLike, request)) {
-      const sum = SCORE_COMPONENTS.reduce((total, name) => total + entry.components[name], 0);
+      const sum = SCORE_COMPONENTS.reduce((total, name) => total + (entry.components[name] ?? 0), 0);
       expect(entry.score).toBeCloseTo(sum, 10);
       expect(Math.round(entry.score * 10_000) / 10_000).toBe(entry.score);
     }
