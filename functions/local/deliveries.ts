@@ -28,7 +28,8 @@ export function dynamoDeliveryReader(documents: DynamoDBDocumentClient, tableNam
         .map((item) => {
           const record = { ...item };
           for (const key of HIDDEN) delete record[key];
-          return { attempts: [], timeline: [], ...record } as unknown as DeliveryRecord;
+          // A request still in flight has no createdAt yet (the claim leaves it to the final write).
+          return { attempts: [], timeline: [], createdAt: item.updatedAt, ...record } as unknown as DeliveryRecord;
         })
         .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.requestId.localeCompare(b.requestId));
     },

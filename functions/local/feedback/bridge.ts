@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { REQUEST_ID_HEADER } from '../../core/feedback/ses.js';
 import type { SandboxState, SmsStatusRecord } from '../sandbox/state.js';
 import type { LocalSes, StoredEmail } from '../ses-local.js';
 import { smsStatusLogsEvent } from './logs-events.js';
@@ -20,9 +21,6 @@ export interface FeedbackBridgeOptions {
   pollIntervalMs?: number;
   onError?: (error: unknown) => void;
 }
-
-/** The request id the email sender puts in a header; tags only carry a sanitised copy. */
-export const REQUEST_ID_HEADER = 'x-switchboard-request-id';
 
 /**
  * Feeds the feedback Lambda's handler what AWS would: SNS SMS delivery status logs (as
@@ -88,7 +86,7 @@ export class FeedbackBridge {
   }
 
   private async deliverEmailEvent(email: StoredEmail, action: SesAction, link?: string): Promise<unknown> {
-    const requestId = email.headers?.find((h) => h.name.toLowerCase() === REQUEST_ID_HEADER)?.value;
+    const requestId = email.headers?.find((h) => h.name.toLowerCase() === REQUEST_ID_HEADER.toLowerCase())?.value;
     const tags = requestId ? await this.options.tagsFor(requestId) : {};
     const event = sesEventBridgeEvent({ action, email, tags, region: this.options.region, configurationSet: this.options.configurationSet, ...(link ? { link } : {}) });
     return this.options.handler(event, this.options.context());

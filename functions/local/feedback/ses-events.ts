@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sanitizeTagValue } from '../../core/feedback/event.js';
 import type { StoredEmail } from '../ses-local.js';
 
 export const SES_ACTIONS = ['send', 'delivery', 'open', 'click', 'bounce', 'complaint'] as const;
@@ -63,7 +64,7 @@ function mailOf(input: SesEventInput): Record<string, unknown> {
     'ses:configuration-set': [input.configurationSet],
     'ses:from-domain': [email.from.replace(/^.*@/, '').replace(/>$/, '')],
   };
-  for (const [name, value] of Object.entries(input.tags)) if (value) tags[name] = [tagValue(value)];
+  for (const [name, value] of Object.entries(input.tags)) if (value) tags[name] = [sanitizeTagValue(value)];
   return {
     timestamp: new Date(email.at * 1000).toISOString(),
     source: email.from,
@@ -103,9 +104,4 @@ function specific(input: SesEventInput, at: string, to: string[]): Record<string
     case 'complaint':
       return { complaint: { complainedRecipients: to.map((emailAddress) => ({ emailAddress })), timestamp: at, feedbackId, complaintFeedbackType: 'abuse', userAgent: agent } };
   }
-}
-
-/** SES tag values allow `[A-Za-z0-9_-]` only; the orchestrator's tags went through the same rule. */
-function tagValue(value: string): string {
-  return value.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 256) || '_';
 }

@@ -1,8 +1,8 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { REQUEST_ID_HEADER } from '../../core/feedback/ses.js';
 import type { Attempt, Channel, Customer, DeliveryRecord, DeliveryStatus, TimelineEvent } from '../../core/model.js';
 import { measureSms } from '../../core/render/sms.js';
 import { channelReasons, exclusionsNote, explainRecord } from '../explain.js';
-import { REQUEST_ID_HEADER } from '../feedback/bridge.js';
 import type { RecordedPush, RecordedSms } from '../sandbox/state.js';
 import type { StoredEmail } from '../ses-local.js';
 import type { LocalSystem } from '../system.js';
@@ -139,7 +139,7 @@ function contentOf(record: DeliveryRecord, attempt: Attempt, sources: Sources): 
       return { body: sms.message, to: sms.phoneNumber, at: sms.at, carrier: sms.status, providerResponse: sms.providerResponse, encoding: measured.encoding, segments: measured.segments };
     }
     case 'email': {
-      const email = sources.emails.find((e) => e.headers?.some((h) => h.name.toLowerCase() === REQUEST_ID_HEADER && h.value === record.requestId));
+      const email = sources.emails.find((e) => e.headers?.some((h) => h.name.toLowerCase() === REQUEST_ID_HEADER.toLowerCase() && h.value === record.requestId));
       if (!email) return undefined;
       const unsubscribe = email.headers?.find((h) => h.name.toLowerCase() === 'list-unsubscribe')?.value.replace(/^<|>$/g, '');
       return { messageId: email.messageId, subject: email.subject, from: email.from, to: email.destination.to, html: email.body.html ?? '', text: email.body.text ?? '', at: new Date(email.at * 1000).toISOString(), ...(unsubscribe ? { unsubscribe } : {}) };
