@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { OrchestrationStatus, Telemetry, TelemetryEvent } from '../core/ports.js';
 
 const OUTCOME_METRICS: Record<OrchestrationStatus, string> = {
@@ -22,11 +22,44 @@ type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
  * (`channel`, `reason`, `outcome`; never ids). Events differ in dimension values, and EMF shares
  * dimensions across a line, so each metric is its own single-metric line.
  */
+export interface BatchedMetrics {
+  namespace: string;
+  serviceName: string;
+}
+
+interface PendingMetric {
+  name: string;
+  unit: Unit;
+  split: Dimensions;
+  template?: string;
+  values: number[];
+}
+
 export class PowertoolsTelemetry implements Telemetry {
+  private readonly pending = new Map<string, PendingMetric>();
+
+  /**
+   * With `batched`, metrics wait for `flush()` and leave as one EMF line per metric and
+   * dimension values (counts summed, latencies as one value list) instead of one line per
+   * event: a 100-message batch writes a dozen log lines, not three hundred.
+   */
   constructor(
     private readonly metrics: Metrics,
     private readonly logger?: Logger,
+    private readonly batched?: BatchedMetrics,
   ) {}
+
+  flush(): void {
+    for (const entry of this.pending.values()) {
+      const group = new Metrics({ namespace: this.batched?.namespace, serviceName: this.batched?.serviceName });
+      if (Object.keys(entry.split).length > 0) group.addDimensions({}).addDimensions(entry.split);
+      if (entry.template) group.addMetadata('template', entry.template);
+      const values = entry.unit === MetricUnit.Count ? [entry.values.reduce((sum, v) => sum + v, 0)] : entry.values;
+      for (const value of values) group.addMetric(entry.name, entry.unit, value);
+      group.publishStoredMetrics();
+    }
+    this.pending.clear();
+  }
 
   record(event: TelemetryEvent): void {
     if (event.kind === 'outcome') {
@@ -52,6 +85,13 @@ export class PowertoolsTelemetry implements Telemetry {
   }
 
   private emit(name: string, unit: Unit, value: number, split: Dimensions, template?: string): void {
+    if (this.batched) {
+      const key = JSON.stringify([name, split, template ?? '']);
+      const entry = this.pending.get(key) ?? { name, unit, split, ...(template ? { template } : {}), values: [] };
+      entry.values.push(value);
+      this.pending.set(key, entry);
+      return;
+    }
     const single = this.metrics.singleMetric();
     if (Object.keys(split).length > 0) single.addDimensions({}).addDimensions(split);
     if (template) single.addMetadata('template', template);

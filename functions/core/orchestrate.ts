@@ -55,6 +55,14 @@ interface Claimed {
  * request. Returns one outcome per message; `RETRY` outcomes must go back to the queue.
  */
 export async function orchestrateBatch(messages: readonly InboundMessage[], deps: OrchestratorDeps): Promise<Outcome[]> {
+  try {
+    return await orchestrate(messages, deps);
+  } finally {
+    deps.telemetry.flush?.();
+  }
+}
+
+async function orchestrate(messages: readonly InboundMessage[], deps: OrchestratorDeps): Promise<Outcome[]> {
   const outcomes = new Map<string, Outcome>();
   const claimed: Claimed[] = [];
 

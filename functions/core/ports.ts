@@ -111,6 +111,8 @@ export type TelemetryEvent =
 
 export interface Telemetry {
   record(event: TelemetryEvent): void;
+  /** Publishes what was recorded, for implementations that gather a batch's metrics first. */
+  flush?(): void;
 }
 
 export type OrchestrationStatus =

@@ -66,7 +66,7 @@ export function composeOrchestrator(config: OrchestratorConfig) {
     templates: new BundleTemplateStore(loadTemplateBundle(config.templateBundlePath)),
     senders,
     renderer: new CustomerRenderer(new Renderer(config.appDeepLinkScheme ? { appScheme: config.appDeepLinkScheme } : {})),
-    telemetry: new PowertoolsTelemetry(metrics, logger),
+    telemetry: new PowertoolsTelemetry(metrics, logger, { namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
     clock: systemClock,
     decisionConfig: defaultDecisionConfig,
     leaseMs: 5 * 60_000,

@@ -86,4 +86,24 @@ describe('PowertoolsTelemetry', () => {
     expect(lowCardinality('r-123')).toBe('OTHER');
     expect(lowCardinality('x'.repeat(60))).toBe('OTHER');
   });
+
+  it('in batched mode writes nothing until flushed, then one line per metric and dimension values', () => {
+    const metrics = new Metrics({ namespace: 'Switchboard', serviceName: 'orchestrator' });
+    const t = new PowertoolsTelemetry(metrics, undefined, { namespace: 'Switchboard', serviceName: 'orchestrator' });
+    for (let i = 0; i < 40; i++) t.record({ kind: 'outcome', status: 'SENT', channel: 'push', template: 'cart-reminder', latencyMs: 100 + i });
+    for (let i = 0; i < 10; i++) t.record({ kind: 'outcome', status: 'SENT', channel: 'email', template: 'cart-reminder', latencyMs: 900 });
+    t.record({ kind: 'outcome', status: 'SUPPRESSED', channel: 'sms', reason: 'QUIET_HOURS' });
+    expect(emf()).toEqual([]);
+    t.flush();
+    const out = emf();
+    expect(out).toHaveLength(5);
+    const sentPush = out.find((l) => 'Sent' in l && l.channel === 'push');
+    expect(sentPush).toMatchObject({ Sent: 40, template: 'cart-reminder' });
+    expect(sentPush?._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['service'], ['service', 'channel']]);
+    const pushLatency = out.find((l) => 'EndToEndLatency' in l && l.channel === 'push');
+    expect(pushLatency?.EndToEndLatency).toEqual(Array.from({ length: 40 }, (_, i) => 100 + i));
+    expect(out.find((l) => 'Suppressed' in l)).toMatchObject({ Suppressed: 1, reason: 'QUIET_HOURS' });
+    t.flush();
+    expect(emf()).toHaveLength(5);
+  });
 });

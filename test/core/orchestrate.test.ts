@@ -213,6 +213,14 @@ describe('orchestrateBatch', () => {
     expect(outcomes[0]).toMatchObject({ requestId: 'sqs:m-1', reason: 'ProvisionedThroughputExceededException' });
   });
 
+  it('flushes telemetry once per batch', async () => {
+    const h = harness({ customers: [reachableCustomer('c-1')] });
+    let flushes = 0;
+    h.deps.telemetry.flush = () => void flushes++;
+    await h.run([request({ requestId: 'r-a' }), request({ requestId: 'r-b' }), '{broken']);
+    expect(flushes).toBe(1);
+  });
+
   it('reports end-to-end latency from createdAt for sent messages', async () => {
     const h = harness({ customers: [reachableCustomer('c-1')] });
     await h.run([request()]);
