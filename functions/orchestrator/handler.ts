@@ -8,7 +8,7 @@ import { composeOrchestrator } from './composition.js';
 import { readOrchestratorConfig } from './config.js';
 
 // Cold start: configuration validated and SDK clients built once, reused by every invocation.
-// Telemetry publishes each metric as its own EMF line, so no end-of-invocation flush is needed.
+// The use case flushes its metrics at the end of every batch, so no metrics middleware is needed.
 const { deps, logger } = composeOrchestrator(readOrchestratorConfig(process.env));
 const processor = new BatchProcessor(EventType.SQS);
 
