@@ -28,5 +28,5 @@ export function composeFeedback(config: FeedbackConfig, serviceName: string, doc
     telemetry: new PowertoolsFeedbackTelemetry(metrics),
     clock: systemClock,
   };
-  return { deps, logger, metrics, documents };
+  return { deps, logger, documents };
 }

@@ -72,5 +72,5 @@ export function composeOrchestrator(config: OrchestratorConfig) {
     leaseMs: 5 * 60_000,
     concurrency: 32,
   };
-  return { deps, logger, metrics };
+  return { deps, logger };
 }
