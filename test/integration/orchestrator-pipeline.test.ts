@@ -12,6 +12,7 @@ import type { Customer, DeliveryRecord } from '../../functions/core/model.js';
 import type { TemplateBundle } from '../../functions/core/templates.js';
 import { localSqsClient } from '../../functions/local/clients.js';
 import { createQueues, type QueueNames } from '../../functions/local/provision.js';
+import { zoneWhere } from '../../functions/local/seed/tokens.js';
 import { pollOnce, type SqsHandler } from '../../functions/local/sqs-lambda-poller.js';
 import { handlerTables, type LocalTables } from '../support/local-aws.js';
 import { reachableCustomer, testTemplate } from '../support/orchestrator-harness.js';
@@ -26,6 +27,8 @@ let queues: QueueNames;
 let handler: SqsHandler;
 
 const DEAD_TOKEN = 'token-dead-device';
+/** Marketing push is held back at night, so these customers live wherever it is daytime when the test runs. */
+const AWAKE_ZONE = zoneWhere('day', 'UTC', new Date());
 
 /** Pinpoint answers per token: the dead device fails permanently, everyone else succeeds. */
 function pinpointAnswer(input: SendMessagesCommandInput) {
@@ -116,7 +119,7 @@ describe('the orchestrator handler on DynamoDB Local and the SQS emulator', () =
     const customers = Array.from({ length: 60 }, (_, i) => {
       const id = `bulk-${i}`;
       // A third have no phone or push, so the ranking must pick email or in-app for them.
-      return i % 3 === 0 ? reachableCustomer(id, { phone: undefined, push: [] }) : reachableCustomer(id, { timeZone: 'UTC' });
+      return i % 3 === 0 ? reachableCustomer(id, { phone: undefined, push: [] }) : reachableCustomer(id, { timeZone: AWAKE_ZONE });
     });
     await seed(customers);
     const requests = Array.from({ length: 250 }, (_, i) => offer(`bulk-r-${i}`, `bulk-${i % 60}`, { category: 'transactional', strategy: 'best' }));
@@ -140,7 +143,7 @@ describe('the orchestrator handler on DynamoDB Local and the SQS emulator', () =
   });
 
   it('sends a request delivered twice only once', async () => {
-    await seed([reachableCustomer('twice', { timeZone: 'UTC' })]);
+    await seed([reachableCustomer('twice', { timeZone: AWAKE_ZONE })]);
     const before = ses.calls().length + sns.calls().length + pinpoint.calls().length;
     await enqueue([offer('twice-r', 'twice', { channels: ['email'] }), offer('twice-r', 'twice', { channels: ['email'] })]);
     await drain(1);
@@ -159,7 +162,7 @@ describe('the orchestrator handler on DynamoDB Local and the SQS emulator', () =
   });
 
   it('reports a throttled provider back to the queue, retries, and sends exactly once', async () => {
-    await seed([reachableCustomer('throttled', { timeZone: 'UTC' })]);
+    await seed([reachableCustomer('throttled', { timeZone: AWAKE_ZONE })]);
     const throttle = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } });
     ses.reset();
     ses.on(SendEmailCommand).rejectsOnce(throttle).resolves({ MessageId: 'email-after-throttle' });
@@ -177,7 +180,7 @@ describe('the orchestrator handler on DynamoDB Local and the SQS emulator', () =
   });
 
   it('fails over from a permanently failed push token to the next channel, recording both attempts', async () => {
-    await seed([reachableCustomer('dead-device', { timeZone: 'UTC', push: [{ token: DEAD_TOKEN, platform: 'GCM', status: 'active' }], context: { surface: 'store', storeId: 'berlin-mitte', observedAt: new Date().toISOString() } })]);
+    await seed([reachableCustomer('dead-device', { timeZone: AWAKE_ZONE, push: [{ token: DEAD_TOKEN, platform: 'GCM', status: 'active' }], context: { surface: 'store', storeId: 'berlin-mitte', observedAt: new Date().toISOString() } })]);
     await enqueue([offer('dead-r', 'dead-device', { context: { surface: 'store', storeId: 'berlin-mitte' } })]);
     await drain();
     const done = await record('dead-r');
@@ -192,7 +195,7 @@ describe('the orchestrator handler on DynamoDB Local and the SQS emulator', () =
 
   it('never exceeds a frequency cap under concurrent batches', async () => {
     // Only push is possible for this customer; the default marketing cap for push is 2 a day.
-    await seed([reachableCustomer('capped', { timeZone: 'UTC', email: undefined, phone: undefined, inApp: { enabled: false } })]);
+    await seed([reachableCustomer('capped', { timeZone: AWAKE_ZONE, email: undefined, phone: undefined, inApp: { enabled: false } })]);
     const requests = Array.from({ length: 12 }, (_, i) => offer(`capped-r-${i}`, 'capped', { channels: ['push'] }));
     await enqueue(requests);
     await drain(2, 4);
@@ -202,7 +205,7 @@ describe('the orchestrator handler on DynamoDB Local and the SQS emulator', () =
   });
 
   it('reads customers with one BatchGetItem for a 100-message batch and never per message', async () => {
-    await seed(Array.from({ length: 100 }, (_, i) => reachableCustomer(`count-${i}`, { timeZone: 'UTC' })));
+    await seed(Array.from({ length: 100 }, (_, i) => reachableCustomer(`count-${i}`, { timeZone: AWAKE_ZONE })));
     await enqueue(Array.from({ length: 100 }, (_, i) => offer(`count-r-${i}`, `count-${i}`, { category: 'transactional', channels: ['email'] })));
     const send = vi.spyOn(DynamoDBDocumentClient.prototype, 'send');
     try {
