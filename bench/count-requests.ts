@@ -49,6 +49,7 @@ const CAPACITY_OPERATIONS = new Set([
   'Scan',
   'TransactGetItems',
   'TransactWriteItems',
+  'BatchExecuteStatement',
 ]);
 const ATTEMPTS = Symbol('attempts');
 
@@ -64,7 +65,7 @@ export function countRequests(client: ClientLike, onCall: OnCall, options: Count
     const call = { service, operation, input: args.input, startedAt };
     try {
       const result = await next({ ...args, input });
-      const capacityUnits = capacityOf(result.output);
+      const capacityUnits = capacityOf(result.output) ?? unreportedStatementUnits(operation, input);
       onCall({ ...call, durationMs: Date.now() - startedAt, attempts: attempts.count, ...(capacityUnits !== undefined ? { capacityUnits } : {}) });
       return result;
     } catch (error) {
@@ -88,6 +89,16 @@ function capacityOf(output: unknown): number | undefined {
   const entries = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
   const units = entries.map((entry) => (entry as { CapacityUnits?: number }).CapacityUnits).filter((u): u is number => typeof u === 'number');
   return units.length > 0 ? units.reduce((a, b) => a + b, 0) : undefined;
+}
+
+/**
+ * DynamoDB Local reports no capacity for PartiQL batches. Each statement of ours updates (or
+ * fails the condition on) one customer item of under 1 KB, which AWS bills as one write unit.
+ */
+function unreportedStatementUnits(operation: string, input: Record<string, unknown>): number | undefined {
+  if (operation !== 'BatchExecuteStatement') return undefined;
+  const statements = input.Statements;
+  return Array.isArray(statements) ? statements.length : undefined;
 }
 
 type Send = (this: ClientLike, ...args: unknown[]) => Promise<unknown>;

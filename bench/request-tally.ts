@@ -15,7 +15,8 @@ export interface OperationCount {
 }
 
 const DYNAMODB_READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
-const DYNAMODB_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
+/** PartiQL batches count as writes: the orchestrator sends only UPDATE statements. */
+const DYNAMODB_WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems', 'BatchExecuteStatement']);
 
 export function isDynamoRead(operation: string): boolean {
   return DYNAMODB_READS.has(operation);

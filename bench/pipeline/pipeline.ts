@@ -167,6 +167,12 @@ function inFlight(event: SQSEvent): { requestId: string; customerId: string; cre
 
 /** The table a DynamoDB call touched, without the run's prefix: `deliveries`, `counters`, … */
 function resourceOf(input: Readonly<Record<string, unknown>>, prefix: string): string | undefined {
-  const table = typeof input.TableName === 'string' ? input.TableName : Object.keys((input.RequestItems as object | undefined) ?? {})[0];
+  const table = typeof input.TableName === 'string' ? input.TableName : (Object.keys((input.RequestItems as object | undefined) ?? {})[0] ?? statementTable(input));
   return table?.startsWith(prefix) ? table.slice(prefix.length) : undefined;
+}
+
+/** PartiQL names its table inside the statement: `UPDATE "name" …`. */
+function statementTable(input: Readonly<Record<string, unknown>>): string | undefined {
+  const [first] = Array.isArray(input.Statements) ? (input.Statements as Array<{ Statement?: string }>) : [];
+  return first?.Statement ? /^\s*\w+\s+"([^"]+)"/.exec(first.Statement)?.[1] : undefined;
 }

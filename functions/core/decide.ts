@@ -31,11 +31,12 @@ export function decide(input: DecideInput, config: DecisionConfig): Decision {
 
   for (const channel of CHANNELS) {
     if (!manifest.channels.includes(channel)) {
-      excluded.push({ channel, reason: 'NOT_IN_TEMPLATE', detail: `template ${manifest.id} has no ${channel} version` });
+      // The code says it all; every byte of a record counts against its 1 KB write unit.
+      excluded.push({ channel, reason: 'NOT_IN_TEMPLATE' });
       continue;
     }
     if (request.channels && !request.channels.includes(channel)) {
-      excluded.push({ channel, reason: 'NOT_ALLOWED', detail: 'not in the request allow-list' });
+      excluded.push({ channel, reason: 'NOT_ALLOWED' });
       continue;
     }
     const capCount = input.capCounts?.[channel];

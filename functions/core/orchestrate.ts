@@ -4,7 +4,7 @@ import { decide, messageClass } from './decide.js';
 import { type DeliverResult, deliver, type MessageRenderer } from './deliver.js';
 import { isRetryable } from './errors.js';
 import { addressChangeEvents } from './feedback/address-changes.js';
-import type { EngagementRecorder, EngagementShape, ProviderMessageRecorder } from './feedback/ports.js';
+import type { DeliveredCount, DeliveredRecorder, EngagementShape, ProviderMessage, ProviderMessageRecorder } from './feedback/ports.js';
 import type { Channel, Customer, DeliveryRecord } from './model.js';
 import type { AddressChange, Clock, CustomerDirectory, DeliveryLog, FrequencyCounter, OrchestrationStatus, Senders, Telemetry, TemplateStore } from './ports.js';
 import { fallbackRequestId, finishedRecord, rejectedRecord, summarizeProblems } from './records.js';
@@ -23,7 +23,7 @@ export interface OrchestratorDeps {
   /** How long a claim protects a request from a second worker; longer than one invocation. */
   leaseMs: number;
   /** Push and in-app have no delivery events, so their sends count as delivered here; optional for dry runs. */
-  engagement?: EngagementRecorder;
+  engagement?: DeliveredRecorder;
   /** SMS delivery logs name only the provider's message id; remembered so feedback finds the request. */
   providerMessages?: ProviderMessageRecorder;
   /** Requests of one batch handled at once; bounded so a large batch cannot exhaust sockets. */
@@ -47,6 +47,12 @@ export interface Outcome {
 interface Claimed {
   messageId: string;
   request: SendRequest;
+}
+
+/** Bookkeeping gathered while a batch is sent and written at its end, in batched requests. */
+interface Bookkeeping {
+  delivered: DeliveredCount[];
+  providerMessages: ProviderMessage[];
 }
 
 /**
@@ -74,10 +80,16 @@ async function orchestrate(messages: readonly InboundMessage[], deps: Orchestrat
 
   const live = await dropExpired(claimed, deps, outcomes);
   const customers = await lookupCustomers(live, deps, outcomes);
-  await mapWithConcurrency(live, deps.concurrency, async (item) => {
-    if (outcomes.has(item.messageId)) return;
-    outcomes.set(item.messageId, await guarded(item, deps, () => decideAndSend(item, customers.get(item.request.customerId), deps)));
-  });
+  const books: Bookkeeping = { delivered: [], providerMessages: [] };
+  try {
+    await mapWithConcurrency(live, deps.concurrency, async (item) => {
+      if (outcomes.has(item.messageId)) return;
+      outcomes.set(item.messageId, await guarded(item, deps, () => decideAndSend(item, customers.get(item.request.customerId), deps, books)));
+    });
+  } finally {
+    // What was sent before an unexpected error is still counted; these writes never throw.
+    await writeBookkeeping(books, deps);
+  }
 
   return messages.map((m) => outcomes.get(m.messageId) as Outcome);
 }
@@ -142,7 +154,7 @@ async function lookupCustomers(live: Claimed[], deps: OrchestratorDeps, outcomes
   }
 }
 
-async function decideAndSend(item: Claimed, customer: Customer | undefined, deps: OrchestratorDeps): Promise<Outcome> {
+async function decideAndSend(item: Claimed, customer: Customer | undefined, deps: OrchestratorDeps, books: Bookkeeping): Promise<Outcome> {
   const { request } = item;
   const now = deps.clock.now();
   if (!customer) {
@@ -169,6 +181,7 @@ async function decideAndSend(item: Claimed, customer: Customer | undefined, deps
   record.timeline.push(...addressChangeEvents(result.addressChanges, record.status, record.updatedAt));
   const outcome = await finish(record, item, deps, result.state.status as OrchestrationStatus, result.state.reasonCode);
   await afterSend(record, customer, result.addressChanges, deps, now);
+  noteSends(record, customer, books);
   return outcome;
 }
 
@@ -177,22 +190,29 @@ async function decideAndSend(item: Claimed, customer: Customer | undefined, deps
  * or a delivery must not send the request back to the queue, which would send it twice.
  */
 async function afterSend(record: DeliveryRecord, customer: Customer, changes: AddressChange[], deps: OrchestratorDeps, now: Date): Promise<void> {
-  const sent = record.attempts.filter((a) => a.outcome === 'SENT');
+  await followUp('address_changes', deps, () => deps.customers.applyAddressChanges(record.customerId, changes, now), changes.length > 0);
+}
+
+function noteSends(record: DeliveryRecord, customer: Customer, books: Bookkeeping): void {
+  for (const attempt of record.attempts) {
+    if (attempt.outcome !== 'SENT') continue;
+    if (attempt.channel === 'sms' && attempt.providerMessageId) {
+      books.providerMessages.push({ channel: 'sms', providerMessageId: attempt.providerMessageId, requestId: record.requestId });
+    }
+    // Push and in-app have no delivery events: the provider's synchronous success is the delivery.
+    if (attempt.channel === 'push' || attempt.channel === 'in_app') {
+      books.delivered.push({ customerId: customer.customerId, channel: attempt.channel, shape: engagementShape(customer, attempt.channel) });
+    }
+  }
+}
+
+/** Once per batch: per message, these writes were a third of all the orchestrator's writes. */
+async function writeBookkeeping(books: Bookkeeping, deps: OrchestratorDeps): Promise<void> {
+  const { engagement, providerMessages } = deps;
+  const now = deps.clock.now();
   await Promise.all([
-    followUp('address_changes', deps, () => deps.customers.applyAddressChanges(record.customerId, changes, now), changes.length > 0),
-    ...sent.map((attempt) => {
-      const { engagement, providerMessages } = deps;
-      if (attempt.channel === 'sms' && attempt.providerMessageId && providerMessages) {
-        const id = attempt.providerMessageId;
-        return followUp('provider_message', deps, () => providerMessages.remember('sms', id, record.requestId, now));
-      }
-      // Push and in-app have no delivery events: the provider's synchronous success is the delivery.
-      if ((attempt.channel === 'push' || attempt.channel === 'in_app') && engagement) {
-        const shape = engagementShape(customer, attempt.channel);
-        return followUp('engagement', deps, () => engagement.record(record.customerId, attempt.channel, { delivered: 1 }, now, shape));
-      }
-      return undefined;
-    }),
+    followUp('provider_message', deps, () => providerMessages?.rememberAll(books.providerMessages, now) ?? Promise.resolve(), books.providerMessages.length > 0),
+    followUp('engagement', deps, () => engagement?.recordDelivered(books.delivered, now) ?? Promise.resolve(), books.delivered.length > 0),
   ]);
 }
 

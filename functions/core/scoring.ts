@@ -112,7 +112,7 @@ function preferenceSignal(channel: Channel, { input }: Moment, config: DecisionC
   const sender = orderShare(input.request.channels, channel);
   const raw = config.preference.customerOrder * stated.share + config.preference.senderOrder * sender.share;
   const why = [
-    stated.position ? `customer's ${ordinal(stated.position)} preferred channel` : '',
+    stated.position ? `customer's ${ordinal(stated.position)} choice` : '',
     sender.position ? `sender's ${ordinal(sender.position)} choice` : '',
   ].filter(Boolean);
   return { raw, why: why.join(', ') };
@@ -139,8 +139,8 @@ function engagementSignal(channel: Channel, { input }: Moment, config: DecisionC
   const rate = delivered + prior.strength > 0 ? (engaged + pseudo) / (delivered + prior.strength) : prior.rate;
   const why =
     delivered > 0
-      ? `engaged with ${engaged} of ${delivered} delivered, smoothed rate ${percent(rate)}`
-      : `no history yet, channel prior ${percent(prior.rate)}`;
+      ? `${engaged} of ${delivered} engaged, smoothed ${percent(rate)}`
+      : `no history, prior ${percent(prior.rate)}`;
   return { raw: rate, why };
 }
 
@@ -167,7 +167,8 @@ function urgencySignal(channel: Channel, { input, context, minutesLeft }: Moment
 
 function costSignal(channel: Channel, { input }: Moment, config: DecisionConfig): Signal {
   const cost = config.cost[channel][input.category];
-  return { raw: -cost, why: `relative cost ${cost.toFixed(2)} for ${input.category} ${channel}` };
+  // Channel and category are the candidate's and the record's own: repeating them cost a write unit on many records.
+  return { raw: -cost, why: `relative cost ${cost.toFixed(2)}` };
 }
 
 function round4(value: number): number {

@@ -192,15 +192,42 @@ describe('orchestrateBatch', () => {
     expect(h.telemetry.events).toContainEqual({ kind: 'follow_up_failed', step: 'address_changes', code: 'ProvisionedThroughputExceededException' });
   });
 
-  it('counts a push or in-app send as delivered and remembers which request an SMS id belongs to', async () => {
+  it('counts push and in-app sends as delivered and remembers which request an SMS id belongs to, once per batch', async () => {
+    const h = harness({ customers: [reachableCustomer('c-1'), reachableCustomer('c-2', { engagement: { push: { delivered: 3 } } })] });
+    const deliveredCalls: string[][] = [];
+    const rememberedCalls: string[][] = [];
+    h.deps.engagement = { recordDelivered: async (counts) => void deliveredCalls.push(counts.map((c) => `${c.customerId}/${c.channel}/${c.shape}`).sort()) };
+    h.deps.providerMessages = { rememberAll: async (messages) => void rememberedCalls.push(messages.map((m) => `${m.channel}/${m.providerMessageId}/${m.requestId}`)) };
+    await h.run([request({ requestId: 'r-all', strategy: 'all' }), request({ requestId: 'r-2', customerId: 'c-2', channels: ['push'] })]);
+    expect(deliveredCalls).toEqual([['c-1/in_app/none', 'c-1/push/none', 'c-2/push/channel']]);
+    expect(rememberedCalls).toEqual([['sms/sms-1/r-all']]);
+  });
+
+  it('still counts what was sent when a later message of the batch fails unexpectedly', async () => {
     const h = harness({ customers: [reachableCustomer('c-1')] });
-    const delivered: string[] = [];
-    const remembered: string[] = [];
-    h.deps.engagement = { record: async (customerId, channel, delta) => void delivered.push(`${customerId}/${channel}/${JSON.stringify(delta)}`) };
-    h.deps.providerMessages = { remember: async (channel, id, requestId) => void remembered.push(`${channel}/${id}/${requestId}`) };
-    await h.run([request({ requestId: 'r-all', strategy: 'all' })]);
-    expect(delivered.sort()).toEqual(['c-1/in_app/{"delivered":1}', 'c-1/push/{"delivered":1}']);
-    expect(remembered).toEqual(['sms/sms-1/r-all']);
+    const counted: string[] = [];
+    h.deps.engagement = { recordDelivered: async (counts) => void counted.push(...counts.map((c) => c.channel)) };
+    h.deps.concurrency = 1;
+    const sendPush = h.senders.push.send.bind(h.senders.push);
+    let calls = 0;
+    h.senders.push.send = async (...args) => {
+      if (++calls === 2) throw new Error('bug in a sender');
+      return sendPush(...args);
+    };
+    await expect(h.run([request({ requestId: 'r-a', channels: ['push'] }), request({ requestId: 'r-b', channels: ['push'] })])).rejects.toThrow('bug in a sender');
+    expect(counted).toEqual(['push']);
+  });
+
+  it('records a failed bookkeeping write as a follow-up failure, never as a failed message', async () => {
+    const h = harness({ customers: [reachableCustomer('c-1')] });
+    h.deps.engagement = {
+      recordDelivered: async () => {
+        throw new RetryableError('throttled', 'ThrottlingException');
+      },
+    };
+    const [outcome] = await h.run([request({ channels: ['push'] })]);
+    expect(outcome?.status).toBe('SENT');
+    expect(h.telemetry.events).toContainEqual({ kind: 'follow_up_failed', step: 'engagement', code: 'ThrottlingException' });
   });
 
   it('sends only the affected message back when the store throttles while recording a rejection', async () => {

@@ -103,7 +103,7 @@ describe('the feedback loop closes', () => {
     const next = await send({ strategy: 'best' });
     expect(next.outcome.channels).toEqual(['push']);
     expect(next.record.decision?.ranked.map((r) => r.channel)).toEqual(['push', 'email']);
-    expect(next.record.decision?.ranked[0]?.reasons.join(' ')).toMatch(/engaged with 5 of 5 delivered/);
+    expect(next.record.decision?.ranked[0]?.reasons.join(' ')).toMatch(/5 of 5 engaged/);
 
     const lastEmail = (await deliveries.listByCustomer(CUSTOMER, { limit: 10 })).items.find((r) => r.attempts.some((a) => a.channel === 'email'));
     if (!lastEmail) throw new Error('no email was sent');

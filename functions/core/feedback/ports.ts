@@ -48,9 +48,16 @@ export interface ProviderMessageIndex {
   lookup(channel: Channel, providerMessageId: string): Promise<string | undefined>;
 }
 
-/** The orchestrator's side of the index: notes which request a provider's message id belongs to. */
+export interface ProviderMessage {
+  channel: Channel;
+  providerMessageId: string;
+  requestId: string;
+}
+
+/** The orchestrator's side of the index: notes which request each provider message id belongs to. */
 export interface ProviderMessageRecorder {
-  remember(channel: Channel, providerMessageId: string, requestId: string, at: Date): Promise<void>;
+  /** A whole batch's ids at once, so the store can write them in as few requests as it allows. */
+  rememberAll(messages: readonly ProviderMessage[], at: Date): Promise<void>;
 }
 
 /** Writes consent and address suppressions; each entry carries the plan's `at` and `source`. */
@@ -58,15 +65,25 @@ export interface SuppressionWriter {
   apply(customerId: string, plan: SuppressionPlan): Promise<void>;
 }
 
-/**
- * Engagement counters for sends whose synchronous success is the delivery (push, in-app): there
- * is no provider event stream for them, so the orchestrator records `{ delivered: 1 }` itself.
- */
 /** What the caller already knows of the customer's engagement maps, so the first write fits them. */
 export type EngagementShape = 'channel' | 'engagement' | 'none';
 
 export interface EngagementRecorder {
   record(customerId: string, channel: Channel, delta: EngagementDelta, at: Date, shape?: EngagementShape): Promise<void>;
+}
+
+export interface DeliveredCount {
+  customerId: string;
+  channel: Channel;
+  shape: EngagementShape;
+}
+
+/**
+ * Sends whose synchronous success is the delivery (push, in-app) have no provider event stream,
+ * so the orchestrator counts them itself: a whole batch at once, one `delivered` per entry.
+ */
+export interface DeliveredRecorder {
+  recordDelivered(counts: readonly DeliveredCount[], at: Date): Promise<void>;
 }
 
 export type EngagementMetric = 'delivered' | 'opened' | 'clicked' | 'bounced' | 'complained';
