@@ -86,8 +86,8 @@ export class SwitchboardStack extends Stack {
         appDeepLinkScheme: settings.appDeepLinkScheme,
         ...logs,
       }).fn;
-      tables.customers.bind(orchestrator, { actions: ['GetItem', 'BatchGetItem', 'UpdateItem'] });
-      tables.deliveries.bind(orchestrator, { actions: ['PutItem', 'UpdateItem', 'DeleteItem', 'GetItem'] });
+      tables.customers.bind(orchestrator, { actions: ['GetItem', 'BatchGetItem', 'UpdateItem', 'PartiQLUpdate'] });
+      tables.deliveries.bind(orchestrator, { actions: ['PutItem', 'BatchWriteItem', 'UpdateItem', 'DeleteItem', 'GetItem'] });
       tables.counters.bind(orchestrator, { actions: ['UpdateItem'] });
       tables.inbox.bind(orchestrator, { actions: ['PutItem'] });
       email.bindSender(orchestrator);

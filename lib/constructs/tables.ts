@@ -13,7 +13,8 @@ import {
   type TableDefinition,
 } from '../../functions/definitions/tables.js';
 
-export type DynamoAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
+/** `PartiQLUpdate` authorizes each UPDATE statement of a `BatchExecuteStatement`. */
+export type DynamoAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchWriteItem' | 'PartiQLUpdate';
 
 export interface TableAccess {
   /** Allowed on the table itself. */

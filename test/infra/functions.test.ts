@@ -102,8 +102,8 @@ describe('orchestrator', () => {
   it('may do exactly what it needs and no more', () => {
     expect(grantsOf(base.template, 'OrchestratorHandlerFunctionServiceRole')).toEqual({
       '*': ['sns:Publish', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
-      customers: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
-      deliveries: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      customers: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PartiQLUpdate', 'dynamodb:UpdateItem'],
+      deliveries: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       counters: ['dynamodb:UpdateItem'],
       inbox: ['dynamodb:PutItem'],
       'arn:<Partition>:ses:<Region>:<AccountId>:identity/example.com': ['ses:SendEmail'],
