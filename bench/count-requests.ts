@@ -114,9 +114,14 @@ export interface ClientClass {
  * `countRequests` to each client's stack before its first request. Nothing else changes.
  * Returns an undo for later clients; clients already counted keep reporting.
  */
-export function instrumentSdkClients(classes: readonly ClientClass[], onCall: OnCall, options: CountOptions = {}): () => void {
+export interface InstrumentOptions extends CountOptions {
+  /** Clients of the caller's own (a test reading back what the handler wrote) that stay uncounted. */
+  ignore?: readonly ClientLike[];
+}
+
+export function instrumentSdkClients(classes: readonly ClientClass[], onCall: OnCall, options: InstrumentOptions = {}): () => void {
   const bases = new Set(classes.map((c) => Object.getPrototypeOf(c.prototype) as { send: Send }));
-  const counted = new WeakSet<object>();
+  const counted = new WeakSet<object>((options.ignore ?? []).map((client) => client.middlewareStack as object));
   const restores = [...bases].map((base) => {
     const original = base.send;
     base.send = function (this: ClientLike, ...args: unknown[]) {

@@ -16,6 +16,7 @@ import { SmsChannel } from './constructs/sms-channel.js';
 import { SwitchboardTables } from './constructs/tables.js';
 import { UnsubscribeSecret } from './constructs/unsubscribe-secret.js';
 import type { HandlerEntries, HandlerName } from './handler-entries.js';
+import { ORCHESTRATOR_TABLE_ACCESS } from './orchestrator-access.js';
 import type { Settings } from './settings.js';
 
 export interface SwitchboardStackProps extends StackProps {
@@ -86,10 +87,10 @@ export class SwitchboardStack extends Stack {
         appDeepLinkScheme: settings.appDeepLinkScheme,
         ...logs,
       }).fn;
-      tables.customers.bind(orchestrator, { actions: ['GetItem', 'BatchGetItem', 'UpdateItem', 'PartiQLUpdate'] });
-      tables.deliveries.bind(orchestrator, { actions: ['PutItem', 'BatchWriteItem', 'UpdateItem', 'DeleteItem', 'GetItem'] });
-      tables.counters.bind(orchestrator, { actions: ['UpdateItem'] });
-      tables.inbox.bind(orchestrator, { actions: ['PutItem'] });
+      tables.customers.bind(orchestrator, { actions: ORCHESTRATOR_TABLE_ACCESS.customers });
+      tables.deliveries.bind(orchestrator, { actions: ORCHESTRATOR_TABLE_ACCESS.deliveries });
+      tables.counters.bind(orchestrator, { actions: ORCHESTRATOR_TABLE_ACCESS.counters });
+      tables.inbox.bind(orchestrator, { actions: ORCHESTRATOR_TABLE_ACCESS.inbox });
       email.bindSender(orchestrator);
       sms.bindSender(orchestrator);
       push?.bindSender(orchestrator);

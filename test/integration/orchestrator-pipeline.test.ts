@@ -6,14 +6,17 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { instrumentSdkClients } from '../../bench/count-requests.js';
 import type { Customer, DeliveryRecord } from '../../functions/core/model.js';
 import type { TemplateBundle } from '../../functions/core/templates.js';
 import { localSqsClient } from '../../functions/local/clients.js';
 import { createQueues, type QueueNames } from '../../functions/local/provision.js';
 import { zoneWhere } from '../../functions/local/seed/tokens.js';
 import { pollOnce, type SqsHandler } from '../../functions/local/sqs-lambda-poller.js';
+import { ORCHESTRATOR_TABLE_ACCESS } from '../../lib/orchestrator-access.js';
 import { handlerTables, type LocalTables } from '../support/local-aws.js';
 import { reachableCustomer, testTemplate } from '../support/orchestrator-harness.js';
 
@@ -25,6 +28,8 @@ const sqs = localSqsClient(inject('sqsEndpoint'), inject('sqsRegion'));
 let local: LocalTables;
 let queues: QueueNames;
 let handler: SqsHandler;
+/** `table operation` of every DynamoDB call the handler's own clients made. */
+const handlerCalls = new Set<string>();
 
 const DEAD_TOKEN = 'token-dead-device';
 /** Marketing push is held back at night, so these customers live wherever it is daytime when the test runs. */
@@ -56,6 +61,7 @@ beforeAll(async () => {
   sns.on(PublishCommand).callsFake(() => ({ MessageId: `sms-${sns.calls().length}` }));
   sns.on(CheckIfPhoneNumberIsOptedOutCommand).resolves({ isOptedOut: false });
   pinpoint.on(SendMessagesCommand).callsFake(pinpointAnswer);
+  instrumentSdkClients([DynamoDBClient], (call) => call.service === 'DynamoDB' && handlerCalls.add(`${tableOf(call.input)} ${call.operation}`), { ignore: [local.client, local.doc] });
   ({ handler } = (await import('../../functions/orchestrator/handler.js')) as unknown as { handler: SqsHandler });
 });
 
@@ -64,6 +70,13 @@ afterAll(() => {
   sns.restore();
   pinpoint.restore();
 });
+
+function tableOf(input: Readonly<Record<string, unknown>>): string {
+  const statement = (input.Statements as Array<{ Statement: string }> | undefined)?.[0]?.Statement;
+  const name = (input.TableName as string | undefined) ?? Object.keys((input.RequestItems as object | undefined) ?? {})[0] ?? (statement ? /"([^"]+)"/.exec(statement)?.[1] : undefined);
+  const table = Object.entries(local.tables).find(([, full]) => full === name)?.[0];
+  return table ?? `unknown table ${name}`;
+}
 
 async function seed(customers: Customer[]): Promise<void> {
   for (let i = 0; i < customers.length; i += 25) {
@@ -220,5 +233,14 @@ describe('the orchestrator handler on DynamoDB Local and the SQS emulator', () =
     } finally {
       send.mockRestore();
     }
+  });
+
+  it('made only DynamoDB calls the stack grants it, so every path above would also work in AWS', () => {
+    // PartiQL batches are authorized per statement; the orchestrator sends only UPDATEs.
+    const action = (operation: string) => (operation === 'BatchExecuteStatement' ? 'PartiQLUpdate' : operation);
+    const granted = Object.entries(ORCHESTRATOR_TABLE_ACCESS).flatMap(([table, actions]) => actions.map((a) => `${table} ${a}`));
+    const used = [...handlerCalls].map((call) => call.replace(/ (\w+)$/, (_, operation: string) => ` ${action(operation)}`));
+    expect(used.length).toBeGreaterThan(5);
+    expect(used.filter((call) => !granted.includes(call))).toEqual([]);
   });
 });
