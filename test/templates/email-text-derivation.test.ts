@@ -8,6 +8,7 @@ import { Renderer } from '../../functions/core/render/index.js';
 import type { CompiledTemplate } from '../../functions/core/templates.js';
 import { deriveEmailText } from '../../functions/template-compiler/email-text.js';
 import { checkTemplateFolder, compileMjml, parsePartFileName } from '../../functions/template-compiler/index.js';
+import { renderPreviews } from '../../functions/template-preview/render-all.js';
 
 const renderer = new Renderer();
 const dirs: string[] = [];
@@ -140,7 +141,7 @@ describe('the derived part in the template folder', () => {
     expect(parsePartFileName('email.text.liquid')).toMatchObject({ ok: false });
   });
 
-  it('falls back to converting at send time, with a note from templates check, when it cannot be derived', async () => {
+  it('falls back to converting at send time, with a note in templates check and the preview, when it cannot be derived', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'email-text-folder-'));
     dirs.push(dir);
     await mkdir(join(dir, 'loud-heading'));
@@ -172,6 +173,8 @@ describe('the derived part in the template folder', () => {
     expect(code).toBe(0);
     expect(logs[0]).toMatch(/^note: loud-heading \[email\/default\] email\.mjml: the text part is converted from the HTML at every send/);
     expect(logs.at(-1)).toBe('1 templates, 0 problems, 1 note');
+    const previews = await renderPreviews(dir);
+    expect(previews.templates[0]?.notes).toEqual([logs[0]?.replace(/^note: /, '')]);
   });
 });
 
