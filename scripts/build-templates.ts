@@ -12,7 +12,8 @@ function line(problem: TemplateProblem): string {
   return `${where}: ${problem.part ? `${sourceName(problem.part)}: ` : ''}${problem.message}`;
 }
 
-const { bundle, problems, folders } = await checkTemplateFolder(DEFAULT_TEMPLATES_DIR);
+const { bundle, problems, notes, folders } = await checkTemplateFolder(DEFAULT_TEMPLATES_DIR);
+for (const note of notes) console.log(`note: ${line(note)}`);
 if (problems.length > 0) {
   for (const problem of problems) console.error(line(problem));
   console.error(`${problems.length} template problem(s) in ${folders.length} template(s): no bundle written`);

@@ -17,6 +17,7 @@ export interface TemplateManifest {
  * Part names as they appear in file names: `email.subject`, `email.preheader`, `email.html`
  * (compiled from `email.mjml` at build time, Liquid left intact), `sms`, `push.title`,
  * `push.body`, `push.url`, `in_app.title`, `in_app.body`, `in_app.action_label`, `in_app.action_url`.
+ * `email.text` has no file: the build derives it from `email.html` (the text part, as Liquid).
  */
 export type PartName = string;
 /** Locale tag of a variant (`de`, `de-AT`), or `default` for the file without a locale. */

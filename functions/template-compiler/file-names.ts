@@ -3,8 +3,12 @@ import type { LocaleKey, PartName } from '../core/templates.js';
 
 const LOCALE = /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i;
 
-/** Which file holds which part: `email.mjml` compiles to `email.html`, the rest are Liquid. */
+/**
+ * Which file holds which part: `email.mjml` compiles to `email.html`, the rest are Liquid. A
+ * derived part (the email's text) has no file, so `email.text.liquid` is not a part name.
+ */
 const SOURCE_FILES: ReadonlyArray<{ part: PartName; stem: string; ext: string }> = Object.keys(PARTS)
+  .filter((part) => !PARTS[part]?.derived)
   .map((part) => (part === 'email.html' ? { part, stem: 'email', ext: 'mjml' } : { part, stem: part, ext: 'liquid' }))
   // Longest stem first, so `push.body.de` is the part `push.body`, never a locale of `push`.
   .sort((a, b) => b.stem.length - a.stem.length);

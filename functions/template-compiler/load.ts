@@ -4,12 +4,15 @@ import { parseManifest } from '../core/render/manifest.js';
 import { partSpec } from '../core/render/parts.js';
 import type { TemplateProblem } from '../core/render/problems.js';
 import type { CompiledTemplate, TemplateBundle } from '../core/templates.js';
+import { deriveEmailText } from './email-text.js';
 import { parsePartFileName } from './file-names.js';
 import { compileMjml } from './mjml.js';
 
 export interface LoadedTemplates {
   bundle: TemplateBundle;
   problems: TemplateProblem[];
+  /** What a marketer may want to know but need not fix: which email variants convert their text at send time. */
+  notes: TemplateProblem[];
   /** Every template folder found, including those too broken to make it into the bundle. */
   folders: string[];
 }
@@ -25,7 +28,7 @@ export async function loadTemplateFolder(dir: string): Promise<LoadedTemplates> 
     entries = await readdir(dir, { withFileTypes: true });
   } catch (error) {
     const problem = { template: '(none)', message: `cannot read ${dir}: ${(error as Error).message}` };
-    return { bundle: { formatVersion: 1, templates: {} }, problems: [problem], folders: [] };
+    return { bundle: { formatVersion: 1, templates: {} }, problems: [problem], notes: [], folders: [] };
   }
   const folders = entries
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
@@ -33,20 +36,23 @@ export async function loadTemplateFolder(dir: string): Promise<LoadedTemplates> 
     .sort();
   const bundle: TemplateBundle = { formatVersion: 1, templates: {} };
   const problems: TemplateProblem[] = [];
+  const notes: TemplateProblem[] = [];
   for (const folder of folders) {
     const loaded = await loadTemplate(join(dir, folder), folder);
     problems.push(...loaded.problems);
+    notes.push(...loaded.notes);
     if (loaded.template) bundle.templates[folder] = loaded.template;
   }
   if (folders.length === 0) problems.push({ template: '(none)', message: `no template folders in ${dir}` });
-  return { bundle, problems, folders };
+  return { bundle, problems, notes, folders };
 }
 
 async function loadTemplate(
   folderPath: string,
   folder: string,
-): Promise<{ template?: CompiledTemplate; problems: TemplateProblem[] }> {
+): Promise<{ template?: CompiledTemplate; problems: TemplateProblem[]; notes: TemplateProblem[] }> {
   const problems: TemplateProblem[] = [];
+  const notes: TemplateProblem[] = [];
   const problem = (message: string, where: Partial<TemplateProblem> = {}): void => {
     problems.push({ template: folder, ...where, message });
   };
@@ -77,9 +83,18 @@ async function loadTemplate(
     }
     const compiled = await compileMjml(source, join(folderPath, entry.name));
     for (const message of compiled.problems) problem(message, where);
-    if (compiled.html !== undefined) variants[file.locale] = compiled.html;
+    if (compiled.html === undefined) continue;
+    variants[file.locale] = compiled.html;
+    const text = deriveEmailText(compiled.html);
+    if (text.ok) (parts['email.text'] ??= {})[file.locale] = text.text;
+    else notes.push({ template: folder, ...where, part: 'email.text', message: sendTimeText(text.reason) });
   }
-  return manifest ? { template: { manifest, parts }, problems } : { problems };
+  return manifest ? { template: { manifest, parts }, problems, notes } : { problems, notes };
+}
+
+/** The note for an email variant left without a derived text part. */
+export function sendTimeText(reason: string): string {
+  return `the text part is converted from the HTML at every send (slower), because ${reason}`;
 }
 
 async function readManifest(

@@ -5,7 +5,8 @@ export interface MjmlResult {
   problems: string[];
 }
 
-const LIQUID = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
+/** A Liquid output or tag, as liquidjs delimits them. */
+export const LIQUID = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
 
 /**
  * Compiles MJML to HTML at build time, leaving the Liquid inside for send time. MJML is imported

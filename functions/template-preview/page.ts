@@ -32,6 +32,7 @@ function templateSection(t: TemplatePreview): SafeHtml {
 ${m.channels.map((c) => html`<span class="chip channel">${CHANNEL_LABELS[c]}</span>`)}</div>
 <p class="description">${m.description}</p>
 ${t.problems.length > 0 ? html`<div class="problems"><strong>${t.problems.length} problem${t.problems.length > 1 ? 's' : ''}</strong><ul>${t.problems.map((p) => html`<li>${p}</li>`)}</ul></div>` : ''}
+${t.notes.length > 0 ? html`<div class="notes"><strong>Note</strong><ul>${t.notes.map((n) => html`<li>${n}</li>`)}</ul></div>` : ''}
 <div class="grid">${m.channels.map((channel) => html`<div class="column ${channel}"><h3>${CHANNEL_LABELS[channel]}</h3>${t.entries.filter((e) => e.channel === channel).map(entryCard)}</div>`)}</div>
 </section>`;
 }

@@ -21,6 +21,8 @@ export interface TemplatePreview {
   entries: PreviewEntry[];
   /** Everything `templates check` reports for the template, so a draft's mistakes show next to it. */
   problems: string[];
+  /** Its notes from `templates check`: an email variant whose text part is converted at every send. */
+  notes: string[];
 }
 
 export interface PreviewSet {
@@ -35,7 +37,7 @@ export interface PreviewSet {
  * the folder (MJML compiled on the fly), so a draft previews before any build.
  */
 export async function renderPreviews(dir: string, options: RendererOptions & { only?: string } = {}): Promise<PreviewSet> {
-  const { bundle, problems } = await checkTemplateFolder(dir, options);
+  const { bundle, problems, notes } = await checkTemplateFolder(dir, options);
   const renderer = new Renderer(options);
   const templates: TemplatePreview[] = [];
   for (const template of Object.values(bundle.templates)) {
@@ -45,7 +47,8 @@ export async function renderPreviews(dir: string, options: RendererOptions & { o
     for (const channel of template.manifest.channels) {
       for (const locale of localesOf(template, channel)) entries.push(await renderOne(renderer, template, channel, locale));
     }
-    templates.push({ id, manifest: template.manifest, entries, problems: problems.filter((p) => p.template === id).map(formatProblem) });
+    const mine = (list: TemplateProblem[]): string[] => list.filter((p) => p.template === id).map(formatProblem);
+    templates.push({ id, manifest: template.manifest, entries, problems: mine(problems), notes: mine(notes) });
   }
   const known = new Set(Object.keys(bundle.templates));
   const orphanProblems = problems.filter((p) => !known.has(p.template) && (options.only === undefined || p.template === options.only)).map(formatProblem);

@@ -4,14 +4,17 @@ import { checkTemplateFolder } from '../../template-compiler/check.js';
 /**
  * `switchboard templates check`: every problem on its own line, as
  * `<template> [<channel>/<locale>] <message>`, then a one-line summary. Exit code 1 on any problem.
+ * Notes (an email whose text part is converted at every send) are listed too, but pass.
  */
 export async function templatesCheck(
   args: { templatesDir: string; appScheme?: string },
   out: { log(line: string): void; error(line: string): void },
 ): Promise<number> {
-  const { problems, folders } = await checkTemplateFolder(args.templatesDir, args.appScheme ? { appScheme: args.appScheme } : {});
+  const { problems, notes, folders } = await checkTemplateFolder(args.templatesDir, args.appScheme ? { appScheme: args.appScheme } : {});
+  for (const note of notes) out.log(`note: ${formatProblem(note)}`);
   for (const problem of problems) out.error(formatProblem(problem));
-  const summary = `${folders.length} templates, ${problems.length} problems`;
+  const noted = notes.length > 0 ? `, ${notes.length} ${notes.length === 1 ? 'note' : 'notes'}` : '';
+  const summary = `${folders.length} templates, ${problems.length} problems${noted}`;
   if (problems.length > 0) {
     out.error(summary);
     return 1;

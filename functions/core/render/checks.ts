@@ -69,8 +69,10 @@ function checkParses(template: CompiledTemplate, renderer: Renderer, skip: Set<C
   const declared = [...template.manifest.variables, ...IMPLICIT_VARIABLES];
   const problems: TemplateProblem[] = [];
   for (const [part, variants] of Object.entries(template.parts)) {
-    const channel = partSpec(part)?.channel;
-    if (channel === undefined || skip.has(channel)) continue;
+    const spec = partSpec(part);
+    const channel = spec?.channel;
+    // A derived part repeats its source's Liquid, whose problems are already reported there.
+    if (channel === undefined || spec?.derived || skip.has(channel)) continue;
     for (const locale of Object.keys(variants)) {
       const at = { template: id, channel, locale, part };
       try {

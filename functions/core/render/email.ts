@@ -1,4 +1,5 @@
 import { compile, type FormatCallback, type HtmlToTextOptions } from 'html-to-text';
+import { EMAIL_TEXT_WIDTH } from './email-text.js';
 
 const PREHEADER_CLASS = 'preheader';
 
@@ -16,7 +17,7 @@ function insideLink(element: { parent?: unknown }): boolean {
 }
 
 export const EMAIL_TEXT_OPTIONS: HtmlToTextOptions = {
-  wordwrap: 78,
+  wordwrap: EMAIL_TEXT_WIDTH,
   formatters: { altText },
   selectors: [
     { selector: `.${PREHEADER_CLASS}`, format: 'skip' },
@@ -48,7 +49,7 @@ export function emailText(html: string): string {
  * The head (styles) and comments (MJML's Outlook-only markup) never reach the text part, yet
  * parsing them was close to half the conversion: cut them with two cheap string scans first.
  */
-function visiblePart(html: string): string {
+export function visiblePart(html: string): string {
   const body = html.search(/<body\b/i);
   return (body < 0 ? html : html.slice(body)).replace(/<!--[\s\S]*?-->/g, '');
 }

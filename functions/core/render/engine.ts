@@ -15,9 +15,10 @@ const FILE_TAGS = ['include', 'render', 'layout'] as const;
  * The Liquid engine every template renders with. Strict: an undefined variable or filter is an
  * error, except inside `if`/`unless` and `default`, where an absent optional value is false.
  * With `html`, every output is HTML-escaped and `raw` is gone, so request data can never inject
- * markup into an email.
+ * markup into an email. With `output`, every output passes through it instead, again without `raw`.
  */
-export function createLiquidEngine(options: { html: boolean }): Liquid {
+export function createLiquidEngine(options: { html: boolean; output?: (value: unknown) => string }): Liquid {
+  const outputEscape = options.html ? ('escape' as const) : options.output;
   const engine = new Liquid({
     strictVariables: true,
     strictFilters: true,
@@ -31,10 +32,10 @@ export function createLiquidEngine(options: { html: boolean }): Liquid {
     // Output must not depend on the host: dates in UTC, English names unless the copy says otherwise.
     timezoneOffset: 0,
     locale: 'en-US',
-    ...(options.html ? { outputEscape: 'escape' as const } : {}),
+    ...(outputEscape !== undefined ? { outputEscape } : {}),
   });
   for (const tag of FILE_TAGS) delete engine.tags[tag];
-  if (options.html) engine.unregisterFilter('raw');
+  if (outputEscape !== undefined) engine.unregisterFilter('raw');
   forbidClockInDates(engine);
   return engine;
 }

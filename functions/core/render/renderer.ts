@@ -2,6 +2,7 @@ import type { Liquid, Template } from 'liquidjs';
 import type { Channel } from '../model.js';
 import type { CompiledTemplate, LocaleKey, PartName, RenderedByChannel, RenderedMessage } from '../templates.js';
 import { emailText, withPreheader } from './email.js';
+import { finishEmailText, markOutput } from './email-text.js';
 import { createLiquidEngine } from './engine.js';
 import { resolveVariant } from './locale.js';
 import { DEFAULT_SMS_MAX_SEGMENTS } from './manifest.js';
@@ -31,6 +32,7 @@ export class Renderer {
   readonly appScheme: string | undefined;
   private readonly textEngine: Liquid = createLiquidEngine({ html: false });
   private readonly htmlEngine: Liquid = createLiquidEngine({ html: true });
+  private readonly emailTextEngine: Liquid = createLiquidEngine({ html: false, output: markOutput });
   private readonly parsed = new Map<string, { source: string; templates: Template[] }>();
 
   constructor(options: RendererOptions = {}) {
@@ -52,9 +54,10 @@ export class Renderer {
       throw new TemplateRenderError([{ template: id, channel, message: `the template does not offer ${channel}` }]);
     }
     const problems: TemplateProblem[] = [];
-    const parts = await this.renderParts(template, channel, { ...scope, channel }, locale, problems);
+    const channelScope = { ...scope, channel };
+    const parts = await this.renderParts(template, channel, channelScope, locale, problems);
     if (problems.length === 0) {
-      const message = this.assemble(template, channel, parts, problems);
+      const message = this.assemble(template, channel, channelScope, parts, problems);
       if (problems.length === 0) return message as RenderedMessage<C>;
     }
     throw new TemplateRenderError(problems);
@@ -74,7 +77,9 @@ export class Renderer {
   }
 
   engineFor(part: PartName): Liquid {
-    return partSpec(part)?.html ? this.htmlEngine : this.textEngine;
+    const spec = partSpec(part);
+    if (spec?.html) return this.htmlEngine;
+    return spec?.derived ? this.emailTextEngine : this.textEngine;
   }
 
   private async renderParts(
@@ -117,6 +122,7 @@ export class Renderer {
   private assemble(
     template: CompiledTemplate,
     channel: Channel,
+    scope: RenderScope,
     parts: RenderedParts,
     problems: TemplateProblem[],
   ): RenderedByChannel[Channel] {
@@ -136,7 +142,8 @@ export class Renderer {
       case 'email': {
         const preheader = parts.get('email.preheader')?.text;
         const html = preheader === undefined ? text('email.html') : withPreheader(text('email.html'), preheader);
-        return { subject: text('email.subject'), ...(preheader !== undefined ? { preheader } : {}), html, text: emailText(html) };
+        const plain = this.textPart(template, scope, parts.get('email.html')?.locale, html, problems);
+        return { subject: text('email.subject'), ...(preheader !== undefined ? { preheader } : {}), html, text: plain };
       }
       case 'sms': {
         const body = text('sms');
@@ -166,6 +173,27 @@ export class Renderer {
         const action = label !== undefined && url !== undefined ? { action: { label, url } } : {};
         return { title: text('in_app.title'), body: text('in_app.body'), ...action };
       }
+    }
+  }
+
+  /**
+   * The text part the build derived for the HTML's own variant, rendered without escaping (the
+   * values are text); converting the rendered HTML instead costs more than the rest of a render,
+   * so that is left to variants the build could not derive a text part for.
+   */
+  private textPart(
+    template: CompiledTemplate,
+    scope: RenderScope,
+    locale: LocaleKey | undefined,
+    html: string,
+    problems: TemplateProblem[],
+  ): string {
+    if (locale === undefined || template.parts['email.text']?.[locale] === undefined) return emailText(html);
+    try {
+      return finishEmailText(String(this.emailTextEngine.renderSync(this.parse(template, 'email.text', locale), scope)));
+    } catch (error) {
+      problems.push({ template: template.manifest.id, channel: 'email', locale, part: 'email.text', message: messageOf(error) });
+      return '';
     }
   }
 }
