@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchExecuteStatementCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { countRequests, instrumentSdkClients, type SdkCall } from '../../bench/count-requests.js';
-import { RequestTally } from '../../bench/request-tally.js';
+import { isDynamoWrite, RequestTally } from '../../bench/request-tally.js';
 
 /** A stand-in DynamoDB endpoint: answers from a script and keeps the bodies it received. */
 const script: { status: number; body: unknown }[] = [];
@@ -51,6 +51,19 @@ describe('countRequests', () => {
     expect(received[0]?.ReturnConsumedCapacity).toBe('TOTAL');
     expect(calls).toEqual([expect.objectContaining({ service: 'DynamoDB', operation: 'PutItem', attempts: 1, capacityUnits: 2 })]);
     expect(calls[0]?.input).not.toHaveProperty('ReturnConsumedCapacity');
+  });
+
+  it('counts one write unit per PartiQL statement when the endpoint reports no capacity, as DynamoDB Local does', async () => {
+    const calls: SdkCall[] = [];
+    const client = new DynamoDBClient(clientOptions());
+    countRequests(client, (call) => calls.push(call), { consumedCapacity: true });
+    const update = { Statement: 'UPDATE "t" SET n = n + ? WHERE id = ?', Parameters: [{ N: '1' }, { S: 'a' }] };
+    script.push({ status: 200, body: { Responses: [{}, {}, {}] } });
+    await client.send(new BatchExecuteStatementCommand({ Statements: [update, update, update] }));
+    script.push({ status: 200, body: { Responses: [{}], ConsumedCapacity: [{ TableName: 't', CapacityUnits: 2 }] } });
+    await client.send(new BatchExecuteStatementCommand({ Statements: [update] }));
+    expect(calls.map((call) => call.capacityUnits)).toEqual([3, 2]);
+    expect(isDynamoWrite('BatchExecuteStatement')).toBe(true);
   });
 
   it('leaves the request alone unless asked, and keeps a capacity setting the caller chose', async () => {
