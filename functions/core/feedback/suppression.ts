@@ -55,15 +55,16 @@ export function suppressionFor(event: FeedbackEvent, message: SuppressedMessage,
   }
   if (event.channel === 'email' && event.kind === 'complained') {
     const own = message.category === 'marketing' && message.topic ? [message.topic] : [];
-    return plan('complaint', 'complaint', [allMarketing(consent, own)].filter(hasEffect));
+    return plan('complaint', 'complaint', [allMarketing(consent, own, { source: 'complaint', at: event.at })].filter(hasEffect));
   }
   if (event.channel === 'email' && event.kind === 'unsubscribed') {
     const named = event.unsubscribe?.topics.length ? event.unsubscribe.topics : message.topic ? [message.topic] : [];
     const topics = named.filter((topic) => topic !== EVERY_TOPIC);
+    const source = event.source === 'unsubscribe_link' ? 'one_click_unsubscribe' : 'ses_subscription';
     const change: SuppressionChange = event.unsubscribe?.all
-      ? allMarketing(consent, topics)
+      ? allMarketing(consent, topics, { source, at: event.at })
       : { kind: 'opt_out_topics', channel: 'email', topics: unique(topics), withdrawEveryTopicOptIn: false };
-    return plan('unsubscribe', event.source === 'unsubscribe_link' ? 'one_click_unsubscribe' : 'ses_subscription', [change].filter(hasEffect));
+    return plan('unsubscribe', source, [change].filter(hasEffect));
   }
   if (event.channel === 'sms' && event.kind === 'failed' && event.optedOut) {
     return plan('sms_opt_out', 'sms_opt_out', [{ kind: 'sms_opt_out' }]);
@@ -71,13 +72,18 @@ export function suppressionFor(event: FeedbackEvent, message: SuppressedMessage,
   return undefined;
 }
 
-/** Every topic the customer opted in to, plus `extra`, and the `"*"` opt-in withdrawn. */
-function allMarketing(consent: ConsentBook | undefined, extra: string[]): SuppressionChange {
+/**
+ * Every topic the customer opted in to, plus `extra`, and the `"*"` opt-in withdrawn. An opt-out
+ * this very event wrote (its source and time) still belongs to the plan: a copy of the event
+ * that lost a race to another copy then plans, and reports, the same suppression.
+ */
+function allMarketing(consent: ConsentBook | undefined, extra: string[], stamp: { source: string; at: string }): SuppressionChange {
   const entries = consent?.email ?? {};
   const optedIn = Object.entries(entries)
     .filter(([topic, entry]) => topic !== EVERY_TOPIC && valueOf(entry) === 'opt_in')
     .map(([topic]) => topic);
-  const alreadyOut = new Set(Object.keys(entries).filter((topic) => valueOf(entries[topic]) === 'opt_out'));
+  const byThisEvent = (entry: ConsentEntry | undefined) => typeof entry === 'object' && entry.source === stamp.source && entry.updatedAt === stamp.at;
+  const alreadyOut = new Set(Object.keys(entries).filter((topic) => valueOf(entries[topic]) === 'opt_out' && !byThisEvent(entries[topic])));
   return {
     kind: 'opt_out_topics',
     channel: 'email',

@@ -115,6 +115,15 @@ describe('automatic suppression', () => {
     });
   });
 
+  it('still plans the opt-outs a copy of the same complaint already wrote, but keeps older opt-outs as they are', () => {
+    const ours = { value: 'opt_out' as const, updatedAt: AT, source: 'complaint' };
+    const older = { value: 'opt_out' as const, updatedAt: '2026-10-01T00:00:00Z', source: 'complaint' };
+    expect(suppressionFor(event('complained'), marketing, { email: { promotions: ours } })?.changes).toEqual([
+      { kind: 'opt_out_topics', channel: 'email', topics: ['promotions'], withdrawEveryTopicOptIn: false },
+    ]);
+    expect(suppressionFor(event('complained'), marketing, { email: { promotions: older } })).toBeUndefined();
+  });
+
   it('does not opt a customer out of the topic of a transactional message they complained about', () => {
     const plan = suppressionFor(event('complained'), { category: 'transactional', topic: 'order-updates' }, { email: { '*': { value: 'opt_in' } } });
     expect(plan?.changes).toEqual([{ kind: 'opt_out_topics', channel: 'email', topics: [], withdrawEveryTopicOptIn: true }]);
