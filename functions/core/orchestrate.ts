@@ -180,16 +180,17 @@ async function decideAndSend(item: Claimed, customer: Customer | undefined, deps
   const record = finishedRecord(request, { category, topic }, result.state, now);
   record.timeline.push(...addressChangeEvents(result.addressChanges, record.status, record.updatedAt));
   const outcome = await finish(record, item, deps, result.state.status as OrchestrationStatus, result.state.reasonCode);
-  await afterSend(record, customer, result.addressChanges, deps, now);
+  await recordAddressChanges(record, result.addressChanges, deps, now);
   noteSends(record, customer, books);
   return outcome;
 }
 
 /**
- * Bookkeeping once the outcome is recorded, each step best effort: failing to note a dead token
- * or a delivery must not send the request back to the queue, which would send it twice.
+ * Address changes learned while sending (a dead token, a STOP), once the outcome is recorded and
+ * best effort: failing to note one must not send the request back to the queue, which would send
+ * it twice. They are rare, so each is written as it happens rather than with the batch's bookkeeping.
  */
-async function afterSend(record: DeliveryRecord, customer: Customer, changes: AddressChange[], deps: OrchestratorDeps, now: Date): Promise<void> {
+async function recordAddressChanges(record: DeliveryRecord, changes: AddressChange[], deps: OrchestratorDeps, now: Date): Promise<void> {
   await followUp('address_changes', deps, () => deps.customers.applyAddressChanges(record.customerId, changes, now), changes.length > 0);
 }
 
