@@ -19,9 +19,10 @@ export function providerMessageKey(channel: Channel, providerMessageId: string):
 }
 
 /**
- * SNS SMS delivery logs name only SNS's message id. The orchestrator calls `rememberAll` once per
- * batch; the feedback loop calls `lookup`. A strongly consistent GetItem, so a status that arrives a second
- * after the send still finds its request (a GSI would be eventually consistent).
+ * SNS SMS delivery logs name only SNS's message id. The orchestrator calls `rememberAll` at the
+ * end of each batch, well under a second after the send; the feedback loop calls `lookup`, a
+ * strongly consistent GetItem, so a status logged seconds later finds its request (a GSI would
+ * be eventually consistent).
  */
 export class DynamoProviderMessageIndex implements ProviderMessageIndex, ProviderMessageRecorder {
   private readonly retentionMs: number;
