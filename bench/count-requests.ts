@@ -140,3 +140,12 @@ export function instrumentSdkClients(classes: readonly ClientClass[], onCall: On
   });
   return () => restores.forEach((restore) => restore());
 }
+
+/** The DynamoDB table a call names: `TableName`, the first of `RequestItems`, or a PartiQL statement's `"name"`. */
+export function dynamoTableOf(input: Readonly<Record<string, unknown>>): string | undefined {
+  if (typeof input.TableName === 'string') return input.TableName;
+  const batched = Object.keys((input.RequestItems as object | undefined) ?? {})[0];
+  if (batched !== undefined) return batched;
+  const [first] = Array.isArray(input.Statements) ? (input.Statements as Array<{ Statement?: string }>) : [];
+  return first?.Statement ? /^\s*\w+\s+"([^"]+)"/.exec(first.Statement)?.[1] : undefined;
+}

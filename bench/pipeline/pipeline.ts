@@ -13,7 +13,7 @@ import { LOCAL_AWS } from '../../functions/local/dynamodb-local.js';
 import { applyEnvironment, handlerEnvironment } from '../../functions/local/handler-env.js';
 import { createQueues, createTables } from '../../functions/local/provision.js';
 import { pollOnce, type SqsHandler } from '../../functions/local/sqs-lambda-poller.js';
-import { instrumentSdkClients } from '../count-requests.js';
+import { dynamoTableOf, instrumentSdkClients } from '../count-requests.js';
 import { RequestTally } from '../request-tally.js';
 import { syntheticCustomers } from '../synthetic/customers.js';
 import { syntheticRequests } from '../synthetic/requests.js';
@@ -167,12 +167,6 @@ function inFlight(event: SQSEvent): { requestId: string; customerId: string; cre
 
 /** The table a DynamoDB call touched, without the run's prefix: `deliveries`, `counters`, … */
 function resourceOf(input: Readonly<Record<string, unknown>>, prefix: string): string | undefined {
-  const table = typeof input.TableName === 'string' ? input.TableName : (Object.keys((input.RequestItems as object | undefined) ?? {})[0] ?? statementTable(input));
+  const table = dynamoTableOf(input);
   return table?.startsWith(prefix) ? table.slice(prefix.length) : undefined;
-}
-
-/** PartiQL names its table inside the statement: `UPDATE "name" …`. */
-function statementTable(input: Readonly<Record<string, unknown>>): string | undefined {
-  const [first] = Array.isArray(input.Statements) ? (input.Statements as Array<{ Statement?: string }>) : [];
-  return first?.Statement ? /^\s*\w+\s+"([^"]+)"/.exec(first.Statement)?.[1] : undefined;
 }

@@ -212,8 +212,8 @@ async function writeBookkeeping(books: Bookkeeping, deps: OrchestratorDeps): Pro
   const { engagement, providerMessages } = deps;
   const now = deps.clock.now();
   await Promise.all([
-    followUp('provider_message', deps, () => providerMessages?.rememberAll(books.providerMessages, now) ?? Promise.resolve(), books.providerMessages.length > 0),
-    followUp('engagement', deps, () => engagement?.recordDelivered(books.delivered, now) ?? Promise.resolve(), books.delivered.length > 0),
+    providerMessages && followUp('provider_message', deps, () => providerMessages.rememberAll(books.providerMessages, now), books.providerMessages.length > 0),
+    engagement && followUp('engagement', deps, () => engagement.recordDelivered(books.delivered, now), books.delivered.length > 0),
   ]);
 }
 

@@ -25,8 +25,15 @@ async function engagementOf(customerId: string): Promise<Customer['engagement'] 
   return Item ? (Item as Customer).engagement : 'absent';
 }
 
-function sentCommands(spy: { mock: { calls: unknown[][] } }): string[] {
-  return spy.mock.calls.map((call) => (call[0] as object).constructor.name);
+/** The commands `work` sent through the test's document client, by class name. */
+async function commandsSentBy(work: () => Promise<void>): Promise<string[]> {
+  const spy = vi.spyOn(local.doc, 'send');
+  try {
+    await work();
+    return spy.mock.calls.map((call) => (call[0] as object).constructor.name);
+  } finally {
+    spy.mockRestore();
+  }
 }
 
 describe('delivered counts of a batch', () => {
@@ -39,13 +46,7 @@ describe('delivered counts of a batch', () => {
       { customerId, channel: 'in_app', shape: 'channel' },
     ]);
     counts.push({ customerId: 'known-0', channel: 'push', shape: 'channel' });
-    const spy = vi.spyOn(local.doc, 'send');
-    try {
-      await recorder.recordDelivered(counts, at);
-      expect(sentCommands(spy)).toEqual(['BatchExecuteStatementCommand', 'BatchExecuteStatementCommand']);
-    } finally {
-      spy.mockRestore();
-    }
+    expect(await commandsSentBy(() => recorder.recordDelivered(counts, at))).toEqual(['BatchExecuteStatementCommand', 'BatchExecuteStatementCommand']);
     expect(await engagementOf('known-0')).toEqual({ push: { delivered: 6, opened: 1 }, in_app: { delivered: 2 } });
     expect(await engagementOf('known-29')).toEqual({ push: { delivered: 5, opened: 1 }, in_app: { delivered: 2 } });
   });
@@ -58,22 +59,18 @@ describe('delivered counts of a batch', () => {
       { customerId: 'stale-hint', engagement: { push: { opened: 2 } } },
     ]);
     const recorder = new DynamoEngagementRecorder(local.doc, { tableName: local.tables.customers });
-    const spy = vi.spyOn(local.doc, 'send');
-    await recorder.recordDelivered(
-      [
-        { customerId: 'fresh', channel: 'push', shape: 'none' },
-        { customerId: 'other-channel', channel: 'in_app', shape: 'engagement' },
-        { customerId: 'opened-only', channel: 'push', shape: 'channel' },
-        // The batch read said the map was there; the statement's condition finds no counter yet.
-        { customerId: 'stale-hint', channel: 'push', shape: 'channel' },
-        { customerId: 'stale-hint', channel: 'push', shape: 'channel' },
-        { customerId: 'nobody', channel: 'push', shape: 'channel' },
-      ],
-      at,
-    );
+    const counts: DeliveredCount[] = [
+      { customerId: 'fresh', channel: 'push', shape: 'none' },
+      { customerId: 'other-channel', channel: 'in_app', shape: 'engagement' },
+      { customerId: 'opened-only', channel: 'push', shape: 'channel' },
+      // The batch read said the map was there; the statement's condition finds no counter yet.
+      { customerId: 'stale-hint', channel: 'push', shape: 'channel' },
+      { customerId: 'stale-hint', channel: 'push', shape: 'channel' },
+      { customerId: 'nobody', channel: 'push', shape: 'channel' },
+    ];
+    const sent = await commandsSentBy(() => recorder.recordDelivered(counts, at));
     // One batch for all; the general path only for the three whose stored shape differs from the hint.
-    expect(sentCommands(spy)).toEqual(['BatchExecuteStatementCommand', 'UpdateCommand', 'UpdateCommand', 'UpdateCommand']);
-    spy.mockRestore();
+    expect(sent).toEqual(['BatchExecuteStatementCommand', 'UpdateCommand', 'UpdateCommand', 'UpdateCommand']);
     expect(await engagementOf('fresh')).toEqual({ push: { delivered: 1 } });
     expect(await engagementOf('other-channel')).toEqual({ email: { delivered: 2 }, in_app: { delivered: 1 } });
     expect(await engagementOf('opened-only')).toEqual({ push: { opened: 1, delivered: 1 } });
@@ -86,13 +83,7 @@ describe('SMS message ids of a batch', () => {
   it('are written 25 to a request and each found again by the feedback loop', async () => {
     const index = new DynamoProviderMessageIndex(local.doc, { tableName: local.tables.deliveries });
     const messages = Array.from({ length: 30 }, (_, i) => ({ channel: 'sms' as const, providerMessageId: `sns-${i}`, requestId: `r-${i}` }));
-    const spy = vi.spyOn(local.doc, 'send');
-    try {
-      await index.rememberAll(messages, at);
-      expect(sentCommands(spy)).toEqual(['BatchWriteCommand', 'BatchWriteCommand']);
-    } finally {
-      spy.mockRestore();
-    }
+    expect(await commandsSentBy(() => index.rememberAll(messages, at))).toEqual(['BatchWriteCommand', 'BatchWriteCommand']);
     expect(await index.lookup('sms', 'sns-0')).toBe('r-0');
     expect(await index.lookup('sms', 'sns-29')).toBe('r-29');
     expect(await index.lookup('sms', 'sns-30')).toBeUndefined();

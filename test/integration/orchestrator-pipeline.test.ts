@@ -9,7 +9,7 @@ import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { instrumentSdkClients } from '../../bench/count-requests.js';
+import { dynamoTableOf, instrumentSdkClients } from '../../bench/count-requests.js';
 import type { Customer, DeliveryRecord } from '../../functions/core/model.js';
 import type { TemplateBundle } from '../../functions/core/templates.js';
 import { localSqsClient } from '../../functions/local/clients.js';
@@ -72,8 +72,7 @@ afterAll(() => {
 });
 
 function tableOf(input: Readonly<Record<string, unknown>>): string {
-  const statement = (input.Statements as Array<{ Statement: string }> | undefined)?.[0]?.Statement;
-  const name = (input.TableName as string | undefined) ?? Object.keys((input.RequestItems as object | undefined) ?? {})[0] ?? (statement ? /"([^"]+)"/.exec(statement)?.[1] : undefined);
+  const name = dynamoTableOf(input);
   const table = Object.entries(local.tables).find(([, full]) => full === name)?.[0];
   return table ?? `unknown table ${name}`;
 }
