@@ -1,6 +1,5 @@
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { Construct } from 'constructs';
 import { DELIVERIES_BY_CUSTOMER_INDEX, requestsQueue } from '../functions/definitions/tables.js';
 import { CustomerApi } from './constructs/customer-api.js';
@@ -108,8 +107,9 @@ export class SwitchboardStack extends Stack {
     });
     const feedback = handler('feedback', 'Feedback', 'feedback', 512, Duration.seconds(30));
     if (feedback) {
-      tables.bindFeedbackRecorder(feedback);
-      feedback.configureAsyncInvoke({ onFailure: new SqsDestination(feedbackDeadLetters), retryAttempts: 2 });
+      // SES complaints arrive here only.
+      tables.bindFeedbackRecorder(feedback, { readsConsent: true });
+      feedback.configureAsyncInvoke({ onFailure: feedbackDeadLetters.asFailureDestination(), retryAttempts: 2 });
       email.routeEventsTo(feedback, feedbackDeadLetters);
       sms.routeStatusTo(feedback);
       functions.Feedback = feedback;

@@ -1,8 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from '../core/concurrency.js';
+import { malformedCustomer, parseCustomerRecord } from '../core/customer-record.js';
 import { RetryableError } from '../core/errors.js';
 import type { Customer, PushToken } from '../core/model.js';
-import type { AddressChange, CustomerDirectory } from '../core/ports.js';
+import type { AddressChange, CustomerDirectory, MalformedCustomer } from '../core/ports.js';
 import type { BackoffOptions } from './backoff.js';
 import { BATCH_GET_LIMIT, batchGetAll, DEFAULT_BATCH_GET_BACKOFF } from './dynamo-batch-get.js';
 import { isConditionalCheckFailed, toSwitchboardError } from './aws-errors.js';
@@ -32,21 +33,26 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
     this.backoff = { ...DEFAULT_BATCH_GET_BACKOFF, ...options.backoff };
   }
 
-  async getMany(customerIds: readonly string[]): Promise<Map<string, Customer>> {
+  /** Each record is checked on the way in: a broken one is reported with its problems, never handed on. */
+  async getMany(customerIds: readonly string[]): Promise<Map<string, Customer | MalformedCustomer>> {
     // Duplicate keys in one BatchGetItem are a ValidationException, and an empty key is invalid.
     const ids = [...new Set(customerIds)].filter((id) => id.length > 0);
     const chunks: string[][] = [];
     for (let i = 0; i < ids.length; i += BATCH_GET_LIMIT) chunks.push(ids.slice(i, i + BATCH_GET_LIMIT));
-    const found = new Map<string, Customer>();
+    const found = new Map<string, Customer | MalformedCustomer>();
     await mapWithConcurrency(chunks, this.concurrency, async (chunk) => {
-      for (const item of await this.batchGet(chunk)) found.set(item.customerId, item);
+      for (const item of await this.batchGet(chunk)) {
+        const customerId = item.customerId as string;
+        const record = parseCustomerRecord(item);
+        found.set(customerId, record.ok ? record.customer : malformedCustomer(customerId, record.problems));
+      }
     });
     return found;
   }
 
-  private async batchGet(ids: string[]): Promise<Customer[]> {
+  private async batchGet(ids: string[]): Promise<Record<string, unknown>[]> {
     const items = await batchGetAll(this.client, { name: this.tableName, label: 'customers' }, ids.map((customerId) => ({ customerId })), this.backoff);
-    return items.filter((item): item is Customer & Record<string, unknown> => typeof item.customerId === 'string');
+    return items.filter((item) => typeof item.customerId === 'string');
   }
 
   async applyAddressChanges(customerId: string, changes: readonly AddressChange[], at: Date): Promise<void> {

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { PermanentError } from '../core/errors.js';
-import type { DeliveryRecord, DeliveryStatus } from '../core/model.js';
-import type { ClaimRequest, ClaimResult, DeliveryLog } from '../core/ports.js';
+import type { Attempt, DeliveryRecord, DeliveryStatus } from '../core/model.js';
+import type { ClaimRequest, ClaimResult, DeliveryLog, ReleaseRequest } from '../core/ports.js';
 import { DELIVERIES_BY_CUSTOMER_INDEX } from '../definitions/tables.js';
 import { isConditionalCheckFailed, toSwitchboardError } from './aws-errors.js';
 import { BATCH_GET_LIMIT, batchGetAll } from './dynamo-batch-get.js';
@@ -19,10 +19,9 @@ export interface DeliveryPage {
 }
 
 const DAY_MS = 86_400_000;
-const MAX_REMEMBERED_LEASES = 10_000;
 /** Attributes that exist only for storage: the lease and the TTL are not part of the record. */
 // Feedback's de-duplication sets are bookkeeping, not part of the record other systems read.
-const STORAGE_ONLY = ['leaseUntil', 'expiresAtEpoch', 'seenEvents', 'countedEngagement'] as const;
+const STORAGE_ONLY = ['leaseUntil', 'expiresAtEpoch', 'seenEvents', 'seenEventsEarlier', 'countedEngagement'] as const;
 /** Columns `finish` may set; the key, `customerId`/`createdAt` (the GSI key) and the timeline are handled apart. */
 const FINISH_FIELDS = ['channel', 'channels', 'attempts', 'decision', 'template', 'category', 'topic', 'strategy', 'problems'] as const;
 
@@ -30,12 +29,6 @@ const FINISH_FIELDS = ['channel', 'channels', 'attempts', 'decision', 'template'
 export class DynamoDeliveryLog implements DeliveryLog {
   private readonly tableName: string;
   private readonly retentionMs: number;
-  /**
-   * The lease each claim by this instance wrote. A worker releases in the same invocation that
-   * claimed, so remembering it here lets release touch only its own lease, never one that
-   * another worker took over after ours lapsed.
-   */
-  private readonly leases = new Map<string, number>();
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -45,42 +38,84 @@ export class DynamoDeliveryLog implements DeliveryLog {
     this.retentionMs = (options.retentionDays ?? 400) * DAY_MS;
   }
 
+  /**
+   * An update rather than a put: a claim taken over after a lapsed lease keeps the attempts a
+   * provider already accepted, and hands them back so they are never sent again.
+   */
   async claim(claim: ClaimRequest): Promise<ClaimResult> {
     const now = claim.now.getTime();
     const at = claim.now.toISOString();
-    const leaseUntil = now + claim.leaseMs;
+    const lease = now + claim.leaseMs;
     try {
-      await this.client.send(
-        new PutCommand({
+      const output = await this.client.send(
+        new UpdateCommand({
           TableName: this.tableName,
-          Item: {
-            requestId: claim.requestId,
-            status: 'ACCEPTED',
-            // No `createdAt` yet: without the index's sort key the claim stays out of the
-            // history index and costs one write unit instead of two; `finish` adds it.
-            customerId: claim.customerId,
-            template: claim.template,
-            updatedAt: at,
-            leaseUntil,
-            expiresAtEpoch: this.expiresAt(now),
-            attempts: [],
-            timeline: [{ status: 'ACCEPTED', at }],
-          },
+          Key: { requestId: claim.requestId },
+          // No `createdAt` yet: without the index's sort key the claim stays out of the
+          // history index and costs one write unit instead of two; `finish` adds it.
+          UpdateExpression: [
+            'SET #status = :accepted',
+            '#customerId = if_not_exists(#customerId, :customerId)',
+            '#template = if_not_exists(#template, :template)',
+            '#updatedAt = :at',
+            '#leaseUntil = :lease',
+            '#expires = :expires',
+            '#attempts = if_not_exists(#attempts, :none)',
+            '#timeline = if_not_exists(#timeline, :timeline)',
+          ].join(', '),
           ConditionExpression: 'attribute_not_exists(#requestId) OR (#status = :accepted AND #leaseUntil < :now)',
-          ExpressionAttributeNames: { '#requestId': 'requestId', '#status': 'status', '#leaseUntil': 'leaseUntil' },
-          ExpressionAttributeValues: { ':accepted': 'ACCEPTED', ':now': now },
+          ExpressionAttributeNames: {
+            '#requestId': 'requestId',
+            '#status': 'status',
+            '#customerId': 'customerId',
+            '#template': 'template',
+            '#updatedAt': 'updatedAt',
+            '#leaseUntil': 'leaseUntil',
+            '#expires': 'expiresAtEpoch',
+            '#attempts': 'attempts',
+            '#timeline': 'timeline',
+          },
+          ExpressionAttributeValues: {
+            ':accepted': 'ACCEPTED',
+            ':customerId': claim.customerId,
+            ':template': claim.template,
+            ':at': at,
+            ':lease': lease,
+            ':expires': this.expiresAt(now),
+            ':none': [],
+            ':timeline': [{ status: 'ACCEPTED', at }],
+            ':now': now,
+          },
+          // The attempts are among the updated attributes; the rest of the item need not travel back.
+          ReturnValues: 'UPDATED_NEW',
           // The failed condition hands back the current item, so duplicate and busy need no second read.
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      // Entries leave on finish or release; the bound only covers claims that ended neither way.
-      if (this.leases.size >= MAX_REMEMBERED_LEASES) this.leases.clear();
-      this.leases.set(claim.requestId, leaseUntil);
-      return { kind: 'claimed' };
+      const attempts = (output.Attributes?.attempts ?? []) as Attempt[];
+      return { kind: 'claimed', lease, accepted: attempts.filter((attempt) => attempt.outcome === 'SENT') };
     } catch (error) {
-      if (!isConditionalCheckFailed(error)) throw toSwitchboardError(error, 'deliveries PutItem (claim)');
+      if (!isConditionalCheckFailed(error)) throw toSwitchboardError(error, 'deliveries UpdateItem (claim)');
       const status = rawString(error.Item, 'status') as DeliveryStatus | undefined;
       return status && status !== 'ACCEPTED' ? { kind: 'duplicate', status } : { kind: 'busy' };
+    }
+  }
+
+  /** Conditioned only on the item existing: a provider's early delivery event may already have moved the status. */
+  async recordAccepted(requestId: string, attempt: Attempt): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { requestId },
+          UpdateExpression: 'SET #attempts = list_append(if_not_exists(#attempts, :none), :attempt)',
+          ConditionExpression: 'attribute_exists(#requestId)',
+          ExpressionAttributeNames: { '#requestId': 'requestId', '#attempts': 'attempts' },
+          ExpressionAttributeValues: { ':none': [], ':attempt': [JSON.parse(JSON.stringify(attempt)) as Attempt] },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw toSwitchboardError(error, 'deliveries UpdateItem (accepted attempt)');
     }
   }
 
@@ -91,7 +126,6 @@ export class DynamoDeliveryLog implements DeliveryLog {
    * rest of the record is written and the status stays where feedback left it.
    */
   async finish(record: DeliveryRecord): Promise<void> {
-    this.leases.delete(record.requestId);
     const clean = plain(record);
     try {
       await this.updateFinished(clean, true);
@@ -135,19 +169,27 @@ export class DynamoDeliveryLog implements DeliveryLog {
     );
   }
 
-  /** Ends the lease rather than deleting the item, so the ACCEPTED entry and its timeline survive for the retry. */
-  async release(requestId: string): Promise<void> {
-    const lease = this.leases.get(requestId);
-    this.leases.delete(requestId);
+  /**
+   * Ends the lease rather than deleting the item, so the ACCEPTED entry, its accepted attempts and
+   * its timeline survive for the retry, and notes why: a message that ends in the DLQ has a record
+   * that says what kept failing.
+   */
+  async release(release: ReleaseRequest): Promise<void> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { requestId },
-          UpdateExpression: 'SET #leaseUntil = :zero',
-          ConditionExpression: lease === undefined ? '#status = :accepted' : '#status = :accepted AND #leaseUntil = :lease',
-          ExpressionAttributeNames: { '#leaseUntil': 'leaseUntil', '#status': 'status' },
-          ExpressionAttributeValues: { ':zero': 0, ':accepted': 'ACCEPTED', ...(lease === undefined ? {} : { ':lease': lease }) },
+          Key: { requestId: release.requestId },
+          UpdateExpression: 'SET #leaseUntil = :zero, #lastRetry = :lastRetry ADD #retries :one',
+          ConditionExpression: '#status = :accepted AND #leaseUntil = :lease',
+          ExpressionAttributeNames: { '#leaseUntil': 'leaseUntil', '#status': 'status', '#lastRetry': 'lastRetry', '#retries': 'retries' },
+          ExpressionAttributeValues: {
+            ':zero': 0,
+            ':one': 1,
+            ':accepted': 'ACCEPTED',
+            ':lease': release.lease,
+            ':lastRetry': { code: release.code, at: release.at.toISOString() },
+          },
         }),
       );
     } catch (error) {

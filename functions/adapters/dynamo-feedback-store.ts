@@ -4,6 +4,10 @@ import type { Attempt, Channel, DeliveryStatus } from '../core/model.js';
 import { isConditionalCheckFailed, toSwitchboardError } from './aws-errors.js';
 import { engagementAdd, ensureEngagementMaps, isMissingMapError, touchLastEngaged } from './dynamo-engagement.js';
 
+/** The newest generation of seen event ids, and the one before it. */
+const SEEN = 'seenEvents';
+const SEEN_EARLIER = 'seenEventsEarlier';
+
 export interface DynamoFeedbackStoreOptions {
   deliveriesTable: string;
   customersTable: string;
@@ -11,9 +15,16 @@ export interface DynamoFeedbackStoreOptions {
 
 /**
  * Feedback on the deliveries table, with the engagement counter on the customers table in the
- * same transaction: an event is marked seen (`seenEvents`) exactly when it was counted, so a
- * redelivered event is neither lost nor counted twice. `countedEngagement` keeps a counter to one
- * move per message and channel.
+ * same transaction: an event is marked seen exactly when it was counted, so a redelivered event is
+ * neither lost nor counted twice. `countedEngagement` keeps a counter to one move per message and
+ * channel.
+ *
+ * Seen marks are two string sets, so a record cannot grow without end: new ids join
+ * `seenEvents` while it holds fewer than the write's limit; a full one moves to
+ * `seenEventsEarlier` (dropping what that held) and a new `seenEvents` starts. Both branches are
+ * conditions on the set's size, so racing writers never drop a mark (a loser re-reads and
+ * re-plans), and the ADD of concurrent events stays free of conflicts. A `seenEvents` already
+ * past the limit is moved aside whole by the next write, and forgotten a generation later.
  */
 export class DynamoFeedbackStore implements FeedbackStore {
   constructor(
@@ -22,7 +33,7 @@ export class DynamoFeedbackStore implements FeedbackStore {
   ) {}
 
   async find(requestId: string): Promise<FeedbackTarget | undefined> {
-    const names = ['requestId', 'customerId', 'status', 'template', 'category', 'topic', 'channel', 'channels', 'attempts', 'timeline', 'seenEvents', 'countedEngagement'];
+    const names = ['requestId', 'customerId', 'status', 'template', 'category', 'topic', 'channel', 'channels', 'attempts', 'timeline', SEEN, SEEN_EARLIER, 'countedEngagement'];
     const output = await this.client
       .send(
         new GetCommand({
@@ -37,13 +48,15 @@ export class DynamoFeedbackStore implements FeedbackStore {
     const item = output.Item;
     // Items without a customer or status are not delivery records (provider id mappings live here too).
     if (!item || typeof item.customerId !== 'string' || typeof item.status !== 'string') return undefined;
+    const recent = stringSet(item[SEEN]);
     return {
       requestId,
       customerId: item.customerId,
       status: item.status as DeliveryStatus,
       ...optionalStrings(item, ['template', 'category', 'topic']),
       sentChannels: sentChannels(item),
-      seenEvents: stringSet(item.seenEvents),
+      seenEvents: new Set([...stringSet(item[SEEN_EARLIER]), ...recent]),
+      recentSeenCount: recent.size,
       countedEngagement: stringSet(item.countedEngagement),
       timelineLength: Array.isArray(item.timeline) ? item.timeline.length : 0,
     } as FeedbackTarget;
@@ -80,11 +93,18 @@ export class DynamoFeedbackStore implements FeedbackStore {
   }
 
   private deliveryUpdate(write: FeedbackWrite) {
-    const names: Record<string, string> = { '#customerId': 'customerId', '#seen': 'seenEvents', '#updatedAt': 'updatedAt' };
-    const values: Record<string, unknown> = { ':eventId': write.eventId, ':eventIds': new Set([write.eventId]), ':updatedAt': write.updatedAt };
+    const names: Record<string, string> = { '#customerId': 'customerId', '#seen': SEEN, '#earlier': SEEN_EARLIER, '#updatedAt': 'updatedAt' };
+    const values: Record<string, unknown> = { ':eventId': write.eventId, ':eventIds': new Set([write.eventId]), ':seenLimit': write.seen.limit, ':updatedAt': write.updatedAt };
     const sets = ['#updatedAt = :updatedAt'];
-    const adds = ['#seen :eventIds'];
-    const conditions = ['attribute_exists(#customerId)', 'NOT contains(#seen, :eventId)'];
+    const adds: string[] = [];
+    const conditions = ['attribute_exists(#customerId)', 'NOT contains(#seen, :eventId)', 'NOT contains(#earlier, :eventId)'];
+    if (write.seen.startGeneration) {
+      sets.push('#earlier = #seen', '#seen = :eventIds');
+      conditions.push('size(#seen) >= :seenLimit');
+    } else {
+      adds.push('#seen :eventIds');
+      conditions.push('(attribute_not_exists(#seen) OR size(#seen) < :seenLimit)');
+    }
     if (write.timelineEvent) {
       Object.assign(names, { '#timeline': 'timeline' });
       Object.assign(values, { ':events': [write.timelineEvent], ':none': [] });
@@ -106,7 +126,7 @@ export class DynamoFeedbackStore implements FeedbackStore {
     return {
       TableName: this.options.deliveriesTable,
       Key: { requestId: write.requestId },
-      UpdateExpression: `SET ${sets.join(', ')} ADD ${adds.join(', ')}`,
+      UpdateExpression: `SET ${sets.join(', ')}${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
       ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { capWindow } from '../core/cap-window.js';
-import type { FrequencyCounter } from '../core/ports.js';
+import type { CapSlot, FrequencyCounter } from '../core/ports.js';
 import { isConditionalCheckFailed, toSwitchboardError } from './aws-errors.js';
 
 export interface DynamoFrequencyCounterOptions {
@@ -58,6 +58,29 @@ export class DynamoFrequencyCounter implements FrequencyCounter {
     } catch (error) {
       if (isConditionalCheckFailed(error)) return { allowed: false };
       throw toSwitchboardError(error, 'counters UpdateItem');
+    }
+  }
+
+  /**
+   * Both counts go down together, and only while both are positive: the slot was taken by one
+   * ADD on both, so a refund can never leave the day and the week disagreeing or below zero.
+   */
+  async refund(slot: CapSlot): Promise<void> {
+    const window = calendarWindow(slot.now);
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { counterKey: counterKey(slot.customerId, slot.channel, slot.category, window.week) },
+          UpdateExpression: 'ADD #week :minusOne, #day :minusOne',
+          ConditionExpression: '#week > :zero AND #day > :zero',
+          ExpressionAttributeNames: { '#week': 'week', '#day': `d${window.day}` },
+          ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return;
+      throw toSwitchboardError(error, 'counters UpdateItem (refund)');
     }
   }
 }

@@ -24,9 +24,15 @@ export class DynamoInboxSender implements ChannelSender<'in_app'> {
     this.retentionMs = (options.retentionDays ?? 90) * DAY_MS;
   }
 
+  /**
+   * The key comes from the request's time, so a redelivery finds the entry it wrote; retention
+   * counts from the send, so a request that waited (a DLQ redrive, an old `createdAt`) is still
+   * in the inbox for the full retention after it is recorded SENT.
+   */
   async send(message: OutboundMessage<'in_app'>): Promise<SendResult> {
     const createdAt = message.at.toISOString();
     const sk = inboxSortKey(message.at, message.requestId);
+    const sentAt = message.sentAt ?? message.at;
     const { title, body, action } = message.content;
     try {
       await this.client.send(
@@ -44,7 +50,7 @@ export class DynamoInboxSender implements ChannelSender<'in_app'> {
             ...(action ? { action: { label: action.label, url: action.url } } : {}),
             status: 'unread',
             createdAt,
-            expiresAtEpoch: Math.floor((message.at.getTime() + this.retentionMs) / 1000),
+            expiresAtEpoch: Math.floor((sentAt.getTime() + this.retentionMs) / 1000),
           },
           // A repeated write of the same message is a success, not a second inbox entry.
           ConditionExpression: 'attribute_not_exists(#sk)',

@@ -1,5 +1,7 @@
 import { type AddressConfiguration, type MessageResult, type PinpointClient, SendMessagesCommand } from '@aws-sdk/client-pinpoint';
 import type { AddressChange, ChannelSender, OutboundMessage, SendResult } from '../core/ports.js';
+import { NOT_AUTHORIZED_CODES } from '../definitions/metrics.js';
+import { isAuthorizationError } from './aws-authorization.js';
 import { describeAwsError, safeMessage } from './aws-errors.js';
 
 export interface PinpointPushSenderOptions {
@@ -18,7 +20,8 @@ const DEAD = new Set(['PERMANENT_FAILURE', 'OPT_OUT']);
 
 const PERMANENT_CODES: Record<string, string> = {
   BadRequestException: 'PUSH_BAD_REQUEST',
-  ForbiddenException: 'PUSH_FORBIDDEN',
+  // Pinpoint's own 403: the role or the application refuses us, a deployment fault like AccessDenied.
+  ForbiddenException: NOT_AUTHORIZED_CODES.push,
   NotFoundException: 'PUSH_APPLICATION_NOT_FOUND',
   PayloadTooLargeException: 'PUSH_PAYLOAD_TOO_LARGE',
 };
@@ -107,6 +110,7 @@ function summarize(tokens: string[], results: Record<string, MessageResult>): Se
 
 function failure(error: unknown): SendResult {
   const facts = describeAwsError(error);
+  if (isAuthorizationError(facts.name)) return { outcome: 'FAILED_PERMANENT', code: NOT_AUTHORIZED_CODES.push, message: safeMessage(facts) };
   const permanent = PERMANENT_CODES[facts.name];
   if (permanent) return { outcome: 'FAILED_PERMANENT', code: permanent, message: safeMessage(facts) };
   if (facts.retryable) {

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { OrchestrationStatus, Telemetry, TelemetryEvent } from '../core/ports.js';
+import { isNotAuthorizedCode, PROVIDER_NOT_AUTHORIZED_METRIC } from '../definitions/metrics.js';
 
 const OUTCOME_METRICS: Record<OrchestrationStatus, string> = {
   SENT: 'Sent',
@@ -79,9 +80,19 @@ export class PowertoolsTelemetry implements Telemetry {
       this.logger?.warn('bookkeeping after a send failed; the message itself was sent', { step: event.step, code });
       return;
     }
+    if (event.kind === 'unrecorded_send') {
+      const code = lowCardinality(event.code);
+      this.emit('UnrecordedSend', MetricUnit.Count, 1, { channel: event.channel, reason: code });
+      this.logger?.error('a provider accepted a message that could not be recorded; a redelivery may send it again', { channel: event.channel, code });
+      return;
+    }
     const code = event.code === undefined ? undefined : lowCardinality(event.code);
     this.emit('Attempt', MetricUnit.Count, 1, { channel: event.channel, outcome: event.attempt });
     this.logger?.debug('send attempt', { channel: event.channel, outcome: event.attempt, code });
+    if (code !== undefined && isNotAuthorizedCode(code)) {
+      this.emit(PROVIDER_NOT_AUTHORIZED_METRIC, MetricUnit.Count, 1, { channel: event.channel });
+      this.logger?.error('the provider refused the call: the function lacks a permission', { channel: event.channel, code });
+    }
   }
 
   private emit(name: string, unit: Unit, value: number, split: Dimensions, template?: string): void {

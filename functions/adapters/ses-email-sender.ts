@@ -2,6 +2,8 @@ import { type MessageHeader, type MessageTag, SendEmailCommand, type SESv2Client
 import { sanitizeTagValue } from '../core/feedback/event.js';
 import { REQUEST_ID_HEADER } from '../core/feedback/ses.js';
 import type { ChannelSender, OutboundMessage, SendResult } from '../core/ports.js';
+import { NOT_AUTHORIZED_CODES } from '../definitions/metrics.js';
+import { isAuthorizationError } from './aws-authorization.js';
 import { describeAwsError, safeMessage } from './aws-errors.js';
 import { createUnsubscribeToken, unsubscribeUrl } from './unsubscribe-token.js';
 
@@ -88,6 +90,7 @@ function tags(message: OutboundMessage<'email'>): MessageTag[] {
 
 function failure(error: unknown): SendResult {
   const facts = describeAwsError(error);
+  if (isAuthorizationError(facts.name)) return { outcome: 'FAILED_PERMANENT', code: NOT_AUTHORIZED_CODES.email, message: safeMessage(facts) };
   const permanent = PERMANENT_CODES[facts.name];
   if (permanent) return { outcome: 'FAILED_PERMANENT', code: permanent, message: safeMessage(facts) };
   if (facts.retryable) {

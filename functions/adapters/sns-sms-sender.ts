@@ -1,5 +1,7 @@
 import { CheckIfPhoneNumberIsOptedOutCommand, type MessageAttributeValue, PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { ChannelSender, OutboundMessage, SendResult } from '../core/ports.js';
+import { NOT_AUTHORIZED_CODES } from '../definitions/metrics.js';
+import { isAuthorizationError } from './aws-authorization.js';
 import { type AwsErrorFacts, describeAwsError, safeMessage } from './aws-errors.js';
 
 export interface SnsSmsSenderOptions {
@@ -21,12 +23,16 @@ function optedOut(): SendResult {
   return { outcome: 'FAILED_PERMANENT', code: 'SMS_OPTED_OUT', message: 'the number has opted out of SMS', addressChanges: [{ channel: 'sms', kind: 'opted_out' }] };
 }
 
+/** `OptedOutException` as the SDK models it, `OptedOut` as the wire code when it is not modelled. */
+const OPTED_OUT_NAMES = new Set(['OptedOutException', 'OptedOut']);
+
 const PERMANENT_CODES: Record<string, string> = {
   InvalidParameterException: 'SMS_INVALID_PARAMETER',
   InvalidParameterValueException: 'SMS_INVALID_PARAMETER',
-  AuthorizationErrorException: 'SMS_NOT_AUTHORIZED',
   ValidationException: 'SMS_INVALID_PARAMETER',
 };
+
+type Call = 'CheckIfPhoneNumberIsOptedOut' | 'Publish';
 
 /** SMS through SNS `Publish` to a phone number. */
 export class SnsSmsSender implements ChannelSender<'sms'> {
@@ -41,14 +47,16 @@ export class SnsSmsSender implements ChannelSender<'sms'> {
   }
 
   async send(message: OutboundMessage<'sms'>): Promise<SendResult> {
+    let call: Call = 'CheckIfPhoneNumberIsOptedOut';
     try {
       if (this.shouldCheck(message) && (await this.isOptedOut(message.to))) return optedOut();
+      call = 'Publish';
       const output = await this.client.send(
         new PublishCommand({ PhoneNumber: message.to, Message: message.content.body, MessageAttributes: this.attributes(message) }),
       );
       return { outcome: 'SENT', ...(output.MessageId ? { providerMessageId: output.MessageId } : {}) };
     } catch (error) {
-      return failure(describeAwsError(error));
+      return failure(describeAwsError(error), call);
     }
   }
 
@@ -72,13 +80,20 @@ export class SnsSmsSender implements ChannelSender<'sms'> {
   }
 }
 
-function failure(facts: AwsErrorFacts): SendResult {
-  if (facts.name === 'OptedOutException' || facts.name === 'OptedOut' || /opted[ -]?out/i.test(facts.message)) return optedOut();
+/**
+ * By error name only: SNS messages quote the call they refused, so a denied opt-out check reads
+ * "…CheckIfPhoneNumberIsOptedOut…" and must never become an opt-out of the customer. A refusal
+ * of our own permissions is permanent and carries no address change.
+ */
+function failure(facts: AwsErrorFacts, call: Call): SendResult {
+  const message = `${call}: ${safeMessage(facts)}`;
+  if (isAuthorizationError(facts.name)) return { outcome: 'FAILED_PERMANENT', code: NOT_AUTHORIZED_CODES.sms, message };
+  if (OPTED_OUT_NAMES.has(facts.name)) return optedOut();
   const permanent = PERMANENT_CODES[facts.name];
-  if (permanent) return { outcome: 'FAILED_PERMANENT', code: permanent, message: safeMessage(facts) };
+  if (permanent) return { outcome: 'FAILED_PERMANENT', code: permanent, message };
   if (facts.retryable) {
     const throttled = facts.name === 'ThrottledException' || facts.name === 'Throttling' || facts.name === 'KMSThrottlingException' || facts.httpStatus === 429;
-    return { outcome: 'FAILED_RETRYABLE', code: throttled ? 'SMS_THROTTLED' : 'SMS_PROVIDER_UNAVAILABLE', message: safeMessage(facts) };
+    return { outcome: 'FAILED_RETRYABLE', code: throttled ? 'SMS_THROTTLED' : 'SMS_PROVIDER_UNAVAILABLE', message };
   }
-  return { outcome: 'FAILED_PERMANENT', code: 'SMS_FAILED', message: safeMessage(facts) };
+  return { outcome: 'FAILED_PERMANENT', code: 'SMS_FAILED', message };
 }

@@ -1,8 +1,8 @@
 import type { DecisionConfig } from './config.js';
 import { livePushTokens } from './eligibility.js';
-import { RenderError } from './errors.js';
+import { codeOf, RenderError } from './errors.js';
 import type { Attempt, Category, Channel, Customer, Decision, ExcludedChannel } from './model.js';
-import type { AddressChange, FrequencyCounter, OutboundEnvelope, OutboundMessage, SendResult, Senders } from './ports.js';
+import type { AddressChange, CapSlot, FrequencyCounter, OutboundEnvelope, OutboundMessage, SendResult, Senders } from './ports.js';
 import type { FinalState } from './records.js';
 import type { SendRequest } from './request.js';
 import type { CompiledTemplate, RenderedMessage } from './templates.js';
@@ -19,6 +19,8 @@ export interface DeliverInput {
   category: Category;
   topic: string;
   now: Date;
+  /** Attempts a provider accepted under an earlier claim of this request: those channels are done. */
+  accepted: Attempt[];
 }
 
 export interface DeliverDeps {
@@ -26,44 +28,85 @@ export interface DeliverDeps {
   counter: FrequencyCounter;
   renderer: MessageRenderer;
   decisionConfig: DecisionConfig;
+  /** Persists an accepted attempt ahead of the final record; false when no write succeeded. */
+  recordAccepted(attempt: Attempt): Promise<boolean>;
+  /** Gives back a cap slot no send used; best effort, never throws. */
+  refund(slot: CapSlot): Promise<void>;
+  /** Whether the invocation still has time to render and send one more channel. */
+  hasTimeFor(): boolean;
 }
 
 export type DeliverResult =
-  | { kind: 'finished'; state: FinalState; addressChanges: AddressChange[] }
+  /** `unpersisted`: attempts a provider accepted that only the final record will hold. */
+  | { kind: 'finished'; state: FinalState; addressChanges: AddressChange[]; unpersisted: Attempt[] }
   /** A retryable failure before anything was sent: the queue should redeliver the request. */
   | { kind: 'retry'; code: string; addressChanges: AddressChange[] };
+
+/** Why a channel after a successful one could not be tried; never a reason to send the request again. */
+const OUT_OF_TIME = 'TIME_BUDGET';
 
 /**
  * Sends by the request's strategy over the ranked channels. A frequency cap reached at send time
  * moves the channel to the exclusions (it was never tried); a render failure or a permanent
- * provider failure is an attempt, and `failover` moves on to the next channel.
+ * provider failure is an attempt, and `failover` moves on to the next channel. Once a provider has
+ * accepted, nothing here asks for the request to be redelivered: later failures become attempts.
  */
 export async function deliver(input: DeliverInput, deps: DeliverDeps): Promise<DeliverResult> {
   const { request, now } = input;
-  const attempts: Attempt[] = [];
+  const attempts: Attempt[] = [...input.accepted];
+  const sent: Channel[] = [...new Set(input.accepted.map((a) => a.channel))];
   const capped: ExcludedChannel[] = [];
-  const sent: Channel[] = [];
   const addressChanges: AddressChange[] = [];
+  const unpersisted: Attempt[] = [];
   // Every ranked channel is a candidate even under `best`: a channel capped at send time was never tried.
   const planned = input.decision.ranked.map((r) => r.channel);
   let tries = 0;
 
-  for (const channel of planned) {
+  for (const [index, channel] of planned.entries()) {
+    if (sent.includes(channel)) continue;
     if (request.strategy !== 'all' && (sent.length > 0 || (request.strategy === 'best' && tries > 0))) break;
-    const limits = deps.decisionConfig.caps[channel]?.[input.category];
-    if (limits && (limits.perDay !== undefined || limits.perWeek !== undefined)) {
-      const { allowed } = await deps.counter.tryConsume({ customerId: request.customerId, channel, category: input.category, now, limits });
-      if (!allowed) {
-        capped.push({ channel, reason: 'FREQUENCY_CAP', detail: 'cap reached at send time' });
-        continue;
-      }
+    if (!deps.hasTimeFor()) {
+      if (sent.length === 0) return { kind: 'retry', code: OUT_OF_TIME, addressChanges };
+      attempts.push(failedAttempt(channel, now, OUT_OF_TIME, 'no time left in this invocation'));
+      break;
+    }
+    let slot: CapSlot | undefined | null;
+    try {
+      slot = await takeCapSlot(channel, input, deps);
+    } catch (error) {
+      // Before any send the whole request may go back to the queue; after one it must not.
+      if (sent.length === 0) throw error;
+      attempts.push(failedAttempt(channel, now, codeOf(error), 'the frequency cap could not be checked'));
+      continue;
+    }
+    if (slot === null) {
+      capped.push({ channel, reason: 'FREQUENCY_CAP', detail: 'cap reached at send time' });
+      continue;
     }
     tries++;
-    const result = await renderAndSend(channel, input, deps);
+    let result: SendResult;
+    try {
+      result = await renderAndSend(channel, input, deps);
+    } catch (error) {
+      if (slot) await deps.refund(slot);
+      if (sent.length === 0) throw error;
+      attempts.push(failedAttempt(channel, now, codeOf(error), 'unexpected error while sending'));
+      continue;
+    }
     addressChanges.push(...(result.addressChanges ?? []));
-    attempts.push(toAttempt(channel, result, now));
-    if (result.outcome === 'SENT') sent.push(channel);
-    else if (result.outcome === 'FAILED_RETRYABLE' && sent.length === 0 && request.strategy !== 'all') {
+    const attempt = toAttempt(channel, result, now);
+    attempts.push(attempt);
+    if (result.outcome === 'SENT') {
+      sent.push(channel);
+      // Under `all`, more can fail before the final record is written, so the attempt is stored
+      // first; otherwise the final record is the very next write and stores it without an extra one.
+      const moreToCome = request.strategy === 'all' && index < planned.length - 1;
+      if (!moreToCome || !(await deps.recordAccepted(attempt))) unpersisted.push(attempt);
+      continue;
+    }
+    // Only what a provider accepted counts against a cap.
+    if (slot) await deps.refund(slot);
+    if (result.outcome === 'FAILED_RETRYABLE' && sent.length === 0 && request.strategy !== 'all') {
       return { kind: 'retry', code: result.code, addressChanges };
     }
   }
@@ -73,7 +116,20 @@ export async function deliver(input: DeliverInput, deps: DeliverDeps): Promise<D
   if (sent.length === 0 && passingFault) return { kind: 'retry', code: passingFault.error?.code ?? 'RETRYABLE', addressChanges };
 
   const decision = withCapExclusions(input.decision, capped);
-  return { kind: 'finished', state: finalState(sent, attempts, decision), addressChanges };
+  return { kind: 'finished', state: finalState(sent, attempts, decision), addressChanges, unpersisted };
+}
+
+/** The slot taken (undefined: the channel has no cap), or null when the cap is reached. */
+async function takeCapSlot(channel: Channel, input: DeliverInput, deps: DeliverDeps): Promise<CapSlot | undefined | null> {
+  const limits = deps.decisionConfig.caps[channel]?.[input.category];
+  if (!limits || (limits.perDay === undefined && limits.perWeek === undefined)) return undefined;
+  const slot: CapSlot = { customerId: input.request.customerId, channel, category: input.category, now: input.now };
+  const { allowed } = await deps.counter.tryConsume({ ...slot, limits });
+  return allowed ? slot : null;
+}
+
+function failedAttempt(channel: Channel, now: Date, code: string, message: string): Attempt {
+  return { channel, at: now.toISOString(), outcome: 'FAILED_RETRYABLE', error: { code, message } };
 }
 
 async function renderAndSend(channel: Channel, input: DeliverInput, deps: DeliverDeps): Promise<SendResult> {
@@ -107,7 +163,7 @@ function outbound(channel: Channel, content: RenderedMessage, input: DeliverInpu
       return { ...envelope, tokens: livePushTokens(customer), content } as OutboundMessage<'push'>;
     case 'in_app':
       // The request's own time keys the inbox entry, so a redelivered request lands on the same entry.
-      return { ...envelope, content, at: input.request.createdAt ? new Date(input.request.createdAt) : input.now } as OutboundMessage<'in_app'>;
+      return { ...envelope, content, at: input.request.createdAt ? new Date(input.request.createdAt) : input.now, sentAt: input.now } as OutboundMessage<'in_app'>;
   }
 }
 

@@ -49,3 +49,10 @@ export class ConfigError extends PermanentError {
 export function isRetryable(error: unknown): boolean {
   return error instanceof SwitchboardError && error.retryable;
 }
+
+/** The code to report for any thrown value, including `null` and errors from outside our hierarchy. */
+export function codeOf(error: unknown): string {
+  if (error instanceof SwitchboardError) return error.code;
+  if (error instanceof Error && error.name && error.name !== 'Error') return error.name;
+  return 'INTERNAL_ERROR';
+}

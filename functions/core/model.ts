@@ -174,6 +174,9 @@ export interface DeliveryRecord {
   decision?: Decision;
   timeline: TimelineEvent[];
   problems?: Problem[];
+  /** While a request waits in the queue for another try: why the last try gave it back, and how often. */
+  lastRetry?: { code: string; at: string };
+  retries?: number;
   createdAt: string;
   updatedAt: string;
 }

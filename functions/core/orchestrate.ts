@@ -2,13 +2,14 @@ import { mapWithConcurrency } from './concurrency.js';
 import type { DecisionConfig } from './config.js';
 import { decide, messageClass } from './decide.js';
 import { type DeliverResult, deliver, type MessageRenderer } from './deliver.js';
-import { isRetryable } from './errors.js';
+import { codeOf } from './errors.js';
 import { addressChangeEvents } from './feedback/address-changes.js';
 import type { DeliveredCount, DeliveredRecorder, EngagementShape, ProviderMessage, ProviderMessageRecorder } from './feedback/ports.js';
-import type { Channel, Customer, DeliveryRecord } from './model.js';
-import type { AddressChange, Clock, CustomerDirectory, DeliveryLog, FrequencyCounter, OrchestrationStatus, Senders, Telemetry, TemplateStore } from './ports.js';
-import { fallbackRequestId, finishedRecord, rejectedRecord, summarizeProblems } from './records.js';
+import type { Attempt, Channel, Customer, DeliveryRecord } from './model.js';
+import type { AddressChange, CapSlot, Clock, CustomerDirectory, DeliveryLog, FrequencyCounter, MalformedCustomer, OrchestrationStatus, Senders, Telemetry, TemplateStore, TimeBudget, WriteRetry } from './ports.js';
+import { acceptedRecord, fallbackRequestId, finishedRecord, rejectedRecord, summarizeProblems } from './records.js';
 import { type ParseResult, parseSendRequest, type SendRequest } from './request.js';
+import { isMalformedCustomer } from './customer-record.js';
 
 export interface OrchestratorDeps {
   customers: CustomerDirectory;
@@ -28,7 +29,14 @@ export interface OrchestratorDeps {
   providerMessages?: ProviderMessageRecorder;
   /** Requests of one batch handled at once; bounded so a large batch cannot exhaust sockets. */
   concurrency: number;
+  /** Retries, within the invocation, the writes that follow a provider's acceptance; absent: one try. */
+  writeRetry?: WriteRetry;
+  /** Time an invocation must have left to render, send and record one more channel. */
+  reserveMs?: number;
 }
+
+/** Enough for the longest render the engine allows, a provider call and the finishing writes. */
+export const DEFAULT_RESERVE_MS = 5_000;
 
 export interface InboundMessage {
   /** The queue's id for the message; names the record of a request too broken to carry its own id. */
@@ -47,6 +55,9 @@ export interface Outcome {
 interface Claimed {
   messageId: string;
   request: SendRequest;
+  lease: number;
+  /** What a provider accepted under an earlier claim: those channels are never sent again. */
+  accepted: Attempt[];
 }
 
 /** Bookkeeping gathered while a batch is sent and written at its end, in batched requests. */
@@ -60,15 +71,15 @@ interface Bookkeeping {
  * read every customer of the batch in one lookup, then decide, render, send and record each
  * request. Returns one outcome per message; `RETRY` outcomes must go back to the queue.
  */
-export async function orchestrateBatch(messages: readonly InboundMessage[], deps: OrchestratorDeps): Promise<Outcome[]> {
+export async function orchestrateBatch(messages: readonly InboundMessage[], deps: OrchestratorDeps, budget?: TimeBudget): Promise<Outcome[]> {
   try {
-    return await orchestrate(messages, deps);
+    return await orchestrate(messages, deps, budget);
   } finally {
     deps.telemetry.flush?.();
   }
 }
 
-async function orchestrate(messages: readonly InboundMessage[], deps: OrchestratorDeps): Promise<Outcome[]> {
+async function orchestrate(messages: readonly InboundMessage[], deps: OrchestratorDeps, budget?: TimeBudget): Promise<Outcome[]> {
   const outcomes = new Map<string, Outcome>();
   const claimed: Claimed[] = [];
 
@@ -84,7 +95,8 @@ async function orchestrate(messages: readonly InboundMessage[], deps: Orchestrat
   try {
     await mapWithConcurrency(live, deps.concurrency, async (item) => {
       if (outcomes.has(item.messageId)) return;
-      outcomes.set(item.messageId, await guarded(item, deps, () => decideAndSend(item, customers.get(item.request.customerId), deps, books)));
+      const customer = customers.get(item.request.customerId);
+      outcomes.set(item.messageId, await guarded(item, deps, () => decideAndSend(item, customer, deps, books, budget)));
     });
   } finally {
     // What was sent before an unexpected error is still counted; these writes never throw.
@@ -94,15 +106,26 @@ async function orchestrate(messages: readonly InboundMessage[], deps: Orchestrat
   return messages.map((m) => outcomes.get(m.messageId) as Outcome);
 }
 
-/** Rejects what cannot be processed and claims the rest; a retryable store error sends only this message back. */
+/**
+ * Rejects what cannot be processed and claims the rest. Whatever goes wrong here, even a REJECTED
+ * record that cannot be written, sends only this message back to the queue, never its batch.
+ */
 async function admit(message: InboundMessage, deps: OrchestratorDeps): Promise<Outcome | Claimed> {
-  const parsed = parseSendRequest(message.body);
+  const parsed = parseSafely(message.body);
   const requestId = parsed.ok ? parsed.request.requestId : (parsed.requestId ?? fallbackRequestId(message.messageId));
   try {
     return await claimOrReject(message, parsed, requestId, deps);
   } catch (error) {
-    if (!isRetryable(error)) throw error;
-    return report(deps, { messageId: message.messageId, requestId, status: 'RETRY', channels: [], reason: errorCode(error) });
+    return report(deps, { messageId: message.messageId, requestId, status: 'RETRY', channels: [], reason: codeOf(error) });
+  }
+}
+
+/** The parser promises never to throw; this keeps a broken promise from taking the batch with it. */
+function parseSafely(body: unknown): ParseResult {
+  try {
+    return parseSendRequest(body);
+  } catch (error) {
+    return { ok: false, problems: [{ path: '', message: `the request could not be parsed (${codeOf(error)})` }] };
   }
 }
 
@@ -126,7 +149,7 @@ async function claimOrReject(message: InboundMessage, parsed: ParseResult, reque
     now,
     leaseMs: deps.leaseMs,
   });
-  if (claim.kind === 'claimed') return { messageId: message.messageId, request };
+  if (claim.kind === 'claimed') return { messageId: message.messageId, request, lease: claim.lease, accepted: claim.accepted };
   const status = claim.kind === 'duplicate' ? 'DUPLICATE' : 'RETRY';
   const reason = claim.kind === 'duplicate' ? `already ${claim.status}` : 'IN_PROGRESS_ELSEWHERE';
   return report(deps, { messageId: message.messageId, requestId, status, channels: [], reason }, request.template);
@@ -134,7 +157,8 @@ async function claimOrReject(message: InboundMessage, parsed: ParseResult, reque
 
 async function dropExpired(claimed: Claimed[], deps: OrchestratorDeps, outcomes: Map<string, Outcome>): Promise<Claimed[]> {
   const now = deps.clock.now();
-  const expired = claimed.filter(({ request }) => request.expiresAt !== undefined && Date.parse(request.expiresAt) <= now.getTime());
+  // A request a provider already accepted is finished as sent, however late its redelivery.
+  const expired = claimed.filter(({ request, accepted }) => accepted.length === 0 && request.expiresAt !== undefined && Date.parse(request.expiresAt) <= now.getTime());
   await mapWithConcurrency(expired, deps.concurrency, async (item) => {
     const record = finishedRecord(item.request, {}, { status: 'EXPIRED', sentChannels: [], attempts: [], detail: `expired at ${item.request.expiresAt}` }, now);
     outcomes.set(item.messageId, await guarded(item, deps, () => finish(record, item, deps, 'EXPIRED', 'PAST_EXPIRES_AT')));
@@ -143,46 +167,114 @@ async function dropExpired(claimed: Claimed[], deps: OrchestratorDeps, outcomes:
   return claimed.filter((item) => !gone.has(item));
 }
 
-async function lookupCustomers(live: Claimed[], deps: OrchestratorDeps, outcomes: Map<string, Outcome>): Promise<Map<string, Customer>> {
+async function lookupCustomers(live: Claimed[], deps: OrchestratorDeps, outcomes: Map<string, Outcome>): Promise<Map<string, Customer | MalformedCustomer>> {
   if (live.length === 0) return new Map();
   try {
     return await deps.customers.getMany([...new Set(live.map((item) => item.request.customerId))]);
   } catch (error) {
-    if (!isRetryable(error)) throw error;
-    await Promise.all(live.map(async (item) => outcomes.set(item.messageId, await retry(item, deps, errorCode(error)))));
+    await Promise.all(live.map(async (item) => outcomes.set(item.messageId, await retry(item, deps, codeOf(error)))));
     return new Map();
   }
 }
 
-async function decideAndSend(item: Claimed, customer: Customer | undefined, deps: OrchestratorDeps, books: Bookkeeping): Promise<Outcome> {
+async function decideAndSend(
+  item: Claimed,
+  customer: Customer | MalformedCustomer | undefined,
+  deps: OrchestratorDeps,
+  books: Bookkeeping,
+  budget: TimeBudget | undefined,
+): Promise<Outcome> {
   const { request } = item;
   const now = deps.clock.now();
+  const unusable = !customer || isMalformedCustomer(customer);
+  // Sent under an earlier claim and nothing more to send: finish the record, send nothing.
+  if (item.accepted.length > 0 && (unusable || request.strategy !== 'all')) {
+    return finishSent(acceptedRecord(request, item.accepted, now), item, deps, []);
+  }
   if (!customer) {
     const problems = [{ path: 'customerId', message: `no customer record for "${request.customerId}"` }];
     const record = finishedRecord(request, {}, { status: 'REJECTED', sentChannels: [], attempts: [], problems, detail: summarizeProblems(problems) }, now);
     return finish(record, item, deps, 'REJECTED', 'UNKNOWN_CUSTOMER');
   }
+  if (isMalformedCustomer(customer)) {
+    const problems = customer.malformed.map((p) => ({ path: p.path ? `customer.${p.path}` : 'customer', message: p.message }));
+    const detail = `the customer record is malformed: ${summarizeProblems(problems)}`;
+    const record = finishedRecord(request, {}, { status: 'FAILED', sentChannels: [], attempts: [], problems, detail, reasonCode: 'MALFORMED_CUSTOMER' }, now);
+    return finish(record, item, deps, 'FAILED', 'MALFORMED_CUSTOMER');
+  }
   const template = deps.templates.get(request.template);
   if (!template) throw new Error(`template ${request.template} vanished after admission`);
   const { category, topic } = messageClass(request, template.manifest);
   const decision = decide({ request, customer, manifest: template.manifest, now }, deps.decisionConfig);
+  const reserveMs = deps.reserveMs ?? DEFAULT_RESERVE_MS;
   const result: DeliverResult = await deliver(
-    { request, customer, template, decision, category, topic, now },
-    { senders: deps.senders, counter: deps.counter, renderer: deps.renderer, decisionConfig: deps.decisionConfig },
+    { request, customer, template, decision, category, topic, now, accepted: item.accepted },
+    {
+      senders: deps.senders,
+      counter: deps.counter,
+      renderer: deps.renderer,
+      decisionConfig: deps.decisionConfig,
+      recordAccepted: (attempt) => recordAccepted(item, attempt, deps),
+      refund: (slot) => refund(slot, deps),
+      hasTimeFor: () => budget === undefined || budget.remainingMs() >= reserveMs,
+    },
   );
   if (result.kind === 'retry') {
     await followUp('address_changes', deps, () => deps.customers.applyAddressChanges(customer.customerId, result.addressChanges, now), result.addressChanges.length > 0);
     return retry(item, deps, result.code);
   }
-  for (const attempt of result.state.attempts) {
+  for (const attempt of result.state.attempts.slice(item.accepted.length)) {
     deps.telemetry.record({ kind: 'attempt', channel: attempt.channel, attempt: attempt.outcome, ...(attempt.error ? { code: attempt.error.code } : {}) });
   }
   const record = finishedRecord(request, { category, topic }, result.state, now);
   record.timeline.push(...addressChangeEvents(result.addressChanges, record.status, record.updatedAt));
-  const outcome = await finish(record, item, deps, result.state.status as OrchestrationStatus, result.state.reasonCode);
+  if (result.state.sentChannels.length === 0) {
+    const outcome = await finish(record, item, deps, result.state.status as OrchestrationStatus, result.state.reasonCode);
+    await recordAddressChanges(record, result.addressChanges, deps, now);
+    return outcome;
+  }
+  const outcome = await finishSent(record, item, deps, result.unpersisted);
   await recordAddressChanges(record, result.addressChanges, deps, now);
   noteSends(record, customer, books);
   return outcome;
+}
+
+/** False when no write could record it: then only the final record can still tell. */
+async function recordAccepted(item: Claimed, attempt: Attempt, deps: OrchestratorDeps): Promise<boolean> {
+  try {
+    await retrying(deps, () => deps.deliveries.recordAccepted(item.request.requestId, attempt));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function refund(slot: CapSlot, deps: OrchestratorDeps): Promise<void> {
+  await followUp('cap_refund', deps, () => retrying(deps, () => deps.counter.refund(slot)));
+}
+
+/**
+ * Finishes a record after a provider accepted, retrying the write in process. If it still fails,
+ * the accepted attempts alone (a small write) are stored instead and the request goes back to the
+ * queue: its redelivery finishes the record without sending. Only when neither write lands is the
+ * claim kept until its lease lapses: the one window in which a message can go out twice.
+ */
+async function finishSent(record: DeliveryRecord, item: Claimed, deps: OrchestratorDeps, unpersisted: Attempt[]): Promise<Outcome> {
+  try {
+    await retrying(deps, () => deps.deliveries.finish(record));
+    return outcomeOf(record, item, deps, 'SENT');
+  } catch (error) {
+    const code = codeOf(error);
+    const unrecorded: Attempt[] = [];
+    for (const attempt of unpersisted) if (!(await recordAccepted(item, attempt, deps))) unrecorded.push(attempt);
+    if (unrecorded.length === 0) return retry(item, deps, code);
+    for (const attempt of unrecorded) deps.telemetry.record({ kind: 'unrecorded_send', channel: attempt.channel, code });
+    return report(deps, { messageId: item.messageId, requestId: item.request.requestId, status: 'RETRY', channels: [], reason: code }, item.request.template);
+  }
+}
+
+function retrying<T>(deps: OrchestratorDeps, work: () => Promise<T>): Promise<T> {
+  return deps.writeRetry ? deps.writeRetry.run(work) : work();
 }
 
 /**
@@ -223,17 +315,21 @@ function engagementShape(customer: Customer, channel: Channel): EngagementShape 
   return customer.engagement ? 'engagement' : 'none';
 }
 
-async function followUp(step: 'address_changes' | 'engagement' | 'provider_message', deps: OrchestratorDeps, work: () => Promise<void>, needed = true): Promise<void> {
+async function followUp(step: 'address_changes' | 'engagement' | 'provider_message' | 'cap_refund', deps: OrchestratorDeps, work: () => Promise<void>, needed = true): Promise<void> {
   if (!needed) return;
   try {
     await work();
   } catch (error) {
-    deps.telemetry.record({ kind: 'follow_up_failed', step, code: errorCode(error) });
+    deps.telemetry.record({ kind: 'follow_up_failed', step, code: codeOf(error) });
   }
 }
 
 async function finish(record: DeliveryRecord, item: Claimed, deps: OrchestratorDeps, status: OrchestrationStatus, reason?: string): Promise<Outcome> {
   await deps.deliveries.finish(record);
+  return outcomeOf(record, item, deps, status, reason);
+}
+
+function outcomeOf(record: DeliveryRecord, item: Claimed, deps: OrchestratorDeps, status: OrchestrationStatus, reason?: string): Outcome {
   const channels = record.channels ?? (record.channel && status === 'SENT' ? [record.channel] : []);
   const createdAt = item.request.createdAt ? Date.parse(item.request.createdAt) : undefined;
   const latencyMs = status === 'SENT' && createdAt !== undefined ? deps.clock.now().getTime() - createdAt : undefined;
@@ -246,17 +342,20 @@ async function finish(record: DeliveryRecord, item: Claimed, deps: OrchestratorD
 }
 
 async function retry(item: Claimed, deps: OrchestratorDeps, code: string): Promise<Outcome> {
-  await deps.deliveries.release(item.request.requestId).catch(() => undefined);
+  // Best effort: a release that fails leaves the claim to lapse with its lease.
+  await deps.deliveries.release({ requestId: item.request.requestId, lease: item.lease, code, at: deps.clock.now() }).catch(() => undefined);
   return report(deps, { messageId: item.messageId, requestId: item.request.requestId, status: 'RETRY', channels: [], reason: code }, item.request.template);
 }
 
-/** A retryable infrastructure error on one request sends only that request back to the queue. */
+/**
+ * Any error on one request sends only that request back to the queue, its code noted on the
+ * record: a passing fault gets another try, and a lasting one ends in the DLQ saying why.
+ */
 async function guarded(item: Claimed, deps: OrchestratorDeps, work: () => Promise<Outcome>): Promise<Outcome> {
   try {
     return await work();
   } catch (error) {
-    if (!isRetryable(error)) throw error;
-    return retry(item, deps, errorCode(error));
+    return retry(item, deps, codeOf(error));
   }
 }
 
@@ -270,8 +369,4 @@ function report(deps: OrchestratorDeps, outcome: Outcome, template?: string, lat
     ...(latencyMs !== undefined ? { latencyMs } : {}),
   });
   return outcome;
-}
-
-function errorCode(error: unknown): string {
-  return (error as { code?: string }).code ?? 'RETRYABLE';
 }

@@ -2,16 +2,22 @@
  * The ports the core depends on. Interfaces only: adapters in `functions/adapters/` implement
  * them with the AWS SDK, in-memory versions implement them for the CLI and tests.
  */
-import type { Attempt, Category, Channel, Customer, DeliveryRecord, DeliveryStatus, PushToken } from './model.js';
+import type { Attempt, Category, Channel, Customer, DeliveryRecord, DeliveryStatus, Problem, PushToken } from './model.js';
 import type { CompiledTemplate, RenderedByChannel } from './templates.js';
 
 export interface Clock {
   now(): Date;
 }
 
+/** A stored customer record that breaks the contract: the request gets a clear reason, not a crash. */
+export interface MalformedCustomer {
+  customerId: string;
+  malformed: Problem[];
+}
+
 export interface CustomerDirectory {
-  /** One lookup for a whole batch; unknown ids are simply absent from the map. */
-  getMany(customerIds: readonly string[]): Promise<Map<string, Customer>>;
+  /** One lookup for a whole batch; unknown ids are simply absent from the map, broken records are reported. */
+  getMany(customerIds: readonly string[]): Promise<Map<string, Customer | MalformedCustomer>>;
   /** Attribute-level updates of address status learned while sending (dead or renewed tokens, opted-out numbers). */
   applyAddressChanges(customerId: string, changes: readonly AddressChange[], at: Date): Promise<void>;
 }
@@ -22,8 +28,11 @@ export type AddressChange =
   | { channel: 'sms'; kind: 'opted_out' };
 
 export type ClaimResult =
-  /** This worker owns the request until `leaseUntil`. */
-  | { kind: 'claimed' }
+  /**
+   * This worker owns the request until `lease` (epoch ms). `accepted` holds the attempts a provider
+   * already accepted under an earlier claim whose finishing writes failed: never send those again.
+   */
+  | { kind: 'claimed'; lease: number; accepted: Attempt[] }
   /** Already finished: never send twice. */
   | { kind: 'duplicate'; status: DeliveryStatus }
   /** Another worker holds a live lease: report back to the queue and try later. */
@@ -38,12 +47,26 @@ export interface ClaimRequest {
   leaseMs: number;
 }
 
+export interface ReleaseRequest {
+  requestId: string;
+  /** The lease this worker's claim wrote; a claim another worker took over since is left alone. */
+  lease: number;
+  /** Why the request goes back to the queue, kept on the record so a message in the DLQ says why. */
+  code: string;
+  at: Date;
+}
+
 export interface DeliveryLog {
   claim(claim: ClaimRequest): Promise<ClaimResult>;
+  /**
+   * Appends an attempt a provider accepted to the claimed record ahead of the final write, so a
+   * redelivery of the request finishes the record instead of sending again.
+   */
+  recordAccepted(requestId: string, attempt: Attempt): Promise<void>;
   /** Writes the outcome of a claimed request: status, channel(s), attempts, decision, timeline. */
   finish(record: DeliveryRecord): Promise<void>;
   /** Gives a claim back after a retryable failure so the next delivery of the message can take it. */
-  release(requestId: string): Promise<void>;
+  release(release: ReleaseRequest): Promise<void>;
   /** Records a request rejected before any claim; never overwrites a record that is not REJECTED. */
   reject(record: DeliveryRecord): Promise<void>;
 }
@@ -52,14 +75,22 @@ export interface CapLimits {
   perDay?: number;
   perWeek?: number;
 }
+export interface CapSlot {
+  customerId: string;
+  channel: Channel;
+  category: Category;
+  /** The time the slot was taken: it names the day and week the slot was counted in. */
+  now: Date;
+}
+
 export interface FrequencyCounter {
   /**
    * Atomically counts one send for customer × channel × category unless that would exceed a
    * limit; `allowed: false` means the cap is reached and nothing was counted.
    */
-  tryConsume(input: { customerId: string; channel: Channel; category: Category; now: Date; limits: CapLimits }): Promise<{
-    allowed: boolean;
-  }>;
+  tryConsume(input: CapSlot & { limits: CapLimits }): Promise<{ allowed: boolean }>;
+  /** Gives back a slot taken for a send no provider accepted; never takes a count below zero. */
+  refund(slot: CapSlot): Promise<void>;
 }
 
 export interface TemplateStore {
@@ -78,7 +109,13 @@ export interface OutboundByChannel {
   email: OutboundEnvelope & { to: string; content: RenderedByChannel['email'] };
   sms: OutboundEnvelope & { to: string; content: RenderedByChannel['sms'] };
   push: OutboundEnvelope & { tokens: PushToken[]; content: RenderedByChannel['push'] };
-  in_app: OutboundEnvelope & { content: RenderedByChannel['in_app']; at: Date };
+  in_app: OutboundEnvelope & {
+    content: RenderedByChannel['in_app'];
+    /** Keys the inbox entry: the request's own time, the same on every redelivery. */
+    at: Date;
+    /** When it is sent: retention (and so visibility) counts from here, however old `at` is. Absent: `at`. */
+    sentAt?: Date;
+  };
 }
 export type OutboundMessage<C extends Channel = Channel> = OutboundByChannel[C];
 
@@ -107,7 +144,22 @@ export type TelemetryEvent =
     }
   | { kind: 'attempt'; channel: Channel; attempt: Attempt['outcome']; code?: string }
   /** Bookkeeping after a send (address changes, engagement, provider id) could not be written; the send itself stands. */
-  | { kind: 'follow_up_failed'; step: 'address_changes' | 'engagement' | 'provider_message'; code: string };
+  | { kind: 'follow_up_failed'; step: 'address_changes' | 'engagement' | 'provider_message' | 'cap_refund'; code: string }
+  /** A provider accepted a message and no write could record it: a redelivery may send it again. */
+  | { kind: 'unrecorded_send'; channel: Channel; code: string };
+
+/** Time left in this invocation; work that cannot finish before it ends goes back to the queue. */
+export interface TimeBudget {
+  remainingMs(): number;
+}
+
+/**
+ * Runs a write again on retryable errors, within the invocation. Used for the writes after a
+ * provider accepted a message, where a redelivery would otherwise mean sending twice.
+ */
+export interface WriteRetry {
+  run<T>(work: () => Promise<T>): Promise<T>;
+}
 
 export interface Telemetry {
   record(event: TelemetryEvent): void;

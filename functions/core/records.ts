@@ -1,9 +1,13 @@
 import type { Attempt, Channel, Decision, DeliveryRecord, DeliveryStatus, Problem } from './model.js';
+import { boundProblems, clipText, isWellFormed } from './problem-bounds.js';
 import type { SendRequest } from './request.js';
 
-/** Stand-in key for a message too broken to carry a usable `requestId` (DESIGN.md). */
+/** Longest customer id or template id a REJECTED record keeps: DynamoDB keys of the table and its index allow 2 KB. */
+export const MAX_RECORD_KEY_BYTES = 1024;
+
+/** Stand-in key for a message too broken to carry a usable `requestId`. */
 export function fallbackRequestId(messageId: string): string {
-  return `sqs:${messageId}`;
+  return `sqs:${clipText(messageId)}`;
 }
 
 export function rejectedRecord(input: {
@@ -14,18 +18,23 @@ export function rejectedRecord(input: {
   at: Date;
 }): DeliveryRecord {
   const at = input.at.toISOString();
+  const problems = boundProblems(input.problems);
   return {
     requestId: input.requestId,
     // Empty rather than a placeholder, so unparseable messages never pile up under one customer in the history index.
-    customerId: input.customerId ?? '',
-    ...(input.template ? { template: input.template } : {}),
+    customerId: input.customerId && fitsKey(input.customerId) ? input.customerId : '',
+    ...(input.template && fitsKey(input.template) ? { template: input.template } : {}),
     status: 'REJECTED',
     attempts: [],
-    timeline: [{ status: 'REJECTED', at, detail: summarizeProblems(input.problems) }],
-    problems: input.problems,
+    timeline: [{ status: 'REJECTED', at, detail: summarizeProblems(problems) }],
+    problems,
     createdAt: at,
     updatedAt: at,
   };
+}
+
+function fitsKey(value: string): boolean {
+  return isWellFormed(value) && new TextEncoder().encode(value).length <= MAX_RECORD_KEY_BYTES;
 }
 
 export function summarizeProblems(problems: readonly Problem[]): string {
@@ -64,6 +73,12 @@ export function finishedRecord(request: SendRequest, meta: { category?: string; 
     createdAt: request.createdAt ?? iso,
     updatedAt: iso,
   };
+}
+
+/** A request whose channels a provider accepted under an earlier claim: finished as sent, nothing re-sent. */
+export function acceptedRecord(request: SendRequest, accepted: Attempt[], at: Date): DeliveryRecord {
+  const sentChannels = [...new Set(accepted.map((a) => a.channel))];
+  return finishedRecord(request, {}, { status: 'SENT', sentChannels, attempts: accepted }, at);
 }
 
 function timelineFor(state: FinalState, at: string): DeliveryRecord['timeline'] {

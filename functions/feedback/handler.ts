@@ -1,13 +1,11 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { applyFeedbackBatch } from '../core/feedback/apply.js';
-import type { FeedbackEvent, NormalizeResult } from '../core/feedback/event.js';
+import type { FeedbackEvent } from '../core/feedback/event.js';
 import type { FeedbackOutcome } from '../core/feedback/ports.js';
-import { fromSesEventBridge } from '../core/feedback/ses.js';
-import { fromSmsStatusLog } from '../core/feedback/sms.js';
 import { composeFeedback } from './composition.js';
 import { readFeedbackConfig } from './config.js';
-import { decodeLogsEvent, isCloudWatchLogsEvent } from './logs-payload.js';
+import { normalizeFeedbackInput } from './normalize.js';
 
 export const SERVICE_NAME = 'switchboard-feedback';
 
@@ -23,14 +21,14 @@ export type FeedbackSummary = Record<FeedbackOutcome['outcome'] | 'ignored', num
  * safe, and what is not ours or not understood is counted and dropped, never retried.
  */
 async function feedback(event: unknown): Promise<FeedbackSummary> {
-  const results = normalize(event);
+  const results = normalizeFeedbackInput(event);
   const events: FeedbackEvent[] = [];
   const summary: FeedbackSummary = { applied: 0, duplicate: 0, unmatched: 0, mismatch: 0, ignored: 0 };
   for (const result of results) {
     if (result.ok) events.push(result.event);
     else {
       summary.ignored++;
-      logger.info('feedback event ignored', { reason: result.reason });
+      logger.info('feedback event ignored', { reason: result.reason, path: result.path });
     }
   }
   const outcomes = await applyFeedbackBatch(events, deps);
@@ -42,12 +40,6 @@ async function feedback(event: unknown): Promise<FeedbackSummary> {
   });
   logger.debug('feedback applied', { ...summary });
   return summary;
-}
-
-function normalize(event: unknown): NormalizeResult[] {
-  if (isCloudWatchLogsEvent(event)) return decodeLogsEvent(event).map((entry) => fromSmsStatusLog(entry.message, entry.timestamp));
-  if ((event as { source?: unknown } | null)?.source === 'aws.ses') return [fromSesEventBridge(event)];
-  return [{ ok: false, reason: 'neither an SES EventBridge event nor a CloudWatch Logs subscription payload' }];
 }
 
 export const handler = middy(feedback).use(injectLambdaContext(logger));

@@ -9,7 +9,7 @@ export interface DeliveryReader {
 }
 
 /** Storage-only attributes the page has no use for. */
-const HIDDEN = ['leaseUntil', 'expiresAtEpoch', 'seenEvents', 'countedEngagement'] as const;
+const HIDDEN = ['leaseUntil', 'expiresAtEpoch', 'seenEvents', 'seenEventsEarlier', 'countedEngagement'] as const;
 
 export function dynamoDeliveryReader(documents: DynamoDBDocumentClient, tableName: string): DeliveryReader {
   const log = new DynamoDeliveryLog(documents, { tableName });

@@ -3,15 +3,26 @@ import { z } from 'zod';
 import { listen, readBody, requestUrl, sendJson, sendText } from './http.js';
 import { SEND_MESSAGES_PATH, sendMessages } from './sandbox/pinpoint.js';
 import { snsAction } from './sandbox/sns.js';
-import { PUSH_STATUSES, SandboxState } from './sandbox/state.js';
+import { PROVIDER_FAULT_KINDS, PUSH_STATUSES, SandboxState } from './sandbox/state.js';
 
-export { PUSH_STATUSES, type FaultsPatch, type PushStatus, type RecordedPush, type RecordedSms, type SandboxFaults, type SmsStatusRecord } from './sandbox/state.js';
+export {
+  PROVIDER_FAULT_KINDS,
+  PUSH_STATUSES,
+  type FaultsPatch,
+  type ProviderFaultKind,
+  type PushStatus,
+  type RecordedPush,
+  type RecordedSms,
+  type SandboxFaults,
+  type SeededProviderFaults,
+  type SmsStatusRecord,
+} from './sandbox/state.js';
 
 export interface ProviderSandbox {
   /** Point both the Pinpoint and the SNS client here. */
   endpoint: string;
   port: number;
-  /** `GET messages`, `POST faults` (a FaultsPatch), `DELETE faults`, `DELETE messages`. */
+  /** `GET messages`, `POST faults` (a FaultsPatch), `DELETE faults`, `DELETE messages`, `GET stats`. */
   controlUrl: string;
   applicationId: string;
   state: SandboxState;
@@ -22,6 +33,8 @@ export interface ProviderSandboxOptions {
   port?: number;
   /** The Pinpoint application the sandbox knows; others are answered NotFoundException. */
   applicationId?: string;
+  /** Messages kept per channel; default 1,000. */
+  maxRecorded?: number;
 }
 
 export const CONTROL_PREFIX = '/_sandbox/';
@@ -31,7 +44,20 @@ const faultsPatchSchema = z.strictObject({
   renewedTokens: z.record(z.string(), z.string().min(1)).optional(),
   optedOutNumbers: z.array(z.string()).optional(),
   throttle: z.strictObject({ pinpoint: z.number().int().min(0).optional(), sns: z.number().int().min(0).optional() }).optional(),
+  seeded: z
+    .strictObject({
+      seed: z.number().int(),
+      rate: z.number().min(0).max(1),
+      maxBurst: z.number().int().min(1).max(20).optional(),
+      burstiness: z.number().min(0).max(1).optional(),
+      kinds: z.partialRecord(z.enum(PROVIDER_FAULT_KINDS), z.number().min(0)).optional(),
+    })
+    .nullable()
+    .optional(),
 });
+
+/** A held call is dropped after this long even if its client never gives up. */
+const MAX_HOLD_MS = 60_000;
 
 /**
  * Stands in for the two provider APIs no emulator covers: Pinpoint `SendMessages` (push) and SNS
@@ -39,7 +65,7 @@ const faultsPatchSchema = z.strictObject({
  * to fail, so demos and tests can show throttling, dead tokens and opted-out numbers.
  */
 export async function startProviderSandbox(options: ProviderSandboxOptions = {}): Promise<ProviderSandbox> {
-  const state = new SandboxState();
+  const state = new SandboxState(options.maxRecorded !== undefined ? { maxRecorded: options.maxRecorded } : {});
   const applicationId = options.applicationId ?? 'switchboard-local';
   const running = await listen((req, res) => route(req, res, state, applicationId), options.port ?? 0);
   return {
@@ -58,14 +84,29 @@ async function route(req: IncomingMessage, res: ServerResponse, state: SandboxSt
   const body = await readBody(req);
   const pinpoint = SEND_MESSAGES_PATH.exec(url.pathname);
   if (req.method === 'POST' && pinpoint?.[1]) {
-    const answer = sendMessages(state, { applicationId }, decodeURIComponent(pinpoint[1]), body);
+    const fault = state.providerFault('pinpoint', 'SendMessages', body);
+    if (fault === 'timeout') return hold(res);
+    const answer = sendMessages(state, { applicationId }, decodeURIComponent(pinpoint[1]), body, fault);
     return sendJson(res, answer.status, answer.body, answer.headers);
   }
   if (req.method === 'POST' && url.pathname === '/' && (req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) {
-    const answer = snsAction(state, new URLSearchParams(body));
+    const form = new URLSearchParams(body);
+    const fault = state.providerFault('sns', form.get('Action') ?? 'unknown', body);
+    if (fault === 'timeout') return hold(res);
+    const answer = snsAction(state, form, fault);
     return sendText(res, answer.status, answer.body, 'text/xml');
   }
   sendJson(res, 404, { message: `the provider sandbox does not answer ${req.method} ${url.pathname}` }, { 'x-amzn-ErrorType': 'NotFoundException' });
+}
+
+/**
+ * A provider that never answers: the call is neither served nor recorded, so the message was not
+ * accepted. The client's own timeout ends it; stopping the sandbox or `MAX_HOLD_MS` drops it too.
+ */
+function hold(res: ServerResponse): void {
+  const timer = setTimeout(() => res.destroy(), MAX_HOLD_MS);
+  timer.unref();
+  res.once('close', () => clearTimeout(timer));
 }
 
 async function control(req: IncomingMessage, res: ServerResponse, state: SandboxState, path: string): Promise<void> {
@@ -75,6 +116,7 @@ async function control(req: IncomingMessage, res: ServerResponse, state: Sandbox
     return sendJson(res, 200, { cleared: true });
   }
   if (path === 'faults' && req.method === 'GET') return sendJson(res, 200, state.faults);
+  if (path === 'stats' && req.method === 'GET') return sendJson(res, 200, { calls: state.tally.calls, faults: state.tally.faults });
   if (path === 'faults' && req.method === 'POST') {
     let raw: unknown;
     try {
@@ -85,7 +127,7 @@ async function control(req: IncomingMessage, res: ServerResponse, state: Sandbox
     const patch = faultsPatchSchema.safeParse(raw);
     if (!patch.success) {
       const problems = patch.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
-      return sendJson(res, 400, { message: 'expected { pushTokens?, renewedTokens?, optedOutNumbers?, throttle? }', problems });
+      return sendJson(res, 400, { message: 'expected { pushTokens?, renewedTokens?, optedOutNumbers?, throttle?, seeded? }', problems });
     }
     return sendJson(res, 200, state.applyFaults(patch.data));
   }

@@ -12,6 +12,8 @@ import { DynamoProviderMessageIndex } from '../adapters/dynamo-provider-message-
 import { createDocumentClient } from '../adapters/dynamo-document-client.js';
 import { DynamoFrequencyCounter } from '../adapters/dynamo-frequency-counter.js';
 import { DynamoInboxSender } from '../adapters/dynamo-inbox-sender.js';
+import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts, withHttpTimeouts } from '../adapters/http-timeouts.js';
+import { JitteredWriteRetry } from '../adapters/jittered-retry.js';
 import { PinpointPushSender } from '../adapters/pinpoint-push-sender.js';
 import { PowertoolsTelemetry } from '../adapters/powertools-telemetry.js';
 import { SesEmailSender } from '../adapters/ses-email-sender.js';
@@ -22,33 +24,32 @@ import type { OrchestratorDeps } from '../core/orchestrate.js';
 import type { Senders } from '../core/ports.js';
 import { CustomerRenderer } from '../core/render/customer-renderer.js';
 import { Renderer } from '../core/render/renderer.js';
+import { METRICS_NAMESPACE, ORCHESTRATOR_SERVICE_NAME as SERVICE_NAME } from '../definitions/metrics.js';
 import type { OrchestratorConfig } from './config.js';
-
-export const SERVICE_NAME = 'switchboard-orchestrator';
-export const METRICS_NAMESPACE = 'Switchboard';
 
 /**
  * The composition root: every SDK client and adapter of the orchestrator, built once.
  * Endpoints come from the SDK's own settings (`AWS_ENDPOINT_URL_<SERVICE>`), which is how local
  * mode points the same code at the emulators.
  */
-export function composeOrchestrator(config: OrchestratorConfig) {
+export function composeOrchestrator(config: OrchestratorConfig, timeouts: HttpTimeouts = DEFAULT_HTTP_TIMEOUTS) {
   const logger = new Logger({ serviceName: SERVICE_NAME });
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
-  const documents = createDocumentClient(new DynamoDBClient({}));
+  const clientSettings = withHttpTimeouts(timeouts);
+  const documents = createDocumentClient(new DynamoDBClient(clientSettings));
 
   const senders: Senders = {
-    email: new SesEmailSender(new SESv2Client({}), {
+    email: new SesEmailSender(new SESv2Client(clientSettings), {
       fromAddress: config.email.fromAddress,
       configurationSetName: config.email.configurationSet,
       unsubscribeBaseUrl: config.email.unsubscribeBaseUrl,
       ...(config.email.unsubscribeSecret ? { unsubscribeSecret: config.email.unsubscribeSecret } : {}),
     }),
-    sms: new SnsSmsSender(new SNSClient({}), config.sms),
+    sms: new SnsSmsSender(new SNSClient(clientSettings), config.sms),
     in_app: new DynamoInboxSender(documents, { tableName: config.tables.inbox, retentionDays: config.retentionDays.inbox }),
     ...(config.pushApplicationId
       ? {
-          push: new PinpointPushSender(new PinpointClient({}), {
+          push: new PinpointPushSender(new PinpointClient(clientSettings), {
             applicationId: config.pushApplicationId,
             ...(config.appDeepLinkScheme ? { deepLinkScheme: config.appDeepLinkScheme } : {}),
           }),
@@ -71,6 +72,7 @@ export function composeOrchestrator(config: OrchestratorConfig) {
     decisionConfig: defaultDecisionConfig,
     leaseMs: 5 * 60_000,
     concurrency: 32,
+    writeRetry: new JitteredWriteRetry(),
   };
   return { deps, logger };
 }

@@ -43,9 +43,15 @@ export function createTemplatePreview(options: TemplatePreviewOptions): Template
 
   return {
     async handle(req, res) {
-      const path = requestUrl(req).pathname;
+      const path = pathOf(req);
+      if (path === undefined) {
+        if (base !== '') return false;
+        return badPath(res, 'the request target is not a valid URL');
+      }
       if (path !== base && !path.startsWith(`${base}/`)) return false;
-      const rest = decodeURIComponent(path.slice(base.length)).replace(/^\/+|\/+$/g, '');
+      const decoded = decodePath(path.slice(base.length));
+      if (decoded === undefined) return badPath(res, 'the path is not validly percent-encoded');
+      const rest = decoded.replace(/^\/+|\/+$/g, '');
       if (rest === 'events') {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
         res.write(': connected\n\n');
@@ -70,6 +76,27 @@ export function createTemplatePreview(options: TemplatePreviewOptions): Template
       clients.clear();
     },
   };
+}
+
+function pathOf(req: IncomingMessage): string | undefined {
+  try {
+    return requestUrl(req).pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+function decodePath(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function badPath(res: ServerResponse, message: string): true {
+  sendJson(res, 400, { error: { code: 'INVALID_PATH', message, problems: [{ path: 'path', message }] } });
+  return true;
 }
 
 /** Recursive watching works on Linux from Node 20; where it does not, the page just stays static. */

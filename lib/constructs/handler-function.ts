@@ -3,9 +3,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '../../functions/definitions/metrics.js';
 import { NAG } from '../nag.js';
-
-export const METRICS_NAMESPACE = 'Switchboard';
 
 /** Lets CommonJS dependencies bundled into the ESM output still call `require` for Node built-ins. */
 const ESM_REQUIRE_BANNER =

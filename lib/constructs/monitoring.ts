@@ -8,7 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from './handler-function.js';
+import { METRICS_NAMESPACE, ORCHESTRATOR_SERVICE_NAME, PROVIDER_NOT_AUTHORIZED_METRIC } from '../../functions/definitions/metrics.js';
 
 export interface MonitoringProps {
   dashboardName: string;
@@ -104,6 +104,20 @@ export class Monitoring extends Construct {
         datapointsToAlarm: 2,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       });
+      // A refused permission fails every message on that path (and fails over the rest): one is enough.
+      this.alarm('ProviderNotAuthorized', {
+        alarmDescription: 'A provider refused a send because the orchestrator role lacks a permission: check its IAM policy.',
+        metric: new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: PROVIDER_NOT_AUTHORIZED_METRIC,
+          dimensionsMap: { service: ORCHESTRATOR_SERVICE_NAME },
+          statistic: 'Sum',
+          period: FIVE_MINUTES,
+        }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      });
     }
     for (const [label, fn] of Object.entries(props.functions)) {
       this.alarm(`${label}Throttles`, {
@@ -127,7 +141,7 @@ export class Monitoring extends Construct {
         [
           graph('Delivered, opened, clicked', ['Delivered', 'Opened', 'Clicked'].map((name) => split(name, 'channel'))),
           graph('Bounced, complained', ['Bounced', 'Complained'].map((name) => split(name, 'channel'))),
-          graph('Failed, rejected, expired, retried', ['Failed', 'Rejected', 'Expired', 'Retry'].map(total)),
+          graph('Failed, rejected, expired, retried, not authorized', ['Failed', 'Rejected', 'Expired', 'Retry', PROVIDER_NOT_AUTHORIZED_METRIC].map(total)),
         ],
         [
           graph(

@@ -72,15 +72,18 @@ export class SmsChannel extends Construct {
     acknowledgeSdkCallProvider(Stack.of(this));
   }
 
-  /** Sets the sender variables and allows SNS Publish to phone numbers. */
+  /**
+   * Sets the sender variables and allows what the SMS sender calls: the opt-out check it makes
+   * before marketing messages, and Publish to phone numbers.
+   */
   bindSender(fn: lambda.Function): void {
     if (this.props.senderId) fn.addEnvironment(ENV.smsSenderId, this.props.senderId);
     if (this.props.originationNumber) fn.addEnvironment(ENV.smsOriginationNumber, this.props.originationNumber);
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:CheckIfPhoneNumberIsOptedOut', 'sns:Publish'], resources: ['*'] }));
     Validations.of(fn).acknowledge({
       id: NAG.anyResource,
       reason:
-        'SNS authorizes Publish to a phone number only against Resource "*" (no ARN exists); X-Ray tracing actions likewise have no resource-level permissions.',
+        'SNS authorizes Publish to a phone number and CheckIfPhoneNumberIsOptedOut only against Resource "*" (no ARN exists); X-Ray tracing actions likewise have no resource-level permissions.',
     });
   }
 

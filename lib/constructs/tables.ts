@@ -115,11 +115,11 @@ export class SwitchboardTables extends Construct {
 
   /**
    * The feedback use case (SES and SMS events, inbox reads, unsubscribes): find the delivery,
-   * move its status forward, update engagement and suppressions on the customer, and read
-   * consent before an opt-out from every topic.
+   * move its status forward, update engagement and suppressions on the customer. `readsConsent`
+   * adds the consent read before an opt-out from every topic, which only complaints cause.
    */
-  bindFeedbackRecorder(fn: lambda.Function): void {
+  bindFeedbackRecorder(fn: lambda.Function, options: { readsConsent?: boolean } = {}): void {
     this.deliveries.bind(fn, { actions: ['GetItem', 'UpdateItem'] });
-    this.customers.bind(fn, { actions: ['BatchGetItem', 'UpdateItem'] });
+    this.customers.bind(fn, { actions: options.readsConsent ? ['BatchGetItem', 'UpdateItem'] : ['UpdateItem'] });
   }
 }

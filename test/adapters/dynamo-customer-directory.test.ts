@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDocumentClient } from '../../functions/adapters/dynamo-document-client.js';
 import { DynamoCustomerDirectory } from '../../functions/adapters/dynamo-customer-directory.js';
+import { isMalformedCustomer } from '../../functions/core/customer-record.js';
 import { PermanentError, RetryableError } from '../../functions/core/errors.js';
 import { awsError } from '../support/aws-errors.js';
 
@@ -37,6 +38,31 @@ describe('DynamoCustomerDirectory.getMany', () => {
     expect(asked).not.toContain('');
     expect(found.size).toBe(250);
     expect(found.get('c-7')).toEqual({ customerId: 'c-7', locale: 'de-DE' });
+  });
+
+  it('reports a broken record with its problems, next to the good ones of the same batch', async () => {
+    const extra = { loyaltyId: 'L-77', email: { address: 'ok@example.com', verifiedAt: '2026-01-02T00:00:00Z' } };
+    ddb.on(BatchGetCommand).resolves({
+      Responses: {
+        [TABLE]: [
+          { customerId: 'good', locale: 'de-DE', ...extra },
+          { customerId: 'broken', push: 'f3c1', consent: 7, email: { status: 'active' } },
+        ],
+      },
+    });
+    const found = await directory().getMany(['good', 'broken']);
+
+    expect(found.get('good')).toEqual({ customerId: 'good', locale: 'de-DE', ...extra });
+    const broken = found.get('broken');
+    expect(broken && isMalformedCustomer(broken)).toBe(true);
+    expect(broken).toEqual({
+      customerId: 'broken',
+      malformed: [
+        { path: 'email.address', message: expect.stringMatching(/expected string/) },
+        { path: 'push', message: expect.stringMatching(/expected array/) },
+        { path: 'consent', message: expect.stringMatching(/expected object/) },
+      ],
+    });
   });
 
   it('makes no call for an empty list', async () => {

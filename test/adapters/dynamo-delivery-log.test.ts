@@ -17,6 +17,17 @@ const conditionFailed = (item?: Record<string, unknown>) => awsError('Conditiona
 
 beforeEach(() => ddb.reset());
 
+/** The SET clauses of an update expression, keyed by the attribute each one writes (every clause starts with a name placeholder). */
+function setClauses(expression: string | undefined, names: Record<string, string> | undefined): Record<string, string> {
+  const set = /^SET (.*)$/.exec(expression ?? '')?.[1] ?? '';
+  return Object.fromEntries(
+    set.split(/, (?=#)/).map((clause) => {
+      const [target, value] = clause.split(' = ') as [string, string];
+      return [names?.[target] ?? target, value];
+    }),
+  );
+}
+
 const record: DeliveryRecord = {
   requestId: 'r-1',
   customerId: 'c-1',
@@ -31,27 +42,55 @@ const record: DeliveryRecord = {
 };
 
 describe('DynamoDeliveryLog.claim', () => {
-  it('puts an ACCEPTED item with a lease and a TTL, only if absent or its lease lapsed', async () => {
-    ddb.on(PutCommand).resolves({});
-    expect(await log.claim(claim)).toEqual({ kind: 'claimed' });
-    const input = ddb.commandCalls(PutCommand)[0]?.args[0].input;
+  it('sets an ACCEPTED item with a lease and a TTL in one update, only if absent or its lease lapsed', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: { requestId: 'r-1', status: 'ACCEPTED', attempts: [] } });
+    expect(await log.claim(claim)).toEqual({ kind: 'claimed', lease: T0.getTime() + 60_000, accepted: [] });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(input).toMatchObject({
       TableName: 'deliveries',
-      Item: {
-        requestId: 'r-1',
-        status: 'ACCEPTED',
-        customerId: 'c-1',
-        template: 'cart-reminder',
-        leaseUntil: T0.getTime() + 60_000,
-        expiresAtEpoch: Math.floor(T0.getTime() / 1000) + 400 * 86_400,
-        timeline: [{ status: 'ACCEPTED', at: T0.toISOString() }],
-      },
+      Key: { requestId: 'r-1' },
       ConditionExpression: 'attribute_not_exists(#requestId) OR (#status = :accepted AND #leaseUntil < :now)',
-      ExpressionAttributeValues: { ':accepted': 'ACCEPTED', ':now': T0.getTime() },
+      ExpressionAttributeValues: {
+        ':accepted': 'ACCEPTED',
+        ':customerId': 'c-1',
+        ':template': 'cart-reminder',
+        ':at': T0.toISOString(),
+        ':lease': T0.getTime() + 60_000,
+        ':expires': Math.floor(T0.getTime() / 1000) + 400 * 86_400,
+        ':none': [],
+        ':timeline': [{ status: 'ACCEPTED', at: T0.toISOString() }],
+        ':now': T0.getTime(),
+      },
+      ReturnValues: 'UPDATED_NEW',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
+    const sets = setClauses(input?.UpdateExpression, input?.ExpressionAttributeNames);
+    expect(sets).toEqual({
+      status: ':accepted',
+      leaseUntil: ':lease',
+      updatedAt: ':at',
+      expiresAtEpoch: ':expires',
+      // A takeover keeps who and what the claim was for, the attempts made so far and the timeline.
+      customerId: 'if_not_exists(#customerId, :customerId)',
+      template: 'if_not_exists(#template, :template)',
+      attempts: 'if_not_exists(#attempts, :none)',
+      timeline: 'if_not_exists(#timeline, :timeline)',
+    });
     // Without the index's sort key the claim stays out of the history index: one write unit, not two.
-    expect(input?.Item).not.toHaveProperty('createdAt');
+    expect(Object.values(input?.ExpressionAttributeNames ?? {})).not.toContain('createdAt');
+  });
+
+  it('hands back the attempts a provider accepted under an earlier claim, and only those', async () => {
+    const sent = { channel: 'email', at: T0.toISOString(), outcome: 'SENT', providerMessageId: 'ses-1' } as const;
+    const failed = { channel: 'sms', at: T0.toISOString(), outcome: 'FAILED_RETRYABLE', error: { code: 'SMS_THROTTLED', message: 'slow down' } } as const;
+    ddb.on(UpdateCommand).resolves({ Attributes: { requestId: 'r-1', status: 'ACCEPTED', attempts: [failed, sent] } });
+    expect(await log.claim(claim)).toEqual({ kind: 'claimed', lease: T0.getTime() + 60_000, accepted: [sent] });
+  });
+
+  it('claims with nothing accepted when the update returns no attempts', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    expect(await log.claim(claim)).toEqual({ kind: 'claimed', lease: T0.getTime() + 60_000, accepted: [] });
   });
 
   it('gives the finished record its index sort key, the record time when createdAt is unusable', async () => {
@@ -62,14 +101,43 @@ describe('DynamoDeliveryLog.claim', () => {
   });
 
   it('tells a finished record (duplicate) from a live lease (busy) using the item returned with the failure', async () => {
-    ddb.on(PutCommand).rejectsOnce(conditionFailed({ status: { S: 'SENT' } })).rejectsOnce(conditionFailed({ status: { S: 'ACCEPTED' }, leaseUntil: { N: '1' } }));
+    ddb
+      .on(UpdateCommand)
+      .rejectsOnce(conditionFailed({ status: { S: 'SENT' } }))
+      .rejectsOnce(conditionFailed({ status: { S: 'ACCEPTED' }, leaseUntil: { N: '1' } }))
+      .rejectsOnce(conditionFailed());
     expect(await log.claim(claim)).toEqual({ kind: 'duplicate', status: 'SENT' });
+    expect(await log.claim(claim)).toEqual({ kind: 'busy' });
     expect(await log.claim(claim)).toEqual({ kind: 'busy' });
   });
 
-  it('turns throttling into a retryable error', async () => {
-    ddb.on(PutCommand).rejects(awsError('ThrottlingException'));
+  it('turns throttling into a retryable error and a refusal into a permanent one', async () => {
+    ddb.on(UpdateCommand).rejectsOnce(awsError('ThrottlingException')).rejectsOnce(awsError('AccessDeniedException'));
     await expect(log.claim(claim)).rejects.toBeInstanceOf(RetryableError);
+    await expect(log.claim(claim)).rejects.toBeInstanceOf(PermanentError);
+  });
+});
+
+describe('DynamoDeliveryLog.recordAccepted', () => {
+  const attempt = { channel: 'push', at: T0.toISOString(), outcome: 'SENT', providerMessageId: 'pp-1', error: undefined } as const;
+
+  it('appends the attempt to the existing item, without undefined fields the marshaller would refuse', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    await log.recordAccepted('r-1', attempt);
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
+      TableName: 'deliveries',
+      Key: { requestId: 'r-1' },
+      UpdateExpression: 'SET #attempts = list_append(if_not_exists(#attempts, :none), :attempt)',
+      ConditionExpression: 'attribute_exists(#requestId)',
+      ExpressionAttributeNames: { '#requestId': 'requestId', '#attempts': 'attempts' },
+      ExpressionAttributeValues: { ':none': [], ':attempt': [{ channel: 'push', at: T0.toISOString(), outcome: 'SENT', providerMessageId: 'pp-1' }] },
+    });
+  });
+
+  it('ignores a missing item and reports throttling as retryable', async () => {
+    ddb.on(UpdateCommand).rejectsOnce(conditionFailed()).rejectsOnce(awsError('ProvisionedThroughputExceededException'));
+    await expect(log.recordAccepted('r-gone', attempt)).resolves.toBeUndefined();
+    await expect(log.recordAccepted('r-1', attempt)).rejects.toBeInstanceOf(RetryableError);
   });
 });
 
@@ -98,21 +166,31 @@ describe('DynamoDeliveryLog.finish', () => {
 });
 
 describe('DynamoDeliveryLog.release and reject', () => {
-  it('release ends the lease of an ACCEPTED item and ignores anything else', async () => {
-    ddb.on(UpdateCommand).rejects(conditionFailed());
-    await expect(log.release('r-unknown')).resolves.toBeUndefined();
-    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({ UpdateExpression: 'SET #leaseUntil = :zero', ConditionExpression: '#status = :accepted' });
+  const release = { requestId: 'r-1', lease: T0.getTime() + 60_000, code: 'EMAIL_THROTTLED', at: new Date('2026-11-24T10:00:05.000Z') };
+
+  it('release ends only the given lease of an ACCEPTED item and notes why and how often', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    await log.release(release);
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
+      TableName: 'deliveries',
+      Key: { requestId: 'r-1' },
+      UpdateExpression: 'SET #leaseUntil = :zero, #lastRetry = :lastRetry ADD #retries :one',
+      ConditionExpression: '#status = :accepted AND #leaseUntil = :lease',
+      ExpressionAttributeNames: { '#leaseUntil': 'leaseUntil', '#status': 'status', '#lastRetry': 'lastRetry', '#retries': 'retries' },
+      ExpressionAttributeValues: {
+        ':zero': 0,
+        ':one': 1,
+        ':accepted': 'ACCEPTED',
+        ':lease': T0.getTime() + 60_000,
+        ':lastRetry': { code: 'EMAIL_THROTTLED', at: '2026-11-24T10:00:05.000Z' },
+      },
+    });
   });
 
-  it('release after a claim by the same instance ends only the lease it wrote', async () => {
-    ddb.on(PutCommand).resolves({});
-    ddb.on(UpdateCommand).resolves({});
-    await log.claim({ ...claim, requestId: 'r-own' });
-    await log.release('r-own');
-    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toMatchObject({
-      ConditionExpression: '#status = :accepted AND #leaseUntil = :lease',
-      ExpressionAttributeValues: { ':lease': T0.getTime() + 60_000 },
-    });
+  it('release ignores an item that is finished, missing or under another lease, and reports throttling as retryable', async () => {
+    ddb.on(UpdateCommand).rejectsOnce(conditionFailed()).rejectsOnce(awsError('ThrottlingException'));
+    await expect(log.release({ ...release, requestId: 'r-unknown' })).resolves.toBeUndefined();
+    await expect(log.release(release)).rejects.toBeInstanceOf(RetryableError);
   });
 
   it('reject writes only over nothing or another rejection, and swallows the refusal', async () => {

@@ -63,3 +63,30 @@ describe('DynamoFrequencyCounter', () => {
     await expect(counter.tryConsume(input({ perDay: 2 }))).rejects.toBeInstanceOf(RetryableError);
   });
 });
+
+describe('DynamoFrequencyCounter.refund', () => {
+  const slot = { customerId: 'c-1', channel: 'email' as const, category: 'marketing' as const, now: NOW };
+
+  it('takes one off the day and the week of the slot together, only while both are positive', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    await counter.refund(slot);
+    expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
+      TableName: 'counters',
+      Key: { counterKey: 'c-1#email#marketing#2026-W48' },
+      UpdateExpression: 'ADD #week :minusOne, #day :minusOne',
+      ConditionExpression: '#week > :zero AND #day > :zero',
+      ExpressionAttributeNames: { '#week': 'week', '#day': 'd2026-11-24' },
+      ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+    });
+  });
+
+  it('treats a refused condition (nothing left to give back) as done', async () => {
+    ddb.on(UpdateCommand).rejects(awsError('ConditionalCheckFailedException'));
+    await expect(counter.refund(slot)).resolves.toBeUndefined();
+  });
+
+  it('reports throttling as retryable', async () => {
+    ddb.on(UpdateCommand).rejects(awsError('ProvisionedThroughputExceededException'));
+    await expect(counter.refund(slot)).rejects.toBeInstanceOf(RetryableError);
+  });
+});

@@ -46,6 +46,16 @@ describe('DynamoInboxSender', () => {
     });
   });
 
+  it('keys an old request by its own time but keeps it for the full retention from the send', async () => {
+    ddb.on(PutCommand).resolves({});
+    const createdAt = new Date('2026-07-01T08:00:00.000Z');
+    const sentAt = new Date('2026-11-24T10:00:00.000Z');
+    expect(await sender.send({ ...message, at: createdAt, sentAt })).toEqual({ outcome: 'SENT', providerMessageId: '2026-07-01T08:00:00.000Z#r-1' });
+    const item = ddb.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    expect(item).toMatchObject({ sk: '2026-07-01T08:00:00.000Z#r-1', createdAt: '2026-07-01T08:00:00.000Z' });
+    expect(item?.expiresAtEpoch).toBe(sentAt.getTime() / 1000 + 10 * 86_400);
+  });
+
   it('answers SENT for a message already in the inbox, and maps other failures to results', async () => {
     ddb
       .on(PutCommand)

@@ -123,7 +123,8 @@ describe('PinpointPushSender call failures', () => {
     ['TooManyRequestsException', 429, 'FAILED_RETRYABLE', 'PUSH_THROTTLED'],
     ['InternalServerErrorException', 500, 'FAILED_RETRYABLE', 'PUSH_PROVIDER_UNAVAILABLE'],
     ['BadRequestException', 400, 'FAILED_PERMANENT', 'PUSH_BAD_REQUEST'],
-    ['ForbiddenException', 403, 'FAILED_PERMANENT', 'PUSH_FORBIDDEN'],
+    ['ForbiddenException', 403, 'FAILED_PERMANENT', 'PUSH_NOT_AUTHORIZED'],
+    ['AccessDeniedException', 403, 'FAILED_PERMANENT', 'PUSH_NOT_AUTHORIZED'],
     ['NotFoundException', 404, 'FAILED_PERMANENT', 'PUSH_APPLICATION_NOT_FOUND'],
     ['PayloadTooLargeException', 413, 'FAILED_PERMANENT', 'PUSH_PAYLOAD_TOO_LARGE'],
   ])('returns %s (HTTP %s) as %s %s', async (name, status, outcome, code) => {

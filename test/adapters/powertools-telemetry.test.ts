@@ -68,6 +68,29 @@ describe('PowertoolsTelemetry', () => {
     expect(line).toMatchObject({ Attempt: 1, channel: 'email', outcome: 'FAILED_RETRYABLE' });
   });
 
+  it.each([
+    ['sms', 'SMS_NOT_AUTHORIZED'],
+    ['email', 'EMAIL_NOT_AUTHORIZED'],
+    ['push', 'PUSH_NOT_AUTHORIZED'],
+  ] as const)('counts a %s attempt refused with %s as ProviderNotAuthorized under the service alone, for the alarm', (channel, code) => {
+    const errors: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => errors.push(String(chunk)) > 0);
+    telemetry(true).record({ kind: 'attempt', channel, attempt: 'FAILED_PERMANENT', code });
+    const refused = emf().find((l) => 'ProviderNotAuthorized' in l);
+    expect(refused?._aws.CloudWatchMetrics[0]).toEqual({
+      Namespace: 'Switchboard',
+      Dimensions: [['service'], ['service', 'channel']],
+      Metrics: [{ Name: 'ProviderNotAuthorized', Unit: 'Count' }],
+    });
+    expect(refused).toMatchObject({ ProviderNotAuthorized: 1, channel, service: 'orchestrator' });
+    expect(errors.map((e) => JSON.parse(e) as unknown)).toEqual([expect.objectContaining({ level: 'ERROR', channel, code })]);
+  });
+
+  it('does not count other permanent failures as refused permissions', () => {
+    telemetry().record({ kind: 'attempt', channel: 'sms', attempt: 'FAILED_PERMANENT', code: 'SMS_OPTED_OUT' });
+    expect(emf().filter((l) => 'ProviderNotAuthorized' in l)).toEqual([]);
+  });
+
   it('never lets an address, number, token or id into a dimension, metadata or log line', () => {
     const t = telemetry(true);
     t.record({ kind: 'outcome', status: 'FAILED', channel: 'email', reason: 'lena@example.com bounced', template: '+4915112345678' });

@@ -94,6 +94,7 @@ describe('SesEmailSender', () => {
     ['SendingPausedException', 400, 'FAILED_PERMANENT', 'EMAIL_SENDING_PAUSED'],
     ['BadRequestException', 400, 'FAILED_PERMANENT', 'EMAIL_BAD_REQUEST'],
     ['NotFoundException', 404, 'FAILED_PERMANENT', 'EMAIL_CONFIGURATION_NOT_FOUND'],
+    ['AccessDeniedException', 403, 'FAILED_PERMANENT', 'EMAIL_NOT_AUTHORIZED'],
   ])('returns %s (HTTP %s) as %s %s instead of throwing', async (name, status, outcome, code) => {
     ses.on(SendEmailCommand).rejects(awsError(name, { status, message: 'refused lena@example.com' }));
     const result = await sender.send(email());

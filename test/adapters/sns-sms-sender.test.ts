@@ -77,19 +77,51 @@ describe('SnsSmsSender', () => {
     expect(JSON.stringify(result)).not.toContain('4915112345678');
   });
 
-  it('recognises an opt-out refusal by error name or by message', async () => {
-    sns
-      .on(PublishCommand)
-      .rejectsOnce(awsError('OptedOutException'))
-      .rejectsOnce(awsError('InvalidParameterException', { message: 'Phone number is opted out' }));
-    const sender = new SnsSmsSender(client);
-    expect(await sender.send(sms('transactional'))).toMatchObject(OPTED_OUT);
-    expect(await sender.send(sms('transactional'))).toMatchObject(OPTED_OUT);
+  it.each(['OptedOutException', 'OptedOut'])('reports a %s refusal of Publish as an opt-out of the number', async (name) => {
+    sns.on(PublishCommand).rejects(awsError(name));
+    expect(await new SnsSmsSender(client).send(sms('transactional'))).toMatchObject(OPTED_OUT);
   });
 
+  it('never reads an opt-out into the text of an error whose name says otherwise', async () => {
+    sns.on(PublishCommand).rejects(awsError('InvalidParameterException', { message: 'Phone number is opted out' }));
+    const result = await new SnsSmsSender(client).send(sms('transactional'));
+    expect(result).toMatchObject({ outcome: 'FAILED_PERMANENT', code: 'SMS_INVALID_PARAMETER' });
+    expect(result.addressChanges).toBeUndefined();
+  });
   it('reports a throttled opt-out check as retryable without publishing', async () => {
     sns.on(CheckIfPhoneNumberIsOptedOutCommand).rejects(awsError('ThrottledException'));
     expect(await new SnsSmsSender(client).send(sms('marketing'))).toMatchObject({ outcome: 'FAILED_RETRYABLE', code: 'SMS_THROTTLED' });
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+});
+
+/** What SNS answers when the role may not make the call: the message names the refused action. */
+const denied = (name: string, action: string) =>
+  awsError(name, {
+    status: 403,
+    message: `User: arn:aws:sts::123456789012:assumed-role/orchestrator/fn is not authorized to perform: SNS:${action} on resource: * because no identity-based policy allows the SNS:${action} action`,
+  });
+
+describe('SnsSmsSender when its role may not make a call', () => {
+  const NOT_AUTHORIZED = { outcome: 'FAILED_PERMANENT', code: 'SMS_NOT_AUTHORIZED' };
+
+  it.each(['AuthorizationErrorException', 'AuthorizationError', 'AccessDenied', 'AccessDeniedException'])(
+    'fails a marketing SMS whose opt-out check is refused with %s, without touching the number or publishing',
+    async (name) => {
+      sns.on(CheckIfPhoneNumberIsOptedOutCommand).rejects(denied(name, 'CheckIfPhoneNumberIsOptedOut'));
+      const result = await new SnsSmsSender(client).send(sms('marketing'));
+      expect(result).toMatchObject(NOT_AUTHORIZED);
+      expect(result.addressChanges).toBeUndefined();
+      expect(result.outcome === 'FAILED_PERMANENT' && result.message).toMatch(/^CheckIfPhoneNumberIsOptedOut: /);
+      expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+    },
+  );
+
+  it('fails a refused Publish as not authorized even when its message says "opted out"', async () => {
+    sns.on(PublishCommand).rejects(awsError('AuthorizationErrorException', { status: 403, message: 'Not authorized: the number may have opted out' }));
+    const result = await new SnsSmsSender(client).send(sms('transactional'));
+    expect(result).toMatchObject(NOT_AUTHORIZED);
+    expect(result.addressChanges).toBeUndefined();
+    expect(result.outcome === 'FAILED_PERMANENT' && result.message).toMatch(/^Publish: AuthorizationErrorException: /);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_DATA_BYTES, parseSendRequest } from '../../functions/core/request.js';
+import { MAX_BODY_BYTES, MAX_DATA_BYTES, MAX_DEPTH, MAX_PROBLEM_TEXT, MAX_PROBLEMS, parseSendRequest } from '../../functions/core/request.js';
 
 const minimal = { requestId: 'req-1', customerId: 'c-1001', template: 'cart-reminder' };
 
@@ -129,4 +129,104 @@ describe('parseSendRequest', () => {
     expect(result).not.toHaveProperty('requestId');
     expect(result).toHaveProperty('customerId', 'c-1001');
   });
+
+  it('keeps the customerId only when it is one the schema accepts, so it is safe as an index key', () => {
+    const result = parseSendRequest({ ...minimal, customerId: 'c'.repeat(3_000), strategy: 'maybe' });
+    expect(result).toMatchObject({ ok: false, requestId: 'req-1' });
+    expect(result).not.toHaveProperty('customerId');
+    expect(parseSendRequest({ ...minimal, customerId: 'c'.repeat(256), strategy: 'maybe' })).toHaveProperty('customerId', 'c'.repeat(256));
+  });
+
+  it('rejects a customerId with a lone surrogate, which has no UTF-8 form to store, and does not salvage it', () => {
+    const result = parseSendRequest({ ...minimal, customerId: 'c-\uD800' });
+    expect(result.ok ? [] : result.problems.map((p) => p.path)).toEqual(['customerId']);
+    expect(result).not.toHaveProperty('customerId');
+  });
 });
+
+describe('parseSendRequest on hostile input', () => {
+  function nested(depth: number, make: (inner: unknown) => unknown): unknown {
+    let value: unknown = 'leaf';
+    for (let i = 0; i < depth; i++) value = make(value);
+    return value;
+  }
+
+  it('rejects data nested 5,000 deep with one problem at the level that broke the limit, instead of overflowing the stack', () => {
+    const data = nested(5_000, (inner) => ({ a: inner }));
+    expect(parseSendRequest({ ...minimal, data })).toEqual({
+      ok: false,
+      problems: [{ path: `data${'.a'.repeat(MAX_DEPTH)}`, message: `nests deeper than ${MAX_DEPTH} levels` }],
+      requestId: 'req-1',
+      customerId: 'c-1001',
+    });
+  });
+
+  it('reads deep arrays the same way, from a JSON body too', () => {
+    const body = `${JSON.stringify(minimal).slice(0, -1)},"data":{"list":${'['.repeat(5_000)}${']'.repeat(5_000)}}}`;
+    expect(problemsOf(body)).toEqual([{ path: `data.list${'.0'.repeat(MAX_DEPTH - 1)}`, message: `nests deeper than ${MAX_DEPTH} levels` }]);
+  });
+
+  it('accepts data exactly as deep as the limit', () => {
+    expect(parseSendRequest({ ...minimal, data: nested(MAX_DEPTH, (inner) => ({ a: inner })) }).ok).toBe(true);
+    expect(problemsOf({ ...minimal, data: nested(MAX_DEPTH + 1, (inner) => ({ a: inner })) }).map((p) => p.path)).toEqual([`data${'.a'.repeat(MAX_DEPTH)}`]);
+  });
+
+  it('rejects data that refers to itself, without looping', () => {
+    const data: Record<string, unknown> = {};
+    data.self = data;
+    expect(problemsOf({ ...minimal, data })).toEqual([{ path: `data${'.self'.repeat(MAX_DEPTH)}`, message: `nests deeper than ${MAX_DEPTH} levels` }]);
+  });
+
+  it('rejects data that is not plain JSON instead of throwing', () => {
+    expect(problemsOf({ ...minimal, data: { n: 10n } }).map((p) => p.path)).toEqual(['data']);
+  });
+
+  it('bounds the problem for a 200 KB unknown field name: the name is cut short', () => {
+    const name = 'x'.repeat(200_000);
+    const problems = problemsOf({ ...minimal, [name]: 1 });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.path).toBe('');
+    expect(problems[0]?.message).toMatch(/^unknown field\(s\): x+…$/);
+    expect(JSON.stringify(problems).length).toBeLessThan(200);
+  });
+
+  it('lists at most MAX_PROBLEMS problems and counts the rest', () => {
+    const problems = problemsOf({ requestId: 'bad id!', customerId: 7, template: '', channels: Array(100).fill('fax') });
+    expect(problems).toHaveLength(MAX_PROBLEMS + 1);
+    expect(problems.slice(0, 4).map((p) => p.path)).toEqual(['requestId', 'customerId', 'template', 'channels.0']);
+    expect(problems.at(-1)).toEqual({ path: '', message: `and ${103 - MAX_PROBLEMS} more problems` });
+  });
+
+  it('names at most ten unknown fields and counts the rest', () => {
+    const unknown = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`extra${i}`, i]));
+    expect(problemsOf({ ...minimal, context: unknown })).toEqual([
+      { path: 'context', message: `unknown field(s): ${Array.from({ length: 10 }, (_, i) => `extra${i}`).join(', ')} and 40 more` },
+    ]);
+  });
+
+  it('cuts every path and message to MAX_PROBLEM_TEXT characters', () => {
+    const key = 'k'.repeat(5_000);
+    const data = nested(MAX_DEPTH + 1, (inner) => ({ [key]: inner }));
+    const [problem] = problemsOf({ ...minimal, data });
+    expect(problem?.path).toHaveLength(MAX_PROBLEM_TEXT);
+    expect(problem?.path.endsWith('…')).toBe(true);
+  });
+
+  it('answers a body larger than SQS allows with one problem, without parsing it', () => {
+    const body = JSON.stringify({ ...minimal, data: { blob: 'x'.repeat(MAX_BODY_BYTES) } });
+    expect(problemsOf(body)).toEqual([{ path: '', message: `body is larger than ${MAX_BODY_BYTES} bytes` }]);
+  });
+
+  it('reports a field named __proto__ as unknown and leaves Object.prototype alone', () => {
+    const problems = problemsOf('{"__proto__": {"polluted": true}, "requestId": "req-1", "customerId": "c-1", "template": "t"}');
+    expect(problems).toEqual([{ path: '', message: 'unknown field(s): __proto__' }]);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('never throws, even for a value whose getter throws', () => {
+    const body = { ...minimal };
+    Object.defineProperty(body, 'template', { enumerable: true, get: () => { throw new Error('boom'); } });
+    expect(parseSendRequest(body)).toEqual({ ok: false, problems: [{ path: '', message: 'body could not be read as a send request' }] });
+  });
+});
+

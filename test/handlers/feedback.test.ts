@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -131,4 +132,23 @@ describe('feedback handler, SMS status logs from a subscription filter', () => {
   it('ignores the control message CloudWatch Logs sends when the subscription is created', async () => {
     expect(await handler(awslogsEvent([], 'CONTROL_MESSAGE'), context)).toEqual({ applied: 0, duplicate: 0, unmatched: 0, mismatch: 0, ignored: 0 });
   });
+
+  it('counts a payload it cannot decode, or a log event without a message, as ignored instead of failing the invocation', async () => {
+    expect(await handler({ awslogs: { data: 'this is not gzip' } }, context)).toEqual({ applied: 0, duplicate: 0, unmatched: 0, mismatch: 0, ignored: 1 });
+    const holes = awslogsEvent([smsFixture('sms-failure', 'not-one-of-ours')]);
+    const payload = JSON.parse(gunzipSync(Buffer.from(holes.awslogs.data, 'base64')).toString('utf8')) as { logEvents: unknown[] };
+    payload.logEvents.push(null, { id: 'x', message: 7 });
+    const broken = { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(payload))).toString('base64') } };
+    expect(await handler(broken, context)).toEqual({ applied: 0, duplicate: 0, unmatched: 1, mismatch: 0, ignored: 2 });
+  });
+
+  it('ignores a record whose log time no date can hold instead of failing the invocation', async () => {
+    const record = JSON.parse(smsFixture('sms-success')) as { notification: { timestamp?: string } };
+    delete record.notification.timestamp;
+    const event = awslogsEvent([JSON.stringify(record)]);
+    const payload = JSON.parse(gunzipSync(Buffer.from(event.awslogs.data, 'base64')).toString('utf8')) as { logEvents: { timestamp: number }[] };
+    for (const logEvent of payload.logEvents) logEvent.timestamp = 1e300;
+    expect(await handler({ awslogs: { data: gzipSync(Buffer.from(JSON.stringify(payload))).toString('base64') } }, context)).toMatchObject({ applied: 0, ignored: 1 });
+  });
 });
+

@@ -120,4 +120,20 @@ describe('GET /customers/{customerId}/deliveries', () => {
     expect((await get('/customers/c-someone-else/deliveries', { cursor: other })).statusCode).toBe(400);
     expect((await get(`/customers/${CUSTOMER}/inbox`)).statusCode).toBe(404);
   });
+
+  it('answers a malformed percent escape or an over-long customer id with a 400 naming the path, on the real handler', async () => {
+    for (const [path, problemPath] of [
+      ['/customers/c-%E0%A4%A/deliveries', 'path.customerId'],
+      ['/customers/%/deliveries', 'path.customerId'],
+      [`/customers/${'c'.repeat(3_000)}/deliveries`, 'path.customerId'],
+    ] as const) {
+      const response = await get(path);
+      expect(response.statusCode).toBe(400);
+      expect(body<{ error: { problems: { path: string }[] } }>(response).error.problems.map((p) => p.path)).toEqual([problemPath]);
+    }
+    const forged = await get(`/customers/${CUSTOMER}/deliveries`, { cursor: 'A'.repeat(5_000) });
+    expect(forged.statusCode).toBe(400);
+    expect(body<{ error: { problems: { path: string }[] } }>(forged).error.problems).toEqual([{ path: 'query.cursor', message: 'the cursor is not one this API returned for this customer' }]);
+  });
 });
+

@@ -60,7 +60,9 @@ describe('GET /inbox', () => {
     expect((await call('GET', '/inbox', { query: { limit: 'ten' } })).statusCode).toBe(400);
     const forged = await call('GET', '/inbox', { query: { cursor: 'bm90LWEtY3Vyc29y' } });
     expect(forged.statusCode).toBe(400);
-    expect(body(forged)).toEqual({ error: { code: 'INVALID_CURSOR', message: 'the cursor is not one this API returned' } });
+    expect(body(forged)).toEqual({
+      error: { code: 'INVALID_CURSOR', message: 'the cursor is not one this API returned', problems: [{ path: 'query.cursor', message: 'the cursor is not one this API returned' }] },
+    });
   });
 
   it('hides a message past its retention that DynamoDB has not deleted yet', async () => {
@@ -138,5 +140,19 @@ describe('authentication and routes', () => {
 
   it('answers 404 for a route it does not serve', async () => {
     expect((await call('DELETE', '/inbox')).statusCode).toBe(404);
+  });
+
+  it('answers a malformed percent escape or an id that cannot be a message with a 400 naming the path', async () => {
+    for (const id of ['%E0%A4%A', '%', 'r-1%zz', encodeURIComponent('x'.repeat(3_000)), encodeURIComponent('2026-11-24T09:00:00.000Z#bad id')]) {
+      const response = await call('POST', `/inbox/${id}/read`);
+      expect(response.statusCode).toBe(400);
+      expect(body<{ error: { problems: { path: string }[] } }>(response).error.problems.map((p) => p.path)).toEqual(['path.id']);
+    }
+  });
+
+  it('lists every problem of a malformed push event with its path in the body', async () => {
+    const response = await call('POST', '/events', { body: { requestId: 'bad id!', event: 'liked', extra: 1 } });
+    expect(response.statusCode).toBe(400);
+    expect(body<{ error: { problems: { path: string }[] } }>(response).error.problems.map((p) => p.path).sort()).toEqual(['body', 'body.event', 'body.requestId']);
   });
 });

@@ -67,4 +67,24 @@ describe('one-click unsubscribe', () => {
     expect((await handler(request('POST', signed('r-long-gone', 'c-u4', 'newsletter'), 'List-Unsubscribe=One-Click'), context)).statusCode).toBe(200);
     expect((await consent('c-u4'))?.email?.newsletter).toMatchObject({ value: 'opt_out', source: 'one_click_unsubscribe' });
   });
+
+  it('refuses a signed link whose customer id could never be a key, instead of failing on the database', async () => {
+    const response = await handler(request('POST', signed('r-u5', 'c'.repeat(3_000)), 'List-Unsubscribe=One-Click'), context);
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(String(response.body))).toEqual({
+      error: { code: 'INVALID_TOKEN', message: 'This unsubscribe link is not valid.', problems: [{ path: 'query.token', message: 'This unsubscribe link is not valid.' }] },
+    });
+  });
+
+  it('shows a browser a page and anything else a JSON problem list', async () => {
+    const forBrowser = request('GET', 'not-a-token');
+    forBrowser.headers = { accept: 'text/html,application/xhtml+xml' };
+    const page = await handler(forBrowser, context);
+    expect(page.statusCode).toBe(400);
+    expect(page.headers).toMatchObject({ 'content-type': 'text/html; charset=utf-8' });
+    const missing = await handler(request('POST', signed('r-u6', 'c-u6'), 'hello=world'), context);
+    expect(missing.statusCode).toBe(400);
+    expect(JSON.parse(String(missing.body)).error.problems).toEqual([{ path: 'body', message: 'The request is missing List-Unsubscribe=One-Click.' }]);
+  });
 });
+

@@ -101,16 +101,14 @@ describe('orchestrator', () => {
 
   it('may do exactly what it needs and no more', () => {
     expect(grantsOf(base.template, 'OrchestratorHandlerFunctionServiceRole')).toEqual({
-      '*': ['sns:Publish', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+      '*': ['sns:CheckIfPhoneNumberIsOptedOut', 'sns:Publish', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
       customers: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PartiQLUpdate', 'dynamodb:UpdateItem'],
-      deliveries: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      deliveries: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       counters: ['dynamodb:UpdateItem'],
       inbox: ['dynamodb:PutItem'],
       'arn:<Partition>:ses:<Region>:<AccountId>:identity/example.com': ['ses:SendEmail'],
       [`arn:<Partition>:ses:<Region>:<AccountId>:configuration-set/<${configurationSetId(base.template)}>`]: ['ses:SendEmail'],
-      [queueId(base.template)]: [
-        'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage',
-      ],
+      [queueId(base.template)]: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
     });
   });
 
@@ -138,7 +136,7 @@ describe('orchestrator', () => {
 describe('the other handlers', () => {
   const FEEDBACK_RECORDER = {
     deliveries: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-    customers: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+    customers: ['dynamodb:UpdateItem'],
   };
   const XRAY = { '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'] };
 
@@ -148,7 +146,8 @@ describe('the other handlers', () => {
     expect(grantsOf(base.template, 'FeedbackFunctionServiceRole')).toEqual({
       ...XRAY,
       ...FEEDBACK_RECORDER,
-      [deadLetters]: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+      customers: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+      [deadLetters]: ['sqs:SendMessage'],
     });
   });
 

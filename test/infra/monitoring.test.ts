@@ -68,6 +68,20 @@ describe('alarms', () => {
     });
   });
 
+  it('fire on the first send a provider refused for want of a permission', () => {
+    template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Switchboard',
+      MetricName: 'ProviderNotAuthorized',
+      Dimensions: [{ Name: 'service', Value: 'switchboard-orchestrator' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
   it('fire when any function is throttled', () => {
     const throttled = alarms()
       .filter((alarm) => alarm.MetricName === 'Throttles')
@@ -96,7 +110,7 @@ describe('dashboard', () => {
       expect(expressions()).toContain(`SEARCH('Namespace="Switchboard" MetricName="${metric}" channel', 'Sum', 300)`);
     }
     expect(expressions()).toContain(`SEARCH('Namespace="Switchboard" MetricName="Suppressed" reason', 'Sum', 300)`);
-    for (const metric of ['Failed', 'Rejected', 'Expired', 'Retry']) {
+    for (const metric of ['Failed', 'Rejected', 'Expired', 'Retry', 'ProviderNotAuthorized']) {
       expect(expressions()).toContain(`SEARCH('{Switchboard,service} MetricName="${metric}"', 'Sum', 300)`);
     }
   });

@@ -5,7 +5,8 @@ import { DynamoDeliveryLog } from '../../functions/adapters/dynamo-delivery-log.
 import { DynamoFrequencyCounter } from '../../functions/adapters/dynamo-frequency-counter.js';
 import { DynamoInboxSender } from '../../functions/adapters/dynamo-inbox-sender.js';
 import { PermanentError } from '../../functions/core/errors.js';
-import type { Customer, DeliveryRecord } from '../../functions/core/model.js';
+import type { Attempt, Customer, DeliveryRecord } from '../../functions/core/model.js';
+import type { ClaimResult } from '../../functions/core/ports.js';
 import { type LocalTables, localTables } from '../support/local-aws.js';
 
 let local: LocalTables;
@@ -40,6 +41,12 @@ function sentRecord(requestId: string, overrides: Partial<DeliveryRecord> = {}):
   };
 }
 
+/** The lease a claim wrote; anything but a claim fails the test. */
+function leaseOf(result: ClaimResult): number {
+  if (result.kind !== 'claimed') throw new Error(`expected a claim, got ${result.kind}`);
+  return result.lease;
+}
+
 async function rawDelivery(requestId: string): Promise<Record<string, unknown> | undefined> {
   const output = await local.doc.send(new GetCommand({ TableName: local.tables.deliveries, Key: { requestId }, ConsistentRead: true }));
   return output.Item;
@@ -50,16 +57,42 @@ describe('DynamoDeliveryLog on DynamoDB Local', () => {
 
   it('claims once, answers busy while the lease lives, lets another worker take over after it lapses, then reports duplicates', async () => {
     const deliveries = log();
-    expect(await deliveries.claim(claimOf('r-lease', T0))).toEqual({ kind: 'claimed' });
+    expect(await deliveries.claim(claimOf('r-lease', T0))).toEqual({ kind: 'claimed', lease: T0.getTime() + 60_000, accepted: [] });
     expect(await deliveries.claim(claimOf('r-lease', at(59_000)))).toEqual({ kind: 'busy' });
-    expect(await deliveries.claim(claimOf('r-lease', at(61_000)))).toEqual({ kind: 'claimed' });
+    expect(await deliveries.claim(claimOf('r-lease', at(61_000)))).toEqual({ kind: 'claimed', lease: at(61_000).getTime() + 60_000, accepted: [] });
 
     const item = await rawDelivery('r-lease');
     expect(item).toMatchObject({ status: 'ACCEPTED', customerId: 'c-1', template: 'cart-reminder', leaseUntil: at(61_000).getTime() + 60_000 });
     expect(item?.expiresAtEpoch).toBe(Math.floor((at(61_000).getTime() + 30 * 86_400_000) / 1000));
+    // The claim stays out of the history index until finish gives it a sort key.
+    expect(item).not.toHaveProperty('createdAt');
 
     await deliveries.finish(sentRecord('r-lease'));
     expect(await deliveries.claim(claimOf('r-lease', at(500_000)))).toEqual({ kind: 'duplicate', status: 'SENT' });
+  });
+
+  it('a takeover after a lapsed lease hands back the attempts a provider accepted and keeps the timeline', async () => {
+    const sent: Attempt = { channel: 'email', at: at(1_000).toISOString(), outcome: 'SENT', providerMessageId: 'ses-1' };
+    const failed: Attempt = { channel: 'sms', at: at(500).toISOString(), outcome: 'FAILED_RETRYABLE', error: { code: 'SMS_THROTTLED', message: 'slow down' } };
+    const first = log();
+    await first.claim(claimOf('r-takeover', T0));
+    await first.recordAccepted('r-takeover', failed);
+    await first.recordAccepted('r-takeover', sent);
+
+    const second = log();
+    expect(await second.claim(claimOf('r-takeover', at(61_000), { customerId: 'c-other' }))).toEqual({
+      kind: 'claimed',
+      lease: at(61_000).getTime() + 60_000,
+      accepted: [sent],
+    });
+    const record = await second.getDelivery('r-takeover');
+    expect(record).toMatchObject({ status: 'ACCEPTED', customerId: 'c-1', attempts: [failed, sent] });
+    expect(record?.timeline).toEqual([{ status: 'ACCEPTED', at: T0.toISOString() }]);
+  });
+
+  it('recordAccepted never creates a record for a request nobody claimed', async () => {
+    await log().recordAccepted('r-unclaimed', { channel: 'push', at: T0.toISOString(), outcome: 'SENT', providerMessageId: 'pp-1' });
+    expect(await rawDelivery('r-unclaimed')).toBeUndefined();
   });
 
   it('finish appends its events after those already written and drops the lease', async () => {
@@ -106,32 +139,60 @@ describe('DynamoDeliveryLog on DynamoDB Local', () => {
     expect(record?.timeline.map((e) => e.status)).toEqual(['ACCEPTED', 'SENT']);
   });
 
-  it('release lets the next delivery of the message claim at once', async () => {
+  it('release lets the next delivery claim at once and records why and how often, and finish still works after it', async () => {
     const deliveries = log();
-    await deliveries.claim(claimOf('r-release', T0));
-    await deliveries.release('r-release');
-    expect(await deliveries.claim(claimOf('r-release', at(1_000)))).toEqual({ kind: 'claimed' });
-    await deliveries.release('r-never-claimed');
+    const first = leaseOf(await deliveries.claim(claimOf('r-release', T0)));
+    await deliveries.release({ requestId: 'r-release', lease: first, code: 'EMAIL_THROTTLED', at: at(2_000) });
+    expect(await deliveries.getDelivery('r-release')).toMatchObject({
+      status: 'ACCEPTED',
+      lastRetry: { code: 'EMAIL_THROTTLED', at: at(2_000).toISOString() },
+      retries: 1,
+    });
+
+    const second = await deliveries.claim(claimOf('r-release', at(3_000)));
+    expect(second).toEqual({ kind: 'claimed', lease: at(3_000).getTime() + 60_000, accepted: [] });
+    await deliveries.release({ requestId: 'r-release', lease: leaseOf(second), code: 'DEADLINE', at: at(4_000) });
+    expect(await deliveries.getDelivery('r-release')).toMatchObject({ lastRetry: { code: 'DEADLINE', at: at(4_000).toISOString() }, retries: 2 });
+
+    expect(await deliveries.claim(claimOf('r-release', at(5_000)))).toMatchObject({ kind: 'claimed' });
+    await deliveries.finish(sentRecord('r-release', { updatedAt: at(6_000).toISOString() }));
+    const finished = await deliveries.getDelivery('r-release');
+    expect(finished).toMatchObject({ status: 'SENT', channel: 'push', retries: 2, lastRetry: { code: 'DEADLINE' } });
+    expect(finished?.timeline.map((e) => e.status)).toEqual(['ACCEPTED', 'SENT']);
+    expect(await rawDelivery('r-release')).not.toHaveProperty('leaseUntil');
+    expect(await deliveries.claim(claimOf('r-release', at(7_000)))).toEqual({ kind: 'duplicate', status: 'SENT' });
+  });
+
+  it('release of a request never claimed creates nothing', async () => {
+    await log().release({ requestId: 'r-never-claimed', lease: T0.getTime() + 60_000, code: 'EMAIL_THROTTLED', at: T0 });
     expect(await rawDelivery('r-never-claimed')).toBeUndefined();
   });
 
   it("release by a worker whose lease lapsed leaves the new owner's lease alone", async () => {
     const first = log();
     const second = log();
-    await first.claim(claimOf('r-lapsed', T0));
-    expect(await second.claim(claimOf('r-lapsed', at(61_000)))).toEqual({ kind: 'claimed' });
-    await first.release('r-lapsed');
+    const lapsed = leaseOf(await first.claim(claimOf('r-lapsed', T0)));
+    const current = leaseOf(await second.claim(claimOf('r-lapsed', at(61_000))));
+    expect(current).toBe(at(61_000).getTime() + 60_000);
+
+    await first.release({ requestId: 'r-lapsed', lease: lapsed, code: 'SMS_THROTTLED', at: at(61_500) });
     expect(await log().claim(claimOf('r-lapsed', at(62_000)))).toEqual({ kind: 'busy' });
-    await second.release('r-lapsed');
-    expect(await log().claim(claimOf('r-lapsed', at(63_000)))).toEqual({ kind: 'claimed' });
+    const untouched = await log().getDelivery('r-lapsed');
+    expect(untouched).not.toHaveProperty('lastRetry');
+    expect(untouched).not.toHaveProperty('retries');
+
+    await second.release({ requestId: 'r-lapsed', lease: current, code: 'EMAIL_THROTTLED', at: at(62_500) });
+    expect(await log().claim(claimOf('r-lapsed', at(63_000)))).toMatchObject({ kind: 'claimed' });
+    expect(await log().getDelivery('r-lapsed')).toMatchObject({ lastRetry: { code: 'EMAIL_THROTTLED' }, retries: 1 });
   });
 
   it('release never reopens a finished record', async () => {
     const deliveries = log();
-    await deliveries.claim(claimOf('r-done', T0));
+    const lease = leaseOf(await deliveries.claim(claimOf('r-done', T0)));
     await deliveries.finish(sentRecord('r-done'));
-    await deliveries.release('r-done');
-    expect(await deliveries.claim(claimOf('r-done', at(1_000)))).toEqual({ kind: 'duplicate', status: 'SENT' });
+    await deliveries.release({ requestId: 'r-done', lease, code: 'EMAIL_THROTTLED', at: at(2_000) });
+    expect(await deliveries.claim(claimOf('r-done', at(3_000)))).toEqual({ kind: 'duplicate', status: 'SENT' });
+    expect(await deliveries.getDelivery('r-done')).not.toHaveProperty('retries');
   });
 
   it('reject records a rejection but never clobbers a record that is not REJECTED', async () => {
@@ -306,7 +367,12 @@ describe('DynamoCustomerDirectory on DynamoDB Local', () => {
 
 describe('DynamoFrequencyCounter on DynamoDB Local', () => {
   const counter = () => new DynamoFrequencyCounter(local.doc, { tableName: local.tables.counters });
-  const input = (now: Date, limits: { perDay?: number; perWeek?: number }, customerId = 'cap-1') => ({ customerId, channel: 'sms' as const, category: 'marketing' as const, now, limits });
+  const slotOf = (now: Date, customerId: string) => ({ customerId, channel: 'sms' as const, category: 'marketing' as const, now });
+  const input = (now: Date, limits: { perDay?: number; perWeek?: number }, customerId = 'cap-1') => ({ ...slotOf(now, customerId), limits });
+  const counts = async (customerId: string, week = '2026-W48') => {
+    const output = await local.doc.send(new GetCommand({ TableName: local.tables.counters, Key: { counterKey: `${customerId}#sms#marketing#${week}` }, ConsistentRead: true }));
+    return output.Item;
+  };
 
   it('lets exactly the cap through when 20 sends race for it', async () => {
     const c = counter();
@@ -325,6 +391,64 @@ describe('DynamoFrequencyCounter on DynamoDB Local', () => {
     const outcomes = [];
     for (const now of [monday, monday, monday, tuesday, tuesday, nextMonday]) outcomes.push((await c.tryConsume(input(now, limits, 'cap-2'))).allowed);
     expect(outcomes).toEqual([true, true, false, true, false, true]);
+  });
+
+  it('a refund gives back one slot of the day and the week', async () => {
+    const c = counter();
+    const limits = { perDay: 2, perWeek: 10 };
+    expect((await c.tryConsume(input(T0, limits, 'cap-refund'))).allowed).toBe(true);
+    expect((await c.tryConsume(input(T0, limits, 'cap-refund'))).allowed).toBe(true);
+    expect((await c.tryConsume(input(T0, limits, 'cap-refund'))).allowed).toBe(false);
+    await c.refund(slotOf(T0, 'cap-refund'));
+    expect(await counts('cap-refund')).toMatchObject({ week: 1, 'd2026-11-24': 1 });
+    expect((await c.tryConsume(input(T0, limits, 'cap-refund'))).allowed).toBe(true);
+    expect((await c.tryConsume(input(T0, limits, 'cap-refund'))).allowed).toBe(false);
+  });
+
+  it('a refund never takes a count below zero nor creates a counter', async () => {
+    const c = counter();
+    await c.refund(slotOf(T0, 'cap-fresh'));
+    expect(await counts('cap-fresh')).toBeUndefined();
+
+    expect((await c.tryConsume(input(T0, { perDay: 3 }, 'cap-floor'))).allowed).toBe(true);
+    // Another day of the same week has no count of its own to give back, so the week stays too.
+    await c.refund(slotOf(new Date('2026-11-25T09:00:00Z'), 'cap-floor'));
+    expect(await counts('cap-floor')).toMatchObject({ week: 1, 'd2026-11-24': 1 });
+    expect(await counts('cap-floor')).not.toHaveProperty('d2026-11-25');
+
+    await c.refund(slotOf(T0, 'cap-floor'));
+    await c.refund(slotOf(T0, 'cap-floor'));
+    expect(await counts('cap-floor')).toMatchObject({ week: 0, 'd2026-11-24': 0 });
+  });
+
+  it('never lets more than the cap hold a slot while sends race and failed ones give theirs back', async () => {
+    const c = counter();
+    const limits = { perDay: 5, perWeek: 5 };
+    let held = 0;
+    let mostHeld = 0;
+    let kept = 0;
+    // `held` rises only after the counter took a slot and falls before the refund is sent, so it never exceeds what the table counts.
+    const send = async (fails: boolean): Promise<void> => {
+      if (!(await c.tryConsume(input(T0, limits, 'cap-race'))).allowed) return;
+      held += 1;
+      mostHeld = Math.max(mostHeld, held);
+      if (!fails) {
+        kept += 1;
+        return;
+      }
+      held -= 1;
+      await c.refund(slotOf(T0, 'cap-race'));
+    };
+    for (let round = 0; round < 3; round++) {
+      await Promise.all(Array.from({ length: 20 }, (_, i) => send(i % 3 === 0)));
+      expect(mostHeld).toBeLessThanOrEqual(5);
+      expect(await counts('cap-race')).toMatchObject({ week: kept, 'd2026-11-24': kept });
+    }
+    // Whatever the interleaving, sends that keep their slot fill the cap and no more.
+    while (kept < 5) await send(false);
+    expect(await c.tryConsume(input(T0, limits, 'cap-race'))).toEqual({ allowed: false });
+    expect(await counts('cap-race')).toMatchObject({ week: 5, 'd2026-11-24': 5 });
+    expect(mostHeld).toBeLessThanOrEqual(5);
   });
 });
 

@@ -88,6 +88,13 @@ describe('complaint', () => {
     expect(await applyFeedbackEvent(ses('ses-complaint'), world.deps)).not.toHaveProperty('suppression');
     expect((await world.customer(customerId))?.consent).toEqual(consent);
   });
+
+  it('still lands, and opts out of the message’s topic, when the customer record is malformed', async () => {
+    const { requestId, customerId, ses } = await emailCustomer({ push: 'not-a-list', consent: { email: { news: 'opt_in' } } } as unknown as Partial<Customer>);
+    expect(await applyFeedbackEvent(ses('ses-complaint'), world.deps)).toMatchObject({ outcome: 'applied', status: 'COMPLAINED', suppression: 'complaint' });
+    expect((await world.delivery(requestId)).status).toBe('COMPLAINED');
+    expect((await world.customer(customerId))?.consent?.email?.promotions).toEqual({ value: 'opt_out', updatedAt: '2026-11-24T14:04:58.000Z', source: 'complaint' });
+  });
 });
 
 describe('unsubscribe', () => {

@@ -1,7 +1,7 @@
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoEngagementRecorder } from '../../functions/adapters/dynamo-engagement-recorder.js';
-import { applyFeedbackEvent } from '../../functions/core/feedback/apply.js';
+import { applyFeedbackEvent, SEEN_EVENTS_PER_GENERATION } from '../../functions/core/feedback/apply.js';
 import type { FeedbackEvent } from '../../functions/core/feedback/event.js';
 import { fromSesEventBridge } from '../../functions/core/feedback/ses.js';
 import { fromSmsStatusLog } from '../../functions/core/feedback/sms.js';
@@ -100,6 +100,74 @@ describe('the same event delivered twice', () => {
     const record = await world.delivery(requestId);
     expect(record.status).toBe('CLICKED');
     expect(record.timeline).toHaveLength(2 + names.length);
+  });
+});
+
+describe('a record that hears a great many events', () => {
+  const delay = (requestId: string, customerId: string, n: number): FeedbackEvent => ({
+    eventId: `ses:m:delay:${n}`,
+    requestId,
+    customerId,
+    channel: 'email',
+    kind: 'delayed',
+    at: new Date(Date.parse('2026-11-24T12:01:00.000Z') + n * 1000).toISOString(),
+    source: 'ses',
+  });
+  const ids = (prefix: string, count: number) => new Set(Array.from({ length: count }, (_, i) => `${prefix}-${i}`));
+  /** Marks as earlier events would have left them, without applying each one. */
+  async function markSeen(requestId: string, marks: { recent: Set<string>; earlier?: Set<string> }) {
+    await world.local.doc.send(
+      new UpdateCommand({
+        TableName: world.local.tables.deliveries,
+        Key: { requestId },
+        UpdateExpression: `SET #recent = :recent${marks.earlier ? ', #earlier = :earlier' : ''}`,
+        ExpressionAttributeNames: { '#recent': 'seenEvents', ...(marks.earlier ? { '#earlier': 'seenEventsEarlier' } : {}) },
+        ExpressionAttributeValues: { ':recent': marks.recent, ...(marks.earlier ? { ':earlier': marks.earlier } : {}) },
+      }),
+    );
+  }
+  async function marks(requestId: string) {
+    const record = (await world.delivery(requestId)) as { seenEvents?: Set<string>; seenEventsEarlier?: Set<string> };
+    return { recent: record.seenEvents ?? new Set<string>(), earlier: record.seenEventsEarlier ?? new Set<string>() };
+  }
+
+  it('forgets the oldest generation of marks when the newest is full, and still knows the recent events', async () => {
+    const { requestId, customerId } = await emailRequest();
+    const oldest = ids('ses:m:oldest', SEEN_EVENTS_PER_GENERATION);
+    const recent = ids('ses:m:recent', SEEN_EVENTS_PER_GENERATION);
+    await markSeen(requestId, { recent, earlier: oldest });
+
+    expect(await applyFeedbackEvent(delay(requestId, customerId, 1), world.deps)).toMatchObject({ outcome: 'applied' });
+    expect(await marks(requestId)).toEqual({ recent: new Set([delay(requestId, customerId, 1).eventId]), earlier: recent });
+    for (const eventId of [delay(requestId, customerId, 1).eventId, 'ses:m:recent-0', `ses:m:recent-${SEEN_EVENTS_PER_GENERATION - 1}`]) {
+      expect(await applyFeedbackEvent({ ...delay(requestId, customerId, 2), eventId }, world.deps)).toEqual({ outcome: 'duplicate', requestId });
+    }
+    expect(await applyFeedbackEvent(delay(requestId, customerId, 2), world.deps)).toMatchObject({ outcome: 'applied' });
+    expect((await marks(requestId)).recent.size).toBe(2);
+  });
+
+  it('moves aside a set that grew without bound before, keeping its marks for one generation', async () => {
+    const { requestId, customerId } = await emailRequest();
+    await markSeen(requestId, { recent: ids('ses:m:legacy', 3 * SEEN_EVENTS_PER_GENERATION) });
+    expect(await applyFeedbackEvent(delay(requestId, customerId, 1), world.deps)).toMatchObject({ outcome: 'applied' });
+    expect((await marks(requestId)).recent).toEqual(new Set([delay(requestId, customerId, 1).eventId]));
+    expect(await applyFeedbackEvent({ ...delay(requestId, customerId, 2), eventId: 'ses:m:legacy-7' }, world.deps)).toEqual({ outcome: 'duplicate', requestId });
+  });
+
+  it('loses no mark when events race across the start of a new generation', async () => {
+    const { requestId, customerId } = await emailRequest();
+    await markSeen(requestId, { recent: ids('ses:m:before', SEEN_EVENTS_PER_GENERATION - 3) });
+
+    const racing = Array.from({ length: 8 }, (_, n) => delay(requestId, customerId, n));
+    const outcomes = await Promise.all([...racing, ...racing].map((event) => applyFeedbackEvent(event, world.deps)));
+    expect(outcomes.filter((o) => o.outcome === 'applied')).toHaveLength(racing.length);
+    expect(outcomes.filter((o) => o.outcome === 'duplicate')).toHaveLength(racing.length);
+
+    const { recent, earlier } = await marks(requestId);
+    for (const event of racing) expect(recent.has(event.eventId) || earlier.has(event.eventId), event.eventId).toBe(true);
+    expect(earlier.size).toBe(SEEN_EVENTS_PER_GENERATION);
+    expect(recent.size).toBe(racing.length - 3);
+    expect((await world.delivery(requestId)).timeline).toHaveLength(2 + racing.length);
   });
 });
 

@@ -5,31 +5,38 @@ import { PinpointClient, SendMessagesCommand, type SendMessagesCommandInput } fr
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { dynamoTableOf, instrumentSdkClients } from '../../bench/count-requests.js';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { Customer, DeliveryRecord } from '../../functions/core/model.js';
 import type { TemplateBundle } from '../../functions/core/templates.js';
+import { ORCHESTRATOR_SERVICE_NAME } from '../../functions/definitions/metrics.js';
 import { localSqsClient } from '../../functions/local/clients.js';
 import { createQueues, type QueueNames } from '../../functions/local/provision.js';
 import { zoneWhere } from '../../functions/local/seed/tokens.js';
 import { pollOnce, type SqsHandler } from '../../functions/local/sqs-lambda-poller.js';
-import { ORCHESTRATOR_TABLE_ACCESS } from '../../lib/orchestrator-access.js';
+import { synthesize } from '../infra/synth.js';
+import { awsError } from '../support/aws-errors.js';
+import { DeployedStack, simulate, unexercisedGrants } from '../support/iam-simulation.js';
 import { handlerTables, type LocalTables } from '../support/local-aws.js';
 import { reachableCustomer, testTemplate } from '../support/orchestrator-harness.js';
+import { SdkCallLog } from '../support/sdk-calls.js';
 
 const ses = mockClient(SESv2Client);
 const sns = mockClient(SNSClient);
 const pinpoint = mockClient(PinpointClient);
 const sqs = localSqsClient(inject('sqsEndpoint'), inject('sqsRegion'));
+/** Lambda's event source mapping polls with the function's role: its calls are the orchestrator's. */
+const eventSource = localSqsClient(inject('sqsEndpoint'), inject('sqsRegion'));
 
+const PINPOINT_APP = '0123456789abcdef0123456789abcdef';
+const CONFIGURATION_SET = 'switchboard-events';
 let local: LocalTables;
 let queues: QueueNames;
 let handler: SqsHandler;
-/** `table operation` of every DynamoDB call the handler's own clients made. */
-const handlerCalls = new Set<string>();
+/** Every AWS call the orchestrator made: its own SDK clients, the mocked providers and the event source. */
+let calls: SdkCallLog;
 
 const DEAD_TOKEN = 'token-dead-device';
 /** Marketing push is held back at night, so these customers live wherever it is daytime when the test runs. */
@@ -51,18 +58,26 @@ beforeAll(async () => {
   const bundle: TemplateBundle = { formatVersion: 1, templates: { 'test-offer': testTemplate() } };
   writeFileSync(join(bundleDir, 'bundle.json'), JSON.stringify(bundle));
   Object.assign(process.env, {
-    SES_CONFIGURATION_SET: 'switchboard-events',
+    SES_CONFIGURATION_SET: CONFIGURATION_SET,
     SES_FROM_ADDRESS: 'shop@example.com',
     UNSUBSCRIBE_BASE_URL: 'https://example.com/unsubscribe',
-    PINPOINT_APPLICATION_ID: 'app',
+    PINPOINT_APPLICATION_ID: PINPOINT_APP,
     TEMPLATE_BUNDLE_PATH: join(bundleDir, 'bundle.json'),
   });
   ses.on(SendEmailCommand).callsFake(() => ({ MessageId: `email-${ses.calls().length}` }));
   sns.on(PublishCommand).callsFake(() => ({ MessageId: `sms-${sns.calls().length}` }));
   sns.on(CheckIfPhoneNumberIsOptedOutCommand).resolves({ isOptedOut: false });
   pinpoint.on(SendMessagesCommand).callsFake(pinpointAnswer);
-  instrumentSdkClients([DynamoDBClient], (call) => call.service === 'DynamoDB' && handlerCalls.add(`${tableOf(call.input)} ${call.operation}`), { ignore: [local.client, local.doc] });
+  calls = new SdkCallLog({ tables: local.tables, queues: { requests: queues.requests.url }, sesConfigurationSet: CONFIGURATION_SET, pinpointApplicationId: PINPOINT_APP });
+  calls.recordClients([DynamoDBClient], [local.client, local.doc, sqs]);
   ({ handler } = (await import('../../functions/orchestrator/handler.js')) as unknown as { handler: SqsHandler });
+});
+
+// The mocks answer before any middleware sees a call, and tests reset them: collect after each test.
+afterEach(() => {
+  calls.addMocked('SESv2', ses);
+  calls.addMocked('SNS', sns);
+  calls.addMocked('Pinpoint', pinpoint);
 });
 
 afterAll(() => {
@@ -70,12 +85,6 @@ afterAll(() => {
   sns.restore();
   pinpoint.restore();
 });
-
-function tableOf(input: Readonly<Record<string, unknown>>): string {
-  const name = dynamoTableOf(input);
-  const table = Object.entries(local.tables).find(([, full]) => full === name)?.[0];
-  return table ?? `unknown table ${name}`;
-}
 
 async function seed(customers: Customer[]): Promise<void> {
   for (let i = 0; i < customers.length; i += 25) {
@@ -100,7 +109,7 @@ async function enqueue(bodies: unknown[]): Promise<void> {
 async function drain(batchSize = 100, parallel = 1): Promise<number> {
   let invocations = 0;
   for (let idle = 0; idle < 2; ) {
-    const results = await Promise.all(Array.from({ length: parallel }, () => pollOnce({ sqs, queue: queues.requests, handler, batchSize })));
+    const results = await Promise.all(Array.from({ length: parallel }, () => pollOnce({ sqs: eventSource, queue: queues.requests, handler, batchSize })));
     invocations += results.filter((r) => r.received > 0).length;
     idle = results.every((r) => r.received === 0) ? idle + 1 : 0;
   }
@@ -179,7 +188,7 @@ describe('the orchestrator handler on DynamoDB Local and the SQS emulator', () =
     ses.reset();
     ses.on(SendEmailCommand).rejectsOnce(throttle).resolves({ MessageId: 'email-after-throttle' });
     await enqueue([offer('throttled-r', 'throttled', { channels: ['email'] })]);
-    const first = await pollOnce({ sqs, queue: queues.requests, handler, batchSize: 10 });
+    const first = await pollOnce({ sqs: eventSource, queue: queues.requests, handler, batchSize: 10 });
     expect(first).toMatchObject({ received: 1, failed: 1 });
     // The claim is given back (or never finished), so the redelivery can take it.
     expect((await record('throttled-r'))?.status ?? 'ACCEPTED').toBe('ACCEPTED');
@@ -221,25 +230,69 @@ describe('the orchestrator handler on DynamoDB Local and the SQS emulator', () =
     await enqueue(Array.from({ length: 100 }, (_, i) => offer(`count-r-${i}`, `count-${i}`, { category: 'transactional', channels: ['email'] })));
     const send = vi.spyOn(DynamoDBDocumentClient.prototype, 'send');
     try {
-      while ((await pollOnce({ sqs, queue: queues.requests, handler, batchSize: 100 })).received > 0);
+      while ((await pollOnce({ sqs: eventSource, queue: queues.requests, handler, batchSize: 100 })).received > 0);
       const commands = send.mock.calls.map(([command]) => command.constructor.name);
       const count = (name: string) => commands.filter((c) => c === name).length;
       expect(count('BatchGetCommand')).toBe(1);
       expect(count('GetCommand') + count('QueryCommand')).toBe(0);
       // One claim and one final write per message; transactional email has no cap counter.
-      expect(count('PutCommand')).toBe(100);
-      expect(count('UpdateCommand')).toBe(100);
+      expect(count('PutCommand')).toBe(0);
+      expect(count('UpdateCommand')).toBe(200);
     } finally {
       send.mockRestore();
     }
   });
 
-  it('made only DynamoDB calls the stack grants it, so every path above would also work in AWS', () => {
-    // PartiQL batches are authorized per statement; the orchestrator sends only UPDATEs.
-    const action = (operation: string) => (operation === 'BatchExecuteStatement' ? 'PartiQLUpdate' : operation);
-    const granted = Object.entries(ORCHESTRATOR_TABLE_ACCESS).flatMap(([table, actions]) => actions.map((a) => `${table} ${a}`));
-    const used = [...handlerCalls].map((call) => call.replace(/ (\w+)$/, (_, operation: string) => ` ${action(operation)}`));
-    expect(used.length).toBeGreaterThan(5);
-    expect(used.filter((call) => !granted.includes(call))).toEqual([]);
+  it('puts an in-app message in the customer’s inbox', async () => {
+    await seed([reachableCustomer('in-app', { timeZone: AWAKE_ZONE })]);
+    await enqueue([offer('in-app-r', 'in-app', { channels: ['in_app'] })]);
+    await drain();
+    expect(await record('in-app-r')).toMatchObject({ status: 'SENT', channel: 'in_app' });
+    const { Items } = await local.doc.send(
+      new QueryCommand({ TableName: local.tables.inbox, KeyConditionExpression: 'customerId = :c', ExpressionAttributeValues: { ':c': 'in-app' } }),
+    );
+    expect(Items?.map((item) => item.requestId)).toEqual(['in-app-r']);
   });
+
+  it('asks SNS about opt-outs before a marketing SMS, and never takes a refused check for an opt-out', async () => {
+    const sms = (customerId: string) => offer(`${customerId}-r`, customerId, { channels: ['sms'] });
+    await seed([reachableCustomer('sms-checked', { timeZone: AWAKE_ZONE }), reachableCustomer('sms-check-refused', { timeZone: AWAKE_ZONE })]);
+    await enqueue([sms('sms-checked')]);
+    await drain();
+    expect((await record('sms-checked-r'))?.status).toBe('SENT');
+
+    // What SNS answers when the role lacks the permission: the message names the action.
+    const refused = awsError('AuthorizationErrorException', {
+      status: 403,
+      message: 'User: arn:aws:sts::123456789012:assumed-role/orchestrator/fn is not authorized to perform: SNS:CheckIfPhoneNumberIsOptedOut on resource: *',
+    });
+    sns.on(CheckIfPhoneNumberIsOptedOutCommand).rejects(refused);
+    try {
+      await enqueue([sms('sms-check-refused')]);
+      await drain();
+    } finally {
+      sns.on(CheckIfPhoneNumberIsOptedOutCommand).resolves({ isOptedOut: false });
+    }
+    const failed = await record('sms-check-refused-r');
+    expect(failed?.status).toBe('FAILED');
+    expect(failed?.attempts.map((a) => [a.channel, a.outcome, a.error?.code])).toEqual([['sms', 'FAILED_PERMANENT', 'SMS_NOT_AUTHORIZED']]);
+    const { Item } = await local.doc.send(new GetCommand({ TableName: local.tables.customers, Key: { customerId: 'sms-check-refused' }, ConsistentRead: true }));
+    expect((Item as Customer).phone?.status).toBe('active');
+    expect((Item as Customer).consent?.sms?.['*']).toBe('opt_in');
+  });
+
+  it('made only calls the synthesized stack allows, on every service, and holds no grant it never used', async () => {
+    const requests = calls.requests();
+    expect([...new Set(requests.map((r) => r.action.split(':')[0]))].sort()).toEqual(['dynamodb', 'mobiletargeting', 'ses', 'sns', 'sqs']);
+    const synthesized = synthesize({ pinpointApplicationId: PINPOINT_APP }, ['orchestrator']);
+    try {
+      const stack = new DeployedStack(synthesized.template.toJSON(), { stackName: synthesized.stack.stackName, pinpointApplicationId: PINPOINT_APP });
+      const policies = stack.policiesOf(ORCHESTRATOR_SERVICE_NAME);
+      const verdicts = await simulate(stack, policies, requests);
+      expect(verdicts.filter((v) => v.result !== 'Allowed')).toEqual([]);
+      expect(unexercisedGrants(stack, policies, requests)).toEqual([]);
+    } finally {
+      synthesized.cleanup();
+    }
+  }, 120_000);
 });

@@ -7,7 +7,7 @@ import { BundleTemplateStore } from '../../functions/adapters/bundle-template-st
 import { type DecisionConfig, defaultDecisionConfig } from '../../functions/core/config.js';
 import type { Channel, Customer } from '../../functions/core/model.js';
 import { type InboundMessage, type OrchestratorDeps, orchestrateBatch } from '../../functions/core/orchestrate.js';
-import type { SendResult } from '../../functions/core/ports.js';
+import type { SendResult, TimeBudget } from '../../functions/core/ports.js';
 import type { CompiledTemplate, TemplateBundle } from '../../functions/core/templates.js';
 import { CustomerRenderer } from '../../functions/core/render/customer-renderer.js';
 
@@ -92,9 +92,9 @@ export function harness(options: {
     advance(ms: number) {
       now = new Date(now.getTime() + ms);
     },
-    run(bodies: unknown[]) {
+    run(bodies: unknown[], budget?: TimeBudget) {
       const messages: InboundMessage[] = bodies.map((body) => ({ messageId: `m-${++sequence}`, body: typeof body === 'string' ? body : JSON.stringify(body) }));
-      return orchestrateBatch(messages, deps);
+      return orchestrateBatch(messages, deps, budget);
     },
     totalSends() {
       return Object.values(senders).reduce((sum, s) => sum + s.sent.length, 0);

@@ -1,5 +1,5 @@
-import type { DeliveryRecord } from '../../core/model.js';
-import type { ClaimRequest, ClaimResult, DeliveryLog } from '../../core/ports.js';
+import type { Attempt, DeliveryRecord } from '../../core/model.js';
+import type { ClaimRequest, ClaimResult, DeliveryLog, ReleaseRequest } from '../../core/ports.js';
 
 interface Entry {
   record: DeliveryRecord;
@@ -16,29 +16,43 @@ export class MemoryDeliveryLog implements DeliveryLog {
     if (existing && existing.record.status !== 'ACCEPTED') return { kind: 'duplicate', status: existing.record.status };
     if (existing && (existing.leaseUntil ?? 0) > now) return { kind: 'busy' };
     const at = claim.now.toISOString();
-    this.entries.set(claim.requestId, {
-      leaseUntil: now + claim.leaseMs,
-      record: {
-        requestId: claim.requestId,
-        customerId: claim.customerId,
-        template: claim.template,
-        status: 'ACCEPTED',
-        attempts: [],
-        timeline: [{ status: 'ACCEPTED', at }],
-        createdAt: claim.createdAt,
-        updatedAt: at,
-      },
-    });
-    return { kind: 'claimed' };
+    const lease = now + claim.leaseMs;
+    const record: DeliveryRecord = existing
+      ? { ...existing.record, updatedAt: at }
+      : {
+          requestId: claim.requestId,
+          customerId: claim.customerId,
+          template: claim.template,
+          status: 'ACCEPTED',
+          attempts: [],
+          timeline: [{ status: 'ACCEPTED', at }],
+          createdAt: claim.createdAt,
+          updatedAt: at,
+        };
+    this.entries.set(claim.requestId, { leaseUntil: lease, record });
+    return { kind: 'claimed', lease, accepted: record.attempts.filter((attempt) => attempt.outcome === 'SENT') };
+  }
+
+  async recordAccepted(requestId: string, attempt: Attempt): Promise<void> {
+    const entry = this.entries.get(requestId);
+    if (entry) entry.record = { ...entry.record, attempts: [...entry.record.attempts, attempt] };
   }
 
   async finish(record: DeliveryRecord): Promise<void> {
-    const previous = this.entries.get(record.requestId)?.record.timeline ?? [];
-    this.entries.set(record.requestId, { record: { ...record, timeline: [...previous, ...record.timeline] } });
+    const previous = this.entries.get(record.requestId)?.record;
+    const retries = previous?.retries === undefined ? {} : { retries: previous.retries, ...(previous.lastRetry ? { lastRetry: previous.lastRetry } : {}) };
+    this.entries.set(record.requestId, { record: { ...retries, ...record, timeline: [...(previous?.timeline ?? []), ...record.timeline] } });
   }
 
-  async release(requestId: string): Promise<void> {
-    if (this.entries.get(requestId)?.record.status === 'ACCEPTED') this.entries.delete(requestId);
+  async release(release: ReleaseRequest): Promise<void> {
+    const entry = this.entries.get(release.requestId);
+    if (entry?.record.status !== 'ACCEPTED' || entry.leaseUntil !== release.lease) return;
+    entry.leaseUntil = 0;
+    entry.record = {
+      ...entry.record,
+      lastRetry: { code: release.code, at: release.at.toISOString() },
+      retries: (entry.record.retries ?? 0) + 1,
+    };
   }
 
   async reject(record: DeliveryRecord): Promise<void> {

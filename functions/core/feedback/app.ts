@@ -1,4 +1,8 @@
-import type { FeedbackEvent } from './event.js';
+import * as z from 'zod';
+import type { Problem } from '../model.js';
+import { clipText, problemsOf } from '../problem-bounds.js';
+import { isRequestId } from '../request.js';
+import { type FeedbackEvent, idPart } from './event.js';
 
 export const INBOX_ACTIONS = ['read', 'clicked', 'dismissed'] as const;
 export type InboxAction = (typeof INBOX_ACTIONS)[number];
@@ -6,6 +10,27 @@ export type InboxAction = (typeof INBOX_ACTIONS)[number];
 export const APP_PUSH_EVENTS = ['opened', 'clicked'] as const;
 export type AppPushEvent = (typeof APP_PUSH_EVENTS)[number];
 
+const appPushEventSchema = z.strictObject({
+  requestId: z.string().refine(isRequestId, 'must be the requestId of a message sent to you'),
+  event: z.enum(APP_PUSH_EVENTS),
+});
+
+/** Keeps `detail` short whatever the topic. */
+const MAX_TOPIC_IN_DETAIL = 128;
+
+export type AppPushEventReading = { ok: true; requestId: string; kind: AppPushEvent } | { ok: false; problems: Problem[] };
+
+/** The app's report of a push open or tap, `{ "requestId", "event" }`: every problem with its path, bounded. */
+export function readAppPushEvent(body: unknown): AppPushEventReading {
+  const parsed = appPushEventSchema.safeParse(body);
+  if (parsed.success) return { ok: true, requestId: parsed.data.requestId, kind: parsed.data.event };
+  return { ok: false, problems: problemsOf(parsed.error) };
+}
+
+/**
+ * The inputs are ours (a clock, a stored message, a signed link) and checked by the callers;
+ * ids are still bounded in the event id, which every redelivery must reproduce exactly.
+ */
 interface Owned {
   requestId: string;
   customerId: string;
@@ -18,7 +43,7 @@ interface Owned {
  */
 export function fromInboxAction(input: Owned & { action: InboxAction; template?: string; topic?: string }): FeedbackEvent {
   return {
-    eventId: `inbox:${input.requestId}:${input.action}`,
+    eventId: `inbox:${idPart(input.requestId)}:${input.action}`,
     requestId: input.requestId,
     customerId: input.customerId,
     channel: 'in_app',
@@ -34,7 +59,7 @@ export function fromInboxAction(input: Owned & { action: InboxAction; template?:
 /** The app reports that a push notification was opened or its action tapped; once per message. */
 export function fromAppPushEvent(input: Owned & { kind: AppPushEvent; template?: string }): FeedbackEvent {
   return {
-    eventId: `app:push:${input.requestId}:${input.kind}`,
+    eventId: `app:push:${idPart(input.requestId)}:${input.kind}`,
     requestId: input.requestId,
     customerId: input.customerId,
     channel: 'push',
@@ -49,7 +74,7 @@ export function fromAppPushEvent(input: Owned & { kind: AppPushEvent; template?:
 /** A one-click unsubscribe (RFC 8058) from the link in a marketing email. */
 export function fromUnsubscribeLink(input: Owned & { topic: string }): FeedbackEvent {
   return {
-    eventId: `link:${input.requestId}:unsubscribe:${input.topic}`,
+    eventId: `link:${idPart(input.requestId)}:unsubscribe:${idPart(input.topic)}`,
     requestId: input.requestId,
     customerId: input.customerId,
     channel: 'email',
@@ -57,7 +82,7 @@ export function fromUnsubscribeLink(input: Owned & { topic: string }): FeedbackE
     at: input.at.toISOString(),
     source: 'unsubscribe_link',
     topic: input.topic,
-    detail: `UNSUBSCRIBE ${input.topic} (one-click)`,
+    detail: `UNSUBSCRIBE ${clipText(input.topic, MAX_TOPIC_IN_DETAIL)} (one-click)`,
     unsubscribe: { topics: [input.topic], all: false },
   };
 }

@@ -1,4 +1,5 @@
 import { mapWithConcurrency } from '../concurrency.js';
+import { isMalformedCustomer } from '../customer-record.js';
 import { RetryableError } from '../errors.js';
 import type { ConsentBook } from '../model.js';
 import type { Clock, CustomerDirectory } from '../ports.js';
@@ -25,6 +26,13 @@ const MAX_WRITES = 4;
  * client reports hundreds of opens: later events still count, they are just not listed.
  */
 export const MAX_TIMELINE_EVENTS = 200;
+/**
+ * De-duplication marks kept per generation; two generations are kept, so a record remembers the
+ * last 100 to 200 event ids. Copies of one provider event arrive within hours, a few events of
+ * the message between them, while a link scanner's hundreds of clicks would otherwise grow the
+ * record without end.
+ */
+export const SEEN_EVENTS_PER_GENERATION = 100;
 
 /**
  * Applies one event: find its delivery record, check it belongs there, apply any suppression,
@@ -115,8 +123,14 @@ function needsConsent(event: FeedbackEvent): boolean {
   return event.kind === 'complained' || (event.kind === 'unsubscribed' && event.unsubscribe?.all === true);
 }
 
+/**
+ * A record the directory cannot read gives no consent to go by: the plan then covers what the
+ * event itself names (the complained message's topic, the topics left). Nothing is sent to such a
+ * customer until the record is repaired, and the event still lands on the delivery record.
+ */
 async function readConsent(customerId: string, deps: FeedbackDeps): Promise<ConsentBook | undefined> {
-  return (await deps.customers.getMany([customerId])).get(customerId)?.consent;
+  const customer = (await deps.customers.getMany([customerId])).get(customerId);
+  return customer && !isMalformedCustomer(customer) ? customer.consent : undefined;
 }
 
 /** The record's topic is authoritative; the event's (a tag, a link) only fills a gap. */
@@ -134,6 +148,7 @@ export function planWrite(event: FeedbackEvent, target: FeedbackTarget, now: Dat
     requestId: target.requestId,
     customerId: target.customerId,
     eventId: event.eventId,
+    seen: { limit: SEEN_EVENTS_PER_GENERATION, startGeneration: (target.recentSeenCount ?? target.seenEvents.size) >= SEEN_EVENTS_PER_GENERATION },
     // An event that stands for no status (a delay, a dismissal) is shown at the status of its time.
     ...(target.timelineLength < MAX_TIMELINE_EVENTS
       ? {

@@ -1,4 +1,5 @@
 import type { Channel } from '../model.js';
+import { clipText } from '../problem-bounds.js';
 
 /**
  * What happened to a message after it left, in one vocabulary for every provider: SES events,
@@ -55,8 +56,30 @@ export interface FeedbackEvent {
   unsubscribe?: { topics: string[]; all: boolean };
 }
 
-/** A provider event read into our vocabulary, or why it was left alone (never an error: it is not retried). */
-export type NormalizeResult = { ok: true; event: FeedbackEvent } | { ok: false; reason: string };
+/**
+ * A provider event read into our vocabulary, or why it was left alone and where in the input
+ * (never an error: it is not retried). Both are bounded whatever the input.
+ */
+export type NormalizeResult = { ok: true; event: FeedbackEvent } | { ok: false; reason: string; path: string };
+
+/** Longest text an event carries in `detail` or a reason; providers' own text can be any length. */
+export const MAX_DETAIL = 200;
+/** Longest piece of a provider's text used in an event id; longer pieces are hashed. */
+export const MAX_ID_PART = 128;
+/** Longest provider message id accepted: real ones are well under 100 characters. */
+export const MAX_PROVIDER_ID = 256;
+
+export function ignored(reason: string, path: string): NormalizeResult {
+  return { ok: false, reason: clipText(reason, MAX_DETAIL), path: clipText(path, MAX_DETAIL) };
+}
+
+/**
+ * A piece of an event id: kept when short, otherwise a prefix and a hash of the whole, so the id
+ * stays short, stable across redeliveries and distinct between two real events.
+ */
+export function idPart(value: string): string {
+  return value.length <= MAX_ID_PART ? clipText(value, MAX_ID_PART) : `${clipText(value.slice(0, 64), 64)}~${shortHash(value)}`;
+}
 
 /** The same characters SES allows in tag values; used to compare our ids with tag values. */
 export function sanitizeTagValue(value: string): string {
@@ -79,6 +102,7 @@ export function shortHash(value: string): string {
 /** Parses a provider time into the one ISO format the timeline sorts by; undefined when unreadable. */
 export function isoTime(value: unknown): string | undefined {
   if (typeof value !== 'string' && typeof value !== 'number') return undefined;
-  const ms = typeof value === 'number' ? value : Date.parse(value);
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+  const date = new Date(typeof value === 'number' ? value : Date.parse(value));
+  // A finite number can still be out of Date's range, where toISOString throws.
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }

@@ -12,7 +12,10 @@ export interface FeedbackTarget {
   topic?: string;
   /** Channels the message actually went out on; empty while the orchestrator has not finished. */
   sentChannels: Channel[];
+  /** Ids of events already applied: at least the last `SEEN_EVENTS_PER_GENERATION`, and normally at most twice as many. */
   seenEvents: ReadonlySet<string>;
+  /** How many of `seenEvents` the newest generation holds; absent: all of them. */
+  recentSeenCount?: number;
   /** `counterKey`s of counters already moved for this message. */
   countedEngagement: ReadonlySet<string>;
   timelineLength: number;
@@ -22,6 +25,13 @@ export interface FeedbackWrite {
   requestId: string;
   customerId: string;
   eventId: string;
+  /**
+   * Marks `eventId` seen in the newest generation of at most `limit` ids, on condition that it
+   * holds fewer; with `startGeneration` (it is full) the newest becomes the older one, forgetting
+   * the one before, and a new generation starts with this id. So the marks stay bounded while
+   * an event repeated within the last `limit` is still recognised.
+   */
+  seen: { limit: number; startGeneration: boolean };
   /** Absent once the timeline is full: the event still counts and is still de-duplicated. */
   timelineEvent?: TimelineEvent;
   /** Set only when the status moves forward; written on condition that it is still one of `from`. */

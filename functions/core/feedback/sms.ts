@@ -1,9 +1,13 @@
 import * as z from 'zod';
-import { isoTime, type NormalizeResult } from './event.js';
+import { clipText, isWellFormed } from '../problem-bounds.js';
+import { ignored, isoTime, MAX_DETAIL, MAX_PROVIDER_ID, type NormalizeResult } from './event.js';
+
+/** A CloudWatch Logs event is at most 256 KB; SNS's own records are about 1 KB. */
+export const MAX_SMS_LOG_MESSAGE = 256 * 1024;
 
 /** One SNS SMS delivery status record, as SNS writes it to CloudWatch Logs. */
 const smsStatusSchema = z.looseObject({
-  notification: z.looseObject({ messageId: z.string().min(1), timestamp: z.string().optional() }),
+  notification: z.looseObject({ messageId: z.string().min(1).max(MAX_PROVIDER_ID).refine(isWellFormed), timestamp: z.string().optional() }),
   delivery: z.looseObject({ providerResponse: z.string().optional(), smsType: z.string().optional() }).optional(),
   status: z.enum(['SUCCESS', 'FAILURE']),
 });
@@ -17,17 +21,21 @@ const OPTED_OUT = /opted[\s_-]?out/i;
  * message id, so the request is found through the id the SMS sender stored with its attempt.
  */
 export function fromSmsStatusLog(message: string, loggedAtMs?: number): NormalizeResult {
+  if (message.length > MAX_SMS_LOG_MESSAGE) return ignored(`SMS status log message is longer than ${MAX_SMS_LOG_MESSAGE} characters`, '');
   let json: unknown;
   try {
     json = JSON.parse(message);
   } catch {
-    return { ok: false, reason: 'SMS status log message is not JSON' };
+    return ignored('SMS status log message is not JSON', '');
   }
   const parsed = smsStatusSchema.safeParse(json);
-  if (!parsed.success) return { ok: false, reason: `malformed SMS status record: ${parsed.error.issues[0]?.path.join('.') || 'record'}` };
+  if (!parsed.success) {
+    const path = (parsed.error.issues[0]?.path ?? []).map(String).join('.');
+    return ignored(`malformed SMS status record: ${path || 'record'}`, path);
+  }
   const { notification, delivery, status } = parsed.data;
   const at = snsTime(notification.timestamp) ?? isoTime(loggedAtMs);
-  if (!at) return { ok: false, reason: 'SMS status record without a readable timestamp' };
+  if (!at) return ignored('SMS status record without a readable timestamp', 'notification.timestamp');
   const response = maskNumbers(delivery?.providerResponse ?? '');
   const optedOut = status === 'FAILURE' && OPTED_OUT.test(response);
   return {
@@ -38,7 +46,7 @@ export function fromSmsStatusLog(message: string, loggedAtMs?: number): Normaliz
       kind: status === 'SUCCESS' ? 'delivered' : 'failed',
       at,
       source: 'sns',
-      detail: `SMS ${status}${response ? `: ${response}` : ''}`.slice(0, 200),
+      detail: clipText(`SMS ${status}${response ? `: ${response}` : ''}`, MAX_DETAIL),
       correlation: { providerMessageId: notification.messageId },
       ...(optedOut ? { optedOut: true } : {}),
     },

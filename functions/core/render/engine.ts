@@ -4,9 +4,16 @@ type FilterHandler = Extract<FilterImplOptions, (...args: never[]) => unknown>;
 
 /**
  * Limits that keep one template from hanging or exhausting a Lambda. Parse: characters per
- * template; render: milliseconds per part; memory: liquidjs allocation units (ranges, joins).
+ * template; render: milliseconds per part, and per message across all parts of one channel, so a
+ * loop bounded by request data cannot cost more than `messageRenderMs` whatever the part count;
+ * memory: liquidjs allocation units (ranges, joins).
  */
-export const LIQUID_LIMITS = { parseChars: 1_000_000, renderMs: 500, memory: 10_000_000 } as const;
+export const LIQUID_LIMITS = { parseChars: 1_000_000, renderMs: 500, messageRenderMs: 1_000, memory: 10_000_000 } as const;
+
+/** The render time each part of a channel's message may take: its share of the message budget. */
+export function partRenderLimitMs(partCount: number): number {
+  return Math.min(LIQUID_LIMITS.renderMs, Math.floor(LIQUID_LIMITS.messageRenderMs / Math.max(1, partCount)));
+}
 
 /** Templates are self-contained: tags that would load other files are removed, not sandboxed. */
 const FILE_TAGS = ['include', 'render', 'layout'] as const;

@@ -2,8 +2,9 @@ import type { Liquid, Template } from 'liquidjs';
 import type { Channel } from '../model.js';
 import type { CompiledTemplate, LocaleKey, PartName, RenderedByChannel, RenderedMessage } from '../templates.js';
 import { emailText, withPreheader } from './email.js';
+import { unsafeEmailLinks } from './email-links.js';
 import { finishEmailText, markOutput } from './email-text.js';
-import { createLiquidEngine } from './engine.js';
+import { createLiquidEngine, partRenderLimitMs } from './engine.js';
 import { resolveVariant } from './locale.js';
 import { DEFAULT_SMS_MAX_SEGMENTS } from './manifest.js';
 import { partSpec, partsOf, sourceName } from './parts.js';
@@ -91,6 +92,7 @@ export class Renderer {
   ): Promise<RenderedParts> {
     const id = template.manifest.id;
     const rendered: RenderedParts = new Map();
+    const limits = renderLimitsFor(channel);
     for (const part of partsOf(channel)) {
       const spec = partSpec(part);
       const variants = template.parts[part];
@@ -104,7 +106,7 @@ export class Renderer {
       }
       try {
         // No tag or filter of ours is asynchronous: the synchronous renderer skips a promise per node.
-        const output: unknown = this.engineFor(part).renderSync(this.parse(template, part, key), scope);
+        const output: unknown = this.engineFor(part).renderSync(this.parse(template, part, key), scope, limits);
         const text = tidy(String(output), spec.singleLine, spec.html);
         if (text === '' && spec.required) {
           problems.push({ template: id, channel, locale: key, part, message: 'rendered empty' });
@@ -140,6 +142,7 @@ export class Renderer {
 
     switch (channel) {
       case 'email': {
+        for (const issue of unsafeEmailLinks(text('email.html'), this.appScheme)) problem('email.html', issue);
         const preheader = parts.get('email.preheader')?.text;
         const html = preheader === undefined ? text('email.html') : withPreheader(text('email.html'), preheader);
         const plain = this.textPart(template, scope, parts.get('email.html')?.locale, html, problems);
@@ -190,7 +193,7 @@ export class Renderer {
   ): string {
     if (locale === undefined || template.parts['email.text']?.[locale] === undefined) return emailText(html);
     try {
-      return finishEmailText(String(this.emailTextEngine.renderSync(this.parse(template, 'email.text', locale), scope)));
+      return finishEmailText(String(this.emailTextEngine.renderSync(this.parse(template, 'email.text', locale), scope, renderLimitsFor('email'))));
     } catch (error) {
       problems.push({ template: template.manifest.id, channel: 'email', locale, part: 'email.text', message: messageOf(error) });
       return '';
@@ -206,4 +209,10 @@ function tidy(output: string, singleLine: boolean, html: boolean): string {
     .replace(/[ \t]+\n/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
+}
+
+/** Each part's share of the message's render budget; an email's text part, when written, takes one too. */
+function renderLimitsFor(channel: Channel): { renderLimit: number } {
+  const parts = partsOf(channel).length + (channel === 'email' ? 1 : 0);
+  return { renderLimit: partRenderLimitMs(parts) };
 }

@@ -15,7 +15,7 @@ export async function unsubscribeEndpoint(system: LocalSystem, req: IncomingMess
     path: url.pathname,
     query: Object.fromEntries(url.searchParams),
     ...(body ? { body } : {}),
-    headers: { 'content-type': req.headers['content-type'] ?? 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': req.headers['content-type'] ?? 'application/x-www-form-urlencoded', ...(req.headers.accept ? { accept: req.headers.accept } : {}) },
   });
   res.writeHead(answer.statusCode, answer.headers);
   res.end(answer.body);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { PushAddressResult, PushStatus, SandboxState } from './state.js';
+import type { ProviderFaultKind, PushAddressResult, PushStatus, SandboxState } from './state.js';
 
 export interface JsonAnswer {
   status: number;
@@ -31,8 +31,10 @@ interface MessageRequest {
  * `Result` has one entry per address. Only raw device-token addresses are supported, which is all
  * Switchboard sends.
  */
-export function sendMessages(state: SandboxState, options: { applicationId: string }, applicationId: string, rawBody: string): JsonAnswer {
+export function sendMessages(state: SandboxState, options: { applicationId: string }, applicationId: string, rawBody: string, fault?: ProviderFaultKind): JsonAnswer {
   const requestId = randomUUID();
+  if (fault === 'throttle') return error(429, 'TooManyRequestsException', 'Too many requests', requestId);
+  if (fault === 'server_error') return error(500, 'InternalServerErrorException', 'Internal server error', requestId);
   if (state.takeThrottle('pinpoint')) return error(429, 'TooManyRequestsException', 'Too many requests', requestId);
   if (applicationId !== options.applicationId) return error(404, 'NotFoundException', `Application ${applicationId} not found`, requestId);
   let request: MessageRequest;
@@ -46,7 +48,9 @@ export function sendMessages(state: SandboxState, options: { applicationId: stri
   const notification = firstNotification(request);
   if (!notification) return error(400, 'BadRequestException', 'MessageConfiguration needs a push message', requestId);
 
-  const results = addresses.map(([token, config]) => resultFor(state, token, config.ChannelType ?? 'APNS'));
+  // The call succeeds but no device was reached; which transient status follows from the call, so its retries see the same.
+  const forced: PushStatus | undefined = fault === 'address_failure' ? (rawBody.length % 2 === 0 ? 'THROTTLED' : 'TEMPORARY_FAILURE') : undefined;
+  const results = addresses.map(([token, config]) => resultFor(state, token, config.ChannelType ?? 'APNS', forced));
   state.recordPush({
     at: new Date().toISOString(),
     applicationId,
@@ -76,8 +80,8 @@ export function sendMessages(state: SandboxState, options: { applicationId: stri
   };
 }
 
-function resultFor(state: SandboxState, token: string, channelType: string): PushAddressResult {
-  const status = state.faults.pushTokens[token] ?? 'SUCCESSFUL';
+function resultFor(state: SandboxState, token: string, channelType: string, forced?: PushStatus): PushAddressResult {
+  const status = forced ?? state.faults.pushTokens[token] ?? 'SUCCESSFUL';
   const renewed = state.faults.renewedTokens[token];
   return {
     token,

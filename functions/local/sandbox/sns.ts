@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { SandboxState } from './state.js';
+import type { ProviderFaultKind, SandboxState } from './state.js';
 
 const NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -13,10 +13,12 @@ export interface XmlAnswer {
  * Answers the two SNS actions Switchboard uses, in the AWS Query protocol: a form-encoded body
  * with `Action=…`, answered with XML in the SNS namespace (the SDK parses nothing else).
  */
-export function snsAction(state: SandboxState, form: URLSearchParams): XmlAnswer {
+export function snsAction(state: SandboxState, form: URLSearchParams, fault?: ProviderFaultKind): XmlAnswer {
   const requestId = randomUUID();
   const action = form.get('Action');
   if (state.takeThrottle('sns')) return error(429, 'Throttled', 'Rate exceeded', requestId);
+  if (fault === 'throttle') return error(400, 'Throttling', 'Rate exceeded', requestId);
+  if (fault === 'server_error') return error(500, 'InternalError', 'Internal service error', requestId, 'Receiver');
   switch (action) {
     case 'Publish':
       return publish(state, form, requestId);
@@ -77,11 +79,11 @@ function ok(action: string, result: string, requestId: string): XmlAnswer {
   };
 }
 
-function error(status: number, code: string, message: string, requestId: string): XmlAnswer {
+function error(status: number, code: string, message: string, requestId: string, type: 'Sender' | 'Receiver' = 'Sender'): XmlAnswer {
   return {
     status,
     body:
-      `<ErrorResponse xmlns="${NAMESPACE}"><Error><Type>Sender</Type><Code>${code}</Code>` +
+      `<ErrorResponse xmlns="${NAMESPACE}"><Error><Type>${type}</Type><Code>${code}</Code>` +
       `<Message>${escapeXml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
   };
 }

@@ -1,0 +1,148 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { instrumentSdkClients } from '../../bench/count-requests.js';
+import { DynamoProviderMessageIndex } from '../../functions/adapters/dynamo-provider-message-index.js';
+import { createUnsubscribeToken } from '../../functions/adapters/unsubscribe-token.js';
+import type { Customer } from '../../functions/core/model.js';
+import { awslogsEvent, FIXTURE_CUSTOMER_ID, FIXTURE_REQUEST_ID, type SesFixture, sesFixture, smsFixture, smsFixtureMessageId } from '../support/feedback-fixtures.js';
+import { iamEvent, jwtEvent } from '../support/http-events.js';
+import { DeployedStack, simulate, unexercisedGrants } from '../support/iam-simulation.js';
+import { context, deliver, type HttpHandler } from '../support/inbox-world.js';
+import { handlerTables, type LocalTables } from '../support/local-aws.js';
+import { SdkCallLog } from '../support/sdk-calls.js';
+import { synthesize, type Synthesized } from './synth.js';
+
+/**
+ * The handlers besides the orchestrator (whose calls the pipeline test records), each driven
+ * through every path that reaches AWS, on DynamoDB Local: every call each one makes must be
+ * allowed by its role in the synthesized stack, and its role may hold nothing those calls do not
+ * use.
+ */
+const SERVICES = ['switchboard-feedback', 'switchboard-inbox-api', 'switchboard-history-api', 'switchboard-unsubscribe'] as const;
+type Service = (typeof SERVICES)[number];
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+const SECRET = 'iam-test-signing-secret';
+const AT = '2026-11-24T12:00:00.000Z';
+const CUSTOMER = 'c-iam-1';
+let local: LocalTables;
+let synthesized: Synthesized;
+let undo: () => void;
+const handlers = {} as Record<Service, Handler>;
+const calls = {} as Record<Service, SdkCallLog>;
+let current: Service | undefined;
+
+beforeAll(async () => {
+  local = await handlerTables('iam', { UNSUBSCRIBE_SECRET: SECRET });
+  for (const service of SERVICES) calls[service] = new SdkCallLog({ tables: local.tables });
+  // Handler invocations run one at a time, so a call belongs to whichever handler is running.
+  undo = instrumentSdkClients(
+    [DynamoDBClient],
+    (call) => {
+      if (!current) throw new Error(`${call.service} ${call.operation} made outside a handler invocation`);
+      calls[current].add(call.service, call.operation, call.input);
+    },
+    { ignore: [local.client, local.doc] },
+  );
+  const modules = {
+    'switchboard-feedback': import('../../functions/feedback/handler.js'),
+    'switchboard-inbox-api': import('../../functions/inbox-api/handler.js'),
+    'switchboard-history-api': import('../../functions/history-api/handler.js'),
+    'switchboard-unsubscribe': import('../../functions/unsubscribe/handler.js'),
+  };
+  for (const service of SERVICES) handlers[service] = ((await modules[service]) as unknown as { handler: Handler }).handler;
+  synthesized = synthesize();
+});
+
+afterAll(() => {
+  undo?.();
+  synthesized?.cleanup();
+  local?.client.destroy();
+});
+
+async function as<T>(service: Service, work: (handler: Handler) => Promise<T>): Promise<T> {
+  current = service;
+  try {
+    return await work(handlers[service]);
+  } finally {
+    current = undefined;
+  }
+}
+
+const inbox = (method: string, path: string, body?: unknown) =>
+  as('switchboard-inbox-api', (h) => h(jwtEvent({ method, path, sub: CUSTOMER, ...(body === undefined ? {} : { body }) }), context)) as ReturnType<HttpHandler>;
+
+describe('the handlers on DynamoDB Local', () => {
+  it('feedback applies SES events and SMS status logs, complaints and STOP replies included', async () => {
+    const customer: Customer = {
+      customerId: FIXTURE_CUSTOMER_ID,
+      email: { address: 'customer@example.com', status: 'active' },
+      phone: { number: '+4915100000000', status: 'active' },
+      consent: { email: { '*': 'opt_in' }, sms: { '*': 'opt_in' } },
+    };
+    await local.doc.send(new PutCommand({ TableName: local.tables.customers, Item: customer }));
+    await deliver(local, { requestId: FIXTURE_REQUEST_ID, customerId: FIXTURE_CUSTOMER_ID, channel: 'email', at: AT });
+    const index = new DynamoProviderMessageIndex(local.doc, { tableName: local.tables.deliveries });
+    for (const [requestId, fixture] of [['r-iam-sms-1', 'sms-success'], ['r-iam-sms-2', 'sms-opted-out']] as const) {
+      await deliver(local, { requestId, customerId: FIXTURE_CUSTOMER_ID, channel: 'sms', at: AT });
+      await index.remember('sms', smsFixtureMessageId(fixture), requestId, new Date(AT));
+    }
+    const ses = (name: SesFixture) => as('switchboard-feedback', (h) => h(sesFixture(name), context));
+    for (const name of ['ses-send', 'ses-delivery', 'ses-open', 'ses-click'] as const) expect(await ses(name)).toMatchObject({ applied: 1 });
+    expect(await ses('ses-complaint')).toMatchObject({ applied: 1 });
+    const logs = awslogsEvent([smsFixture('sms-success'), smsFixture('sms-opted-out')]);
+    expect(await as('switchboard-feedback', (h) => h(logs, context))).toMatchObject({ applied: 2 });
+  }, 60_000);
+
+  it('the inbox API lists, marks and reports push engagement', async () => {
+    await local.doc.send(new PutCommand({ TableName: local.tables.customers, Item: { customerId: CUSTOMER, inApp: { enabled: true } } satisfies Customer }));
+    for (const requestId of ['r-iam-in-1', 'r-iam-in-2', 'r-iam-in-3']) await deliver(local, { requestId, customerId: CUSTOMER, channel: 'in_app', at: AT });
+    await deliver(local, { requestId: 'r-iam-push', customerId: CUSTOMER, channel: 'push', at: AT });
+    const listed = await inbox('GET', '/inbox');
+    expect(listed.statusCode).toBe(200);
+    const [newest] = (JSON.parse(String(listed.body)) as { items: { id: string }[] }).items;
+    // A message is marked by the id the list gave it or by its request id: a read by key, or a query.
+    expect((await inbox('POST', `/inbox/${encodeURIComponent(newest?.id ?? '')}/read`)).statusCode).toBe(200);
+    for (const [requestId, action] of [['r-iam-in-2', 'clicked'], ['r-iam-in-3', 'dismissed']]) {
+      expect((await inbox('POST', `/inbox/${requestId}/${action}`)).statusCode).toBe(200);
+    }
+    expect((await inbox('POST', '/events', { requestId: 'r-iam-push', event: 'opened' })).statusCode).toBe(202);
+  });
+
+  it('the history API pages through a customer’s records', async () => {
+    for (const requestId of ['r-iam-h-1', 'r-iam-h-2', 'r-iam-h-3']) await deliver(local, { requestId, customerId: 'c-iam-3', channel: 'email', at: AT });
+    const get = (query: Record<string, string>) =>
+      as('switchboard-history-api', (h) => h(iamEvent({ method: 'GET', path: '/customers/c-iam-3/deliveries', query }), context)) as ReturnType<HttpHandler>;
+    const first = await get({ limit: '2' });
+    expect(first.statusCode).toBe(200);
+    const { cursor } = JSON.parse(String(first.body)) as { cursor?: string };
+    expect(cursor).toBeDefined();
+    expect((await get({ limit: '2', cursor: cursor as string })).statusCode).toBe(200);
+  });
+
+  it('unsubscribe opts out on a signed one-click POST', async () => {
+    await local.doc.send(new PutCommand({ TableName: local.tables.customers, Item: { customerId: 'c-iam-2', consent: { email: { '*': 'opt_in' } } } satisfies Customer }));
+    await deliver(local, { requestId: 'r-iam-unsub', customerId: 'c-iam-2', channel: 'email', at: AT });
+    const token = createUnsubscribeToken({ requestId: 'r-iam-unsub', customerId: 'c-iam-2', topic: 'promotions' }, SECRET);
+    const post = jwtEvent({ method: 'POST', path: '/unsubscribe', query: { token }, body: 'List-Unsubscribe=One-Click' });
+    const event = { ...post, headers: { 'content-type': 'application/x-www-form-urlencoded' } } as unknown as APIGatewayProxyEventV2;
+    expect(await as('switchboard-unsubscribe', (h) => h(event, context))).toMatchObject({ statusCode: 200 });
+  });
+});
+
+describe.each(SERVICES)('the role of %s', (service) => {
+  const stack = () => new DeployedStack(synthesized.template.toJSON(), { stackName: synthesized.stack.stackName });
+
+  it('allows every call the handler made', async () => {
+    const requests = calls[service].requests();
+    expect(requests.length).toBeGreaterThan(0);
+    const verdicts = await simulate(stack(), stack().policiesOf(service), requests);
+    expect(verdicts.filter((v) => v.result !== 'Allowed')).toEqual([]);
+  });
+
+  it('grants nothing the handler never called', () => {
+    expect(unexercisedGrants(stack(), stack().policiesOf(service), calls[service].requests())).toEqual([]);
+  });
+});
