@@ -2,7 +2,7 @@
  * The ports the core depends on. Interfaces only: adapters in `functions/adapters/` implement
  * them with the AWS SDK, in-memory versions implement them for the CLI and tests.
  */
-import type { Attempt, Category, Channel, Customer, DeliveryRecord, DeliveryStatus, Problem, PushToken } from './model.js';
+import type { Attempt, Category, Channel, ConsentValue, Customer, DeliveryRecord, DeliveryStatus, Problem, PushToken } from './model.js';
 import type { CompiledTemplate, RenderedByChannel } from './templates.js';
 
 export interface Clock {
@@ -176,3 +176,44 @@ export type OrchestrationStatus =
   | 'FAILED'
   | 'DUPLICATE'
   | 'RETRY';
+
+/**
+ * One consent decision with its provenance. `topic` is a registry topic or `"*"` (every topic on
+ * the channel); `source` says who made it (`preference_centre`, `api:<caller>`, `one_click`, …).
+ */
+export interface ConsentChange {
+  channel: Channel;
+  topic: string;
+  value: ConsentValue;
+  source: string;
+  /** ISO 8601; an older change never overwrites a newer one already on the record. */
+  updatedAt: string;
+}
+
+export interface ConsentWriteResult {
+  /** Written to the record. */
+  applied: ConsentChange[];
+  /** Left out: the record already holds a newer decision for that channel and topic. */
+  stale: ConsentChange[];
+}
+
+export interface ConsentWriter {
+  /** Fails with a PermanentError coded `UNKNOWN_CUSTOMER` when there is no such customer. */
+  apply(customerId: string, changes: readonly ConsentChange[]): Promise<ConsentWriteResult>;
+}
+
+/** What a signed link lets its holder do, for whom, until when. */
+export type LinkClaims =
+  | { purpose: 'unsubscribe'; customerId: string; requestId: string; topic: string; expiresAt: number }
+  | { purpose: 'preferences'; customerId: string; expiresAt: number };
+
+export type LinkCheck =
+  | { ok: true; claims: LinkClaims }
+  /** `MALFORMED`, `BAD_SIGNATURE`, `UNKNOWN_KEY`, `EXPIRED`, `WRONG_PURPOSE`, `NOT_CONFIGURED`. */
+  | { ok: false; code: string };
+
+/** Signs and checks the links put in messages; the keys live outside the core. */
+export interface LinkSigner {
+  sign(claims: LinkClaims): Promise<string>;
+  verify(token: string, purpose: LinkClaims['purpose'], now: Date): Promise<LinkCheck>;
+}

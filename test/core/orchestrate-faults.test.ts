@@ -5,17 +5,10 @@ import { PermanentError, RetryableError } from '../../functions/core/errors.js';
 import type { Channel } from '../../functions/core/model.js';
 import { MAX_PROBLEMS } from '../../functions/core/problem-bounds.js';
 import { MAX_RECORD_KEY_BYTES } from '../../functions/core/records.js';
-import { harness, reachableCustomer, testTemplate } from '../support/orchestrator-harness.js';
+import { harness, reachableCustomer, testRequest, testTemplate } from '../support/orchestrator-harness.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
-const request = (over: Record<string, unknown> = {}) => ({
-  requestId: 'r-1',
-  customerId: 'c-1',
-  template: 'test-offer',
-  data: { item: 'boots' },
-  createdAt: '2026-11-24T11:59:59Z',
-  ...over,
-});
+const request = testRequest;
 const throttled = () => new RetryableError('deliveries UpdateItem failed: ProvisionedThroughputExceededException', 'ProvisionedThroughputExceededException');
 
 /** Makes `times` calls of a method fail with `error`, then lets calls through again. */

@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RetryableError } from '../../functions/core/errors.js';
-import { harness, reachableCustomer, testTemplate } from '../support/orchestrator-harness.js';
+import { harness, reachableCustomer, testRequest, testTemplate } from '../support/orchestrator-harness.js';
 
-const request = (over: Record<string, unknown> = {}) => ({
-  requestId: 'r-1',
-  customerId: 'c-1',
-  template: 'test-offer',
-  data: { item: 'boots' },
-  createdAt: '2026-11-24T11:59:59Z',
-  ...over,
-});
+const request = testRequest;
 
 describe('orchestrateBatch', () => {
   it('sends one message on the best channel and records the decision and the attempt', async () => {

@@ -53,6 +53,11 @@ export function reachableCustomer(customerId: string, overrides: Partial<Custome
   };
 }
 
+/** A request for the test template to `c-1`, created a second before the harness' noon. */
+export function testRequest(over: Record<string, unknown> = {}) {
+  return { requestId: 'r-1', customerId: 'c-1', template: 'test-offer', data: { item: 'boots' }, createdAt: '2026-11-24T11:59:59Z', ...over };
+}
+
 export function harness(options: {
   customers: Customer[];
   templates?: CompiledTemplate[];
