@@ -85,7 +85,7 @@ describe('the provider sandbox fails in seeded ways', () => {
 
   it.each([
     ['throttle', 'TooManyRequestsException', 429, 'Throttling', 400],
-    ['server_error', 'InternalServerErrorException', 500, 'InternalError', 500],
+    ['server_error', 'InternalServerErrorException', 500, 'InternalErrorException', 500],
   ] as const)('%s: Pinpoint %s, SNS %s, nothing recorded', async (kind, pinpointName, pinpointStatus, snsName, snsStatus) => {
     only(kind);
     expect(await failure(push)).toEqual({ name: pinpointName, status: pinpointStatus, retryable: true });
