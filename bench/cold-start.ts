@@ -26,7 +26,7 @@ const DUMMIES: Record<string, string> = {
   INBOX_TABLE: 'bench-inbox',
   SES_CONFIGURATION_SET: 'bench',
   UNSUBSCRIBE_BASE_URL: 'https://example.com/unsubscribe',
-  UNSUBSCRIBE_SECRET: 'bench-secret',
+  PREFERENCES_BASE_URL: 'https://example.com/preference-centre',
   PINPOINT_APPLICATION_ID: '0123456789abcdef0123456789abcdef',
 };
 

@@ -3,6 +3,7 @@ import { defaultDecisionConfig } from '../functions/core/config.js';
 import { decide } from '../functions/core/decide.js';
 import { RenderError } from '../functions/core/errors.js';
 import type { Channel, Customer } from '../functions/core/model.js';
+import { MemoryLinkSigner } from '../functions/adapters/memory/link-signer.js';
 import { CustomerRenderer } from '../functions/core/render/customer-renderer.js';
 import { Renderer } from '../functions/core/render/renderer.js';
 import { parseSendRequest, type SendRequest } from '../functions/core/request.js';
@@ -58,7 +59,9 @@ const BLOCK = 100;
  */
 export async function measureCoreCost(options: CoreCostOptions): Promise<CoreCostResult> {
   const cases = buildCases(options);
-  const renderer = new CustomerRenderer(new Renderer(options.appScheme ? { appScheme: options.appScheme } : {}));
+  // Marketing email footers link the preference centre and unsubscribe: signing them is part of the cost.
+  const links = { signer: MemoryLinkSigner.throwaway(), unsubscribeBaseUrl: 'https://example.com/unsubscribe', preferencesBaseUrl: 'https://example.com/preference-centre' };
+  const renderer = new CustomerRenderer(new Renderer(options.appScheme ? { appScheme: options.appScheme } : {}), links);
   const tally = { renders: { push: 0, sms: 0, email: 0, in_app: 0 } as Record<Channel, number>, renderFailures: 0, suppressed: 0 };
   // Warm-up: JIT, Intl formatters and the parsed-template cache, as in a warm Lambda.
   for (const c of cases) {

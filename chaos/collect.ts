@@ -12,6 +12,8 @@ export interface Acceptance {
   at: number;
   /** The provider's own id for it, or the inbox item's key. */
   id: string;
+  /** When the frequency counter counted it: the attempt's time on record, else the provider's. */
+  countedAt: number;
 }
 
 export interface DeadLetter {
@@ -47,21 +49,21 @@ export async function collect(env: ChaosEnvironment, work: Workload, startedAt: 
     const accepted = push.results.filter((r) => r.status === 'SUCCESSFUL');
     if (accepted.length === 0) continue;
     const requestId = check(push.traceId ?? push.data?.requestId, push.body, `push ${accepted[0]?.messageId}`);
-    if (requestId) acceptances.push({ requestId, channel: 'push', at: Date.parse(push.at), id: accepted[0]?.messageId ?? '' });
+    if (requestId) acceptances.push(acceptance(requestId, 'push', Date.parse(push.at), accepted[0]?.messageId ?? ''));
   }
   for (const sms of env.sandbox.state.sms) {
     const requestId = check(undefined, sms.message, `sms ${sms.messageId}`);
-    if (requestId) acceptances.push({ requestId, channel: 'sms', at: Date.parse(sms.at), id: sms.messageId });
+    if (requestId) acceptances.push(acceptance(requestId, 'sms', Date.parse(sms.at), sms.messageId));
   }
   for (const email of await env.ses.emails()) {
     const header = email.headers?.find((h) => h.name.toLowerCase() === REQUEST_ID_HEADER.toLowerCase())?.value;
     const requestId = check(header, email.subject, `email ${email.messageId}`);
-    if (requestId) acceptances.push({ requestId, channel: 'email', at: env.emailTimes.get(email.messageId) ?? email.at * 1000, id: email.messageId });
+    if (requestId) acceptances.push(acceptance(requestId, 'email', env.emailTimes.get(email.messageId) ?? email.at * 1000, email.messageId));
   }
   for (const item of await scan(env.documents, env.tables.inbox)) {
     const sk = String(item.sk);
     const requestId = check(item.requestId as string | undefined, `${String(item.title ?? '')} ${String(item.body ?? '')}`, `in-app ${sk}`);
-    if (requestId) acceptances.push({ requestId, channel: 'in_app', at: env.inboxWrites.get(sk) ?? startedAt, id: sk });
+    if (requestId) acceptances.push(acceptance(requestId, 'in_app', env.inboxWrites.get(sk) ?? startedAt, sk));
   }
 
   const records = new Map<string, DeliveryRecord>();
@@ -70,6 +72,11 @@ export async function collect(env: ChaosEnvironment, work: Workload, startedAt: 
     // The provider message index shares the table under keys with a `#`, which no request id has.
     if (!requestId.includes('#')) records.set(requestId, item as unknown as DeliveryRecord);
   }
+  const attemptTimes = new Map<string, number>();
+  for (const record of records.values()) {
+    for (const attempt of record.attempts ?? []) if (attempt.providerMessageId) attemptTimes.set(attempt.providerMessageId, Date.parse(attempt.at));
+  }
+  for (const a of acceptances) a.countedAt = attemptTimes.get(a.id) ?? a.at;
   return {
     records,
     acceptances,
@@ -77,6 +84,10 @@ export async function collect(env: ChaosEnvironment, work: Workload, startedAt: 
     deadLetters: await drainDeadLetters(env.sqs, env.queues.deadLetter.url),
     leftOnQueue: await depth(env.sqs, env.queues.requests.url),
   };
+}
+
+function acceptance(requestId: string, channel: Channel, at: number, id: string): Acceptance {
+  return { requestId, channel, at, id, countedAt: at };
 }
 
 async function scan(documents: DynamoDBDocumentClient, table: string): Promise<Record<string, unknown>[]> {

@@ -12,7 +12,7 @@ import { FaultTally, SeededFaults } from '../functions/local/sandbox/seeded-faul
 import { type LocalSes, startLocalSes } from '../functions/local/ses-local.js';
 import { startSqsEmulator } from '../functions/local/sqs-emulator.js';
 import { answerDynamoDb, answerSes, classifyDynamoDb, classifySes, DYNAMODB_FAULTS, type DynamoDbFault, SES_FAULTS, type SesFault } from './aws-faults.js';
-import type { AcceptedEmail } from './feedback-pump.js';
+import { type AcceptedEmail, acceptedEmail } from './accepted-email.js';
 import { type FaultProxy, startFaultProxy } from './proxy.js';
 import type { ChaosSettings, FaultRates } from './settings.js';
 
@@ -172,35 +172,4 @@ function weights<K extends string>(kinds: readonly K[]): Partial<Record<K, numbe
 async function track<T extends { stop(): Promise<void> }>(stops: (() => Promise<void>)[], service: T): Promise<T> {
   stops.push(() => service.stop());
   return service;
-}
-
-interface SendEmailBody {
-  FromEmailAddress?: string;
-  Destination?: { ToAddresses?: string[] };
-  Content?: { Simple?: { Subject?: { Data?: string }; Headers?: { Name: string; Value: string }[] } };
-  EmailTags?: { Name: string; Value: string }[];
-}
-
-function acceptedEmail(requestBody: string, responseBody: string, at: number): AcceptedEmail | undefined {
-  try {
-    const request = JSON.parse(requestBody) as SendEmailBody;
-    const messageId = (JSON.parse(responseBody) as { MessageId?: string }).MessageId;
-    if (!messageId) return undefined;
-    return {
-      messageId,
-      at,
-      email: {
-        messageId,
-        from: request.FromEmailAddress ?? '',
-        destination: { to: request.Destination?.ToAddresses ?? [], cc: [], bcc: [] },
-        subject: request.Content?.Simple?.Subject?.Data ?? '',
-        body: {},
-        headers: (request.Content?.Simple?.Headers ?? []).map((h) => ({ name: h.Name, value: h.Value })),
-        at: Math.floor(at / 1000),
-      },
-      tags: Object.fromEntries((request.EmailTags ?? []).map((t) => [t.Name, t.Value])),
-    };
-  } catch {
-    return undefined;
-  }
 }

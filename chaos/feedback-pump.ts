@@ -3,18 +3,10 @@ import { smsStatusLogsEvent } from '../functions/local/feedback/logs-events.js';
 import { type SesAction, sesEventBridgeEvent } from '../functions/local/feedback/ses-events.js';
 import { lambdaContext } from '../functions/local/lambda-context.js';
 import type { SmsStatusRecord } from '../functions/local/sandbox/state.js';
-import type { StoredEmail } from '../functions/local/ses-local.js';
 import { Prng } from '../bench/prng.js';
+import type { AcceptedEmail } from './accepted-email.js';
 
 export type FeedbackHandler = (event: unknown, context: Context) => Promise<unknown>;
-
-/** An email the local SES accepted, as the proxy saw the call and its answer. */
-export interface AcceptedEmail {
-  messageId: string;
-  at: number;
-  email: StoredEmail;
-  tags: Record<string, string>;
-}
 
 /** A consent change feedback made, and when it was certainly in the table: the end of the invocation that applied it. */
 export interface ConsentChange {
@@ -34,10 +26,14 @@ export interface FeedbackStats {
   /** Events given up after three failed invocations. */
   dropped: number;
   outcomes: Record<string, number>;
+  /** Requests whose events the handler refused as belonging elsewhere (`mismatch`), with the event. */
+  mismatched: { requestId: string; event: string }[];
 }
 
 interface Pending {
   name: string;
+  /** The request the event is about, where the event names it. */
+  requestId?: string;
   event: unknown;
   change?: Omit<ConsentChange, 'committedAt'>;
   /** SMS statuses that arrive before the orchestrator noted the message id come again later, as a late log would. */
@@ -53,7 +49,7 @@ const ATTEMPTS = 3;
  * twice; an invocation that throws is retried, as Lambda retries asynchronous invocations.
  */
 export class FeedbackPump {
-  readonly stats: FeedbackStats = { invocations: 0, events: {}, duplicated: 0, retried: 0, dropped: 0, outcomes: {} };
+  readonly stats: FeedbackStats = { invocations: 0, events: {}, duplicated: 0, retried: 0, dropped: 0, outcomes: {}, mismatched: [] };
   readonly consentChanges: ConsentChange[] = [];
   private readonly rng: Prng;
   private readonly complained = new Set<string>();
@@ -72,6 +68,7 @@ export class FeedbackPump {
       /** Customers who complain about their first marketing email. */
       complainers: ReadonlySet<string>;
       customerOfNumber: ReadonlyMap<string, string>;
+      /** Feedback invocations at once; default 4. */
       maxInFlight?: number;
       onError?(error: unknown): void;
     },
@@ -92,7 +89,8 @@ export class FeedbackPump {
     for (const action of actions) {
       const event = sesEventBridgeEvent({ action, email: accepted.email, tags: accepted.tags, region: this.options.region, configurationSet: this.options.configurationSet });
       const change = action === 'complaint' && customerId ? { customerId, channel: 'email' as const, kind: 'complaint' as const } : undefined;
-      this.schedule({ name: `ses ${action}`, event, ...(change ? { change } : {}) }, 100, 2_000);
+      const requestId = accepted.tags.requestId;
+      this.schedule({ name: `ses ${action}`, event, ...(requestId ? { requestId } : {}), ...(change ? { change } : {}) }, 100, 2_000);
     }
   }
 
@@ -153,6 +151,7 @@ export class FeedbackPump {
         for (const [outcome, n] of Object.entries(summary ?? {})) this.stats.outcomes[outcome] = (this.stats.outcomes[outcome] ?? 0) + n;
         if (item.change && ((summary?.applied ?? 0) > 0 || (summary?.duplicate ?? 0) > 0)) this.noteChange(item.change);
         if (item.lateRetry && (summary?.unmatched ?? 0) > 0) this.later({ ...item, lateRetry: false }, 3_000);
+        if ((summary?.mismatch ?? 0) > 0 && item.requestId) this.stats.mismatched.push({ requestId: item.requestId, event: item.name });
         return;
       } catch {
         if (attempt === ATTEMPTS) {

@@ -32,12 +32,18 @@ export interface InvariantResults {
   logs: LogScan;
   statuses: Record<string, number>;
   unattributed: string[];
+  /** Messages a provider accepted that the request's record does not list as a sent attempt: its history is incomplete. */
+  offRecord: Violation[];
+  /** Provider events for accepted messages that the feedback handler refused as not belonging to their record. */
+  refusedFeedback: Violation[];
   /** How much the run exercised each promise: without these, zero violations would prove little. */
   coverage: {
     accepted: number;
     /** Exclusions on record by reason (consent, caps reached at send time, quiet hours, ...). */
     exclusions: Record<string, number>;
     consentChanges: Record<string, number>;
+    /** Requests of a customer handled by an invocation that started after feedback changed that customer's consent. */
+    requestsAfterConsentChange: number;
     /** Accepted messages to a customer on a channel after feedback changed that customer's consent there. */
     sendsAfterConsentChange: number;
   };
@@ -49,6 +55,8 @@ export interface InvariantInputs {
   seen: Observations;
   invocations: Invocation[];
   consentChanges: ConsentChange[];
+  /** Feedback events the handler answered `mismatch`, by request. */
+  mismatchedFeedback: { requestId: string; event: string }[];
   /** Message ids of poison that carries no request id, whose record is `sqs:<message id>`. */
   unnamedPoison: { messageId: string; kind: string }[];
   logs: LogScan;
@@ -114,10 +122,28 @@ export function checkInvariants(input: InvariantInputs): InvariantResults {
     logs: input.logs,
     statuses: tally([...seen.records.values()].map((r) => r.status)),
     unattributed: seen.unattributed,
+    refusedFeedback: input.mismatchedFeedback.map(({ requestId, event }) => {
+      const record = seen.records.get(requestId);
+      const attempts = (record?.attempts ?? []).map((t) => `${t.channel} ${t.outcome}`).join(', ');
+      return { requestId, detail: `${event} refused; strategy ${record?.strategy ?? '?'}, record ${record?.status ?? 'missing'} on ${record?.channels?.join('+') ?? record?.channel ?? 'no channel'}, attempts: ${attempts || 'none'}` };
+    }),
+    offRecord: seen.acceptances.flatMap((a) => {
+      const record = seen.records.get(a.requestId);
+      const listed = (record?.attempts ?? []).some((t) => t.outcome === 'SENT' && t.channel === a.channel && t.providerMessageId === a.id);
+      return listed ? [] : [{ requestId: a.requestId, detail: `${a.channel} ${a.id.slice(0, 24)} accepted at ${new Date(a.at).toISOString().slice(11, 23)}; ${describe(a.requestId)}` }];
+    }),
     coverage: {
       accepted: seen.acceptances.length,
       exclusions: tally([...seen.records.values()].flatMap((r) => (r.decision?.excluded ?? []).map((e) => e.reason))),
       consentChanges: tally(input.consentChanges.map((c) => c.kind)),
+      requestsAfterConsentChange: new Set(
+        input.invocations.flatMap((inv) =>
+          inv.requestIds.filter((id) => {
+            const customerId = work.byId.get(id)?.customerId;
+            return input.consentChanges.some((c) => c.customerId === customerId && inv.startedAt > c.committedAt);
+          }),
+        ),
+      ).size,
       sendsAfterConsentChange: seen.acceptances.filter((a) => {
         const customerId = work.byId.get(a.requestId)?.customerId;
         return input.consentChanges.some((c) => c.customerId === customerId && c.channel === a.channel && a.at > c.committedAt);
@@ -174,7 +200,7 @@ function overCap(input: InvariantInputs): Violation[] {
     if (!request) continue;
     const limits = defaultDecisionConfig.caps[a.channel]?.[request.category];
     if (!limits) continue;
-    const window = capWindow(new Date(a.at));
+    const window = capWindow(new Date(a.countedAt));
     const slots: [string, number | undefined][] = [
       [`${request.customerId} ${a.channel} ${request.category} ${window.day}`, limits.perDay],
       [`${request.customerId} ${a.channel} ${request.category} ${window.week}`, limits.perWeek],

@@ -1,3 +1,4 @@
+import { DEFAULT_HTTP_TIMEOUTS } from '../functions/adapters/http-timeouts.js';
 import type { Violation } from './invariants.js';
 import type { ChaosResult } from './run-chaos.js';
 
@@ -39,7 +40,7 @@ export function formatReport(result: ChaosResult): string {
   const out = (line = '') => lines.push(line);
   out(`chaos run, seed ${settings.seed} (replay: npm run chaos -- --seed ${settings.seed} --requests ${settings.requests}${settings.short ? ' --short' : ''})`);
   out(`${settings.requests} requests, ${settings.customers} customers, ${faults.queue.messages} messages (${faults.queue.copies} copies, ${faults.queue.poison} poison), ${(result.durationMs / 1000).toFixed(1)} s`);
-  out(`${settings.workers} concurrent invocations of ${settings.batchSize} messages, function timeout ${settings.functionTimeoutMs / 1000} s, visibility ${settings.visibilityTimeoutSeconds} s, lease ${settings.leaseMs / 1000} s, SDK request timeout ${settings.httpTimeouts.requestMs} ms`);
+  out(`${settings.workers} concurrent invocations of ${settings.batchSize} messages, function timeout ${settings.functionTimeoutMs / 1000} s, visibility ${settings.visibilityTimeoutSeconds} s, lease ${settings.leaseMs / 1000} s, SDK request timeout ${DEFAULT_HTTP_TIMEOUTS.requestMs} ms`);
   out();
   out('operations seen (handler calls to AWS, SDK retries included) and faults injected:');
   for (const [operation, n] of Object.entries(faults.operations).sort()) {
@@ -71,7 +72,7 @@ export function formatReport(result: ChaosResult): string {
   out(`records by status: ${JSON.stringify(inv.statuses)}`);
   const c = inv.coverage;
   out(`exercised: ${c.accepted} messages accepted; exclusions on record ${JSON.stringify(c.exclusions)}`);
-  out(`  consent changed by feedback ${JSON.stringify(c.consentChanges)}; ${c.sendsAfterConsentChange} messages accepted on such a channel afterwards (held to the change when the sending invocation started after it)`);
+  out(`  consent changed by feedback ${JSON.stringify(c.consentChanges)}; afterwards ${c.requestsAfterConsentChange} requests of those customers were handled and ${c.sendsAfterConsentChange} of their messages accepted on the changed channel`);
   out();
   out(`lost ${v.counts.lost}, duplicated ${v.counts.duplicated}, unconsented ${v.counts.unconsented}, over cap ${v.counts.overCap}`);
   section(out, '(1) lost: valid requests without one terminal record', inv.lost);
@@ -83,6 +84,8 @@ export function formatReport(result: ChaosResult): string {
   for (const d of inv.deadLetters.unexplained.slice(0, SHOWN)) out(`    ${d.requestId.slice(0, 80)}: ${d.detail}`);
   out(`(6) handler logs: ${inv.logs.lines} lines in ${result.logPath}, ${inv.logs.leaks.length} give away personal data or content`);
   for (const leak of inv.logs.leaks.slice(0, SHOWN)) out(`    line ${leak.line}: ${leak.what}`);
+  section(out, 'also found (not one of the four counts): accepted messages missing from their request\'s record', inv.offRecord);
+  section(out, 'also found (not one of the four counts): provider events for accepted messages that feedback refused as "mismatch"', inv.refusedFeedback);
   if (inv.unattributed.length > 0) {
     out(`accepted messages that name no request of the run, or another request's body: ${inv.unattributed.length}`);
     for (const u of inv.unattributed.slice(0, SHOWN)) out(`    ${u}`);

@@ -10,7 +10,9 @@ Sends requests through the real orchestrator and feedback handlers on DynamoDB L
 emulator, local SES and the provider sandbox while every step fails in seeded ways, then checks
 that nothing was lost, sent twice, sent without consent or past a cap, that the dead-letter queue
 explains itself and that no handler log gives away personal data. The seed is printed; the same
-seed replays the same customers, requests and fault decisions. Exits 1 when a promise broke.
+seed gives the same customers, requests and messages, and fails the same calls the same way
+(which invocations crash, and how concurrent calls interleave, can still differ between runs).
+Exits 1 when a promise broke or too few calls were faulted, 2 when the run itself failed.
 
   --seed N       seed (default: random)
   --requests N   send requests (default 5000; 300 with --short)

@@ -1,5 +1,3 @@
-import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts } from '../functions/adapters/http-timeouts.js';
-
 export interface FaultRates {
   /** Chance that a call not already failing starts a run of failures. */
   rate: number;
@@ -26,11 +24,6 @@ export interface ChaosSettings {
   visibilityTimeoutSeconds: number;
   /** The orchestrator's claim lease: longer than an invocation, shorter than the visibility timeout. */
   leaseMs: number;
-  /**
-   * The handlers' SDK timeouts: the deployed ones. Shorter ones would make this process's own
-   * pauses look like provider timeouts after the provider had accepted, which the run must not inject.
-   */
-  httpTimeouts: HttpTimeouts;
   faults: {
     dynamodb: FaultRates;
     ses: FaultRates;
@@ -52,7 +45,7 @@ const FAULTS: ChaosSettings['faults'] = {
   dynamodb: { rate: 0.07, maxBurst: 5, burstiness: 0.55 },
   ses: { rate: 0.12, maxBurst: 5, burstiness: 0.55 },
   providers: { rate: 0.12, maxBurst: 5, burstiness: 0.55 },
-  deathRate: 0.04,
+  deathRate: 0.06,
   duplicateRate: 0.05,
   poisonEach: 5,
   feedbackDuplicateRate: 0.3,
@@ -67,10 +60,10 @@ export function fullRun(seed: number, requests = 5_000): ChaosSettings {
     customers: Math.max(40, Math.round(requests / 15)),
     workers: 12,
     batchSize: 10,
-    functionTimeoutMs: 12_000,
-    visibilityTimeoutSeconds: 13,
-    leaseMs: 12_500,
-    httpTimeouts: DEFAULT_HTTP_TIMEOUTS,
+    // Long enough that the orchestrator's reserve (the slowest provider call and the record writes) leaves time to send.
+    functionTimeoutMs: 20_000,
+    visibilityTimeoutSeconds: 21,
+    leaseMs: 20_500,
     faults: { ...FAULTS, poisonEach: Math.max(2, Math.round(requests / 1_000)) },
     drainTimeoutMs: 120_000 + requests * 120,
   };
@@ -78,5 +71,5 @@ export function fullRun(seed: number, requests = 5_000): ChaosSettings {
 
 /** The seeded variant `npm test` runs: a few hundred requests, well under a minute. */
 export function shortRun(seed: number, requests = 300): ChaosSettings {
-  return { ...fullRun(seed, requests), short: true, workers: 8, faults: { ...FAULTS, poisonEach: 1 }, drainTimeoutMs: 50_000 };
+  return { ...fullRun(seed, requests), short: true, workers: 8, faults: { ...FAULTS, poisonEach: 1 }, drainTimeoutMs: 100_000 };
 }

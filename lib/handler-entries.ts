@@ -7,7 +7,9 @@ export const HANDLER_ENTRIES = {
   feedback: 'functions/feedback/handler.ts',
   inboxApi: 'functions/inbox-api/handler.ts',
   historyApi: 'functions/history-api/handler.ts',
+  profileApi: 'functions/profile-api/handler.ts',
   unsubscribe: 'functions/unsubscribe/handler.ts',
+  preferences: 'functions/preferences/handler.ts',
 } as const;
 
 export type HandlerName = keyof typeof HANDLER_ENTRIES;

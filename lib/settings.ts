@@ -18,6 +18,8 @@ const int = (min: number, max: number) => z.preprocess(numeric, z.number().int()
 const optionalString = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 
 const email = z.email('must be an e-mail address');
+/** cdk.json's placeholder brand: fine for a dev stack, refused for customers to see. */
+const EXAMPLE_BRAND = 'Example Shop';
 const domain = z
   .string()
   .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'must be a domain name');
@@ -57,6 +59,8 @@ export const settingsSchema = z
     /** The orchestrator's CPU is mostly SDK request signing and serialisation; 1,769 MB is one full vCPU. */
     orchestratorMemoryMb: int(128, 10_240).default(1769),
     appDeepLinkScheme: z.string().regex(/^[a-z][a-z0-9+.-]*$/, 'must be a URL scheme such as switchboard'),
+    /** The name customers know the sender by: the preference centre shows it. */
+    brandName: z.string().trim().min(1, 'must not be blank').max(80, 'must be at most 80 characters'),
   })
   .superRefine((settings, ctx) => {
     // Cross-field checks only make sense once each field is well-formed on its own.
@@ -82,6 +86,9 @@ export const settingsSchema = z
         if (/example\.(com|org|net)\b/i.test(settings[key])) {
           ctx.addIssue({ code: 'custom', path: [key], message: `is still an example value; set a real one for stage ${settings.stage}` });
         }
+      }
+      if (settings.brandName === EXAMPLE_BRAND) {
+        ctx.addIssue({ code: 'custom', path: ['brandName'], message: `is still an example value; set a real one for stage ${settings.stage}` });
       }
     }
   });

@@ -6,14 +6,16 @@ import { CustomerApi } from './constructs/customer-api.js';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.js';
 import { EmailChannel } from './constructs/email-channel.js';
 import { HandlerFunction } from './constructs/handler-function.js';
+import { LinkSigningSecret } from './constructs/link-signing-secret.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Orchestrator } from './constructs/orchestrator.js';
+import { PreferenceCentre } from './constructs/preference-centre.js';
+import { ProfileApiFunction } from './constructs/profile-api.js';
 import { PushChannel } from './constructs/push-channel.js';
 import { RequestsQueue } from './constructs/requests-queue.js';
 import { ServiceApi } from './constructs/service-api.js';
 import { SmsChannel } from './constructs/sms-channel.js';
 import { SwitchboardTables } from './constructs/tables.js';
-import { UnsubscribeSecret } from './constructs/unsubscribe-secret.js';
 import type { HandlerEntries, HandlerName } from './handler-entries.js';
 import { ORCHESTRATOR_TABLE_ACCESS } from './orchestrator-access.js';
 import type { Settings } from './settings.js';
@@ -59,7 +61,8 @@ export class SwitchboardStack extends Stack {
       ...(settings.smsOriginationNumber ? { originationNumber: settings.smsOriginationNumber } : {}),
       ...logs,
     });
-    const unsubscribeSecret = new UnsubscribeSecret(this, 'UnsubscribeSecret', { removalPolicy });
+    // Its construct id predates preference links; kept so the secret, and every link it signed, survives.
+    const linkSecret = new LinkSigningSecret(this, 'UnsubscribeSecret', { removalPolicy });
     const push = settings.pinpointApplicationId
       ? new PushChannel(this, 'Push', { applicationId: settings.pinpointApplicationId })
       : undefined;
@@ -94,7 +97,8 @@ export class SwitchboardStack extends Stack {
       sms.bindSender(orchestrator);
       push?.bindSender(orchestrator);
       customerApi.bindUnsubscribeUrl(orchestrator);
-      unsubscribeSecret.bind(orchestrator);
+      customerApi.bindPreferencesUrl(orchestrator);
+      linkSecret.bind(orchestrator);
       functions.Orchestrator = orchestrator;
     }
 
@@ -128,17 +132,46 @@ export class SwitchboardStack extends Stack {
     if (history) {
       // The index holds keys only: a page is a Query on it, then one BatchGetItem of the records.
       tables.deliveries.bind(history, { actions: ['BatchGetItem'], queryIndexes: [DELIVERIES_BY_CUSTOMER_INDEX] });
+      // The consent on the customer record is listed with the messages.
+      tables.customers.bind(history, { actions: ['GetItem'] });
       serviceApi.addHistory(history);
       functions.HistoryApi = history;
+    }
+
+    if (entries.profileApi) {
+      const profile = new ProfileApiFunction(this, 'ProfileApi', { entry: entries.profileApi, templateBundle: props.templateBundle, ...logs }).fn;
+      // Read, create or replace, consent and context updates, erasure.
+      tables.customers.bind(profile, { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] });
+      // Erasure: the inbox by customer, the counters by key, the delivery records through the index.
+      tables.inbox.bind(profile, { actions: ['Query', 'BatchWriteItem'] });
+      tables.counters.bind(profile, { actions: ['BatchWriteItem'] });
+      tables.deliveries.bind(profile, { actions: ['BatchGetItem', 'UpdateItem', 'BatchWriteItem'], queryIndexes: [DELIVERIES_BY_CUSTOMER_INDEX] });
+      serviceApi.addProfile(profile);
+      functions.ProfileApi = profile;
     }
 
     const unsubscribe = handler('unsubscribe', 'Unsubscribe', 'unsubscribe');
     if (unsubscribe) {
       // An unsubscribe is recorded as feedback on the delivery that carried the link.
       tables.bindFeedbackRecorder(unsubscribe);
-      unsubscribeSecret.bind(unsubscribe);
+      linkSecret.bind(unsubscribe);
       customerApi.addUnsubscribe(unsubscribe);
       functions.Unsubscribe = unsubscribe;
+    }
+
+    if (entries.preferences) {
+      const preferences = new PreferenceCentre(this, 'Preferences', {
+        entry: entries.preferences,
+        templateBundle: props.templateBundle,
+        brandName: settings.brandName,
+        ...logs,
+      }).fn;
+      // The choices are read with the directory's batch read and written one consent entry at a time.
+      tables.customers.bind(preferences, { actions: ['BatchGetItem', 'UpdateItem'] });
+      // It checks the links the orchestrator signs.
+      linkSecret.bind(preferences);
+      customerApi.addPreferences(preferences);
+      functions.Preferences = preferences;
     }
 
     new Monitoring(this, 'Monitoring', {

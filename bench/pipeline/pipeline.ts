@@ -12,6 +12,7 @@ import { localDynamoDbClient, localSqsClient } from '../../functions/local/clien
 import { LOCAL_AWS } from '../../functions/local/dynamodb-local.js';
 import { applyEnvironment, handlerEnvironment } from '../../functions/local/handler-env.js';
 import { createQueues, createTables } from '../../functions/local/provision.js';
+import { type LocalSecretsManager, localLinkSigningSecret, startLocalSecretsManager } from '../../functions/local/secrets-manager-local.js';
 import { pollOnce, type SqsHandler } from '../../functions/local/sqs-lambda-poller.js';
 import { dynamoTableOf, instrumentSdkClients } from '../count-requests.js';
 import { RequestTally } from '../request-tally.js';
@@ -51,14 +52,22 @@ const SDK_CLIENTS = [DynamoDBClient, DynamoDBDocumentClient, SQSClient, SESv2Cli
  */
 export async function runPipeline(options: PipelineOptions): Promise<PipelineResult> {
   const emulators = await startEmulators(options.dynamoDbEndpoint ? { dynamoDbEndpoint: options.dynamoDbEndpoint } : {});
+  // Marketing email is only sent with a signed unsubscribe link, so the handler gets signing keys.
+  const secrets = await startLocalSecretsManager({ secrets: { [LINK_SECRET]: localLinkSigningSecret() } }).catch(async (error: unknown) => {
+    await emulators.stop();
+    throw error;
+  });
   try {
-    return await measure(options, emulators);
+    return await measure(options, emulators, secrets);
   } finally {
+    await secrets.stop();
     await emulators.stop();
   }
 }
 
-async function measure(options: PipelineOptions, emulators: Emulators): Promise<PipelineResult> {
+const LINK_SECRET = 'bench/link-signing';
+
+async function measure(options: PipelineOptions, emulators: Emulators, secrets: LocalSecretsManager): Promise<PipelineResult> {
   const prefix = `bench-${randomUUID().slice(0, 8)}-`;
   const dynamo = localDynamoDbClient(emulators.dynamodb);
   const sqs = localSqsClient(emulators.sqs, emulators.region);
@@ -86,6 +95,7 @@ async function measure(options: PipelineOptions, emulators: Emulators): Promise<
       tables,
       pushApplicationId: emulators.pushApplicationId,
       unsubscribeBaseUrl: 'https://example.com/unsubscribe',
+      linkSecret: { endpoint: secrets.endpoint, secretId: LINK_SECRET },
       logLevel: 'ERROR',
     }),
   });

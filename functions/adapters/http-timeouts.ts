@@ -23,3 +23,13 @@ export function withHttpTimeouts(timeouts: HttpTimeouts = DEFAULT_HTTP_TIMEOUTS)
     },
   };
 }
+
+/** Tries the SDK makes of one call in its standard retry mode. */
+const SDK_MAX_ATTEMPTS = 3;
+/** What the SDK's backoff between those tries adds at most, rounded up. */
+const SDK_BACKOFF_MS = 1_000;
+
+/** How long one AWS call can take before the SDK gives up on it: what a send must leave room for. */
+export function longestCallMs(timeouts: HttpTimeouts = DEFAULT_HTTP_TIMEOUTS): number {
+  return SDK_MAX_ATTEMPTS * timeouts.requestMs + SDK_BACKOFF_MS;
+}

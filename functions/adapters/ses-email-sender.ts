@@ -1,11 +1,13 @@
 import { type MessageHeader, type MessageTag, SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { sanitizeTagValue } from '../core/feedback/event.js';
 import { REQUEST_ID_HEADER } from '../core/feedback/ses.js';
-import type { ChannelSender, OutboundMessage, SendResult } from '../core/ports.js';
+import { codeOf, isRetryable } from '../core/errors.js';
+import { unsubscribeUrl } from '../core/links.js';
+import type { ChannelSender, Clock, LinkSigner, OutboundMessage, SendResult } from '../core/ports.js';
 import { NOT_AUTHORIZED_CODES } from '../definitions/metrics.js';
 import { isAuthorizationError } from './aws-authorization.js';
 import { describeAwsError, safeMessage } from './aws-errors.js';
-import { createUnsubscribeToken, unsubscribeUrl } from './unsubscribe-token.js';
+import { systemClock } from './system-clock.js';
 
 export interface SesEmailSenderOptions {
   fromAddress: string;
@@ -13,9 +15,20 @@ export interface SesEmailSenderOptions {
   configurationSetName: string;
   /** The one-click unsubscribe endpoint (https); the token is added as `?token=`. */
   unsubscribeBaseUrl: string;
-  /** Signs unsubscribe tokens (HMAC-SHA256); without it tokens are unsigned, fit only for local use. */
-  unsubscribeSecret?: string;
+  /** Signs the unsubscribe link of every marketing email. */
+  signer: LinkSigner;
+  /** Dates the link's expiry. */
+  clock?: Clock;
 }
+
+/**
+ * A marketing email without a working one-click unsubscribe link is never sent (RFC 8058, and
+ * the mailbox providers' bulk sender rules): when the link cannot be signed, the email channel
+ * fails permanently and the next channel is tried. Keys that cannot be read right now are a
+ * passing failure, so the request is tried again.
+ */
+export const EMAIL_NO_UNSUBSCRIBE_LINK = 'EMAIL_NO_UNSUBSCRIBE_LINK';
+export const EMAIL_LINK_KEYS_UNAVAILABLE = 'EMAIL_LINK_KEYS_UNAVAILABLE';
 
 const CHARSET = 'UTF-8';
 
@@ -43,6 +56,13 @@ export class SesEmailSender implements ChannelSender<'email'> {
 
   async send(message: OutboundMessage<'email'>): Promise<SendResult> {
     const { subject, html, text } = message.content;
+    let headers: MessageHeader[];
+    try {
+      headers = await this.headers(message);
+    } catch (error) {
+      const detail = `the unsubscribe link could not be signed (${codeOf(error)})`;
+      return isRetryable(error) ? { outcome: 'FAILED_RETRYABLE', code: EMAIL_LINK_KEYS_UNAVAILABLE, message: detail } : { outcome: 'FAILED_PERMANENT', code: EMAIL_NO_UNSUBSCRIBE_LINK, message: detail };
+    }
     try {
       const output = await this.client.send(
         new SendEmailCommand({
@@ -53,7 +73,7 @@ export class SesEmailSender implements ChannelSender<'email'> {
             Simple: {
               Subject: { Data: subject, Charset: CHARSET },
               Body: { Html: { Data: html, Charset: CHARSET }, Text: { Data: text, Charset: CHARSET } },
-              Headers: this.headers(message),
+              Headers: headers,
             },
           },
           EmailTags: tags(message),
@@ -66,12 +86,14 @@ export class SesEmailSender implements ChannelSender<'email'> {
   }
 
   /** RFC 8058 one-click unsubscribe goes on marketing mail only: transactional mail cannot be unsubscribed from. */
-  private headers(message: OutboundMessage<'email'>): MessageHeader[] {
+  private async headers(message: OutboundMessage<'email'>): Promise<MessageHeader[]> {
     const headers: MessageHeader[] = [{ Name: REQUEST_ID_HEADER, Value: message.requestId }];
     if (message.category === 'marketing') {
-      const token = createUnsubscribeToken({ requestId: message.requestId, customerId: message.customerId, topic: message.topic }, this.options.unsubscribeSecret);
+      const { requestId, customerId, topic } = message;
+      const now = (this.options.clock ?? systemClock).now();
+      const link = await unsubscribeUrl(this.options.signer, this.options.unsubscribeBaseUrl, { requestId, customerId, topic }, now);
       headers.push(
-        { Name: 'List-Unsubscribe', Value: `<${unsubscribeUrl(this.options.unsubscribeBaseUrl, token)}>` },
+        { Name: 'List-Unsubscribe', Value: `<${link}>` },
         { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
       );
     }

@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
+import { type CustomersArgs, customers } from './commands/customers.js';
 import { dryRun } from './commands/dry-run.js';
 import { history } from './commands/history.js';
 import { send } from './commands/send.js';
 import { templatesCheck } from './commands/templates-check.js';
 import { templatesPreview } from './commands/templates-preview.js';
+import { CHANNELS, type Channel } from '../core/model.js';
 import { type CliOutput, terminal } from './io.js';
 
 const USAGE = `switchboard <command>
@@ -19,7 +21,14 @@ const USAGE = `switchboard <command>
       from the running local system, or the deployed table when DELIVERIES_TABLE is set.
   send FILE|-
       Validates a send request (or an array of them) and queues it: on the running local system
-      (npm start), or on the deployed queue when SWITCHBOARD_QUEUE_URL is set.`;
+      (npm start), or on the deployed queue when SWITCHBOARD_QUEUE_URL is set.
+  customers get <customerId>
+  customers put <customerId> FILE|- [--json]
+  customers consent <customerId> FILE|- [--json]
+  customers consent <customerId> --channel C --topic T --opt-in|--opt-out [--at ISO] [--source S] [--json]
+      Reads a customer record, replaces its profile, or records consent, exactly as the service
+      API does (every problem listed); on the running local system, or on the deployed customers
+      table when CUSTOMERS_TABLE is set.`;
 
 export async function main(argv: string[], out: CliOutput = terminal): Promise<number> {
   const [command, ...rest] = argv;
@@ -33,6 +42,8 @@ export async function main(argv: string[], out: CliOutput = terminal): Promise<n
         return await sendCommand(rest, out);
       case 'history':
         return await history(historyArgs(rest), out);
+      case 'customers':
+        return await customers(customersArgs(rest), out);
       case undefined:
       case 'help':
       case '--help':
@@ -75,6 +86,42 @@ function historyArgs(args: string[]) {
   const [customerId] = positionals;
   if (!customerId) throw new Error('missing <customerId>');
   return { customerId, json: values.json as boolean, ...(values.limit !== undefined ? { limit: Number(values.limit) } : {}) };
+}
+
+function customersArgs(args: string[]): CustomersArgs {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      channel: { type: 'string' },
+      topic: { type: 'string' },
+      'opt-in': { type: 'boolean', default: false },
+      'opt-out': { type: 'boolean', default: false },
+      at: { type: 'string' },
+      source: { type: 'string', default: 'cli' },
+    },
+  });
+  const [customerId, file, ...extra] = positionals;
+  if (!customerId) throw new Error(`missing <customerId>\n\n${USAGE}`);
+  if (extra.length > 0) throw new Error(`unexpected ${extra.join(' ')}`);
+  const json = values.json as boolean;
+  if (sub === 'get') return { command: 'get', customerId };
+  if (sub === 'put') {
+    if (!file) throw new Error('expected FILE, or - for standard input');
+    return { command: 'put', customerId, file, json };
+  }
+  if (sub !== 'consent') throw new Error(`unknown customers command "${sub ?? ''}"\n\n${USAGE}`);
+  const source = values.source as string;
+  if (file) return { command: 'consent', customerId, file, json, source };
+  const optIn = values['opt-in'] as boolean;
+  if (!values.channel || !values.topic || optIn === (values['opt-out'] as boolean)) {
+    throw new Error('expected FILE, or --channel, --topic and one of --opt-in or --opt-out');
+  }
+  if (!(CHANNELS as readonly string[]).includes(values.channel)) throw new Error(`--channel must be one of ${CHANNELS.join(', ')}`);
+  const change = { channel: values.channel as Channel, topic: values.topic, value: optIn ? ('opt_in' as const) : ('opt_out' as const), ...(values.at ? { updatedAt: values.at } : {}) };
+  return { command: 'consent', customerId, json, source, change };
 }
 
 async function templatesCommand(args: string[], out: CliOutput): Promise<number> {

@@ -14,9 +14,13 @@ export interface DecideInput {
   capCounts?: Partial<Record<Channel, CapCount>>;
 }
 
-/** The request's category and consent topic, defaulting to the template's. */
+/**
+ * The message's category, always the template's, and its consent topic: the request's when it
+ * names one, else the template's. Admission has already refused a request that tries to change
+ * the category or names a topic the registry does not allow (functions/core/message-class.ts).
+ */
 export function messageClass(request: SendRequest, manifest: TemplateManifest): { category: Category; topic: string } {
-  return { category: request.category ?? manifest.category, topic: request.topic ?? manifest.topic };
+  return { category: manifest.category, topic: request.topic ?? manifest.topic };
 }
 
 /**

@@ -21,6 +21,11 @@ export interface DeliverInput {
   now: Date;
   /** Attempts a provider accepted under an earlier claim of this request: those channels are done. */
   accepted: Attempt[];
+  /**
+   * The queue will not deliver this request again: a passing provider fault is then treated like
+   * a lasting one (fail over, or finish FAILED), so the request never ends in the DLQ unrecorded.
+   */
+  lastTry: boolean;
 }
 
 export interface DeliverDeps {
@@ -106,14 +111,14 @@ export async function deliver(input: DeliverInput, deps: DeliverDeps): Promise<D
     }
     // Only what a provider accepted counts against a cap.
     if (slot) await deps.refund(slot);
-    if (result.outcome === 'FAILED_RETRYABLE' && sent.length === 0 && request.strategy !== 'all') {
+    if (result.outcome === 'FAILED_RETRYABLE' && sent.length === 0 && request.strategy !== 'all' && !input.lastTry) {
       return { kind: 'retry', code: result.code, addressChanges };
     }
   }
 
   // Under `all`, when nothing went out and a channel only hit a passing fault, the whole request is worth another try.
   const passingFault = attempts.find((a) => a.outcome === 'FAILED_RETRYABLE');
-  if (sent.length === 0 && passingFault) return { kind: 'retry', code: passingFault.error?.code ?? 'RETRYABLE', addressChanges };
+  if (sent.length === 0 && passingFault && !input.lastTry) return { kind: 'retry', code: passingFault.error?.code ?? 'RETRYABLE', addressChanges };
 
   const decision = withCapExclusions(input.decision, capped);
   return { kind: 'finished', state: finalState(sent, attempts, decision), addressChanges, unpersisted };

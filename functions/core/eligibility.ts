@@ -40,6 +40,11 @@ export function livePushTokens(customer: Customer): PushToken[] {
   return (customer.push ?? []).filter((token) => Boolean(token.token) && isLive(token));
 }
 
+/** Whether the customer has an address (or token, or inbox) on this channel that can take a message. */
+export function isReachable(customer: Customer, channel: Channel): boolean {
+  return reachabilityExclusion(customer, channel) === undefined;
+}
+
 function isLive(address: AddressState): boolean {
   return address.status !== 'suppressed';
 }

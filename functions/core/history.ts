@@ -1,8 +1,25 @@
-import type { Attempt, Category, Channel, DeliveryRecord, DeliveryStatus, ExclusionReason, Problem, TimelineEvent } from './model.js';
+import { instantMs } from './instant.js';
+import { type Attempt, type Category, type Channel, CHANNELS, type ConsentValue, type DeliveryRecord, type DeliveryStatus, type ExclusionReason, type Problem, type TimelineEvent } from './model.js';
 
 /** Reads a customer's delivery records, newest first; the delivery log adapter implements it. */
 export interface DeliveryHistory {
   listByCustomer(customerId: string, page: { limit?: number; cursor?: string }): Promise<{ items: DeliveryRecord[]; cursor?: string }>;
+}
+
+/** Reads the consent a customer record holds, as stored; undefined when there is no record or no consent. */
+export interface ConsentReader {
+  consentOf(customerId: string): Promise<unknown>;
+}
+
+/** One consent decision on the customer record: what, on which channel, since when, and who made it. */
+export interface ConsentProvenance {
+  channel: Channel;
+  /** A registry topic, or `"*"` for every topic on the channel. */
+  topic: string;
+  value: ConsentValue;
+  /** Absent for an entry written without one (an import, a bare `"opt_in"`). */
+  at?: string;
+  source?: string;
 }
 
 /** One message as customer service sees it: what happened, and why this channel. */
@@ -82,4 +99,61 @@ function explain(
   for (const a of attempts) if (a.error) lines.push(`${a.channel} attempt failed: ${a.error.code}`);
   for (const p of problems) lines.push(`problem: ${p.path ? `${p.path}: ` : ''}${p.message}`);
   return lines;
+}
+
+/**
+ * Every consent entry of a stored record, newest first, undated entries last. The record keeps
+ * the latest decision per channel and topic, so this is the provenance of what holds now; an
+ * entry with an unreadable value is left out, as the consent rules ignore it.
+ */
+export function consentProvenance(consent: unknown): ConsentProvenance[] {
+  if (!isMap(consent)) return [];
+  const entries: ConsentProvenance[] = [];
+  for (const channel of CHANNELS) {
+    const topics = consent[channel];
+    if (!isMap(topics)) continue;
+    for (const [topic, entry] of Object.entries(topics)) {
+      const facts = isMap(entry) ? entry : { value: entry };
+      if (facts.value !== 'opt_in' && facts.value !== 'opt_out') continue;
+      const ms = instantMs(facts.updatedAt);
+      entries.push({
+        channel,
+        topic,
+        value: facts.value,
+        ...(ms !== undefined ? { at: new Date(ms).toISOString() } : {}),
+        ...(typeof facts.source === 'string' && facts.source !== '' ? { source: facts.source } : {}),
+      });
+    }
+  }
+  return entries.sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''));
+}
+
+export type HistoryEvent = { kind: 'message'; entry: HistoryEntry } | { kind: 'consent'; change: ConsentProvenance };
+
+/**
+ * Messages (newest first, as a page lists them) with the consent decisions between them by
+ * time, so a reader sees which decision stood when each message was sent. A decision older than
+ * the oldest message shown belongs to an older page: it is shown only when `complete` (no older
+ * page exists), last, as are undated ones. `olderConsent` counts what was left for older pages.
+ */
+export function interleaveConsent(items: readonly HistoryEntry[], consent: readonly ConsentProvenance[], complete: boolean): { events: HistoryEvent[]; olderConsent: number } {
+  const events: HistoryEvent[] = [];
+  let next = 0;
+  for (const entry of items) {
+    while (next < consent.length && (consent[next] as ConsentProvenance).at !== undefined && ((consent[next] as ConsentProvenance).at as string) >= entry.createdAt) {
+      events.push({ kind: 'consent', change: consent[next] as ConsentProvenance });
+      next++;
+    }
+    events.push({ kind: 'message', entry });
+  }
+  const rest = consent.slice(next);
+  if (complete || items.length === 0) {
+    for (const change of rest) events.push({ kind: 'consent', change });
+    return { events, olderConsent: 0 };
+  }
+  return { events, olderConsent: rest.length };
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -10,6 +10,7 @@ import type { AddressChange, CapSlot, Clock, CustomerDirectory, DeliveryLog, Fre
 import { acceptedRecord, fallbackRequestId, finishedRecord, rejectedRecord, summarizeProblems } from './records.js';
 import { type ParseResult, parseSendRequest, type SendRequest } from './request.js';
 import { isMalformedCustomer } from './customer-record.js';
+import { checkMessageClass } from './message-class.js';
 
 export interface OrchestratorDeps {
   customers: CustomerDirectory;
@@ -33,6 +34,8 @@ export interface OrchestratorDeps {
   writeRetry?: WriteRetry;
   /** Time an invocation must have left to render, send and record one more channel. */
   reserveMs?: number;
+  /** Receives of a message before the queue moves it to the DLQ; absent: never a last try. */
+  maxReceives?: number;
 }
 
 /** Enough for the longest render the engine allows, a provider call and the finishing writes. */
@@ -42,6 +45,8 @@ export interface InboundMessage {
   /** The queue's id for the message; names the record of a request too broken to carry its own id. */
   messageId: string;
   body: unknown;
+  /** How many times the queue has delivered this message, this time included. */
+  receiveCount?: number;
 }
 
 export interface Outcome {
@@ -54,6 +59,7 @@ export interface Outcome {
 
 interface Claimed {
   messageId: string;
+  lastTry: boolean;
   request: SendRequest;
   lease: number;
   /** What a provider accepted under an earlier claim: those channels are never sent again. */
@@ -136,10 +142,16 @@ async function claimOrReject(message: InboundMessage, parsed: ParseResult, reque
     return report(deps, { messageId: message.messageId, requestId, status: 'REJECTED', channels: [], reason: 'INVALID_REQUEST' });
   }
   const { request } = parsed;
-  if (!deps.templates.get(request.template)) {
+  const template = deps.templates.get(request.template);
+  if (!template) {
     const problems = [{ path: 'template', message: `unknown template "${request.template}"` }];
     await deps.deliveries.reject(rejectedRecord({ ...request, problems, at: now }));
     return report(deps, { messageId: message.messageId, requestId, status: 'REJECTED', channels: [], reason: 'UNKNOWN_TEMPLATE' }, request.template);
+  }
+  const messageClass = checkMessageClass(request, template.manifest, deps.templates.topics());
+  if (!messageClass.ok) {
+    await deps.deliveries.reject(rejectedRecord({ ...request, problems: messageClass.problems, at: now }));
+    return report(deps, { messageId: message.messageId, requestId, status: 'REJECTED', channels: [], reason: 'INVALID_MESSAGE_CLASS' }, request.template);
   }
   const claim = await deps.deliveries.claim({
     requestId,
@@ -149,7 +161,10 @@ async function claimOrReject(message: InboundMessage, parsed: ParseResult, reque
     now,
     leaseMs: deps.leaseMs,
   });
-  if (claim.kind === 'claimed') return { messageId: message.messageId, request, lease: claim.lease, accepted: claim.accepted };
+  if (claim.kind === 'claimed') {
+    const lastTry = deps.maxReceives !== undefined && (message.receiveCount ?? 1) >= deps.maxReceives;
+    return { messageId: message.messageId, request, lease: claim.lease, accepted: claim.accepted, lastTry };
+  }
   const status = claim.kind === 'duplicate' ? 'DUPLICATE' : 'RETRY';
   const reason = claim.kind === 'duplicate' ? `already ${claim.status}` : 'IN_PROGRESS_ELSEWHERE';
   return report(deps, { messageId: message.messageId, requestId, status, channels: [], reason }, request.template);
@@ -208,7 +223,7 @@ async function decideAndSend(
   const decision = decide({ request, customer, manifest: template.manifest, now }, deps.decisionConfig);
   const reserveMs = deps.reserveMs ?? DEFAULT_RESERVE_MS;
   const result: DeliverResult = await deliver(
-    { request, customer, template, decision, category, topic, now, accepted: item.accepted },
+    { request, customer, template, decision, category, topic, now, accepted: item.accepted, lastTry: item.lastTry },
     {
       senders: deps.senders,
       counter: deps.counter,

@@ -4,6 +4,7 @@
  */
 import type { Attempt, Category, Channel, ConsentValue, Customer, DeliveryRecord, DeliveryStatus, Problem, PushToken } from './model.js';
 import type { CompiledTemplate, RenderedByChannel } from './templates.js';
+import type { TopicRegistry } from './topics.js';
 
 export interface Clock {
   now(): Date;
@@ -96,6 +97,8 @@ export interface FrequencyCounter {
 export interface TemplateStore {
   get(templateId: string): CompiledTemplate | undefined;
   ids(): string[];
+  /** The topic registry built with the templates; absent only from a bundle built without one. */
+  topics(): TopicRegistry | undefined;
 }
 
 export interface OutboundEnvelope {
@@ -202,7 +205,7 @@ export interface ConsentWriter {
   apply(customerId: string, changes: readonly ConsentChange[]): Promise<ConsentWriteResult>;
 }
 
-/** What a signed link lets its holder do, for whom, until when. */
+/** What a signed link lets its holder do, for whom, until when (`expiresAt`: epoch milliseconds). */
 export type LinkClaims =
   | { purpose: 'unsubscribe'; customerId: string; requestId: string; topic: string; expiresAt: number }
   | { purpose: 'preferences'; customerId: string; expiresAt: number };

@@ -2,6 +2,8 @@ import * as z from 'zod';
 import { checkJsonLimits } from './json-limits.js';
 import { CATEGORIES, CHANNELS, type Problem, STRATEGIES, SURFACES } from './model.js';
 import { clipText, isWellFormed, problemsOf } from './problem-bounds.js';
+import { EVERY_TOPIC } from './topics.js';
+import { EVERY_TOPIC_PROBLEM } from './message-class.js';
 
 export { MAX_FIELD_NAME, MAX_LISTED_FIELDS, MAX_PROBLEM_TEXT, MAX_PROBLEMS } from './problem-bounds.js';
 
@@ -41,7 +43,8 @@ export const sendRequestSchema = z.strictObject({
   customerId: z.string().min(1).max(256).refine(isWellFormed, 'must be well-formed Unicode text'),
   template: z.string().min(1).max(128),
   category: z.enum(CATEGORIES).optional(),
-  topic: z.string().min(1).max(128).optional(),
+  // The registry is checked at admission; "*" is refused here already, so no queue accepts it.
+  topic: z.string().min(1).max(128).refine((topic) => topic !== EVERY_TOPIC, EVERY_TOPIC_PROBLEM).optional(),
   channels: z
     .array(z.enum(CHANNELS))
     .min(1, 'must name at least one channel when present')

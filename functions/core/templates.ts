@@ -1,4 +1,5 @@
 import type { Category, Channel } from './model.js';
+import type { TopicRegistry } from './topics.js';
 
 /** `template.json`, exactly as marketers write it (DESIGN.md, "Templates"). */
 export interface TemplateManifest {
@@ -32,6 +33,8 @@ export interface CompiledTemplate {
 export interface TemplateBundle {
   formatVersion: 1;
   templates: Record<string, CompiledTemplate>;
+  /** `templates/topics.json`, checked; every bundle the build writes has it. */
+  topics?: TopicRegistry;
 }
 
 export interface RenderedEmail {

@@ -80,8 +80,13 @@ export const ENV = {
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
   sesFromAddress: 'SES_FROM_ADDRESS',
   unsubscribeBaseUrl: 'UNSUBSCRIBE_BASE_URL',
-  /** Signs one-click unsubscribe links (HMAC); the stack sets it from a generated secret. */
-  unsubscribeSecret: 'UNSUBSCRIBE_SECRET',
+  /** The preference centre page (`<customer API>/preference-centre`) that `{{ preferences_url }}` links to. */
+  preferencesBaseUrl: 'PREFERENCES_BASE_URL',
+  /**
+   * Name or ARN of the Secrets Manager secret whose keys sign and check the links in messages
+   * (unsubscribe, preferences). Only the name: the keys are read at run time, never put here.
+   */
+  linkSigningSecretId: 'LINK_SIGNING_SECRET_ID',
   templateBundlePath: 'TEMPLATE_BUNDLE_PATH',
   pinpointApplicationId: 'PINPOINT_APPLICATION_ID',
   smsSenderId: 'SMS_SENDER_ID',
@@ -89,4 +94,6 @@ export const ENV = {
   deliveryRetentionDays: 'DELIVERY_RETENTION_DAYS',
   inboxRetentionDays: 'INBOX_RETENTION_DAYS',
   appDeepLinkScheme: 'APP_DEEP_LINK_SCHEME',
+  /** The name customers know the sender by, shown on the preference centre. */
+  brandName: 'BRAND_NAME',
 } as const;

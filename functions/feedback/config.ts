@@ -13,8 +13,8 @@ const feedbackSchema = z.object({
   [ENV.deliveriesTable]: table('deliveries table name'),
 });
 const inboxSchema = feedbackSchema.extend({ [ENV.inboxTable]: table('inbox table name') });
-const unsubscribeSchema = feedbackSchema.extend({ [ENV.unsubscribeSecret]: optional });
-const historySchema = z.object({ [ENV.deliveriesTable]: table('deliveries table name') });
+const unsubscribeSchema = feedbackSchema.extend({ [ENV.linkSigningSecretId]: optional });
+const historySchema = z.object({ [ENV.deliveriesTable]: table('deliveries table name'), [ENV.customersTable]: table('customers table name, for consent provenance') });
 
 export interface FeedbackConfig {
   tables: { customers: string; deliveries: string };
@@ -23,11 +23,11 @@ export interface InboxApiConfig {
   tables: { customers: string; deliveries: string; inbox: string };
 }
 export interface UnsubscribeConfig extends FeedbackConfig {
-  /** Absent only in local mode, where the sender signs nothing either. */
-  unsubscribeSecret?: string;
+  /** The secret whose keys check the links; without one every link is refused. */
+  linkSigningSecretId?: string;
 }
 export interface HistoryApiConfig {
-  tables: { deliveries: string };
+  tables: { deliveries: string; customers: string };
 }
 
 /** Each handler reads its environment once at cold start; a bad deployment fails naming every key. */
@@ -43,12 +43,13 @@ export function readInboxApiConfig(env: Record<string, string | undefined>): Inb
 
 export function readUnsubscribeConfig(env: Record<string, string | undefined>): UnsubscribeConfig {
   const v = parse(unsubscribeSchema, env);
-  const secret = v[ENV.unsubscribeSecret];
-  return { tables: { customers: v[ENV.customersTable], deliveries: v[ENV.deliveriesTable] }, ...(secret ? { unsubscribeSecret: secret } : {}) };
+  const secretId = v[ENV.linkSigningSecretId];
+  return { tables: { customers: v[ENV.customersTable], deliveries: v[ENV.deliveriesTable] }, ...(secretId ? { linkSigningSecretId: secretId } : {}) };
 }
 
 export function readHistoryApiConfig(env: Record<string, string | undefined>): HistoryApiConfig {
-  return { tables: { deliveries: parse(historySchema, env)[ENV.deliveriesTable] } };
+  const v = parse(historySchema, env);
+  return { tables: { deliveries: v[ENV.deliveriesTable], customers: v[ENV.customersTable] } };
 }
 
 function parse<T extends z.ZodType>(schema: T, env: Record<string, string | undefined>): z.output<T> {

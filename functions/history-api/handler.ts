@@ -4,6 +4,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { connectDynamo } from '../adapters/dynamo-connection.js';
 import { DynamoDeliveryLog } from '../adapters/dynamo-delivery-log.js';
+import { DynamoProfileStore } from '../adapters/dynamo-profile-store.js';
 import { readHistoryApiConfig } from '../feedback/config.js';
 import { routeHistory } from './routes.js';
 
@@ -12,10 +13,12 @@ export const SERVICE_NAME = 'switchboard-history-api';
 // Cold start: configuration validated and clients built once, reused by every invocation.
 const config = readHistoryApiConfig(process.env);
 const logger = new Logger({ serviceName: SERVICE_NAME });
-const history = new DynamoDeliveryLog(connectDynamo(), { tableName: config.tables.deliveries });
+const documents = connectDynamo();
+const history = new DynamoDeliveryLog(documents, { tableName: config.tables.deliveries });
+const consent = new DynamoProfileStore(documents, { tableName: config.tables.customers });
 
 async function historyApi(event: APIGatewayProxyEvent): Promise<APIGatewayProxyStructuredResultV2> {
-  return routeHistory(event, { history, log: logger });
+  return routeHistory(event, { history, consent, log: logger });
 }
 
 export const handler = middy(historyApi).use(injectLambdaContext(logger));

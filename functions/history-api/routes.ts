@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { isRetryable } from '../core/errors.js';
-import { type DeliveryHistory, historyEntry } from '../core/history.js';
+import { type ConsentReader, consentProvenance, type DeliveryHistory, historyEntry } from '../core/history.js';
 import { isCustomerId } from '../core/request.js';
 import { decodePathSegment, invalidCursor, isRefusedCursor, isResult, json, problem, readCursor, readLimit, withoutStage } from '../http/responses.js';
 
@@ -15,13 +15,17 @@ const INVALID_CURSOR = 'the cursor is not one this API returned for this custome
 
 export interface HistoryApiDeps {
   history: DeliveryHistory;
+  /** The customer record's consent, listed with every page; without it, the answer has no `consent`. */
+  consent?: ConsentReader;
   log: Pick<Logger, 'info'>;
 }
 
 /**
  * `GET /customers/{customerId}/deliveries?limit&cursor` for customer service, behind IAM auth on
  * the REST API (Lambda proxy, payload 1.0): newest first, each with its status, timeline and the
- * decision that picked the channel. Bad input is a 4xx listing its problems, never an error.
+ * decision that picked the channel, and every consent decision on the customer record with its
+ * source and time (`consent`, newest first: a reader places them between the messages by time).
+ * Bad input is a 4xx listing its problems, never an error.
  */
 export async function routeHistory(event: APIGatewayProxyEvent, deps: HistoryApiDeps): Promise<Result> {
   const match = ROUTE.exec(withoutStage(event.path, event.requestContext.stage));
@@ -38,10 +42,15 @@ export async function routeHistory(event: APIGatewayProxyEvent, deps: HistoryApi
   const cursor = readCursor(query.cursor, INVALID_CURSOR);
   if (isResult(cursor)) return cursor;
   try {
-    const page = await deps.history.listByCustomer(customerId, { limit, ...cursor });
+    const [page, consent] = await Promise.all([deps.history.listByCustomer(customerId, { limit, ...cursor }), deps.consent?.consentOf(customerId)]);
     // Who looked at whose messages: access to personal history is audited.
     deps.log.info('history read', { caller: event.requestContext.identity?.userArn, customerId, count: page.items.length });
-    return json(200, { customerId, items: page.items.map(historyEntry), ...(page.cursor ? { cursor: page.cursor } : {}) });
+    return json(200, {
+      customerId,
+      items: page.items.map(historyEntry),
+      ...(page.cursor ? { cursor: page.cursor } : {}),
+      ...(deps.consent ? { consent: consentProvenance(consent) } : {}),
+    });
   } catch (error) {
     if (isRefusedCursor(error, cursor)) return invalidCursor(INVALID_CURSOR);
     if (!isRetryable(error)) throw error;

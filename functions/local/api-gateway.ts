@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 
 export type HttpApiHandler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2 | string | undefined>;
 
@@ -75,6 +75,79 @@ export function httpApiEvent(call: HttpApiCall): APIGatewayProxyEventV2WithJWTAu
     },
     ...(body !== undefined ? { body } : {}),
     isBase64Encoded: false,
+  };
+}
+
+export type RestApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyStructuredResultV2 | undefined>;
+
+export interface RestApiCall {
+  method: string;
+  path: string;
+  query?: Record<string, string>;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** The IAM identity that signed the request, as API Gateway reports it; local by default. */
+  callerArn?: string;
+}
+
+/** The local stand-in for the identity API Gateway checked the SigV4 signature of. */
+export const LOCAL_CALLER_ARN = 'arn:aws:iam::000000000000:user/switchboard-local';
+
+/**
+ * Calls a service API (REST API, Lambda proxy, payload 1.0) handler the way API Gateway would
+ * after its IAM authorization passed: the caller's identity arrives in `requestContext.identity`.
+ */
+export async function invokeRestApi(handler: RestApiHandler, call: RestApiCall, context: Context): Promise<HttpApiAnswer> {
+  const result = await handler(restApiEvent(call), context);
+  return { statusCode: result?.statusCode ?? 200, body: parse(typeof result?.body === 'string' ? result.body : undefined) };
+}
+
+export function restApiEvent(call: RestApiCall): APIGatewayProxyEvent {
+  const now = new Date();
+  const method = call.method.toUpperCase();
+  const callerArn = call.callerArn ?? LOCAL_CALLER_ARN;
+  return {
+    resource: call.path,
+    path: call.path,
+    httpMethod: method,
+    headers: { 'content-type': 'application/json', host: 'localhost' },
+    multiValueHeaders: {},
+    queryStringParameters: call.query ?? null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: call.body === undefined ? null : JSON.stringify(call.body),
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: null,
+      httpMethod: method,
+      path: call.path,
+      protocol: 'HTTP/1.1',
+      requestId: randomUUID(),
+      requestTimeEpoch: now.getTime(),
+      resourceId: 'local',
+      resourcePath: call.path,
+      stage: '$default',
+      identity: {
+        accessKey: null,
+        accountId: '000000000000',
+        apiKey: null,
+        apiKeyId: null,
+        caller: callerArn,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: '127.0.0.1',
+        user: callerArn,
+        userAgent: 'switchboard-local',
+        userArn: callerArn,
+      },
+    },
   };
 }
 

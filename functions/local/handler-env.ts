@@ -1,4 +1,5 @@
 import { ENV } from '../definitions/tables.js';
+import { PREFERENCE_CENTRE_PATH } from '../preferences/paths.js';
 import { DEFAULT_BUNDLE_PATH } from '../template-compiler/paths.js';
 import type { TableNames } from './provision.js';
 
@@ -9,6 +10,13 @@ export interface HandlerEnvInput {
   tables: TableNames;
   pushApplicationId: string;
   unsubscribeBaseUrl: string;
+  /** Where `{{ preferences_url }}` links point; default: the preference centre beside the unsubscribe URL. */
+  preferencesBaseUrl?: string;
+  /**
+   * The Secrets Manager stand-in holding the link signing keys (secrets-manager-local.ts). Without
+   * it nothing is signed or accepted, as in a deployment without a secret: marketing email fails.
+   */
+  linkSecret?: { endpoint: string; secretId: string };
   /** Handler log level (Powertools: DEBUG, INFO, WARN, ERROR). */
   logLevel?: string;
 }
@@ -41,7 +49,10 @@ export function handlerEnvironment(input: HandlerEnvInput): Record<string, strin
     [ENV.countersTable]: input.tables.counters,
     [ENV.sesConfigurationSet]: 'switchboard-local',
     [ENV.sesFromAddress]: 'Fernhill <hello@fernhill.example>',
+    [ENV.brandName]: 'Fernhill',
     [ENV.unsubscribeBaseUrl]: input.unsubscribeBaseUrl,
+    [ENV.preferencesBaseUrl]: input.preferencesBaseUrl ?? new URL(PREFERENCE_CENTRE_PATH, input.unsubscribeBaseUrl).toString(),
+    ...(input.linkSecret ? { AWS_ENDPOINT_URL_SECRETS_MANAGER: input.linkSecret.endpoint, [ENV.linkSigningSecretId]: input.linkSecret.secretId } : {}),
     [ENV.templateBundlePath]: DEFAULT_BUNDLE_PATH,
     [ENV.pinpointApplicationId]: input.pushApplicationId,
   };

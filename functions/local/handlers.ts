@@ -1,4 +1,4 @@
-import type { HttpApiHandler } from './api-gateway.js';
+import type { HttpApiHandler, RestApiHandler } from './api-gateway.js';
 import type { LambdaHandler } from './feedback/bridge.js';
 import type { SqsHandler } from './sqs-poller.js';
 
@@ -10,6 +10,10 @@ export interface LocalHandlers {
   inbox?: HttpApiHandler;
   /** One-click unsubscribe, where marketing emails' List-Unsubscribe links point. */
   unsubscribe?: HttpApiHandler;
+  /** The preference centre page and the app's `/preferences`, where `{{ preferences_url }}` links point. */
+  preferences?: HttpApiHandler;
+  /** The service API's profile, context, consent and erasure routes (IAM-signed in AWS). */
+  profile?: RestApiHandler;
 }
 
 /**
@@ -29,5 +33,7 @@ export async function loadHandlers(onMissing: (name: string, error: unknown) => 
   const feedback = await optional('feedback', async () => (await import('../feedback/handler.js')).handler as unknown as LambdaHandler);
   const inbox = await optional('inbox API', async () => (await import('../inbox-api/handler.js')).handler as unknown as HttpApiHandler);
   const unsubscribe = await optional('unsubscribe', async () => (await import('../unsubscribe/handler.js')).handler as unknown as HttpApiHandler);
-  return { orchestrator, ...(feedback ? { feedback } : {}), ...(inbox ? { inbox } : {}), ...(unsubscribe ? { unsubscribe } : {}) };
+  const preferences = await optional('preferences', async () => (await import('../preferences/handler.js')).handler as unknown as HttpApiHandler);
+  const profile = await optional('profile API', async () => (await import('../profile-api/handler.js')).handler as unknown as RestApiHandler);
+  return { orchestrator, ...(feedback ? { feedback } : {}), ...(inbox ? { inbox } : {}), ...(unsubscribe ? { unsubscribe } : {}), ...(preferences ? { preferences } : {}), ...(profile ? { profile } : {}) };
 }

@@ -2,10 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { composeLinkSigner } from '../adapters/compose-link-signer.js';
 import { createDocumentClient } from '../adapters/dynamo-document-client.js';
 import { SqsRequestQueue } from '../adapters/sqs-request-queue.js';
 import type { Problem } from '../core/model.js';
+import { preferencesUrl } from '../core/links.js';
 import { parseSendRequest } from '../core/request.js';
+import { ENV } from '../definitions/tables.js';
+import { PREFERENCE_CENTRE_PATH } from '../preferences/paths.js';
 import { localDynamoDbClient, localSqsClient } from './clients.js';
 import { LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.js';
 import { ensureTemplateBundle } from './ensure-bundle.js';
@@ -19,10 +23,11 @@ import type { LocalConfig } from './local-config.js';
 import { createQueues, createTables } from './provision.js';
 import { type ProviderSandbox, startProviderSandbox } from './provider-sandbox.js';
 import { type DemoCustomer, demoCustomers, demoProviderFaults, demoScenario, seedCustomers } from './seed/seed.js';
+import { localLinkSigningSecret, startLocalSecretsManager } from './secrets-manager-local.js';
 import { type LocalSes, startLocalSes } from './ses-local.js';
 import { startSqsEmulator } from './sqs-emulator.js';
 import { type SqsPoller, startSqsPoller } from './sqs-poller.js';
-import { type HttpApiAnswer, type HttpApiCall, type HttpApiHandler, type HttpApiRawAnswer, invokeHttpApi, invokeHttpApiRaw } from './api-gateway.js';
+import { type HttpApiAnswer, type HttpApiCall, type HttpApiHandler, type HttpApiRawAnswer, invokeHttpApi, invokeHttpApiRaw, invokeRestApi, type RestApiCall, type RestApiHandler } from './api-gateway.js';
 
 export interface LocalPorts {
   dynamodb?: number;
@@ -61,6 +66,12 @@ export interface LocalSystem {
   inboxApi?: (call: HttpApiCall) => Promise<HttpApiAnswer>;
   /** Calls the one-click unsubscribe endpoint; undefined when its handler could not be loaded. */
   unsubscribeApi?: (call: HttpApiCall) => Promise<HttpApiRawAnswer>;
+  /** Calls the preference centre (page and app API); undefined when its handler could not be loaded. */
+  preferencesApi?: (call: HttpApiCall) => Promise<HttpApiRawAnswer>;
+  /** Calls the service API's profile routes (`/customers/{id}`, `/context`, `/consent`); undefined when its handler could not be loaded. */
+  profileApi?: (call: RestApiCall) => Promise<HttpApiAnswer>;
+  /** A customer's signed preference centre link, as messages carry it; fails when no signing key is configured. */
+  preferencesLink(customerId: string): Promise<string>;
   /** Validated with the real parser first; an invalid request never reaches the queue. */
   enqueue(body: unknown): Promise<EnqueueResult>;
   /** Enqueues the demo scenario under fresh request ids; returns them. */
@@ -71,6 +82,7 @@ export interface LocalSystem {
 }
 
 const FUNCTION_TIMEOUT_SECONDS = 30;
+const LINK_SECRET_NAME = 'switchboard-local/link-signing';
 
 /**
  * Starts every emulator, provisions and seeds them, and runs the Lambda handlers on what arrives.
@@ -90,11 +102,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 
     progress('emulators');
     const ports = options.ports ?? {};
-    const [dynamo, sqs, ses, sandbox] = await Promise.all([
+    const [dynamo, sqs, ses, sandbox, secrets] = await Promise.all([
       startDynamoDbLocal(ports.dynamodb !== undefined ? { port: ports.dynamodb } : {}).then(track(stops)),
       startSqsEmulator(ports.sqs !== undefined ? { port: ports.sqs } : {}).then(track(stops)),
       startLocalSes(ports.ses !== undefined ? { port: ports.ses } : {}).then(track(stops)),
       startProviderSandbox(ports.sandbox !== undefined ? { port: ports.sandbox } : {}).then(track(stops)),
+      // There is no Secrets Manager emulator: a stand-in serves this run's own link signing keys.
+      startLocalSecretsManager({ secrets: { [LINK_SECRET_NAME]: localLinkSigningSecret() } }).then(track(stops)),
     ]);
     const dynamoClient: DynamoDBClient = localDynamoDbClient(dynamo.endpoint);
     const sqsClient: SQSClient = localSqsClient(sqs.endpoint, sqs.region);
@@ -126,6 +140,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       tables,
       pushApplicationId: sandbox.applicationId,
       unsubscribeBaseUrl: `${options.outboxUrl}/unsubscribe`,
+      linkSecret: { endpoint: secrets.endpoint, secretId: LINK_SECRET_NAME },
       ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     });
     applyEnvironment(env);
@@ -134,6 +149,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       stops.unshift(() => logs.restore());
     }
     const handlers = await loadHandlers((name, error) => onError(`loading the ${name} handler`, error));
+    const links = composeLinkSigner(env[ENV.linkSigningSecretId]);
     const deliveries = dynamoDeliveryReader(documents, tables.deliveries);
 
     const poller: SqsPoller = startSqsPoller({
@@ -197,6 +213,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ...(feedback ? { feedback } : {}),
       ...(handlers.inbox ? { inboxApi: inboxCaller(handlers.inbox, region) } : {}),
       ...(handlers.unsubscribe ? { unsubscribeApi: unsubscribeCaller(handlers.unsubscribe, region) } : {}),
+      ...(handlers.preferences ? { preferencesApi: rawCaller(handlers.preferences, 'switchboard-preferences', region) } : {}),
+      ...(handlers.profile ? { profileApi: profileCaller(handlers.profile, region) } : {}),
+      preferencesLink: (customerId) => preferencesUrl(links, `${options.outboxUrl}${PREFERENCE_CENTRE_PATH}`, customerId, new Date()),
       enqueue,
       async runScenario() {
         const run = `demo-${randomUUID().slice(0, 6)}`;
@@ -223,6 +242,14 @@ function inboxCaller(handler: HttpApiHandler, region: string) {
 
 function unsubscribeCaller(handler: HttpApiHandler, region: string) {
   return (call: HttpApiCall) => invokeHttpApiRaw(handler, call, lambdaContext('switchboard-unsubscribe', 10, region));
+}
+
+function profileCaller(handler: RestApiHandler, region: string) {
+  return (call: RestApiCall) => invokeRestApi(handler, call, lambdaContext('switchboard-profile-api', 28, region));
+}
+
+function rawCaller(handler: HttpApiHandler, functionName: string, region: string) {
+  return (call: HttpApiCall) => invokeHttpApiRaw(handler, call, lambdaContext(functionName, 10, region));
 }
 
 /** Registers a started service's stop as soon as it is up, so a later failure stops it too. */

@@ -5,6 +5,7 @@ import { PinpointClient } from '@aws-sdk/client-pinpoint';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { BundleTemplateStore, loadTemplateBundle } from '../adapters/bundle-template-store.js';
+import { composeLinkSigner } from '../adapters/compose-link-signer.js';
 import { DynamoCustomerDirectory } from '../adapters/dynamo-customer-directory.js';
 import { DynamoDeliveryLog } from '../adapters/dynamo-delivery-log.js';
 import { DynamoEngagementRecorder } from '../adapters/dynamo-engagement-recorder.js';
@@ -12,7 +13,7 @@ import { DynamoProviderMessageIndex } from '../adapters/dynamo-provider-message-
 import { createDocumentClient } from '../adapters/dynamo-document-client.js';
 import { DynamoFrequencyCounter } from '../adapters/dynamo-frequency-counter.js';
 import { DynamoInboxSender } from '../adapters/dynamo-inbox-sender.js';
-import { DEFAULT_HTTP_TIMEOUTS, type HttpTimeouts, withHttpTimeouts } from '../adapters/http-timeouts.js';
+import { longestCallMs, withHttpTimeouts } from '../adapters/http-timeouts.js';
 import { JitteredWriteRetry } from '../adapters/jittered-retry.js';
 import { PinpointPushSender } from '../adapters/pinpoint-push-sender.js';
 import { PowertoolsTelemetry } from '../adapters/powertools-telemetry.js';
@@ -25,25 +26,31 @@ import type { Senders } from '../core/ports.js';
 import { CustomerRenderer } from '../core/render/customer-renderer.js';
 import { Renderer } from '../core/render/renderer.js';
 import { METRICS_NAMESPACE, ORCHESTRATOR_SERVICE_NAME as SERVICE_NAME } from '../definitions/metrics.js';
+import { requestsQueue } from '../definitions/tables.js';
 import type { OrchestratorConfig } from './config.js';
+
+/** The record writes after a send, with their in-process retries. */
+const FINISHING_WRITES_MS = 3_000;
 
 /**
  * The composition root: every SDK client and adapter of the orchestrator, built once.
  * Endpoints come from the SDK's own settings (`AWS_ENDPOINT_URL_<SERVICE>`), which is how local
  * mode points the same code at the emulators.
  */
-export function composeOrchestrator(config: OrchestratorConfig, timeouts: HttpTimeouts = DEFAULT_HTTP_TIMEOUTS) {
+export function composeOrchestrator(config: OrchestratorConfig) {
   const logger = new Logger({ serviceName: SERVICE_NAME });
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
-  const clientSettings = withHttpTimeouts(timeouts);
+  const clientSettings = withHttpTimeouts();
   const documents = createDocumentClient(new DynamoDBClient(clientSettings));
+  const signer = composeLinkSigner(config.links.secretId);
+  if (!config.links.secretId) logger.warn('no link signing secret is configured: marketing email and every message that shows a link will fail on that channel');
 
   const senders: Senders = {
     email: new SesEmailSender(new SESv2Client(clientSettings), {
       fromAddress: config.email.fromAddress,
       configurationSetName: config.email.configurationSet,
-      unsubscribeBaseUrl: config.email.unsubscribeBaseUrl,
-      ...(config.email.unsubscribeSecret ? { unsubscribeSecret: config.email.unsubscribeSecret } : {}),
+      unsubscribeBaseUrl: config.links.unsubscribeBaseUrl,
+      signer,
     }),
     sms: new SnsSmsSender(new SNSClient(clientSettings), config.sms),
     in_app: new DynamoInboxSender(documents, { tableName: config.tables.inbox, retentionDays: config.retentionDays.inbox }),
@@ -66,13 +73,20 @@ export function composeOrchestrator(config: OrchestratorConfig, timeouts: HttpTi
     providerMessages: new DynamoProviderMessageIndex(documents, { tableName: config.tables.deliveries, retentionDays: config.retentionDays.deliveries }),
     templates: new BundleTemplateStore(loadTemplateBundle(config.templateBundlePath)),
     senders,
-    renderer: new CustomerRenderer(new Renderer(config.appDeepLinkScheme ? { appScheme: config.appDeepLinkScheme } : {})),
+    renderer: new CustomerRenderer(new Renderer(config.appDeepLinkScheme ? { appScheme: config.appDeepLinkScheme } : {}), {
+      signer,
+      unsubscribeBaseUrl: config.links.unsubscribeBaseUrl,
+      preferencesBaseUrl: config.links.preferencesBaseUrl,
+    }),
     telemetry: new PowertoolsTelemetry(metrics, logger, { namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
     clock: systemClock,
     decisionConfig: defaultDecisionConfig,
     leaseMs: 5 * 60_000,
     concurrency: 32,
     writeRetry: new JitteredWriteRetry(),
+    // Room for the slowest provider call and then the record writes after it.
+    reserveMs: longestCallMs() + FINISHING_WRITES_MS,
+    maxReceives: requestsQueue.maxReceiveCount,
   };
   return { deps, logger };
 }

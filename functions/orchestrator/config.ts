@@ -17,7 +17,8 @@ const schema = z.object({
   [ENV.sesConfigurationSet]: required('SES configuration set that reports delivery events'),
   [ENV.sesFromAddress]: required('verified sender address'),
   [ENV.unsubscribeBaseUrl]: z.url({ error: 'must be the https URL of the one-click unsubscribe endpoint' }),
-  [ENV.unsubscribeSecret]: optional,
+  [ENV.preferencesBaseUrl]: z.url({ error: 'must be the https URL of the preference centre page' }),
+  [ENV.linkSigningSecretId]: optional,
   [ENV.pinpointApplicationId]: optional,
   [ENV.smsSenderId]: optional,
   [ENV.smsOriginationNumber]: optional,
@@ -29,7 +30,12 @@ const schema = z.object({
 
 export interface OrchestratorConfig {
   tables: { customers: string; deliveries: string; inbox: string; counters: string };
-  email: { configurationSet: string; fromAddress: string; unsubscribeBaseUrl: string; unsubscribeSecret?: string };
+  email: { configurationSet: string; fromAddress: string };
+  /**
+   * The links messages carry. Without a secret nothing is signed: a message that shows a link,
+   * and every marketing email (its List-Unsubscribe header), fails on that channel.
+   */
+  links: { unsubscribeBaseUrl: string; preferencesBaseUrl: string; secretId?: string };
   /** Absent when the deployment has no Pinpoint application: push is then off. */
   pushApplicationId?: string;
   sms: { senderId?: string; originationNumber?: string };
@@ -47,11 +53,11 @@ export function readOrchestratorConfig(env: Record<string, string | undefined>):
   const v = parsed.data;
   return {
     tables: { customers: v[ENV.customersTable], deliveries: v[ENV.deliveriesTable], inbox: v[ENV.inboxTable], counters: v[ENV.countersTable] },
-    email: {
-      configurationSet: v[ENV.sesConfigurationSet],
-      fromAddress: v[ENV.sesFromAddress],
+    email: { configurationSet: v[ENV.sesConfigurationSet], fromAddress: v[ENV.sesFromAddress] },
+    links: {
       unsubscribeBaseUrl: v[ENV.unsubscribeBaseUrl],
-      ...(v[ENV.unsubscribeSecret] ? { unsubscribeSecret: v[ENV.unsubscribeSecret] } : {}),
+      preferencesBaseUrl: v[ENV.preferencesBaseUrl],
+      ...(v[ENV.linkSigningSecretId] ? { secretId: v[ENV.linkSigningSecretId] } : {}),
     },
     ...(v[ENV.pinpointApplicationId] ? { pushApplicationId: v[ENV.pinpointApplicationId] } : {}),
     sms: {

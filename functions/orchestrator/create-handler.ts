@@ -20,7 +20,7 @@ export function createOrchestratorHandler(deps: OrchestratorDeps, logger: Logger
    */
   async function orchestrate(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
     const outcomes = await orchestrateBatch(
-      event.Records.map((record) => ({ messageId: record.messageId, body: record.body })),
+      event.Records.map((record) => ({ messageId: record.messageId, body: record.body, receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1 })),
       deps,
       // What cannot be rendered and sent before the invocation ends goes back to the queue instead.
       { remainingMs: () => context.getRemainingTimeInMillis() },

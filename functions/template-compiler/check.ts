@@ -4,17 +4,20 @@ import { messageOf, type TemplateProblem } from '../core/render/problems.js';
 import { Renderer, type RendererOptions } from '../core/render/renderer.js';
 import type { CompiledTemplate } from '../core/templates.js';
 import { type LoadedTemplates, loadTemplateFolder, sendTimeText } from './load.js';
+import { checkTemplateTopics } from './topics.js';
 
 /**
- * Everything `templates check` and the build report: problems reading the folder and compiling
- * MJML, then the core checks of each template. A part that already has a folder problem (MJML
- * that does not parse, say) is not reported again by the core checks, which would only repeat
- * it in other words ("missing email.mjml").
+ * Everything `templates check` and the build report: problems reading the folder, the topic
+ * registry and compiling MJML, each template's topic against the registry, then the core checks
+ * of each template. A part that already has a folder problem (MJML that does not parse, say) is
+ * not reported again by the core checks, which would only repeat it in other words ("missing
+ * email.mjml").
  */
 export async function checkTemplateFolder(dir: string, rendererOptions: RendererOptions = {}): Promise<LoadedTemplates> {
   const loaded = await loadTemplateFolder(dir);
   const renderer = new Renderer(rendererOptions);
   const problems: TemplateProblem[] = [...loaded.problems];
+  if (loaded.bundle.topics) problems.push(...checkTemplateTopics(Object.values(loaded.bundle.templates), loaded.bundle.topics));
   const notes: TemplateProblem[] = [...loaded.notes];
   for (const template of Object.values(loaded.bundle.templates)) {
     const id = template.manifest.id;

@@ -7,6 +7,7 @@ import type { CompiledTemplate, TemplateBundle } from '../core/templates.js';
 import { deriveEmailText } from './email-text.js';
 import { parsePartFileName } from './file-names.js';
 import { compileMjml } from './mjml.js';
+import { readTopicRegistry } from './topics.js';
 
 export interface LoadedTemplates {
   bundle: TemplateBundle;
@@ -19,8 +20,9 @@ export interface LoadedTemplates {
 
 /**
  * Reads `<dir>/<id>/template.json` and the part files next to it into a bundle, compiling MJML
- * to HTML. A template whose template.json is unusable is left out of the bundle; every other
- * problem is reported and the template kept, so the checks that follow can say more.
+ * to HTML, with the topic registry `<dir>/topics.json`. A template whose template.json is
+ * unusable is left out of the bundle; every other problem is reported and the template kept, so
+ * the checks that follow can say more.
  */
 export async function loadTemplateFolder(dir: string): Promise<LoadedTemplates> {
   let entries;
@@ -44,6 +46,9 @@ export async function loadTemplateFolder(dir: string): Promise<LoadedTemplates> 
     if (loaded.template) bundle.templates[folder] = loaded.template;
   }
   if (folders.length === 0) problems.push({ template: '(none)', message: `no template folders in ${dir}` });
+  const topics = await readTopicRegistry(dir);
+  problems.push(...topics.problems);
+  if (topics.registry) bundle.topics = topics.registry;
   return { bundle, problems, notes, folders };
 }
 

@@ -1,19 +1,22 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { composeLinkSigner } from '../adapters/compose-link-signer.js';
 import { composeFeedback } from '../feedback/composition.js';
 import { readUnsubscribeConfig } from '../feedback/config.js';
 import { routeUnsubscribe } from './routes.js';
 
 export const SERVICE_NAME = 'switchboard-unsubscribe';
 
-// Cold start: configuration validated and clients built once, reused by every invocation.
+// Cold start: configuration validated and clients built once, reused by every invocation. The
+// signing keys are read on the first link and cached, never at import.
 const config = readUnsubscribeConfig(process.env);
 const { deps, logger } = composeFeedback(config, SERVICE_NAME);
-if (!config.unsubscribeSecret) logger.warn('unsubscribe links are not signed: fit for local mode only');
+const links = composeLinkSigner(config.linkSigningSecretId);
+if (!config.linkSigningSecretId) logger.error('no link signing secret is configured: every unsubscribe link is refused');
 
 async function unsubscribe(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
-  return routeUnsubscribe(event, { feedback: deps, log: logger, ...(config.unsubscribeSecret ? { secret: config.unsubscribeSecret } : {}) });
+  return routeUnsubscribe(event, { feedback: deps, links, log: logger });
 }
 
 export const handler = middy(unsubscribe).use(injectLambdaContext(logger));

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { unsubscribeScope } from '../core/feedback/unsubscribe.js';
 
 /**
  * The pages a person sees when they open the link in a browser. Opening it never unsubscribes
@@ -8,13 +9,19 @@ export function confirmPage(topic: string, action: string): APIGatewayProxyStruc
   return page(
     200,
     'Unsubscribe',
-    `<p>Stop emails about <strong>${escape(topic)}</strong>? Order and account emails keep coming.</p>
+    `<p>Stop ${emailsAbout(topic)}? Order and account emails keep coming.</p>
 <form method="post" action="${escape(action)}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`,
   );
 }
 
 export function donePage(topic: string): APIGatewayProxyStructuredResultV2 {
-  return page(200, 'Unsubscribed', `<p>You will no longer receive emails about <strong>${escape(topic)}</strong>.</p>`);
+  return page(200, 'Unsubscribed', `<p>You will no longer receive ${emailsAbout(topic)}.</p>`);
+}
+
+/** A link for `"*"` leaves every marketing topic, and says so rather than naming `"*"`. */
+function emailsAbout(topic: string): string {
+  const scope = unsubscribeScope(topic);
+  return scope.kind === 'topic' ? `emails about <strong>${escape(scope.topic)}</strong>` : 'any of our <strong>marketing</strong> emails';
 }
 
 export function invalidPage(status: number, message: string): APIGatewayProxyStructuredResultV2 {

@@ -1,9 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { readUnsubscribeToken, type UnsubscribeClaims } from '../adapters/unsubscribe-token.js';
 import { isRetryable } from '../core/errors.js';
 import type { FeedbackDeps } from '../core/feedback/apply.js';
-import { unsubscribeByLink } from '../core/feedback/unsubscribe.js';
+import { type UnsubscribeClaims, unsubscribeByLink } from '../core/feedback/unsubscribe.js';
+import type { LinkCheck, LinkSigner } from '../core/ports.js';
 import { isWellFormed } from '../core/problem-bounds.js';
 import { isCustomerId, isRequestId } from '../core/request.js';
 import { problem } from '../http/responses.js';
@@ -13,14 +13,17 @@ type Result = APIGatewayProxyStructuredResultV2;
 
 export interface UnsubscribeDeps {
   feedback: FeedbackDeps;
-  secret?: string;
-  log: Pick<Logger, 'info'>;
+  /** Checks the link's signature, key, purpose and expiry; without keys it accepts nothing. */
+  links: LinkSigner;
+  log: Pick<Logger, 'info' | 'error'>;
 }
 
 /** Links we issue are a few hundred characters; a longer token is not one of ours. */
 export const MAX_TOKEN_CHARS = 2048;
 const MAX_TOPIC = 128;
 const INVALID_LINK = 'This unsubscribe link is not valid.';
+const EXPIRED_LINK = 'This unsubscribe link has expired. The link in a more recent email will work.';
+const NOT_CONFIGURED = 'This unsubscribe link cannot be checked: the service has no signing keys configured. Please contact us to unsubscribe.';
 
 /**
  * RFC 8058 one-click unsubscribe: the mail provider POSTs `List-Unsubscribe=One-Click` to the URL
@@ -31,8 +34,17 @@ const INVALID_LINK = 'This unsubscribe link is not valid.';
 export async function routeUnsubscribe(event: APIGatewayProxyEventV2, deps: UnsubscribeDeps): Promise<Result> {
   const refuse = refusal(event);
   const token = event.queryStringParameters?.token;
-  const claims = token && token.length <= MAX_TOKEN_CHARS ? readUnsubscribeToken(token, deps.secret) : undefined;
-  if (!token || !claims || !plausible(claims)) return refuse(400, 'INVALID_TOKEN', INVALID_LINK, 'query.token');
+  if (!token || token.length > MAX_TOKEN_CHARS) return refuse(400, 'INVALID_TOKEN', INVALID_LINK, 'query.token');
+  let check: LinkCheck;
+  try {
+    check = await deps.links.verify(token, 'unsubscribe', deps.feedback.clock.now());
+  } catch (error) {
+    if (!isRetryable(error)) throw error;
+    return refuse(503, 'UNAVAILABLE', 'Please try again in a moment.', '');
+  }
+  if (!check.ok) return refuseLink(check.code, refuse, deps);
+  const claims = check.claims.purpose === 'unsubscribe' ? check.claims : undefined;
+  if (!claims || !plausible(claims)) return refuse(400, 'INVALID_TOKEN', INVALID_LINK, 'query.token');
   const method = event.requestContext.http.method.toUpperCase();
   if (method === 'GET') return confirmPage(claims.topic, `?token=${encodeURIComponent(token)}`);
   if (method !== 'POST') return refuse(405, 'METHOD_NOT_ALLOWED', 'Use the button on the unsubscribe page.', '');
@@ -48,7 +60,21 @@ export async function routeUnsubscribe(event: APIGatewayProxyEventV2, deps: Unsu
   }
 }
 
-/** Claims we signed are always valid ids; an unsigned token (local mode) could carry anything. */
+/**
+ * Fail closed: with no usable keys nothing is accepted. That is a deployment fault, not the
+ * sender's, yet it is answered 403 rather than 5xx: a mail provider retrying its one-click POST
+ * could not change the answer, and a person is told plainly what to do instead.
+ */
+function refuseLink(code: string, refuse: ReturnType<typeof refusal>, deps: UnsubscribeDeps): Result {
+  if (code === 'NOT_CONFIGURED') {
+    deps.log.error('an unsubscribe link was refused: no usable link signing keys are configured');
+    return refuse(403, 'LINKS_NOT_CONFIGURED', NOT_CONFIGURED, 'query.token');
+  }
+  if (code === 'EXPIRED') return refuse(400, 'EXPIRED_TOKEN', EXPIRED_LINK, 'query.token');
+  return refuse(400, 'INVALID_TOKEN', INVALID_LINK, 'query.token');
+}
+
+/** Claims we signed hold ids we issued; a legacy token (see link-tokens) is checked for them too. */
 function plausible(claims: UnsubscribeClaims): boolean {
   return isRequestId(claims.requestId) && isCustomerId(claims.customerId) && claims.topic.length > 0 && claims.topic.length <= MAX_TOPIC && isWellFormed(claims.topic);
 }

@@ -7,6 +7,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '../../functions/definitions/tables.js';
+import { PREFERENCE_CENTRE_PATH, PREFERENCES_API_PATH } from '../../functions/preferences/paths.js';
 
 export interface CustomerApiProps {
   apiName: string;
@@ -32,7 +33,7 @@ const ACCESS_LOG_FORMAT = apigateway.AccessLogFormat.custom(
   }),
 );
 
-/** The HTTP API customers' apps call with their JWT, plus the public one-click unsubscribe endpoint. */
+/** The HTTP API customers' apps call with their JWT, plus the public one-click unsubscribe and preference centre pages. */
 export class CustomerApi extends Construct {
   readonly api: apigwv2.HttpApi;
 
@@ -40,7 +41,7 @@ export class CustomerApi extends Construct {
     super(scope, id);
     this.api = new apigwv2.HttpApi(this, 'Api', {
       apiName: props.apiName,
-      description: 'Switchboard in-app inbox (JWT) and one-click unsubscribe',
+      description: 'Switchboard in-app inbox and preferences (JWT), one-click unsubscribe and the preference centre page',
       createDefaultStage: false,
       defaultAuthorizer: new HttpJwtAuthorizer('Jwt', props.jwtIssuer, { jwtAudience: props.jwtAudience }),
     });
@@ -59,6 +60,32 @@ export class CustomerApi extends Construct {
   /** Gives `fn` the URL to put in `List-Unsubscribe` headers. */
   bindUnsubscribeUrl(fn: lambda.Function): void {
     fn.addEnvironment(ENV.unsubscribeBaseUrl, `${this.api.apiEndpoint}/unsubscribe`);
+  }
+
+  /** Gives `fn` the preference centre's address, for the `{{ preferences_url }}` links it signs. */
+  bindPreferencesUrl(fn: lambda.Function): void {
+    fn.addEnvironment(ENV.preferencesBaseUrl, `${this.api.apiEndpoint}${PREFERENCE_CENTRE_PATH}`);
+  }
+
+  /**
+   * The app's `GET`/`PUT /preferences` behind the JWT, and the page the signed link in every
+   * message opens: public, since a customer following a link from an email has no app session.
+   */
+  addPreferences(fn: lambda.IFunction): void {
+    const integration = new HttpLambdaIntegration('Preferences', fn);
+    this.api.addRoutes({ path: PREFERENCES_API_PATH, methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.PUT], integration });
+    const page = this.api.addRoutes({
+      path: PREFERENCE_CENTRE_PATH,
+      methods: [apigwv2.HttpMethod.GET, apigwv2.HttpMethod.POST],
+      integration,
+      authorizer: new apigwv2.HttpNoneAuthorizer(),
+    });
+    for (const route of page) {
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: 'The preference centre page is opened from a link in a message, without an app session; the signed, expiring token in the link is the authority.',
+      });
+    }
   }
 
   addInbox(fn: lambda.IFunction): void {

@@ -8,7 +8,7 @@ import { ORCHESTRATOR_SERVICE_NAME } from '../../functions/definitions/metrics.j
 import { ENV, ORCHESTRATOR_TIMEOUT_SECONDS } from '../../functions/definitions/tables.js';
 import { HandlerFunction } from './handler-function.js';
 
-const TEMPLATE_BUNDLE_NAME = 'templates.bundle.json';
+export const TEMPLATE_BUNDLE_NAME = 'templates.bundle.json';
 
 export interface OrchestratorProps {
   entry: string;

@@ -19,7 +19,8 @@ export interface ServiceApiProps {
 /**
  * The REST API for systems and staff inside the company, signed with SigV4 (AWS_IAM):
  * `POST /requests` enqueues a send request straight into SQS, `GET /customers/{customerId}/deliveries`
- * serves customer service.
+ * serves customer service, and `/customers/{customerId}` (with `/context` and `/consent`) lets
+ * upstream systems write profiles, the current moment and consent, and erase a customer.
  */
 export class ServiceApi extends Construct {
   readonly api: apigateway.RestApi;
@@ -33,7 +34,7 @@ export class ServiceApi extends Construct {
     });
     this.api = new apigateway.RestApi(this, 'Api', {
       restApiName: props.apiName,
-      description: 'Switchboard send requests and delivery history (IAM auth)',
+      description: 'Switchboard send requests, delivery history, customer profiles and consent (IAM auth)',
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       // Execution logs need the account-level API Gateway logging role; the CDK keeps it on stack deletion.
       cloudWatchRole: true,
@@ -115,13 +116,27 @@ export class ServiceApi extends Construct {
 
   /** `GET /customers/{customerId}/deliveries` → the history function. */
   addHistory(fn: lambda.IFunction): void {
-    this.api.root
-      .addResource('customers')
-      .addResource('{customerId}')
-      .addResource('deliveries')
-      .addMethod('GET', new apigateway.LambdaIntegration(fn), {
-        requestValidator: this.validator,
-        requestParameters: { 'method.request.path.customerId': true },
-      });
+    this.customer().addResource('deliveries').addMethod('GET', new apigateway.LambdaIntegration(fn), this.customerMethod());
+  }
+
+  /**
+   * `GET|PUT|DELETE /customers/{customerId}`, `PATCH /customers/{customerId}/context` and
+   * `POST /customers/{customerId}/consent` → the profile function, which validates the bodies
+   * itself so that every problem comes back listed with its path.
+   */
+  addProfile(fn: lambda.IFunction): void {
+    const integration = new apigateway.LambdaIntegration(fn);
+    const customer = this.customer();
+    for (const method of ['GET', 'PUT', 'DELETE']) customer.addMethod(method, integration, this.customerMethod());
+    customer.addResource('context').addMethod('PATCH', integration, this.customerMethod());
+    customer.addResource('consent').addMethod('POST', integration, this.customerMethod());
+  }
+
+  private customer(): apigateway.Resource {
+    return this.api.root.resourceForPath('customers/{customerId}');
+  }
+
+  private customerMethod(): apigateway.MethodOptions {
+    return { requestValidator: this.validator, requestParameters: { 'method.request.path.customerId': true } };
   }
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BundleTemplateStore, loadTemplateBundle } from '../../functions/adapters/bundle-template-store.js';
+import { BundleTemplateStore, loadTemplateBundle, loadTopicRegistry } from '../../functions/adapters/bundle-template-store.js';
 import type { CompiledTemplate, TemplateBundle } from '../../functions/core/templates.js';
 
 const template = (id: string): CompiledTemplate => ({
@@ -10,6 +10,10 @@ const template = (id: string): CompiledTemplate => ({
   parts: { sms: { default: 'Hello' } },
 });
 const bundle: TemplateBundle = { formatVersion: 1, templates: { 'cart-reminder': template('cart-reminder'), 'back-in-stock': template('back-in-stock') } };
+const topics = {
+  formatVersion: 1 as const,
+  topics: [{ id: 'promotions', name: 'Offers', description: 'Offers and reminders', category: 'marketing' as const, channels: ['sms' as const], requiredOn: [] }],
+};
 const dir = mkdtempSync(join(tmpdir(), 'bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -20,6 +24,16 @@ describe('BundleTemplateStore', () => {
     expect(store.get('missing')).toBeUndefined();
     expect(store.get('toString')).toBeUndefined();
     expect(store.ids()).toEqual(['back-in-stock', 'cart-reminder']);
+  });
+
+  it('answers the topic registry built into the bundle, and none for a bundle built without one', () => {
+    expect(new BundleTemplateStore({ ...bundle, topics }).topics()).toEqual(topics);
+    expect(new BundleTemplateStore(bundle).topics()).toBeUndefined();
+  });
+
+  it('refuses a registry that breaks the schema, so it never decides consent', () => {
+    const relabelled = { ...topics, topics: [{ ...topics.topics[0], requiredOn: ['sms'] }] } as unknown as TemplateBundle['topics'];
+    expect(() => new BundleTemplateStore({ ...bundle, topics: relabelled })).toThrow(/topic registry is malformed: a marketing topic can never be required/);
   });
 
   it('rejects a bundle of another format version', () => {
@@ -41,5 +55,19 @@ describe('loadTemplateBundle', () => {
     const path = join(dir, 'other.json');
     writeFileSync(path, JSON.stringify({ templates: [] }));
     expect(() => loadTemplateBundle(path)).toThrow(/not a template bundle/);
+  });
+});
+
+describe('loadTopicRegistry', () => {
+  it('reads the registry of a bundle on disk', () => {
+    const path = join(dir, 'with-topics.json');
+    writeFileSync(path, JSON.stringify({ ...bundle, topics }));
+    expect(loadTopicRegistry(path)).toEqual(topics);
+  });
+
+  it('fails on a bundle without one: nothing that needs topics can work from it', () => {
+    const path = join(dir, 'without-topics.json');
+    writeFileSync(path, JSON.stringify(bundle));
+    expect(() => loadTopicRegistry(path)).toThrow(/has no topic registry/);
   });
 });

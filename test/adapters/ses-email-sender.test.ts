@@ -3,19 +3,25 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SesEmailSender } from '../../functions/adapters/ses-email-sender.js';
 import { REQUEST_ID_HEADER } from '../../functions/core/feedback/ses.js';
-import { readUnsubscribeToken } from '../../functions/adapters/unsubscribe-token.js';
-import type { OutboundMessage } from '../../functions/core/ports.js';
+import { MemoryLinkSigner } from '../../functions/adapters/memory/link-signer.js';
+import { fixedClock } from '../../functions/adapters/system-clock.js';
+import { RetryableError } from '../../functions/core/errors.js';
+import type { LinkSigner, OutboundMessage } from '../../functions/core/ports.js';
 import { awsError } from '../support/aws-errors.js';
+import { KEY_1, KEY_2, ring } from '../support/link-keys.js';
 
 const client = new SESv2Client({ region: 'eu-central-1' });
 const ses = mockClient(client);
-const SECRET = 'test-signing-secret';
-const sender = new SesEmailSender(client, {
+const NOW = new Date('2026-11-24T12:00:00.000Z');
+const links = new MemoryLinkSigner(ring('k1', { k1: KEY_1 }));
+const options = (signer: LinkSigner) => ({
   fromAddress: 'Shop <news@shop.example>',
   configurationSetName: 'switchboard',
   unsubscribeBaseUrl: 'https://shop.example/unsubscribe?lang=de',
-  unsubscribeSecret: SECRET,
+  signer,
+  clock: fixedClock(NOW),
 });
+const sender = new SesEmailSender(client, options(links));
 
 function email(overrides: Partial<OutboundMessage<'email'>> = {}): OutboundMessage<'email'> {
   return {
@@ -62,7 +68,7 @@ describe('SesEmailSender', () => {
     expect(header(REQUEST_ID_HEADER)).toBe('cart:2026-11-24.r1');
   });
 
-  it('adds RFC 8058 one-click unsubscribe headers to marketing mail, with a signed token naming request, customer and topic', async () => {
+  it('adds RFC 8058 one-click unsubscribe headers to marketing mail, with a signed token naming request, customer and topic for 400 days', async () => {
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
     await sender.send(email());
     expect(header('List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
@@ -72,8 +78,26 @@ describe('SesEmailSender', () => {
     expect(url.origin + url.pathname).toBe('https://shop.example/unsubscribe');
     expect(url.searchParams.get('lang')).toBe('de');
     const token = url.searchParams.get('token') ?? '';
-    expect(readUnsubscribeToken(token, SECRET)).toEqual({ requestId: 'cart:2026-11-24.r1', customerId: 'c-1001', topic: 'promotions' });
-    expect(readUnsubscribeToken(token, 'another-secret')).toBeUndefined();
+    expect(await links.verify(token, 'unsubscribe', NOW)).toEqual({
+      ok: true,
+      claims: { purpose: 'unsubscribe', requestId: 'cart:2026-11-24.r1', customerId: 'c-1001', topic: 'promotions', expiresAt: Date.parse('2027-12-29T12:00:00.000Z') },
+    });
+    expect(await new MemoryLinkSigner(ring('k1', { k1: KEY_2 })).verify(token, 'unsubscribe', NOW)).toEqual({ ok: false, code: 'BAD_SIGNATURE' });
+  });
+
+  it('never sends marketing mail without an unsubscribe link: with no keys the channel fails permanently, before SES is called', async () => {
+    const unconfigured = new SesEmailSender(client, options(new MemoryLinkSigner()));
+    expect(await unconfigured.send(email())).toMatchObject({ outcome: 'FAILED_PERMANENT', code: 'EMAIL_NO_UNSUBSCRIBE_LINK' });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+    // Transactional mail carries no unsubscribe link, so it still goes out.
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-3' });
+    expect(await unconfigured.send(email({ category: 'transactional', topic: 'order-updates' }))).toEqual({ outcome: 'SENT', providerMessageId: 'ses-3' });
+  });
+
+  it('gives a marketing email back for another try when the keys cannot be read right now', async () => {
+    const unavailable: LinkSigner = { sign: () => Promise.reject(new RetryableError('throttled', 'LINK_KEYS_UNAVAILABLE')), verify: () => Promise.reject(new Error('unused')) };
+    expect(await new SesEmailSender(client, options(unavailable)).send(email())).toMatchObject({ outcome: 'FAILED_RETRYABLE', code: 'EMAIL_LINK_KEYS_UNAVAILABLE' });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 
   it('leaves unsubscribe headers off transactional mail', async () => {
@@ -103,6 +127,6 @@ describe('SesEmailSender', () => {
   });
 
   it('refuses an unusable unsubscribe base URL at construction', () => {
-    expect(() => new SesEmailSender(client, { fromAddress: 'a@b.example', configurationSetName: 'x', unsubscribeBaseUrl: 'not a url' })).toThrow();
+    expect(() => new SesEmailSender(client, { ...options(links), unsubscribeBaseUrl: 'not a url' })).toThrow();
   });
 });

@@ -10,7 +10,7 @@ import { shortRun } from '../../chaos/settings.js';
 const SEED = 20_261_124;
 
 describe('the chaos run, short and seeded', () => {
-  it('keeps every promise while a tenth of all calls fail, invocations crash and messages come twice', { timeout: 150_000 }, async () => {
+  it('keeps every promise while a tenth of all calls fail, invocations crash and messages come twice', { timeout: 200_000 }, async () => {
     const result = await runChaos(shortRun(SEED), {
       dynamoDbEndpoint: inject('dynamoDbEndpoint'),
       sqsEndpoint: inject('sqsEndpoint'),
@@ -23,6 +23,7 @@ describe('the chaos run, short and seeded', () => {
     expect(v.faultedShare, report).toBeGreaterThanOrEqual(MIN_FAULTED_SHARE);
     expect(result.faults.invocations.crashed + result.faults.invocations.timedOut, report).toBeGreaterThan(0);
     expect(result.faults.queue.copies, report).toBeGreaterThan(0);
+    expect(Object.values(result.faults.reachedHandlers).reduce((sum, n) => sum + n, 0), report).toBeGreaterThan(10);
     expect(v.counts, report).toEqual({ lost: 0, duplicated: 0, unconsented: 0, overCap: 0 });
     expect(result.invariants.poisonUnrecorded, report).toEqual([]);
     expect(result.invariants.deadLetters.unexplained, report).toEqual([]);

@@ -24,6 +24,7 @@ function inputs(requests: PlannedRequest[], over: { records?: DeliveryRecord[]; 
     seen: { records: new Map(records.map((r) => [r.requestId, r])), acceptances: over.acceptances ?? [], unattributed: [], deadLetters: over.deadLetters ?? [], leftOnQueue: 0 },
     invocations: over.invocations ?? [],
     consentChanges: over.consentChanges ?? [],
+    mismatchedFeedback: [],
     unnamedPoison: [],
     logs: { lines: 0, leaks: [] },
   };
@@ -33,7 +34,7 @@ function record(requestId: string, status: DeliveryRecord['status'], over: Parti
   return { requestId, customerId: 'c', status, attempts: [], timeline: [{ status, at: new Date(NOON).toISOString() }], createdAt: '', updatedAt: '', ...over };
 }
 
-const accepted = (requestId: string, channel: Acceptance['channel'], at = NOON): Acceptance => ({ requestId, channel, at, id: `${requestId}-${channel}-${at}` });
+const accepted = (requestId: string, channel: Acceptance['channel'], at = NOON): Acceptance => ({ requestId, channel, at, id: `${requestId}-${channel}-${at}`, countedAt: at });
 const invocation = (id: number, requestIds: string[], startedAt: number, endedAt: number): Invocation => ({ id, worker: 0, startedAt, endedAt, requestIds, messages: requestIds.length, failed: 0, outcome: 'completed' });
 
 describe('the chaos run judges what it observed', () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { history } from '../../functions/cli/commands/history.js';
 import { DynamoDeliveryLog } from '../../functions/adapters/dynamo-delivery-log.js';
@@ -94,6 +95,36 @@ describe('switchboard history', () => {
     } finally {
       process.env = saved;
     }
+  });
+
+  it('shows the consent decisions on the customer record between the messages, by time, with their source', async () => {
+    const log = new DynamoDeliveryLog(local.doc, { tableName: local.tables.deliveries });
+    for (const [requestId, createdAt] of [['r-cli-c1', '2026-11-20T10:00:00.000Z'], ['r-cli-c2', '2026-11-23T10:00:00.000Z']] as const) {
+      const record = { ...sent, requestId, customerId: 'c-cli-consent', createdAt, updatedAt: createdAt, attempts: [], decision: { ranked: [], excluded: [] }, timeline: [] };
+      await log.claim({ requestId, customerId: 'c-cli-consent', template: 'cart-reminder', createdAt, now: new Date(createdAt), leaseMs: 60_000 });
+      await log.finish(record);
+    }
+    await local.doc.send(
+      new PutCommand({
+        TableName: local.tables.customers,
+        Item: { customerId: 'c-cli-consent', consent: { email: { promotions: { value: 'opt_out', updatedAt: '2026-11-21T08:30:00.000Z', source: 'one_click_unsubscribe' }, '*': 'opt_in' } } },
+      }),
+    );
+    const { lines, out } = collector();
+    expect(await history({ customerId: 'c-cli-consent', json: false }, out, { env: {}, localConfigPath: configPath })).toBe(0);
+    const headlines = lines.filter((line) => /^\S/.test(line));
+    expect(headlines).toEqual([
+      '2026-11-23 10:00:00Z  cart-reminder  SENT via push  [r-cli-c2]',
+      '2026-11-21 08:30:00Z  consent email/promotions: opt_out  (source: one_click_unsubscribe)',
+      '2026-11-20 10:00:00Z  cart-reminder  SENT via push  [r-cli-c1]',
+      '(undated)             consent email/*: opt_in',
+    ]);
+    const json = collector();
+    await history({ customerId: 'c-cli-consent', json: true }, json.out, { env: {}, localConfigPath: configPath });
+    expect(JSON.parse(json.lines.join('\n')).consent).toEqual([
+      { channel: 'email', topic: 'promotions', value: 'opt_out', at: '2026-11-21T08:30:00.000Z', source: 'one_click_unsubscribe' },
+      { channel: 'email', topic: '*', value: 'opt_in' },
+    ]);
   });
 
   it('says so when a customer has no deliveries', async () => {

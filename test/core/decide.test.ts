@@ -125,9 +125,15 @@ describe('candidates', () => {
     expect(order(decision)[0]).not.toBe('in_app');
   });
 
-  it("uses the request's category and topic over the template's", () => {
-    const asOrderUpdate = decideFor('lena-c-1001', { request: { category: 'transactional', topic: 'order-updates' } });
-    expect(exclusions(asOrderUpdate)).toEqual({});
+  it("decides consent by the request's topic over the template's", () => {
+    expect(exclusions(decideFor('lena-c-1001'))).toEqual({ sms: 'OPTED_OUT' });
+    expect(exclusions(decideFor('lena-c-1001', { request: { topic: 'new-arrivals' } }))).toEqual({ sms: 'NO_CONSENT' });
+  });
+
+  it("keeps the template's category whatever the request says", () => {
+    // In-app has no consent entry: a transactional message would pass, a marketing one needs an opt-in.
+    const relabelled = decideFor('opted-out-marketing-c-2003', { request: { category: 'transactional' } });
+    expect(exclusions(relabelled)).toMatchObject({ in_app: 'NO_CONSENT' });
   });
 });
 
@@ -153,8 +159,9 @@ describe('messageClass', () => {
     expect(messageClass(sendRequest(), orderUpdate)).toEqual({ category: 'transactional', topic: 'order-updates' });
   });
 
-  it('takes what the request says', () => {
-    expect(messageClass(sendRequest({ category: 'marketing', topic: 'new-arrivals' }), orderUpdate)).toEqual({ category: 'marketing', topic: 'new-arrivals' });
+  it("takes the request's topic, never its category", () => {
+    expect(messageClass(sendRequest({ category: 'marketing', topic: 'new-arrivals' }), orderUpdate)).toEqual({ category: 'transactional', topic: 'new-arrivals' });
+    expect(messageClass(sendRequest({ category: 'transactional' }), promotion)).toEqual({ category: 'marketing', topic: 'promotions' });
     expect(messageClass(sendRequest({ topic: 'returns' }), orderUpdate)).toEqual({ category: 'transactional', topic: 'returns' });
   });
 });

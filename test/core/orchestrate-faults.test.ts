@@ -3,6 +3,7 @@ import { JitteredWriteRetry } from '../../functions/adapters/jittered-retry.js';
 import { type DecisionConfig, defaultDecisionConfig } from '../../functions/core/config.js';
 import { PermanentError, RetryableError } from '../../functions/core/errors.js';
 import type { Channel } from '../../functions/core/model.js';
+import { orchestrateBatch } from '../../functions/core/orchestrate.js';
 import { MAX_PROBLEMS } from '../../functions/core/problem-bounds.js';
 import { MAX_RECORD_KEY_BYTES } from '../../functions/core/records.js';
 import { harness, reachableCustomer, testRequest, testTemplate } from '../support/orchestrator-harness.js';
@@ -228,5 +229,28 @@ describe('the invocation time budget', () => {
     expect(outcomes[3]?.reason).toBe('TIME_BUDGET');
     expect(h.deliveries.get('r-3')?.lastRetry?.code).toBe('TIME_BUDGET');
     expect(h.totalSends()).toBe(3);
+  });
+});
+
+describe('the last delivery the queue will make', () => {
+  const throttled = { outcome: 'FAILED_RETRYABLE' as const, code: 'PUSH_THROTTLED', message: 'slow down' };
+
+  it('fails over past a channel that keeps throttling instead of leaving the request to the DLQ', async () => {
+    const h = harness({ customers: [reachableCustomer('c-1')], scripts: { push: [throttled, throttled] } });
+    h.deps.maxReceives = 5;
+    const body = JSON.stringify(request({ channels: ['push', 'email'] }));
+    const [early] = await orchestrateBatch([{ messageId: 'm-1', body, receiveCount: 4 }], h.deps);
+    expect(early).toMatchObject({ status: 'RETRY', reason: 'PUSH_THROTTLED' });
+    const [last] = await orchestrateBatch([{ messageId: 'm-1', body, receiveCount: 5 }], h.deps);
+    expect(last).toMatchObject({ status: 'SENT', channels: ['email'] });
+  });
+
+  it('with no channel left, ends FAILED with the provider code rather than unrecorded', async () => {
+    const h = harness({ customers: [reachableCustomer('c-1')], scripts: { push: [throttled] } });
+    h.deps.maxReceives = 5;
+    const body = JSON.stringify(request({ channels: ['push'] }));
+    const [outcome] = await orchestrateBatch([{ messageId: 'm-1', body, receiveCount: 5 }], h.deps);
+    expect(outcome).toMatchObject({ status: 'FAILED', reason: 'PUSH_THROTTLED' });
+    expect(h.deliveries.get('r-1')?.status).toBe('FAILED');
   });
 });

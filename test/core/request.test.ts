@@ -100,6 +100,7 @@ describe('parseSendRequest', () => {
     ['an empty allow-list', { channels: [] }, 'channels'],
     ['a repeated channel', { channels: ['push', 'push'] }, 'channels'],
     ['an unknown category', { category: 'newsletter' }, 'category'],
+    ['"*" as the topic, which consent reads as every topic', { topic: '*' }, 'topic'],
     ['a date without an offset', { expiresAt: '2026-11-23T17:00:00' }, 'expiresAt'],
     ['a malformed locale', { context: { locale: 'german' } }, 'context.locale'],
     ['data that is not an object', { data: 'boots' }, 'data'],

@@ -1,3 +1,4 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDeliveryLog } from '../../functions/adapters/dynamo-delivery-log.js';
 import { DynamoFeedbackStore } from '../../functions/adapters/dynamo-feedback-store.js';
@@ -106,6 +107,29 @@ describe('GET /customers/{customerId}/deliveries', () => {
     const failed = body<Page>(await get(`/customers/${CUSTOMER}/deliveries`)).items.find((i) => i.requestId === 'r-h2');
     expect(failed?.status).toBe('FAILED');
     expect(failed?.why).toContain('push attempt failed: PUSH_NO_LIVE_TOKEN');
+  });
+
+  it('lists the consent decisions on the customer record with source and time, newest first, on every page', async () => {
+    await local.doc.send(
+      new PutCommand({
+        TableName: local.tables.customers,
+        Item: {
+          customerId: CUSTOMER,
+          consent: {
+            push: { '*': { value: 'opt_in', updatedAt: '2026-11-19T09:00:00.000Z', source: 'api:crm-sync' } },
+            sms: { promotions: { value: 'opt_out', updatedAt: '2026-11-21T12:00:00.000Z', source: 'preference_centre' } },
+          },
+        },
+      }),
+    );
+    const expected = [
+      { channel: 'sms', topic: 'promotions', value: 'opt_out', at: '2026-11-21T12:00:00.000Z', source: 'preference_centre' },
+      { channel: 'push', topic: '*', value: 'opt_in', at: '2026-11-19T09:00:00.000Z', source: 'api:crm-sync' },
+    ];
+    const first = body<Page & { consent: unknown }>(await get(`/customers/${CUSTOMER}/deliveries`, { limit: '2' }));
+    expect(first.consent).toEqual(expected);
+    expect(body<Page & { consent: unknown }>(await get(`/customers/${CUSTOMER}/deliveries`, { limit: '2', cursor: first.cursor as string })).consent).toEqual(expected);
+    expect(body<Page & { consent: unknown }>(await get('/customers/c-nobody/deliveries')).consent).toEqual([]);
   });
 
   it('shows nothing of how records are stored', async () => {

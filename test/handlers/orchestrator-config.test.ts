@@ -10,6 +10,7 @@ const complete = {
   SES_CONFIGURATION_SET: 'switchboard-events',
   SES_FROM_ADDRESS: 'shop@example.com',
   UNSUBSCRIBE_BASE_URL: 'https://api.example.com/unsubscribe',
+  PREFERENCES_BASE_URL: 'https://api.example.com/preference-centre',
   TEMPLATE_BUNDLE_PATH: '/var/task/templates.bundle.json',
 };
 
@@ -22,7 +23,7 @@ describe('orchestrator configuration', () => {
     } catch (error) {
       const problems = (error as ConfigError).problems.map((p) => p.split(' ')[0]);
       expect(problems.sort()).toEqual(
-        ['COUNTERS_TABLE', 'DELIVERIES_TABLE', 'INBOX_TABLE', 'SES_CONFIGURATION_SET', 'SES_FROM_ADDRESS', 'TEMPLATE_BUNDLE_PATH', 'UNSUBSCRIBE_BASE_URL'].sort(),
+        ['COUNTERS_TABLE', 'DELIVERIES_TABLE', 'INBOX_TABLE', 'PREFERENCES_BASE_URL', 'SES_CONFIGURATION_SET', 'SES_FROM_ADDRESS', 'TEMPLATE_BUNDLE_PATH', 'UNSUBSCRIBE_BASE_URL'].sort(),
       );
     }
   });
@@ -38,6 +39,16 @@ describe('orchestrator configuration', () => {
     expect(config.pushApplicationId).toBe('app-1');
     expect(config.sms).toEqual({ senderId: 'FERNHILL' });
     expect(config.retentionDays.deliveries).toBe(30);
+  });
+
+  it('takes the link signing secret by name or ARN, and signs nothing without one', () => {
+    const arn = 'arn:aws:secretsmanager:eu-central-1:123456789012:secret:links-AbCdEf';
+    expect(readOrchestratorConfig({ ...complete, LINK_SIGNING_SECRET_ID: arn }).links).toEqual({
+      unsubscribeBaseUrl: 'https://api.example.com/unsubscribe',
+      preferencesBaseUrl: 'https://api.example.com/preference-centre',
+      secretId: arn,
+    });
+    expect(readOrchestratorConfig({ ...complete, LINK_SIGNING_SECRET_ID: '' }).links.secretId).toBeUndefined();
   });
 
   it('refuses a retention that is not a positive whole number of days', () => {

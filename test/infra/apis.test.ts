@@ -21,8 +21,13 @@ describe('service REST API', () => {
   it('requires SigV4 on every method', () => {
     const methods = Object.values(full.template.findResources('AWS::ApiGateway::Method'));
     expect(methods.map((method) => `${method.Properties.HttpMethod} ${method.Properties.AuthorizationType}`).sort()).toEqual([
+      'DELETE AWS_IAM',
       'GET AWS_IAM',
+      'GET AWS_IAM',
+      'PATCH AWS_IAM',
       'POST AWS_IAM',
+      'POST AWS_IAM',
+      'PUT AWS_IAM',
     ]);
   });
 
@@ -74,6 +79,30 @@ describe('service REST API', () => {
     });
   });
 
+  it('serves the profile, context, consent and erasure routes from the profile function, all behind IAM', () => {
+    const resources = full.template.findResources('AWS::ApiGateway::Resource');
+    const idOf = (part: string) => Object.entries(resources).filter(([, r]) => r.Properties.PathPart === part).map(([id]) => id);
+    const [customer] = idOf('{customerId}');
+    expect(idOf('{customerId}')).toHaveLength(1);
+    const onProfile = { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^ProfileApiHandlerFunction'), 'Arn'] }])] };
+    const routes: [string, unknown][] = [
+      ['GET', { Ref: customer }],
+      ['PUT', { Ref: customer }],
+      ['DELETE', { Ref: customer }],
+      ['PATCH', { Ref: idOf('context')[0] }],
+      ['POST', { Ref: idOf('consent')[0] }],
+    ];
+    for (const [method, resource] of routes) {
+      full.template.hasResourceProperties('AWS::ApiGateway::Method', {
+        HttpMethod: method,
+        ResourceId: resource,
+        AuthorizationType: 'AWS_IAM',
+        RequestParameters: { 'method.request.path.customerId': true },
+        Integration: { Type: 'AWS_PROXY', Uri: onProfile },
+      });
+    }
+  });
+
   it('traces and logs every request on the stage', () => {
     full.template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'dev',
@@ -93,7 +122,7 @@ describe('customer HTTP API', () => {
     });
   });
 
-  it('routes the inbox behind the JWT and leaves only the unsubscribe link open', () => {
+  it('routes the inbox and preferences behind the JWT and leaves only the signed-link pages open', () => {
     const routes = Object.values(full.template.findResources('AWS::ApiGatewayV2::Route'));
     expect(Object.fromEntries(routes.map((route) => [route.Properties.RouteKey, route.Properties.AuthorizationType]))).toEqual({
       'GET /inbox': 'JWT',
@@ -101,6 +130,10 @@ describe('customer HTTP API', () => {
       'POST /events': 'JWT',
       'GET /unsubscribe': 'NONE',
       'POST /unsubscribe': 'NONE',
+      'GET /preferences': 'JWT',
+      'PUT /preferences': 'JWT',
+      'GET /preference-centre': 'NONE',
+      'POST /preference-centre': 'NONE',
     });
   });
 

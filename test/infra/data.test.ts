@@ -9,6 +9,7 @@ const PROD = {
   fromAddress: 'news@shop.test',
   alarmEmail: 'oncall@shop.test',
   jwtIssuer: 'https://id.shop.test/',
+  brandName: 'Shop',
 };
 
 let dev: Synthesized;

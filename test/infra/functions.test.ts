@@ -33,7 +33,7 @@ function functionNamed(template: Template, service: string) {
 
 describe('every handler function', () => {
   it('runs Node.js 22 on arm64 with active tracing, source maps and its own retained log group', () => {
-    for (const service of ['orchestrator', 'feedback', 'inbox-api', 'history-api', 'unsubscribe']) {
+    for (const service of ['orchestrator', 'feedback', 'inbox-api', 'history-api', 'unsubscribe', 'preferences', 'profile-api']) {
       const { props, env } = functionNamed(base.template, `switchboard-${service}`);
       expect(props).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(env).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_METRICS_NAMESPACE: 'Switchboard' });
@@ -79,7 +79,7 @@ describe('orchestrator', () => {
       [
         'APP_DEEP_LINK_SCHEME', 'COUNTERS_TABLE', 'CUSTOMERS_TABLE', 'DELIVERIES_TABLE', 'DELIVERY_RETENTION_DAYS', 'INBOX_RETENTION_DAYS',
         'INBOX_TABLE', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'SES_CONFIGURATION_SET', 'SES_FROM_ADDRESS',
-        'TEMPLATE_BUNDLE_PATH', 'UNSUBSCRIBE_BASE_URL', 'UNSUBSCRIBE_SECRET',
+        'TEMPLATE_BUNDLE_PATH', 'UNSUBSCRIBE_BASE_URL', 'PREFERENCES_BASE_URL', 'LINK_SIGNING_SECRET_ID',
       ].sort(),
     );
     expect(env).toMatchObject({
@@ -93,9 +93,10 @@ describe('orchestrator', () => {
       DELIVERY_RETENTION_DAYS: '400',
       INBOX_RETENTION_DAYS: '90',
       APP_DEEP_LINK_SCHEME: 'switchboard',
-      // A dynamic reference: the key itself never appears in the template.
-      UNSUBSCRIBE_SECRET: { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: expect.stringMatching(/^UnsubscribeSecret/) }, ':SecretString:::}}']] },
+      // The secret's ARN only: the keys are read at run time, never resolved into the environment.
+      LINK_SIGNING_SECRET_ID: { Ref: secretId(base.template) },
       UNSUBSCRIBE_BASE_URL: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^CustomerApi/), 'ApiEndpoint'] }, '/unsubscribe']] },
+      PREFERENCES_BASE_URL: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^CustomerApi/), 'ApiEndpoint'] }, '/preference-centre']] },
     });
   });
 
@@ -109,6 +110,7 @@ describe('orchestrator', () => {
       'arn:<Partition>:ses:<Region>:<AccountId>:identity/example.com': ['ses:SendEmail'],
       [`arn:<Partition>:ses:<Region>:<AccountId>:configuration-set/<${configurationSetId(base.template)}>`]: ['ses:SendEmail'],
       [queueId(base.template)]: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
+      [`<${secretId(base.template)}>`]: ['secretsmanager:GetSecretValue'],
     });
   });
 
@@ -162,22 +164,79 @@ describe('the other handlers', () => {
     });
   });
 
-  it('history API queries only the byCustomer index and reads the page of records by key', () => {
-    expect(functionNamed(base.template, 'switchboard-history-api').env).toMatchObject({ DELIVERIES_TABLE: expect.anything() });
+  it('history API queries only the byCustomer index, reads the page of records by key and the customer’s consent', () => {
+    expect(functionNamed(base.template, 'switchboard-history-api').env).toMatchObject({ DELIVERIES_TABLE: expect.anything(), CUSTOMERS_TABLE: expect.anything() });
     expect(grantsOf(base.template, 'HistoryApiFunctionServiceRole')).toEqual({
       ...XRAY,
       deliveries: ['dynamodb:BatchGetItem'],
       'deliveries/index/byCustomer': ['dynamodb:Query'],
+      customers: ['dynamodb:GetItem'],
     });
   });
 
-  it('unsubscribe verifies links with the key the orchestrator signs them with and records feedback', () => {
+  it('profile API writes customers, and erases across the inbox, counters and deliveries with nothing more', () => {
+    const { env, props } = functionNamed(base.template, 'switchboard-profile-api');
+    expect(env).toMatchObject({
+      TEMPLATE_BUNDLE_PATH: '/var/task/templates.bundle.json',
+      CUSTOMERS_TABLE: expect.anything(),
+      DELIVERIES_TABLE: expect.anything(),
+      INBOX_TABLE: expect.anything(),
+      COUNTERS_TABLE: expect.anything(),
+    });
+    expect(props.Timeout).toBeLessThan(29);
+    expect(grantsOf(base.template, 'ProfileApiHandlerFunctionServiceRole')).toEqual({
+      ...XRAY,
+      customers: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      inbox: ['dynamodb:BatchWriteItem', 'dynamodb:Query'],
+      counters: ['dynamodb:BatchWriteItem'],
+      deliveries: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem'],
+      'deliveries/index/byCustomer': ['dynamodb:Query'],
+    });
+  });
+
+  it('unsubscribe verifies links with the keys the orchestrator signs them with and records feedback', () => {
     const { env } = functionNamed(base.template, 'switchboard-unsubscribe');
-    expect(env.UNSUBSCRIBE_SECRET).toEqual(functionNamed(base.template, 'switchboard-orchestrator').env.UNSUBSCRIBE_SECRET);
-    expect(grantsOf(base.template, 'UnsubscribeFunctionServiceRole')).toEqual({ ...XRAY, ...FEEDBACK_RECORDER });
+    expect(env.LINK_SIGNING_SECRET_ID).toEqual({ Ref: secretId(base.template) });
+    expect(grantsOf(base.template, 'UnsubscribeFunctionServiceRole')).toEqual({ ...XRAY, ...FEEDBACK_RECORDER, [`<${secretId(base.template)}>`]: ['secretsmanager:GetSecretValue'] });
+  });
+
+});
+
+describe('preference centre', () => {
+  it('ships the topic registry in the template bundle, shows the configured brand, checks links with the signing secret and reads and writes only customers', () => {
+    const { env } = functionNamed(base.template, 'switchboard-preferences');
+    expect(Object.keys(env).sort()).toEqual(['BRAND_NAME', 'CUSTOMERS_TABLE', 'LINK_SIGNING_SECRET_ID', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'TEMPLATE_BUNDLE_PATH']);
+    expect(env).toMatchObject({ TEMPLATE_BUNDLE_PATH: '/var/task/templates.bundle.json', BRAND_NAME: 'Example Shop', LINK_SIGNING_SECRET_ID: { Ref: secretId(base.template) } });
+    expect(grantsOf(base.template, 'PreferencesHandlerFunctionServiceRole')).toEqual({
+      '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
+      customers: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+      [`<${secretId(base.template)}>`]: ['secretsmanager:GetSecretValue'],
+    });
   });
 });
 
+describe('the link signing secret', () => {
+  it('is the secret first deployments generated, unchanged, so CloudFormation never regenerates it and breaks links already sent', () => {
+    expect(secretId(base.template)).toMatch(/^UnsubscribeSecret/);
+    base.template.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: { PasswordLength: 64, ExcludePunctuation: true } });
+  });
+
+  it('is never resolved into a template or an environment', () => {
+    expect(JSON.stringify(base.template.toJSON())).not.toContain('resolve:secretsmanager');
+  });
+
+  it('may be read only by the functions that sign or check links', () => {
+    const readers = Object.entries(base.template.findResources('AWS::IAM::Policy'))
+      .filter(([, policy]) => JSON.stringify(policy).includes('secretsmanager:'))
+      .map(([id]) => id.replace(/ServiceRoleDefaultPolicy.*$/, ''))
+      .sort();
+    expect(readers).toEqual(['OrchestratorHandlerFunction', 'PreferencesHandlerFunction', 'UnsubscribeFunction'].sort());
+  });
+});
+
+function secretId(template: Template): string {
+  return Object.keys(template.findResources('AWS::SecretsManager::Secret'))[0] as string;
+}
 function configurationSetId(template: Template): string {
   return Object.keys(template.findResources('AWS::SES::ConfigurationSet'))[0] as string;
 }

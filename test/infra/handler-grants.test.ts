@@ -1,18 +1,22 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instrumentSdkClients } from '../../bench/count-requests.js';
 import { DynamoProviderMessageIndex } from '../../functions/adapters/dynamo-provider-message-index.js';
-import { createUnsubscribeToken } from '../../functions/adapters/unsubscribe-token.js';
+import { MemoryLinkSigner } from '../../functions/adapters/memory/link-signer.js';
+import { preferencesClaims, unsubscribeClaims } from '../../functions/core/links.js';
+import { type LocalSecretsManager, startLocalSecretsManager } from '../../functions/local/secrets-manager-local.js';
 import type { Customer } from '../../functions/core/model.js';
 import { awslogsEvent, FIXTURE_CUSTOMER_ID, FIXTURE_REQUEST_ID, type SesFixture, sesFixture, smsFixture, smsFixtureMessageId } from '../support/feedback-fixtures.js';
 import { iamEvent, jwtEvent } from '../support/http-events.js';
 import { DeployedStack, simulate, unexercisedGrants } from '../support/iam-simulation.js';
 import { context, deliver, type HttpHandler } from '../support/inbox-world.js';
 import { handlerTables, type LocalTables } from '../support/local-aws.js';
+import { KEY_1, ring } from '../support/link-keys.js';
 import { SdkCallLog } from '../support/sdk-calls.js';
-import { synthesize, type Synthesized } from './synth.js';
+import { synthesize, type Synthesized, TEMPLATE_BUNDLE } from './synth.js';
 
 /**
  * The handlers besides the orchestrator (whose calls the pipeline test records), each driven
@@ -20,11 +24,14 @@ import { synthesize, type Synthesized } from './synth.js';
  * allowed by its role in the synthesized stack, and its role may hold nothing those calls do not
  * use.
  */
-const SERVICES = ['switchboard-feedback', 'switchboard-inbox-api', 'switchboard-history-api', 'switchboard-unsubscribe'] as const;
+const SERVICES = ['switchboard-feedback', 'switchboard-inbox-api', 'switchboard-history-api', 'switchboard-unsubscribe', 'switchboard-preferences', 'switchboard-profile-api'] as const;
 type Service = (typeof SERVICES)[number];
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
-const SECRET = 'iam-test-signing-secret';
+/** The link signing secret as a stack generates it (one plain key, known as k0), served by the stand-in. */
+const SECRET_NAME = 'switchboard-iam/link-signing';
+const signer = new MemoryLinkSigner(ring('k0', { k0: KEY_1 }));
+let secrets: LocalSecretsManager;
 const AT = '2026-11-24T12:00:00.000Z';
 const CUSTOMER = 'c-iam-1';
 let local: LocalTables;
@@ -35,11 +42,13 @@ const calls = {} as Record<Service, SdkCallLog>;
 let current: Service | undefined;
 
 beforeAll(async () => {
-  local = await handlerTables('iam', { UNSUBSCRIBE_SECRET: SECRET });
-  for (const service of SERVICES) calls[service] = new SdkCallLog({ tables: local.tables });
+  secrets = await startLocalSecretsManager({ secrets: { [SECRET_NAME]: KEY_1 } });
+  const linkSigningSecret = secrets.arnOf(SECRET_NAME);
+  local = await handlerTables('iam', { AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint, LINK_SIGNING_SECRET_ID: linkSigningSecret, TEMPLATE_BUNDLE_PATH: TEMPLATE_BUNDLE, BRAND_NAME: 'Fernhill' });
+  for (const service of SERVICES) calls[service] = new SdkCallLog({ tables: local.tables, linkSigningSecret });
   // Handler invocations run one at a time, so a call belongs to whichever handler is running.
   undo = instrumentSdkClients(
-    [DynamoDBClient],
+    [DynamoDBClient, SecretsManagerClient],
     (call) => {
       if (!current) throw new Error(`${call.service} ${call.operation} made outside a handler invocation`);
       calls[current].add(call.service, call.operation, call.input);
@@ -51,15 +60,18 @@ beforeAll(async () => {
     'switchboard-inbox-api': import('../../functions/inbox-api/handler.js'),
     'switchboard-history-api': import('../../functions/history-api/handler.js'),
     'switchboard-unsubscribe': import('../../functions/unsubscribe/handler.js'),
+    'switchboard-preferences': import('../../functions/preferences/handler.js'),
+    'switchboard-profile-api': import('../../functions/profile-api/handler.js'),
   };
   for (const service of SERVICES) handlers[service] = ((await modules[service]) as unknown as { handler: Handler }).handler;
   synthesized = synthesize();
 });
 
-afterAll(() => {
+afterAll(async () => {
   undo?.();
   synthesized?.cleanup();
   local?.client.destroy();
+  await secrets?.stop();
 });
 
 async function as<T>(service: Service, work: (handler: Handler) => Promise<T>): Promise<T> {
@@ -125,10 +137,40 @@ describe('the handlers on DynamoDB Local', () => {
   it('unsubscribe opts out on a signed one-click POST', async () => {
     await local.doc.send(new PutCommand({ TableName: local.tables.customers, Item: { customerId: 'c-iam-2', consent: { email: { '*': 'opt_in' } } } satisfies Customer }));
     await deliver(local, { requestId: 'r-iam-unsub', customerId: 'c-iam-2', channel: 'email', at: AT });
-    const token = createUnsubscribeToken({ requestId: 'r-iam-unsub', customerId: 'c-iam-2', topic: 'promotions' }, SECRET);
+    const token = await signer.sign(unsubscribeClaims({ requestId: 'r-iam-unsub', customerId: 'c-iam-2', topic: 'promotions' }, new Date()));
     const post = jwtEvent({ method: 'POST', path: '/unsubscribe', query: { token }, body: 'List-Unsubscribe=One-Click' });
     const event = { ...post, headers: { 'content-type': 'application/x-www-form-urlencoded' } } as unknown as APIGatewayProxyEventV2;
     expect(await as('switchboard-unsubscribe', (h) => h(event, context))).toMatchObject({ statusCode: 200 });
+  });
+
+  it('the preference centre opens from a signed link, its keys read from the secret', async () => {
+    await local.doc.send(new PutCommand({ TableName: local.tables.customers, Item: { customerId: 'c-iam-5', email: { address: 'e@example.com', status: 'active' } } satisfies Customer }));
+    const token = await signer.sign(preferencesClaims('c-iam-5', new Date()));
+    const page = await as('switchboard-preferences', (h) => h(jwtEvent({ method: 'GET', path: '/preference-centre', query: { token } }), context));
+    expect(page).toMatchObject({ statusCode: 200 });
+  });
+
+  it('the preferences API reads the signed-in customer’s choices and saves a change', async () => {
+    await local.doc.send(new PutCommand({ TableName: local.tables.customers, Item: { customerId: 'c-iam-4', email: { address: 'c@example.com', status: 'active' }, consent: { email: { '*': 'opt_in' } } } satisfies Customer }));
+    const call = (method: string, body?: unknown) =>
+      as('switchboard-preferences', (h) => h(jwtEvent({ method, path: '/preferences', sub: 'c-iam-4', ...(body === undefined ? {} : { body }) }), context)) as ReturnType<HttpHandler>;
+    expect((await call('GET')).statusCode).toBe(200);
+    expect((await call('PUT', { topics: { promotions: { email: false } } })).statusCode).toBe(200);
+  });
+
+  it('the profile API creates and replaces a profile, records the moment and consent, and erases the customer', async () => {
+    const call = (method: string, path: string, body?: unknown) =>
+      as('switchboard-profile-api', (h) => h(iamEvent({ method, path, ...(body === undefined ? {} : { body }) }), context)) as ReturnType<HttpHandler>;
+    // Times in the past whenever the test runs: the API refuses observations and consent from the future.
+    const past = '2020-01-01T00:00:00.000Z';
+    expect((await call('PUT', '/customers/c-iam-6', { email: { address: 'f@example.com' }, inApp: { enabled: true } })).statusCode).toBe(201);
+    expect((await call('PUT', '/customers/c-iam-6', { email: { address: 'f@example.com' }, inApp: { enabled: true }, locale: 'de' })).statusCode).toBe(200);
+    expect((await call('GET', '/customers/c-iam-6')).statusCode).toBe(200);
+    expect((await call('PATCH', '/customers/c-iam-6/context', { surface: 'app', observedAt: past })).statusCode).toBe(200);
+    expect((await call('POST', '/customers/c-iam-6/consent', { source: 'crm', changes: [{ channel: 'email', topic: 'promotions', value: 'opt_in', updatedAt: past }] })).statusCode).toBe(200);
+    await deliver(local, { requestId: 'r-iam-erase', customerId: 'c-iam-6', channel: 'in_app', at: AT });
+    const erased = await call('DELETE', '/customers/c-iam-6');
+    expect(JSON.parse(String(erased.body))).toMatchObject({ erased: { profile: true, inboxItems: 1, deliveryRecords: 1, providerMessageIds: 1 } });
   });
 });
 

@@ -50,6 +50,7 @@ describe('settings', () => {
       'jwtIssuer: is required',
       'jwtAudience: is required',
       'appDeepLinkScheme: is required',
+      'brandName: is required',
     ]);
   });
 
@@ -90,6 +91,7 @@ describe('settings', () => {
   it('refuses the example values outside dev', () => {
     expect(problemsOf(withContext({ stage: 'prod' })).sort()).toEqual([
       'alarmEmail: is still an example value; set a real one for stage prod',
+      'brandName: is still an example value; set a real one for stage prod',
       'fromAddress: is still an example value; set a real one for stage prod',
       'jwtIssuer: is still an example value; set a real one for stage prod',
       'senderIdentity: is still an example value; set a real one for stage prod',
@@ -108,7 +110,7 @@ describe('settings', () => {
     );
     expect(failure?.code).toBe(1);
     expect(failure?.stderr).toContain('Invalid Switchboard settings');
-    for (const key of ['senderIdentity', 'fromAddress', 'alarmEmail', 'jwtIssuer', 'jwtAudience', 'appDeepLinkScheme']) {
+    for (const key of ['senderIdentity', 'fromAddress', 'alarmEmail', 'jwtIssuer', 'jwtAudience', 'appDeepLinkScheme', 'brandName']) {
       expect(failure?.stderr).toContain(`  - ${key}: is required`);
     }
   }, 60_000);

@@ -40,11 +40,12 @@ beforeAll(async () => {
   const customers = new DynamoCustomerDirectory(local.doc, { tableName: local.tables.customers });
   deliveries = new DynamoDeliveryLog(local.doc, { tableName: local.tables.deliveries });
   const template = testTemplate({ channels: ['push', 'email'] });
+  const receipt = testTemplate({ id: 'test-receipt', category: 'transactional', topic: 'order-updates', channels: ['push', 'email'] });
   orchestrator = {
     customers,
     deliveries,
     counter: new DynamoFrequencyCounter(local.doc, { tableName: local.tables.counters }),
-    templates: new BundleTemplateStore({ formatVersion: 1, templates: { [template.manifest.id]: template } }),
+    templates: new BundleTemplateStore({ formatVersion: 1, templates: { [template.manifest.id]: template, [receipt.manifest.id]: receipt } }),
     senders: { email, push },
     engagement: new DynamoEngagementRecorder(local.doc, { tableName: local.tables.customers }),
     renderer: new CustomerRenderer(),
@@ -67,7 +68,7 @@ beforeAll(async () => {
 });
 afterAll(() => local.client.destroy());
 
-async function send(request: { strategy: 'best' | 'all'; category?: 'transactional' }): Promise<{ outcome: Outcome; record: DeliveryRecord }> {
+async function send(request: { strategy: 'best' | 'all'; template?: 'test-receipt' }): Promise<{ outcome: Outcome; record: DeliveryRecord }> {
   const requestId = `loop-${++sequence}`;
   const [outcome] = await orchestrateBatch([{ messageId: `m-${sequence}`, body: JSON.stringify({ requestId, customerId: CUSTOMER, template: 'test-offer', data: { item: 'boots' }, ...request }) }], orchestrator);
   const record = await deliveries.getDelivery(requestId);
@@ -112,7 +113,7 @@ describe('the feedback loop closes', () => {
     const emailsBefore = email.sent.length;
     now = new Date(now.getTime() + DAY_MS);
     const marketing = await send({ strategy: 'all' });
-    const transactional = await send({ strategy: 'all', category: 'transactional' });
+    const transactional = await send({ strategy: 'all', template: 'test-receipt' });
     for (const { outcome, record } of [marketing, transactional]) {
       expect(outcome.channels).toEqual(['push']);
       expect(record.decision?.excluded).toContainEqual(expect.objectContaining({ channel: 'email', reason: 'ADDRESS_SUPPRESSED' }));

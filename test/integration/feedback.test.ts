@@ -291,4 +291,16 @@ describe('finding the request', () => {
     const open: FeedbackEvent = { eventId: 'app:push:x:opened', requestId, customerId, channel: 'push', kind: 'opened', at: '2026-11-24T12:10:00.000Z', source: 'app' };
     expect(await applyFeedbackEvent(open, world.deps)).toEqual({ outcome: 'mismatch', requestId, reason: 'not sent on push' });
   });
+
+  it('applies an event for a channel not yet on a record the orchestrator is still writing', async () => {
+    // Under strategy `all`, the last channel's attempt reaches the record with the final write,
+    // and a provider event can arrive first.
+    const requestId = 'still-writing';
+    await world.putCustomer({ customerId: 'c-writing' });
+    await world.deliveries.claim({ requestId, customerId: 'c-writing', template: 'cart-reminder', createdAt: '2026-11-24T12:00:00.000Z', now: new Date('2026-11-24T12:00:00.000Z'), leaseMs: 60_000 });
+    await world.deliveries.recordAccepted(requestId, { channel: 'push', at: '2026-11-24T12:00:01.000Z', outcome: 'SENT' });
+    const delivered = fromSesEventBridge(sesFixture('ses-delivery', { requestId, customerId: 'c-writing' }));
+    if (!delivered.ok) throw new Error(delivered.reason);
+    expect(await applyFeedbackEvent(delivered.event, world.deps)).toMatchObject({ outcome: 'applied', requestId });
+  });
 });

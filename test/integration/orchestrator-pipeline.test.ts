@@ -7,12 +7,15 @@ import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, SNSClient } from '
 import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { Customer, DeliveryRecord } from '../../functions/core/model.js';
 import type { TemplateBundle } from '../../functions/core/templates.js';
 import { ORCHESTRATOR_SERVICE_NAME } from '../../functions/definitions/metrics.js';
+import { MemoryLinkSigner } from '../../functions/adapters/memory/link-signer.js';
 import { localSqsClient } from '../../functions/local/clients.js';
+import { type LocalSecretsManager, startLocalSecretsManager } from '../../functions/local/secrets-manager-local.js';
 import { createQueues, type QueueNames } from '../../functions/local/provision.js';
 import { zoneWhere } from '../../functions/local/seed/tokens.js';
 import { pollOnce, type SqsHandler } from '../../functions/local/sqs-lambda-poller.js';
@@ -21,6 +24,7 @@ import { awsError } from '../support/aws-errors.js';
 import { DeployedStack, simulate, unexercisedGrants } from '../support/iam-simulation.js';
 import { handlerTables, type LocalTables } from '../support/local-aws.js';
 import { reachableCustomer, testTemplate } from '../support/orchestrator-harness.js';
+import { KEY_1, ring } from '../support/link-keys.js';
 import { SdkCallLog } from '../support/sdk-calls.js';
 
 const ses = mockClient(SESv2Client);
@@ -32,6 +36,9 @@ const eventSource = localSqsClient(inject('sqsEndpoint'), inject('sqsRegion'));
 
 const PINPOINT_APP = '0123456789abcdef0123456789abcdef';
 const CONFIGURATION_SET = 'switchboard-events';
+/** The link signing keys, as a stack generates them, behind the Secrets Manager stand-in. */
+const LINK_SECRET = 'switchboard-pipeline/link-signing';
+let secrets: LocalSecretsManager;
 let local: LocalTables;
 let queues: QueueNames;
 let handler: SqsHandler;
@@ -52,15 +59,20 @@ function pinpointAnswer(input: SendMessagesCommandInput) {
 }
 
 beforeAll(async () => {
+  secrets = await startLocalSecretsManager({ secrets: { [LINK_SECRET]: KEY_1 } });
   local = await handlerTables('pipeline');
   queues = await createQueues(sqs, `pipeline-${Date.now()}-`);
   const bundleDir = mkdtempSync(join(tmpdir(), 'bundle-'));
-  const bundle: TemplateBundle = { formatVersion: 1, templates: { 'test-offer': testTemplate() } };
+  const receipt = testTemplate({ id: 'test-receipt', category: 'transactional', topic: 'order-updates' });
+  const bundle: TemplateBundle = { formatVersion: 1, templates: { 'test-offer': testTemplate(), 'test-receipt': receipt } };
   writeFileSync(join(bundleDir, 'bundle.json'), JSON.stringify(bundle));
   Object.assign(process.env, {
     SES_CONFIGURATION_SET: CONFIGURATION_SET,
     SES_FROM_ADDRESS: 'shop@example.com',
     UNSUBSCRIBE_BASE_URL: 'https://example.com/unsubscribe',
+    PREFERENCES_BASE_URL: 'https://example.com/preference-centre',
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+    LINK_SIGNING_SECRET_ID: secrets.arnOf(LINK_SECRET),
     PINPOINT_APPLICATION_ID: PINPOINT_APP,
     TEMPLATE_BUNDLE_PATH: join(bundleDir, 'bundle.json'),
   });
@@ -68,8 +80,14 @@ beforeAll(async () => {
   sns.on(PublishCommand).callsFake(() => ({ MessageId: `sms-${sns.calls().length}` }));
   sns.on(CheckIfPhoneNumberIsOptedOutCommand).resolves({ isOptedOut: false });
   pinpoint.on(SendMessagesCommand).callsFake(pinpointAnswer);
-  calls = new SdkCallLog({ tables: local.tables, queues: { requests: queues.requests.url }, sesConfigurationSet: CONFIGURATION_SET, pinpointApplicationId: PINPOINT_APP });
-  calls.recordClients([DynamoDBClient], [local.client, local.doc, sqs]);
+  calls = new SdkCallLog({
+    tables: local.tables,
+    queues: { requests: queues.requests.url },
+    sesConfigurationSet: CONFIGURATION_SET,
+    pinpointApplicationId: PINPOINT_APP,
+    linkSigningSecret: secrets.arnOf(LINK_SECRET),
+  });
+  calls.recordClients([DynamoDBClient, SecretsManagerClient], [local.client, local.doc, sqs]);
   ({ handler } = (await import('../../functions/orchestrator/handler.js')) as unknown as { handler: SqsHandler });
 });
 
@@ -80,10 +98,11 @@ afterEach(() => {
   calls.addMocked('Pinpoint', pinpoint);
 });
 
-afterAll(() => {
+afterAll(async () => {
   ses.restore();
   sns.restore();
   pinpoint.restore();
+  await secrets?.stop();
 });
 
 async function seed(customers: Customer[]): Promise<void> {
@@ -143,7 +162,7 @@ describe('the orchestrator handler on DynamoDB Local and the SQS emulator', () =
       return i % 3 === 0 ? reachableCustomer(id, { phone: undefined, push: [] }) : reachableCustomer(id, { timeZone: AWAKE_ZONE });
     });
     await seed(customers);
-    const requests = Array.from({ length: 250 }, (_, i) => offer(`bulk-r-${i}`, `bulk-${i % 60}`, { category: 'transactional', strategy: 'best' }));
+    const requests = Array.from({ length: 250 }, (_, i) => offer(`bulk-r-${i}`, `bulk-${i % 60}`, { template: 'test-receipt', strategy: 'best' }));
     ses.resetHistory();
     sns.resetHistory();
     pinpoint.resetHistory();
@@ -227,7 +246,7 @@ describe('the orchestrator handler on DynamoDB Local and the SQS emulator', () =
 
   it('reads customers with one BatchGetItem for a 100-message batch and never per message', async () => {
     await seed(Array.from({ length: 100 }, (_, i) => reachableCustomer(`count-${i}`, { timeZone: AWAKE_ZONE })));
-    await enqueue(Array.from({ length: 100 }, (_, i) => offer(`count-r-${i}`, `count-${i}`, { category: 'transactional', channels: ['email'] })));
+    await enqueue(Array.from({ length: 100 }, (_, i) => offer(`count-r-${i}`, `count-${i}`, { template: 'test-receipt', channels: ['email'] })));
     const send = vi.spyOn(DynamoDBDocumentClient.prototype, 'send');
     try {
       while ((await pollOnce({ sqs: eventSource, queue: queues.requests, handler, batchSize: 100 })).received > 0);
@@ -281,9 +300,22 @@ describe('the orchestrator handler on DynamoDB Local and the SQS emulator', () =
     expect((Item as Customer).consent?.sms?.['*']).toBe('opt_in');
   });
 
+  it('signs a marketing email’s one-click unsubscribe link with the key it reads from Secrets Manager', async () => {
+    await seed([reachableCustomer('linked', { timeZone: AWAKE_ZONE })]);
+    ses.resetHistory();
+    await enqueue([offer('linked-r', 'linked', { channels: ['email'] })]);
+    await drain();
+    expect((await record('linked-r'))?.status).toBe('SENT');
+    const headers = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Content?.Simple?.Headers ?? [];
+    const link = headers.find((h) => h.Name === 'List-Unsubscribe')?.Value?.replace(/^<|>$/g, '') ?? '';
+    const token = new URL(link).searchParams.get('token') ?? '';
+    const check = await new MemoryLinkSigner(ring('k0', { k0: KEY_1 })).verify(token, 'unsubscribe', new Date());
+    expect(check).toMatchObject({ ok: true, claims: { requestId: 'linked-r', customerId: 'linked', topic: 'promotions' } });
+  });
+
   it('made only calls the synthesized stack allows, on every service, and holds no grant it never used', async () => {
     const requests = calls.requests();
-    expect([...new Set(requests.map((r) => r.action.split(':')[0]))].sort()).toEqual(['dynamodb', 'mobiletargeting', 'ses', 'sns', 'sqs']);
+    expect([...new Set(requests.map((r) => r.action.split(':')[0]))].sort()).toEqual(['dynamodb', 'mobiletargeting', 'secretsmanager', 'ses', 'sns', 'sqs']);
     const synthesized = synthesize({ pinpointApplicationId: PINPOINT_APP }, ['orchestrator']);
     try {
       const stack = new DeployedStack(synthesized.template.toJSON(), { stackName: synthesized.stack.stackName, pinpointApplicationId: PINPOINT_APP });

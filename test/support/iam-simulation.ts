@@ -108,6 +108,7 @@ export class DeployedStack {
     }
     if (kind === 'ses-identity' && name) return `arn:aws:ses:${TEST_REGION}:${TEST_ACCOUNT}:identity/${name}`;
     if (kind === 'ses-configuration-set') return `arn:aws:ses:${TEST_REGION}:${TEST_ACCOUNT}:configuration-set/${this.ref(this.only('AWS::SES::ConfigurationSet', () => true))}`;
+    if (kind === 'secret' && name) return this.arn(this.only('AWS::SecretsManager::Secret', () => true));
     if (kind === 'pinpoint-app') return `arn:aws:mobiletargeting:${TEST_REGION}:${TEST_ACCOUNT}:apps/${this.options.pinpointApplicationId ?? 'no-application'}/messages`;
     // A name the test did not declare: an ARN no grant can match, so the check reports it.
     return `arn:aws:unknown:${TEST_REGION}:${TEST_ACCOUNT}:${resource}`;
@@ -133,6 +134,8 @@ export class DeployedStack {
     const type = this.resources[id]?.Type;
     if (type === 'AWS::SQS::Queue') return `https://sqs.${TEST_REGION}.amazonaws.com/${TEST_ACCOUNT}/${this.physicalName(id)}`;
     if (type === 'AWS::SNS::Topic') return `arn:aws:sns:${TEST_REGION}:${TEST_ACCOUNT}:${this.physicalName(id)}`;
+    // A secret's Ref is its ARN, which ends in six random characters Secrets Manager adds.
+    if (type === 'AWS::SecretsManager::Secret') return `arn:aws:secretsmanager:${TEST_REGION}:${TEST_ACCOUNT}:secret:${this.physicalName(id)}-AbCdEf`;
     return this.physicalName(id);
   }
 
@@ -146,6 +149,7 @@ export class DeployedStack {
       'AWS::Lambda::Function': `arn:aws:lambda:${TEST_REGION}:${TEST_ACCOUNT}:function:${name}`,
       'AWS::Logs::LogGroup': `arn:aws:logs:${TEST_REGION}:${TEST_ACCOUNT}:log-group:${name}:*`,
       'AWS::SNS::Topic': this.ref(id),
+      'AWS::SecretsManager::Secret': this.ref(id),
     };
     const arn = type ? arns[type] : undefined;
     if (!arn) throw new Error(`cannot resolve the ARN of ${id} (${type ?? 'not in the template'})`);

@@ -10,6 +10,7 @@ import { type InboundMessage, type OrchestratorDeps, orchestrateBatch } from '..
 import type { SendResult, TimeBudget } from '../../functions/core/ports.js';
 import type { CompiledTemplate, TemplateBundle } from '../../functions/core/templates.js';
 import { CustomerRenderer } from '../../functions/core/render/customer-renderer.js';
+import type { TopicRegistry } from '../../functions/core/topics.js';
 
 /** A small template on every channel, independent of the marketers' folder. */
 export function testTemplate(overrides: Partial<CompiledTemplate['manifest']> = {}, parts: CompiledTemplate['parts'] = {}): CompiledTemplate {
@@ -64,8 +65,10 @@ export function harness(options: {
   scripts?: Partial<Record<Channel, SendResult[]>>;
   now?: string;
   decisionConfig?: DecisionConfig;
+  /** The topic registry built into the bundle; none by default, as in a bundle built before it. */
+  topics?: TopicRegistry;
 }) {
-  const bundle: TemplateBundle = { formatVersion: 1, templates: {} };
+  const bundle: TemplateBundle = { formatVersion: 1, templates: {}, ...(options.topics ? { topics: options.topics } : {}) };
   for (const t of options.templates ?? [testTemplate()]) bundle.templates[t.manifest.id] = t;
   let now = new Date(options.now ?? '2026-11-24T12:00:00Z');
   const senders = {

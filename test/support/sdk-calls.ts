@@ -12,7 +12,7 @@ export interface IamRequest {
   action: string;
   /**
    * `table/<logical>`, `table/<logical>/index/<name>`, `queue/<logical>`,
-   * `ses-identity/<domain>`, `ses-configuration-set`, `pinpoint-app`, `*` (no resource-level
+   * `ses-identity/<domain>`, `ses-configuration-set`, `pinpoint-app`, `secret/<name>`, `*` (no resource-level
    * permission), or `unknown/<name>` for a name the test did not declare.
    */
   resource: string;
@@ -27,6 +27,8 @@ export interface LocalNames {
   queues?: Record<string, string>;
   sesConfigurationSet?: string;
   pinpointApplicationId?: string;
+  /** The secret id the code under test was given for the link signing keys. */
+  linkSigningSecret?: string;
 }
 
 type Input = Readonly<Record<string, unknown>>;
@@ -66,6 +68,11 @@ const MAPPERS: Record<string, (operation: string, input: Input, names: LocalName
     if (operation !== 'SendMessages') throw new Error(`no IAM mapping for Pinpoint ${operation}`);
     const app = input.ApplicationId;
     return [{ action: 'mobiletargeting:SendMessages', resource: app === names.pinpointApplicationId ? 'pinpoint-app' : `unknown/${String(app)}` }];
+  },
+  SecretsManager: (operation, input, names) => {
+    if (operation !== 'GetSecretValue') throw new Error(`no IAM mapping for Secrets Manager ${operation}`);
+    const id = input.SecretId;
+    return [{ action: 'secretsmanager:GetSecretValue', resource: id !== undefined && id === names.linkSigningSecret ? 'secret/link-signing' : `unknown/${String(id)}` }];
   },
   SQS: (operation, input, names) => {
     const action = SQS_ACTIONS[operation];

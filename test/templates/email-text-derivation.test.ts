@@ -159,6 +159,8 @@ describe('the derived part in the template folder', () => {
       'email.mjml': '<mjml><mj-body><mj-section><mj-column><mj-text><h4>{{ data.item }} shipped</h4></mj-text></mj-column></mj-section></mj-body></mjml>',
     };
     for (const [name, content] of Object.entries(files)) await writeFile(join(dir, 'loud-heading', name), content);
+    const orders = { id: 'orders', name: 'Orders', description: 'About your orders', category: 'transactional', channels: ['email'] };
+    await writeFile(join(dir, 'topics.json'), JSON.stringify({ formatVersion: 1, topics: [orders] }));
 
     const { bundle, problems, notes } = await checkTemplateFolder(dir);
     expect(problems).toEqual([]);

@@ -3,6 +3,7 @@ import { CapturingSender } from '../../adapters/memory/capturing-sender.js';
 import { MemoryCustomerDirectory } from '../../adapters/memory/customer-directory.js';
 import { MemoryDeliveryLog } from '../../adapters/memory/delivery-log.js';
 import { MemoryFrequencyCounter } from '../../adapters/memory/frequency-counter.js';
+import { MemoryLinkSigner } from '../../adapters/memory/link-signer.js';
 import { MemoryTelemetry } from '../../adapters/memory/telemetry.js';
 import { BundleTemplateStore } from '../../adapters/bundle-template-store.js';
 import { fixedClock, systemClock } from '../../adapters/system-clock.js';
@@ -31,6 +32,8 @@ export interface DryRunReport {
   problems: { path: string; message: string }[];
 }
 
+const DRY_RUN_LINKS = { unsubscribeBaseUrl: 'https://example.com/unsubscribe', preferencesBaseUrl: 'https://example.com/preference-centre' };
+
 /** Runs the real orchestrate use case on in-memory ports: it decides and renders, and sends nothing. */
 export async function dryRun(args: DryRunArgs, out: CliOutput): Promise<number> {
   const [requestBody, customer] = await Promise.all([readFile(args.requestFile, 'utf8'), readJson<Customer>(args.customerFile)]);
@@ -52,7 +55,8 @@ export async function dryRun(args: DryRunArgs, out: CliOutput): Promise<number> 
     counter: new MemoryFrequencyCounter(),
     templates: new BundleTemplateStore(bundle),
     senders,
-    renderer: new CustomerRenderer(),
+    // Links are signed with a key made for this run and point nowhere real: nothing is sent.
+    renderer: new CustomerRenderer(undefined, { signer: MemoryLinkSigner.throwaway(), ...DRY_RUN_LINKS }),
     telemetry: new MemoryTelemetry(),
     clock: now ? fixedClock(now) : systemClock,
     decisionConfig: defaultDecisionConfig,

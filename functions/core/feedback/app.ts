@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { Problem } from '../model.js';
 import { clipText, problemsOf } from '../problem-bounds.js';
 import { isRequestId } from '../request.js';
+import { EVERY_TOPIC } from '../topics.js';
 import { type FeedbackEvent, idPart } from './event.js';
 
 export const INBOX_ACTIONS = ['read', 'clicked', 'dismissed'] as const;
@@ -71,8 +72,14 @@ export function fromAppPushEvent(input: Owned & { kind: AppPushEvent; template?:
   };
 }
 
-/** A one-click unsubscribe (RFC 8058) from the link in a marketing email. */
+/**
+ * A one-click unsubscribe (RFC 8058) from the link in a marketing email. A link whose topic is
+ * `"*"` (from a message sent before requests had to name a declared topic) leaves every marketing
+ * topic, as SES's "unsubscribe from all" does: consent has no topic `"*"` to opt out of, and a
+ * channel-wide opt-out would stop order updates too.
+ */
 export function fromUnsubscribeLink(input: Owned & { topic: string }): FeedbackEvent {
+  const everyTopic = input.topic === EVERY_TOPIC;
   return {
     eventId: `link:${idPart(input.requestId)}:unsubscribe:${idPart(input.topic)}`,
     requestId: input.requestId,
@@ -82,7 +89,7 @@ export function fromUnsubscribeLink(input: Owned & { topic: string }): FeedbackE
     at: input.at.toISOString(),
     source: 'unsubscribe_link',
     topic: input.topic,
-    detail: `UNSUBSCRIBE ${clipText(input.topic, MAX_TOPIC_IN_DETAIL)} (one-click)`,
-    unsubscribe: { topics: [input.topic], all: false },
+    detail: `UNSUBSCRIBE ${everyTopic ? 'every marketing topic' : clipText(input.topic, MAX_TOPIC_IN_DETAIL)} (one-click)`,
+    unsubscribe: everyTopic ? { topics: [], all: true } : { topics: [input.topic], all: false },
   };
 }

@@ -104,7 +104,10 @@ function mismatchOf(event: FeedbackEvent, target: FeedbackTarget): string | unde
   if (event.customerId !== undefined && event.customerId !== target.customerId) return 'customer differs';
   const tagged = event.correlation?.sanitizedCustomerId;
   if (tagged !== undefined && tagged !== sanitizeTagValue(target.customerId)) return 'customer tag differs';
-  if (target.sentChannels.length > 0 && !target.sentChannels.includes(event.channel)) return `not sent on ${event.channel}`;
+  // While the record is still ACCEPTED its attempts may not all be written yet (under `all`, the
+  // last channel's reaches the record with the final write), so only a finished record can tell.
+  const finished = target.status !== 'ACCEPTED';
+  if (finished && target.sentChannels.length > 0 && !target.sentChannels.includes(event.channel)) return `not sent on ${event.channel}`;
   return undefined;
 }
 

@@ -2,6 +2,7 @@ import { DEFAULT_LOCALE } from '../context.js';
 import type { Channel } from '../model.js';
 import type { CompiledTemplate, LocaleKey } from '../templates.js';
 import { DEFAULT_VARIANT, languageOf, resolveVariant } from './locale.js';
+import { implicitLinkVariables, sampleLinks } from './link-variables.js';
 import { parseManifest } from './manifest.js';
 import { PAIRED_PARTS, partSpec, partsOf, sourceName } from './parts.js';
 import { messageOf, TemplateRenderError, type TemplateProblem } from './problems.js';
@@ -66,7 +67,7 @@ function checkStructure(template: CompiledTemplate): TemplateProblem[] {
 
 function checkParses(template: CompiledTemplate, renderer: Renderer, skip: Set<Channel | undefined>): TemplateProblem[] {
   const id = template.manifest.id;
-  const declared = [...template.manifest.variables, ...IMPLICIT_VARIABLES];
+  const declared = [...template.manifest.variables, ...IMPLICIT_VARIABLES, ...implicitLinkVariables(template.manifest.category)];
   const problems: TemplateProblem[] = [];
   for (const [part, variants] of Object.entries(template.parts)) {
     const spec = partSpec(part);
@@ -78,7 +79,9 @@ function checkParses(template: CompiledTemplate, renderer: Renderer, skip: Set<C
       try {
         const parsed = renderer.parse(template, part, locale);
         for (const used of usedVariables(renderer.engineFor(part), parsed)) {
-          if (!declared.some((path) => covers(path, used))) {
+          if (covers('unsubscribe_url', used) && !declared.includes('unsubscribe_url')) {
+            problems.push({ ...at, message: 'uses unsubscribe_url, which only marketing messages carry' });
+          } else if (!declared.some((path) => covers(path, used))) {
             problems.push({ ...at, message: `uses ${used}, which template.json does not declare in variables` });
           }
         }
@@ -143,6 +146,7 @@ async function checkRender(
 export function sampleScope(template: CompiledTemplate, channel: Channel, locale: LocaleKey): RenderScope {
   const sample = template.manifest.sampleData;
   return {
+    ...sampleLinks(template.manifest.category),
     customer: { id: 'sample-customer', ...sample.customer },
     data: sample.data ?? {},
     context: { sessionActive: false, ...sample.context, locale: locale === DEFAULT_VARIANT ? DEFAULT_LOCALE : locale },

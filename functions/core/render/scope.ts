@@ -8,10 +8,18 @@ export interface RenderScope {
   data: Record<string, unknown>;
   context: EffectiveContext | Record<string, unknown>;
   channel: Channel;
+  /** The customer's signed link to the preference centre; present when the template shows it. */
+  preferences_url?: string;
+  /** The signed one-click unsubscribe link of this message; marketing messages only. */
+  unsubscribe_url?: string;
 }
 
-export function buildScope(customer: Customer, request: SendRequest, channel: Channel, now: Date): RenderScope {
+/** The signed links of one message, by the names templates use. */
+export type MessageLinks = Pick<RenderScope, 'preferences_url' | 'unsubscribe_url'>;
+
+export function buildScope(customer: Customer, request: SendRequest, channel: Channel, now: Date, links: MessageLinks = {}): RenderScope {
   return {
+    ...links,
     customer: {
       ...customer.attributes,
       // Set after the attributes so an attribute can never impersonate the profile's own fields;

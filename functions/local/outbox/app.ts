@@ -6,6 +6,7 @@ import type { LocalSystem } from '../system.js';
 import { asset } from './assets.js';
 import { emailAction, inboxAction, pushAction, sandboxFaults } from './actions.js';
 import { enqueueFromPage, templateExamples } from './requests.js';
+import { appPreferences, openPreferenceCentre, preferenceCentreEndpoint } from './preferences.js';
 import { oneClickUnsubscribe, unsubscribeEndpoint } from './unsubscribe.js';
 import { buildOutboxView } from './view.js';
 
@@ -31,6 +32,11 @@ export async function createOutboxApp(system: LocalSystem, baseUrl: string): Pro
     ['POST', /^\/api\/email\/([^/]+)\/unsubscribe$/, (_req, res, m) => oneClickUnsubscribe(system, res, decodeURIComponent(m[1] as string))],
     ['GET', /^\/unsubscribe$/, (req, res) => unsubscribeEndpoint(system, req, res)],
     ['POST', /^\/unsubscribe$/, (req, res) => unsubscribeEndpoint(system, req, res)],
+    ['GET', /^\/preference-centre$/, (req, res) => preferenceCentreEndpoint(system, req, res)],
+    ['POST', /^\/preference-centre$/, (req, res) => preferenceCentreEndpoint(system, req, res)],
+    ['GET', /^\/customers\/([^/]+)\/preferences$/, (_req, res, m) => openPreferenceCentre(system, res, decodeURIComponent(m[1] as string))],
+    ['GET', /^\/api\/customers\/([^/]+)\/preferences$/, (req, res, m) => appPreferences(system, req, res, decodeURIComponent(m[1] as string))],
+    ['PUT', /^\/api\/customers\/([^/]+)\/preferences$/, (req, res, m) => appPreferences(system, req, res, decodeURIComponent(m[1] as string))],
     ['POST', /^\/api\/inbox\/([^/]+)\/([^/]+)\/(read|clicked|dismissed)$/, (_req, res, m) => inboxAction(system, res, decodeURIComponent(m[1] as string), decodeURIComponent(m[2] as string), m[3] as string)],
     ['POST', /^\/api\/push\/([^/]+)\/([^/]+)\/(opened|clicked)$/, (_req, res, m) => pushAction(system, res, decodeURIComponent(m[1] as string), decodeURIComponent(m[2] as string), m[3] as string)],
     ['GET', /^\/api\/sandbox\/faults$/, (req, res) => sandboxFaults(system, req, res)],

@@ -7,7 +7,7 @@ const CHANNEL_NAMES = { push: 'push', sms: 'SMS', email: 'email', in_app: 'in-ap
 const esc = (value) => String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 const clock = (iso) => (iso ? new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '');
 const byId = (id) => document.getElementById(id);
-let features = { feedback: false, inboxApi: false, unsubscribe: false };
+let features = { feedback: false, inboxApi: false, unsubscribe: false, preferences: false };
 
 async function api(path, init) {
   const response = await fetch(path, { headers: { 'content-type': 'application/json' }, ...init });
@@ -101,7 +101,11 @@ function customerHead(c) {
     c.preferred.length > 0 && `<span class="chip">prefers ${esc(c.preferred.map((p) => CHANNEL_NAMES[p]).join(' › '))}</span>`,
     ...c.addresses.map((a) => `<span class="chip ${a.status}" title="${esc(a.reason ? `${a.status}: ${a.reason}` : a.status)}">${esc(a.label)} ${esc(a.value)}${a.reason ? ` (${esc(a.reason)})` : ''}</span>`),
   ].filter(Boolean);
-  return `<div class="avatar">${esc(Array.from(c.name)[0] ?? '?')}</div><div class="who"><h2>${esc(c.name)}<span class="id">${esc(c.customerId)}</span></h2>${c.note ? `<p class="note">${esc(c.note)}</p>` : ''}<div class="facts">${facts.join('')}</div></div>`;
+  // A signed link to the customer's own preference centre, as the footer of a marketing email carries it.
+  const preferences = features.preferences
+    ? `<a class="prefs" data-role="preferences" href="/customers/${encodeURIComponent(c.customerId)}/preferences" target="_blank" rel="noopener">Preferences ↗</a>`
+    : '<span class="prefs" title="needs the preferences handler">Preferences</span>';
+  return `<div class="avatar">${esc(Array.from(c.name)[0] ?? '?')}</div><div class="who"><h2>${esc(c.name)}<span class="id">${esc(c.customerId)}</span>${preferences}</h2>${c.note ? `<p class="note">${esc(c.note)}</p>` : ''}<div class="facts">${facts.join('')}</div></div>`;
 }
 
 function unsentItem(u) {
