@@ -10,6 +10,7 @@ import { type ProviderSandbox, startProviderSandbox } from '../functions/local/p
 import { createQueues, createTables, type QueueNames, type TableNames } from '../functions/local/provision.js';
 import { FaultTally, SeededFaults } from '../functions/local/sandbox/seeded-faults.js';
 import { type LocalSes, startLocalSes } from '../functions/local/ses-local.js';
+import { LOCAL_LINK_SECRET_NAME, localLinkSigningSecret, startLocalSecretsManager } from '../functions/local/secrets-manager-local.js';
 import { startSqsEmulator } from '../functions/local/sqs-emulator.js';
 import { answerDynamoDb, answerSes, classifyDynamoDb, classifySes, DYNAMODB_FAULTS, type DynamoDbFault, SES_FAULTS, type SesFault } from './aws-faults.js';
 import { type AcceptedEmail, acceptedEmail } from './accepted-email.js';
@@ -60,6 +61,8 @@ export async function startChaosEnvironment(settings: ChaosSettings, emulators: 
     const sqsEmulator = emulators.sqsEndpoint ? { endpoint: emulators.sqsEndpoint, region: emulators.sqsRegion ?? LOCAL_AWS.region } : await track(stops, await startSqsEmulator());
     const ses = await track(stops, await startLocalSes());
     const sandbox = await track(stops, await startProviderSandbox({ maxRecorded: 1_000_000 }));
+    // Marketing email carries signed links; without the keys it would fail closed, as deployed.
+    const secrets = await track(stops, await startLocalSecretsManager({ secrets: { [LOCAL_LINK_SECRET_NAME]: localLinkSigningSecret() } }));
     const dynamoClient: DynamoDBClient = localDynamoDbClient(dynamoEndpoint);
     const sqs = localSqsClient(sqsEmulator.endpoint, sqsEmulator.region);
     stops.push(async () => {
@@ -122,6 +125,7 @@ export async function startChaosEnvironment(settings: ChaosSettings, emulators: 
         tables,
         pushApplicationId: sandbox.applicationId,
         unsubscribeBaseUrl: 'https://fernhill.example/unsubscribe',
+        linkSecret: { endpoint: secrets.endpoint, secretId: LOCAL_LINK_SECRET_NAME },
         logLevel: 'INFO',
       }),
     );

@@ -1,12 +1,14 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from '../core/concurrency.js';
 import { malformedCustomer, parseCustomerRecord } from '../core/customer-record.js';
-import { RetryableError } from '../core/errors.js';
+import { codeOf, RetryableError } from '../core/errors.js';
+import { CANONICAL_INSTANT_LENGTH } from '../core/instant.js';
 import type { Customer, PushToken } from '../core/model.js';
 import type { AddressChange, CustomerDirectory, MalformedCustomer } from '../core/ports.js';
 import type { BackoffOptions } from './backoff.js';
 import { BATCH_GET_LIMIT, batchGetAll, DEFAULT_BATCH_GET_BACKOFF } from './dynamo-batch-get.js';
 import { isConditionalCheckFailed, toSwitchboardError } from './aws-errors.js';
+import { DynamoConsentWriter } from './dynamo-consent-writer.js';
 
 export interface DynamoCustomerDirectoryOptions {
   tableName: string;
@@ -23,6 +25,7 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
   private readonly tableName: string;
   private readonly concurrency: number;
   private readonly backoff: BackoffOptions;
+  private readonly consent: DynamoConsentWriter;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -31,6 +34,7 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
     this.tableName = options.tableName;
     this.concurrency = options.concurrency ?? 4;
     this.backoff = { ...DEFAULT_BATCH_GET_BACKOFF, ...options.backoff };
+    this.consent = new DynamoConsentWriter(client, { tableName: options.tableName });
   }
 
   /** Each record is checked on the way in: a broken one is reported with its problems, never handed on. */
@@ -112,81 +116,31 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
   }
 
   /**
-   * Suppresses the number and records an opt-out for every SMS topic. `consent` and `consent.sms`
-   * may not exist yet, and a SET on a path below a missing map is rejected, so the first write
-   * assumes the usual shape; when its condition fails, the old item (returned with the failure)
-   * says which shape to write for instead. Every write requires the customer to exist, so an
-   * opt-out never creates a stub customer.
+   * STOP: the number is suppressed and `consent.sms["*"]` opted out. Both follow newer-wins: a
+   * number changed, or an opt-in given, after the opt-out was reported keeps its newer state.
+   * Neither write creates a customer that does not exist.
    */
   private async optOutSms(customerId: string, updatedAt: string): Promise<void> {
-    let shape: CustomerShape = { phone: true, consent: true, sms: true };
-    for (let attempt = 0; attempt < 4; attempt++) {
-      try {
-        await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { customerId },
-            ...optOutWrite(shape, updatedAt),
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          }),
-        );
-        return;
-      } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw toSwitchboardError(error, 'customers UpdateItem (sms opt-out)');
-        if (!error.Item) return;
-        shape = shapeOf(error.Item);
-      }
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { customerId },
+          UpdateExpression: 'SET #phone.#status = :suppressed, #phone.#reason = :optedOut, #phone.#updatedAt = :at',
+          ConditionExpression: 'attribute_type(#phone, :map) AND (NOT attribute_type(#phone.#updatedAt, :string) OR size(#phone.#updatedAt) <> :canonicalLength OR #phone.#updatedAt <= :at)',
+          ExpressionAttributeNames: { '#phone': 'phone', '#status': 'status', '#reason': 'reason', '#updatedAt': 'updatedAt' },
+          ExpressionAttributeValues: { ':suppressed': 'suppressed', ':optedOut': 'opted_out', ':at': updatedAt, ':map': 'M', ':string': 'S', ':canonicalLength': CANONICAL_INSTANT_LENGTH },
+        }),
+      );
+    } catch (error) {
+      // No number on file, or one changed after the opt-out: nothing to suppress.
+      if (!isConditionalCheckFailed(error)) throw toSwitchboardError(error, 'customers UpdateItem (sms opt-out)');
     }
-    throw new RetryableError('customer record changed concurrently while recording an SMS opt-out', 'ADDRESS_CHANGE_CONFLICT');
+    try {
+      await this.consent.apply(customerId, [{ channel: 'sms', topic: '*', value: 'opt_out', source: 'sms_opt_out', updatedAt }]);
+    } catch (error) {
+      if (codeOf(error) !== 'UNKNOWN_CUSTOMER') throw error;
+    }
   }
 }
 
-interface CustomerShape {
-  phone: boolean;
-  consent: boolean;
-  sms: boolean;
-}
-
-/** The failure's `Item` is in the low-level attribute-value form: the document client does not translate errors. */
-function shapeOf(item: Record<string, unknown>): CustomerShape {
-  const consent = (item.consent as { M?: Record<string, unknown> } | undefined)?.M;
-  return { phone: item.phone !== undefined, consent: consent !== undefined, sms: consent?.sms !== undefined };
-}
-
-function optOutWrite(shape: CustomerShape, updatedAt: string) {
-  const entry = { value: 'opt_out', updatedAt, source: 'sms_opt_out' };
-  const sets: string[] = [];
-  const conditions = ['attribute_exists(#customerId)'];
-  // DynamoDB rejects unused names and values, so each branch declares only what it uses.
-  const names: Record<string, string> = { '#customerId': 'customerId', '#phone': 'phone', '#consent': 'consent' };
-  const values: Record<string, unknown> = {};
-  if (shape.phone) {
-    sets.push('#phone.#status = :suppressed', '#phone.#reason = :optedOut', '#phone.#updatedAt = :at');
-    Object.assign(names, { '#status': 'status', '#reason': 'reason', '#updatedAt': 'updatedAt' });
-    Object.assign(values, { ':suppressed': 'suppressed', ':optedOut': 'opted_out', ':at': updatedAt });
-    conditions.push('attribute_exists(#phone)');
-  } else {
-    conditions.push('attribute_not_exists(#phone)');
-  }
-  if (shape.sms) {
-    sets.push('#consent.#sms.#all = :entry');
-    Object.assign(names, { '#sms': 'sms', '#all': '*' });
-    values[':entry'] = entry;
-    conditions.push('attribute_exists(#consent.#sms)');
-  } else if (shape.consent) {
-    sets.push('#consent.#sms = :sms');
-    names['#sms'] = 'sms';
-    values[':sms'] = { '*': entry };
-    conditions.push('attribute_exists(#consent)', 'attribute_not_exists(#consent.#sms)');
-  } else {
-    sets.push('#consent = :consent');
-    values[':consent'] = { sms: { '*': entry } };
-    conditions.push('attribute_not_exists(#consent)');
-  }
-  return {
-    UpdateExpression: `SET ${sets.join(', ')}`,
-    ConditionExpression: conditions.join(' AND '),
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
-  };
-}

@@ -1,22 +1,34 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { RetryableError } from '../core/errors.js';
+import { storedConsentFacts, supersedes } from '../core/consent-precedence.js';
+import { codeOf, RetryableError } from '../core/errors.js';
 import type { SuppressionWriter } from '../core/feedback/ports.js';
 import type { SuppressionChange, SuppressionPlan } from '../core/feedback/suppression.js';
+import { CANONICAL_INSTANT_LENGTH, canonicalInstant } from '../core/instant.js';
 import { isConditionalCheckFailed, toSwitchboardError } from './aws-errors.js';
+import { DynamoConsentWriter } from './dynamo-consent-writer.js';
 
 type TopicOptOut = Extract<SuppressionChange, { kind: 'opt_out_topics' }>;
-/** Which part of `consent.email` exists; a SET below a missing map is rejected, so the write follows the shape. */
-type ConsentShape = 'email' | 'consent' | 'none';
+/** `ordered`: the condition compares canonical times itself; `{ seenAt }`: only while the record still holds that time. */
+type Guard = 'ordered' | { seenAt: string };
+
+/** A lost race costs one more try; a record that keeps changing under us is worth a retry later. */
+const MAX_ATTEMPTS = 5;
 
 /**
  * Suppressions learned from feedback, as attribute-level updates of the customers table: nothing
- * else in the record is touched, and a customer that does not exist is never created.
+ * else in the record is touched, and a customer that does not exist is never created. Consent
+ * changes follow the same newer-wins rule as every other consent writer, so an event delivered
+ * late never overrides what the customer decided after it.
  */
 export class DynamoSuppressionWriter implements SuppressionWriter {
+  private readonly consent: DynamoConsentWriter;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly options: { tableName: string },
-  ) {}
+  ) {
+    this.consent = new DynamoConsentWriter(client, options);
+  }
 
   async apply(customerId: string, plan: SuppressionPlan): Promise<void> {
     for (const change of plan.changes) {
@@ -43,74 +55,69 @@ export class DynamoSuppressionWriter implements SuppressionWriter {
     }
   }
 
-  /**
-   * The first write assumes `consent.email` exists, as it does for nearly every customer; when
-   * the condition fails, the old item returned with the failure says which shape to write for,
-   * and whether the `"*"` opt-in to withdraw is still there (it may have become an opt-out).
-   */
   private async optOutTopics(customerId: string, change: TopicOptOut, plan: SuppressionPlan): Promise<void> {
-    let shape: ConsentShape = 'email';
-    let withdraw = change.withdrawEveryTopicOptIn;
-    for (let attempt = 0; attempt < 4; attempt++) {
-      const update = topicUpdate(shape, change.topics, withdraw, { value: 'opt_out', updatedAt: plan.at, source: plan.source });
-      if (!update) return;
+    const changes = change.topics.map((topic) => ({ channel: 'email' as const, topic, value: 'opt_out' as const, source: plan.source, updatedAt: plan.at }));
+    try {
+      if (changes.length > 0) await this.consent.apply(customerId, changes);
+    } catch (error) {
+      // A customer erased or never stored has no consent left to change.
+      if (codeOf(error) === 'UNKNOWN_CUSTOMER') return;
+      throw error;
+    }
+    if (change.withdrawEveryTopicOptIn) await this.withdrawEveryTopicOptIn(customerId, plan.at);
+  }
+
+  /**
+   * Removes an `"*": opt_in` from `consent.email` unless it was given after the event: a customer
+   * who opted in again since then keeps that choice. An undated opt-in is older than any event.
+   */
+  private async withdrawEveryTopicOptIn(customerId: string, eventAt: string): Promise<void> {
+    const at = canonicalInstant(eventAt);
+    if (!at) return;
+    let guard: Guard = 'ordered';
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       try {
-        await this.client.send(new UpdateCommand({ TableName: this.options.tableName, Key: { customerId }, ...update, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
+        await this.client.send(new UpdateCommand({ TableName: this.options.tableName, Key: { customerId }, ...withdrawal(at, guard), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
         return;
       } catch (error) {
-        if (!isConditionalCheckFailed(error)) throw toSwitchboardError(error, 'customers UpdateItem (consent opt-out)');
-        if (!error.Item) return;
-        const consent = mapOf(error.Item.consent);
-        const email = mapOf(consent?.email);
-        shape = email ? 'email' : consent ? 'consent' : 'none';
-        withdraw = withdraw && email !== undefined && isOptIn(email['*']);
+        if (!isConditionalCheckFailed(error)) throw toSwitchboardError(error, 'customers UpdateItem (withdraw every-topic opt-in)');
+        const stored = everyTopicEntry(error.Item);
+        if (!stored || stored.value !== 'opt_in' || !supersedes({ value: 'opt_out', updatedAt: at }, stored)) return;
+        if (typeof stored.updatedAt !== 'string') return;
+        guard = { seenAt: stored.updatedAt };
       }
     }
-    throw new RetryableError('customer consent changed concurrently while recording an opt-out', 'CONSENT_CHANGE_CONFLICT');
+    throw new RetryableError('customer consent changed concurrently on every try', 'CONSENT_CHANGE_CONFLICT');
   }
 }
 
-function topicUpdate(shape: ConsentShape, topics: string[], withdraw: boolean, entry: Record<string, string>) {
-  const names: Record<string, string> = { '#customerId': 'customerId', '#consent': 'consent' };
-  const values: Record<string, unknown> = {};
-  const conditions = ['attribute_exists(#customerId)'];
-  if (shape !== 'email') {
-    // No email consent yet: nothing to withdraw, and the new map holds only the opt-outs.
-    if (topics.length === 0) return undefined;
-    const map = Object.fromEntries(topics.map((topic) => [topic, entry]));
-    if (shape === 'consent') {
-      names['#email'] = 'email';
-      values[':email'] = map;
-      conditions.push('attribute_exists(#consent)', 'attribute_not_exists(#consent.#email)');
-      return { UpdateExpression: 'SET #consent.#email = :email', ConditionExpression: conditions.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values };
-    }
-    values[':consent'] = { email: map };
-    conditions.push('attribute_not_exists(#consent)');
-    return { UpdateExpression: 'SET #consent = :consent', ConditionExpression: conditions.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+function withdrawal(at: string, guard: Guard) {
+  const entry = '#consent.#email.#all';
+  const names = { '#consent': 'consent', '#email': 'email', '#all': '*', '#value': 'value', '#updatedAt': 'updatedAt' };
+  const values: Record<string, unknown> = { ':optIn': 'opt_in' };
+  let dated: string;
+  if (guard === 'ordered') {
+    Object.assign(values, { ':string': 'S', ':canonicalLength': CANONICAL_INSTANT_LENGTH, ':at': at });
+    const time = `${entry}.#updatedAt`;
+    dated = `(NOT attribute_type(${time}, :string) OR (size(${time}) = :canonicalLength AND ${time} <= :at))`;
+  } else {
+    values[':seenAt'] = guard.seenAt;
+    dated = `${entry}.#updatedAt = :seenAt`;
   }
-  names['#email'] = 'email';
-  conditions.push('attribute_exists(#consent.#email)');
-  const sets = topics.map((topic, i) => {
-    names[`#t${i}`] = topic;
-    return `#consent.#email.#t${i} = :entry`;
-  });
-  if (sets.length > 0) values[':entry'] = entry;
-  if (withdraw) {
-    Object.assign(names, { '#all': '*', '#value': 'value' });
-    values[':optIn'] = 'opt_in';
-    conditions.push('(#consent.#email.#all = :optIn OR #consent.#email.#all.#value = :optIn)');
-  }
-  if (sets.length === 0 && !withdraw) return undefined;
-  const expression = [sets.length > 0 ? `SET ${sets.join(', ')}` : '', withdraw ? 'REMOVE #consent.#email.#all' : ''].filter(Boolean).join(' ');
-  return { UpdateExpression: expression, ConditionExpression: conditions.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+  return {
+    UpdateExpression: `REMOVE ${entry}`,
+    ConditionExpression: `${entry} = :optIn OR (${entry}.#value = :optIn AND ${dated})`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
 }
 
-/** The failure's `Item` is in the low-level attribute-value form: the document client does not translate errors. */
-function mapOf(value: unknown): Record<string, unknown> | undefined {
-  return (value as { M?: Record<string, unknown> } | undefined)?.M;
-}
-
-function isOptIn(entry: unknown): boolean {
-  const raw = entry as { S?: string; M?: { value?: { S?: string } } } | undefined;
-  return raw?.S === 'opt_in' || raw?.M?.value?.S === 'opt_in';
+/** The `"*"` entry of `consent.email` in the record returned with a failed condition (low-level attribute values). */
+function everyTopicEntry(item: Record<string, unknown> | undefined) {
+  const consent = (item?.consent as { M?: Record<string, unknown> } | undefined)?.M;
+  const email = (consent?.email as { M?: Record<string, unknown> } | undefined)?.M;
+  const entry = email?.['*'] as { S?: string; M?: Record<string, { S?: string }> } | undefined;
+  if (!entry) return undefined;
+  if (entry.S !== undefined) return storedConsentFacts(entry.S);
+  return storedConsentFacts({ value: entry.M?.value?.S, updatedAt: entry.M?.updatedAt?.S });
 }

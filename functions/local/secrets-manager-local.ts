@@ -58,6 +58,9 @@ export async function startLocalSecretsManager(options: { secrets?: Record<strin
   return { endpoint: running.url, arnOf, put, reads: () => reads, stop: running.close };
 }
 
+/** The name local runs store their link signing secret under. */
+export const LOCAL_LINK_SECRET_NAME = 'switchboard-local/link-signing';
+
 /**
  * A link signing secret for one local run: one random key under its own id, in the JSON form a
  * rotated deployment holds. Links signed by an earlier run are (rightly) refused.

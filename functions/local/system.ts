@@ -23,7 +23,7 @@ import type { LocalConfig } from './local-config.js';
 import { createQueues, createTables } from './provision.js';
 import { type ProviderSandbox, startProviderSandbox } from './provider-sandbox.js';
 import { type DemoCustomer, demoCustomers, demoProviderFaults, demoScenario, seedCustomers } from './seed/seed.js';
-import { localLinkSigningSecret, startLocalSecretsManager } from './secrets-manager-local.js';
+import { LOCAL_LINK_SECRET_NAME, localLinkSigningSecret, startLocalSecretsManager } from './secrets-manager-local.js';
 import { type LocalSes, startLocalSes } from './ses-local.js';
 import { startSqsEmulator } from './sqs-emulator.js';
 import { type SqsPoller, startSqsPoller } from './sqs-poller.js';
@@ -82,7 +82,6 @@ export interface LocalSystem {
 }
 
 const FUNCTION_TIMEOUT_SECONDS = 30;
-const LINK_SECRET_NAME = 'switchboard-local/link-signing';
 
 /**
  * Starts every emulator, provisions and seeds them, and runs the Lambda handlers on what arrives.
@@ -108,7 +107,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       startLocalSes(ports.ses !== undefined ? { port: ports.ses } : {}).then(track(stops)),
       startProviderSandbox(ports.sandbox !== undefined ? { port: ports.sandbox } : {}).then(track(stops)),
       // There is no Secrets Manager emulator: a stand-in serves this run's own link signing keys.
-      startLocalSecretsManager({ secrets: { [LINK_SECRET_NAME]: localLinkSigningSecret() } }).then(track(stops)),
+      startLocalSecretsManager({ secrets: { [LOCAL_LINK_SECRET_NAME]: localLinkSigningSecret() } }).then(track(stops)),
     ]);
     const dynamoClient: DynamoDBClient = localDynamoDbClient(dynamo.endpoint);
     const sqsClient: SQSClient = localSqsClient(sqs.endpoint, sqs.region);
@@ -140,7 +139,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       tables,
       pushApplicationId: sandbox.applicationId,
       unsubscribeBaseUrl: `${options.outboxUrl}/unsubscribe`,
-      linkSecret: { endpoint: secrets.endpoint, secretId: LINK_SECRET_NAME },
+      linkSecret: { endpoint: secrets.endpoint, secretId: LOCAL_LINK_SECRET_NAME },
       ...(options.logLevel ? { logLevel: options.logLevel } : {}),
     });
     applyEnvironment(env);

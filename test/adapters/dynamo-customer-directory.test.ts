@@ -154,38 +154,4 @@ describe('DynamoCustomerDirectory.applyAddressChanges', () => {
     await directory().applyAddressChanges('c-1', [{ channel: 'push', token: 'aaa', kind: 'token_dead' }], T0);
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
   });
-
-  it('writes an SMS opt-out in one update when phone and consent.sms exist', async () => {
-    ddb.on(UpdateCommand).resolves({});
-    await directory().applyAddressChanges('c-1', [{ channel: 'sms', kind: 'opted_out' }], T0);
-    const [update] = ddb.commandCalls(UpdateCommand);
-    expect(update?.args[0].input).toMatchObject({
-      UpdateExpression: 'SET #phone.#status = :suppressed, #phone.#reason = :optedOut, #phone.#updatedAt = :at, #consent.#sms.#all = :entry',
-      ConditionExpression: 'attribute_exists(#customerId) AND attribute_exists(#phone) AND attribute_exists(#consent.#sms)',
-      ExpressionAttributeNames: { '#all': '*' },
-      ExpressionAttributeValues: { ':entry': { value: 'opt_out', updatedAt: T0.toISOString(), source: 'sms_opt_out' } },
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-    });
-  });
-
-  it('rewrites the opt-out for the shape the failed condition reports: missing consent map, no phone', async () => {
-    ddb
-      .on(UpdateCommand)
-      .rejectsOnce(conditionFailed({ customerId: { S: 'c-1' }, email: { M: {} } }))
-      .resolves({});
-    await directory().applyAddressChanges('c-1', [{ channel: 'sms', kind: 'opted_out' }], T0);
-    const second = ddb.commandCalls(UpdateCommand)[1]?.args[0].input;
-    expect(second).toMatchObject({
-      UpdateExpression: 'SET #consent = :consent',
-      ConditionExpression: 'attribute_exists(#customerId) AND attribute_not_exists(#phone) AND attribute_not_exists(#consent)',
-      ExpressionAttributeValues: { ':consent': { sms: { '*': { value: 'opt_out', updatedAt: T0.toISOString(), source: 'sms_opt_out' } } } },
-    });
-    expect(second?.ExpressionAttributeNames).not.toHaveProperty('#sms');
-  });
-
-  it('stops quietly when the customer does not exist (no item comes back with the failure)', async () => {
-    ddb.on(UpdateCommand).rejects(conditionFailed());
-    await directory().applyAddressChanges('ghost', [{ channel: 'sms', kind: 'opted_out' }], T0);
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
-  });
 });
