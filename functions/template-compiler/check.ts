@@ -4,14 +4,15 @@ import { messageOf, type TemplateProblem } from '../core/render/problems.js';
 import { Renderer, type RendererOptions } from '../core/render/renderer.js';
 import type { CompiledTemplate } from '../core/templates.js';
 import { type LoadedTemplates, loadTemplateFolder, sendTimeText } from './load.js';
+import { checkPreferencesLink } from './preferences-link.js';
 import { checkTemplateTopics } from './topics.js';
 
 /**
  * Everything `templates check` and the build report: problems reading the folder, the topic
  * registry and compiling MJML, each template's topic against the registry, then the core checks
- * of each template. A part that already has a folder problem (MJML that does not parse, say) is
- * not reported again by the core checks, which would only repeat it in other words ("missing
- * email.mjml").
+ * of each template and the preference link every marketing email must carry. A part that already
+ * has a folder problem (MJML that does not parse, say) is not reported again by these checks,
+ * which would only repeat it in other words ("missing email.mjml").
  */
 export async function checkTemplateFolder(dir: string, rendererOptions: RendererOptions = {}): Promise<LoadedTemplates> {
   const loaded = await loadTemplateFolder(dir);
@@ -22,7 +23,7 @@ export async function checkTemplateFolder(dir: string, rendererOptions: Renderer
   for (const template of Object.values(loaded.bundle.templates)) {
     const id = template.manifest.id;
     const reported = new Set(loaded.problems.filter((p) => p.template === id && p.part).map((p) => p.part));
-    const found = await checkTemplate(template, renderer);
+    const found = [...(await checkTemplate(template, renderer)), ...checkPreferencesLink(template, renderer)];
     problems.push(...found.filter((p) => p.part === undefined || !reported.has(p.part)));
     if (!found.some((p) => p.channel === 'email')) notes.push(...(await confirmEmailText(template, renderer)));
   }

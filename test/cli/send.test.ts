@@ -8,13 +8,19 @@ import { resolveQueueTarget, send } from '../../functions/cli/commands/send.js';
 import { localSqsClient } from '../../functions/local/clients.js';
 import { type LocalConfig, writeLocalConfig } from '../../functions/local/local-config.js';
 import { createQueues, type QueueNames } from '../../functions/local/provision.js';
+import { DEFAULT_TEMPLATES_DIR, loadTemplateFolder, writeBundle } from '../../functions/template-compiler/index.js';
 
 const sqs = localSqsClient(inject('sqsEndpoint'), inject('sqsRegion'));
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-send-'));
 const configPath = join(dir, 'local.json');
+const bundlePath = join(dir, 'templates.bundle.json');
+const bundleWithoutRegistryPath = join(dir, 'no-registry.bundle.json');
 let queues: QueueNames;
 
 beforeAll(async () => {
+  const { bundle } = await loadTemplateFolder(DEFAULT_TEMPLATES_DIR);
+  await writeBundle(bundlePath, bundle);
+  await writeBundle(bundleWithoutRegistryPath, { ...bundle, topics: undefined });
   queues = await createQueues(sqs, `cli-send-${randomUUID().slice(0, 8)}-`);
   const config: LocalConfig = {
     formatVersion: 1,
@@ -88,6 +94,53 @@ describe('switchboard send', () => {
       ]),
     );
     expect(await drain()).toEqual([]);
+  });
+
+  describe('with the topic registry of the local build', () => {
+    const withBundle = (path: string) => ({ env: { TEMPLATE_BUNDLE_PATH: path }, localConfigPath: configPath });
+    const relabelled = (requestId: string) => ({ ...valid(requestId), category: 'transactional', topic: 'promotion' });
+
+    it('queues nothing when a category or topic would be rejected, and lists every problem', async () => {
+      const { out, errors } = collector();
+      const everyTopic = { ...valid('r-send-8'), topic: '*' };
+
+      const code = await send({ file: file([valid('r-send-6'), relabelled('r-send-7'), everyTopic]) }, out, withBundle(bundlePath));
+
+      expect(code).toBe(1);
+      expect(errors).toEqual([
+        `request 2 (r-send-7): category: template "cart-reminder" is marketing: a request cannot change a template's category`,
+        'request 2 (r-send-7): topic: "promotion" is not a topic declared in topics.json (did you mean "promotions"?)',
+        `request 3 (r-send-8): topic: "*" stands for every topic in a customer's consent and is never the topic of a message`,
+        `category and topic were checked against the topic registry in ${bundlePath}`,
+        '2 of 3 request(s) invalid: nothing was queued',
+      ]);
+      expect(await drain()).toEqual([]);
+    });
+
+    it('queues a request that names another declared topic of the template category', async () => {
+      const { out, errors } = collector();
+      const request = { ...valid('r-send-9'), category: 'marketing', topic: 'new-arrivals' };
+
+      const code = await send({ file: file(request) }, out, withBundle(bundlePath));
+
+      expect(errors).toEqual([]);
+      expect(code).toBe(0);
+      expect((await drain()).map((body) => JSON.parse(body))).toEqual([request]);
+    });
+
+    it.each([
+      ['there is no bundle', join(dir, 'absent.bundle.json')],
+      ['the bundle has no registry', bundleWithoutRegistryPath],
+    ])('leaves category and topic to the orchestrator when %s', async (_, path) => {
+      const { out, errors } = collector();
+      const request = relabelled(`r-send-10-${randomUUID().slice(0, 8)}`);
+
+      const code = await send({ file: file(request) }, out, withBundle(path));
+
+      expect(errors).toEqual([]);
+      expect(code).toBe(0);
+      expect((await drain()).map((body) => JSON.parse(body))).toEqual([request]);
+    });
   });
 
   it('says how to start a local system, or name a deployed queue, when neither is there', async () => {

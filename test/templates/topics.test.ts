@@ -84,7 +84,11 @@ describe('templates check against the registry', () => {
   it('names a template relabelled to a category its topic does not have', async () => {
     await fresh();
     await edit('service-recovery/template.json', (text) => text.replace('"category": "transactional"', '"category": "marketing"'));
-    expect(await check()).toEqual(['service-recovery template.json topic: "order-updates" is a transactional topic in topics.json, and the template is marketing']);
+    expect(await check()).toEqual([
+      'service-recovery template.json topic: "order-updates" is a transactional topic in topics.json, and the template is marketing',
+      // Relabelled, its email also falls under the marketing rule for the preference link.
+      expect.stringMatching(/^service-recovery \[email\/default\] email\.mjml: has no link to \{\{ preferences_url \}\}/),
+    ]);
   });
 
   it('names a template channel its topic is not declared for', async () => {

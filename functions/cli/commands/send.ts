@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { type RequestQueueTarget, sqsRequestQueue } from '../../adapters/sqs-request-queue.js';
 import { parseSendRequest } from '../../core/request.js';
+import { ENV } from '../../definitions/tables.js';
 import { readLocalConfig } from '../../local/local-config.js';
+import { DEFAULT_BUNDLE_PATH } from '../../template-compiler/paths.js';
 import type { CliOutput } from '../io.js';
+import { localTemplates, messageClassProblems } from './send-message-class.js';
 
 /** The deployed requests queue; with it set, `send` goes to AWS with the usual AWS settings. */
 export const QUEUE_URL_ENV = 'SWITCHBOARD_QUEUE_URL';
@@ -27,7 +30,9 @@ export interface SendDeps {
 
 /**
  * `switchboard send FILE|-`: validates every request with the orchestrator's own parser first,
- * and queues nothing when any one is invalid (each problem is listed, exit 1).
+ * then, when the local build's template bundle carries a topic registry (`TEMPLATE_BUNDLE_PATH`,
+ * else the one `npm run build` writes), its category and topic with the orchestrator's own rule;
+ * queues nothing when any one is invalid (each problem is listed, exit 1).
  */
 export async function send(args: SendArgs, out: CliOutput, deps: SendDeps = {}): Promise<number> {
   const text = args.file === '-' ? await (deps.stdin ?? readStdin)() : await readFile(args.file, 'utf8');
@@ -39,15 +44,23 @@ export async function send(args: SendArgs, out: CliOutput, deps: SendDeps = {}):
     out.error(`${args.file === '-' ? 'standard input' : args.file} is not valid JSON: ${(error as Error).message}`);
     return 1;
   }
+  const templates = localTemplates((deps.env ?? process.env)[ENV.templateBundlePath] || DEFAULT_BUNDLE_PATH);
   let invalid = 0;
+  let misclassed = 0;
   requests.forEach((request, i) => {
     const parsed = parseSendRequest(request);
-    if (parsed.ok) return;
+    const classProblems = parsed.ok && templates ? messageClassProblems(templates, parsed.request) : [];
+    const problems = parsed.ok ? classProblems : parsed.problems;
+    if (problems.length === 0) return;
     invalid++;
-    const label = requests.length > 1 ? `request ${i + 1}${parsed.requestId ? ` (${parsed.requestId})` : ''}` : 'request';
-    for (const problem of parsed.problems) out.error(`${label}: ${problem.path || '(whole request)'}: ${problem.message}`);
+    if (classProblems.length > 0) misclassed++;
+    const requestId = parsed.ok ? parsed.request.requestId : parsed.requestId;
+    const label = requests.length > 1 ? `request ${i + 1}${requestId ? ` (${requestId})` : ''}` : 'request';
+    for (const problem of problems) out.error(`${label}: ${problem.path || '(whole request)'}: ${problem.message}`);
   });
   if (invalid > 0) {
+    // Says which registry judged, since a stale local build could disagree with the deployed one.
+    if (misclassed > 0 && templates) out.error(`category and topic were checked against the topic registry in ${templates.path}`);
     out.error(`${invalid} of ${requests.length} request(s) invalid: nothing was queued`);
     return 1;
   }
