@@ -1,28 +1,111 @@
 // @ts-check
+import { posix } from 'node:path';
 import tseslint from 'typescript-eslint';
 
-/** The decision core stays pure: no AWS, no environment, no clock. Time and I/O arrive through ports. */
+const CORE = 'functions/core';
+const DEFINITIONS = 'functions/definitions';
+const ADAPTERS = 'functions/adapters';
+const HTTP = 'functions/http';
+const COMPOSITION = 'functions/composition';
+const TEMPLATE_COMPILER = 'functions/template-compiler';
+const TEMPLATE_PREVIEW = 'functions/template-preview';
+const TOOLING = 'functions/tooling';
+/** One folder per deployed function: its handler, composition and configuration. */
+const LAMBDAS = ['orchestrator', 'feedback', 'history-api', 'inbox-api', 'preferences', 'profile-api', 'unsubscribe'].map((name) => `functions/${name}`);
+
+/**
+ * Who may import whom (docs/architecture.md explains each layer). A folder always imports its own
+ * files; beyond them, only what `may` lists: a folder, or a single file when the entry ends in
+ * `.ts`. `packages`, when given, is the only npm packages and Node built-ins the folder may use.
+ */
+const LAYERS = [
+  { folder: CORE, may: [], packages: ['zod', 'liquidjs', 'html-to-text'] },
+  { folder: DEFINITIONS, may: [], packages: [] },
+  { folder: ADAPTERS, may: [CORE, DEFINITIONS] },
+  { folder: HTTP, may: [CORE, DEFINITIONS] },
+  { folder: COMPOSITION, may: [CORE, DEFINITIONS, ADAPTERS] },
+  ...LAMBDAS.map((folder) => ({ folder, may: [CORE, DEFINITIONS, ADAPTERS, HTTP, COMPOSITION] })),
+  { folder: TEMPLATE_COMPILER, may: [CORE, DEFINITIONS] },
+  { folder: TOOLING, may: [CORE, DEFINITIONS] },
+  { folder: TEMPLATE_PREVIEW, may: [CORE, DEFINITIONS, HTTP, TEMPLATE_COMPILER, TOOLING] },
+  // `customers` runs the profile API's routes in-process: a table reached from the CLI gets the service API's own validation.
+  { folder: 'functions/cli', may: [CORE, DEFINITIONS, ADAPTERS, TEMPLATE_COMPILER, TEMPLATE_PREVIEW, TOOLING, 'functions/profile-api/routes.ts'] },
+  { folder: 'functions/local', may: [CORE, DEFINITIONS, ADAPTERS, HTTP, COMPOSITION, ...LAMBDAS, TEMPLATE_COMPILER, TEMPLATE_PREVIEW, TOOLING] },
+  // The ingest API's request model is generated from the send request's schema.
+  { folder: 'lib', may: [DEFINITIONS, 'functions/core/request.ts'] },
+  { folder: 'bin', may: ['lib', DEFINITIONS, 'functions/cli/main.ts'] },
+  { folder: 'scripts', may: [CORE, DEFINITIONS, TEMPLATE_COMPILER] },
+  { folder: 'bench', may: ['functions', 'lib'] },
+  { folder: 'chaos', may: ['functions', 'lib', 'bench'] },
+];
+
+/** Subfolders a layer may nest; a file deeper than this may import nothing at all, so the limit cannot hide a crossing. */
+const NESTING = 4;
+
+/** Extra syntax rules per folder, kept with the boundary rules because a later block would replace them. */
+const SYNTAX = {
+  [CORE]: [{ selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'functions/core reads no clock: use the Clock port.' }],
+};
+
+const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * How a file in `dir` writes an import of `target`: the folder as a prefix, a single file with
+ * either extension. Patterns see the import as written, so each nesting depth gets its own.
+ */
+function allowedSpecifier(dir, target) {
+  const relative = escapeRegex(posix.relative(dir, target.replace(/\.ts$/, '')));
+  return target.endsWith('.ts') ? `${relative}\\.(?:js|ts)$` : `${relative}/`;
+}
+
+/** esquery regex literals end at the first `/`, so the same pattern is written with `\x2F`. */
+const asSelectorRegex = (regex) => regex.replaceAll('/', '\\x2F');
+
+function boundaryBlock({ folder, may, packages }, depth) {
+  const dir = posix.join(folder, ...Array(depth).fill('sub'));
+  const allowed = may.map((target) => allowedSpecifier(dir, target));
+  const leavesFolder = `^${allowed.length ? `(?!${allowed.join('|')})` : ''}(?:\\.\\./){${depth + 1}}`;
+  const crossing = `${folder} may import ${may.length ? `only its own files and ${may.join(', ')}` : 'only its own files'} (docs/architecture.md).`;
+  const restricted = [{ regex: leavesFolder, caseSensitive: true, message: crossing }];
+  if (packages) {
+    const names = packages.map(escapeRegex).join('|');
+    restricted.push({
+      regex: `^(?![./]${names ? `|(?:${names})(?:/|$)` : ''})`,
+      caseSensitive: true,
+      message: `${folder} uses ${packages.length ? `no package but ${packages.join(', ')}` : 'no package'}: I/O and vendor SDKs belong in adapters, behind ports (docs/architecture.md).`,
+    });
+  }
+  return {
+    files: [`${folder}/${'*/'.repeat(depth)}*.{ts,js}`],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: restricted }],
+      // no-restricted-imports does not look at import(): the same patterns, for dynamic imports.
+      'no-restricted-syntax': [
+        'error',
+        ...(SYNTAX[folder] ?? []),
+        ...restricted.map(({ regex, message }) => ({ selector: `ImportExpression[source.value=/${asSelectorRegex(regex)}/]`, message })),
+      ],
+    },
+  };
+}
+
+const tooDeep = (folder) => ({
+  files: [`${folder}/${'*/'.repeat(NESTING + 1)}**/*.{ts,js}`],
+  rules: {
+    'no-restricted-imports': ['error', { patterns: [{ regex: '^', message: `${folder} nests at most ${NESTING} folders deep: flatten it, or raise NESTING in eslint.config.js.` }] }],
+  },
+});
+
+const importBoundaries = LAYERS.flatMap((layer) => [...Array.from({ length: NESTING + 1 }, (_, depth) => boundaryBlock(layer, depth)), tooDeep(layer.folder)]);
+
+/** The decision core stays pure: no environment, no clock (imports: see LAYERS; `new Date()`: see SYNTAX). */
 const coreMustStayPure = {
   files: ['functions/core/**/*.ts'],
   rules: {
-    'no-restricted-imports': [
-      'error',
-      {
-        patterns: [
-          { group: ['@aws-sdk/*'], message: 'functions/core is pure: AWS SDK calls belong in functions/adapters.' },
-          { group: ['aws-lambda', 'aws-cdk-lib', 'aws-cdk-lib/*', '@aws-lambda-powertools/*', '@middy/*'], message: 'functions/core is pure: no Lambda, CDK or middleware imports.' },
-          { group: ['node:fs', 'fs', 'node:fs/*', 'fs/*', 'node:child_process', 'node:net', 'node:http'], message: 'functions/core does no I/O: take it through a port.' },
-        ],
-      },
-    ],
     'no-restricted-properties': [
       'error',
       { object: 'process', property: 'env', message: 'functions/core reads no environment: configuration comes in as arguments.' },
       { object: 'Date', property: 'now', message: 'functions/core reads no clock: use the Clock port.' },
-    ],
-    'no-restricted-syntax': [
-      'error',
-      { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'functions/core reads no clock: use the Clock port.' },
     ],
   },
 };
@@ -35,5 +118,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  ...importBoundaries,
   coreMustStayPure,
 );

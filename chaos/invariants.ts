@@ -31,6 +31,8 @@ export interface InvariantResults {
   /** (6) Personal data or message content in the handlers' logs. */
   logs: LogScan;
   statuses: Record<string, number>;
+  /** Why requests ended FAILED or RENDER_FAILED: each failed attempt's code and the start of its message. */
+  failures: Record<string, number>;
   unattributed: string[];
   /** Messages a provider accepted that the request's record does not list as a sent attempt: its history is incomplete. */
   offRecord: Violation[];
@@ -121,6 +123,11 @@ export function checkInvariants(input: InvariantInputs): InvariantResults {
     },
     logs: input.logs,
     statuses: tally([...seen.records.values()].map((r) => r.status)),
+    failures: tally(
+      [...seen.records.values()]
+        .filter((r) => r.status === 'FAILED' || r.status === 'RENDER_FAILED')
+        .flatMap((r) => (r.attempts ?? []).filter((t) => t.error).map((t) => `${t.error?.code}: ${t.error?.message.slice(0, 100)}`)),
+    ),
     unattributed: seen.unattributed,
     refusedFeedback: input.mismatchedFeedback.map(({ requestId, event }) => {
       const record = seen.records.get(requestId);

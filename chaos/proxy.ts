@@ -1,5 +1,5 @@
 import { Agent, type IncomingHttpHeaders, request as httpRequest, type ServerResponse } from 'node:http';
-import { listen, readBody } from '../functions/local/http.js';
+import { listen, readBody } from '../functions/tooling/loopback-http.js';
 import type { FaultTally, SeededFaults } from '../functions/local/sandbox/seeded-faults.js';
 
 /** What the proxy knows of one call: its operation, and the content that names it across retries. */

@@ -70,6 +70,8 @@ export function formatReport(result: ChaosResult): string {
   out(`feedback: ${faults.feedback.invocations} invocations, ${faults.feedback.retried} retried after throwing, ${faults.feedback.dropped} events given up; outcomes ${JSON.stringify(faults.feedback.outcomes)}`);
   out(`event loop delay of this process: p99 ${faults.eventLoopDelayMs.p99.toFixed(0)} ms, max ${faults.eventLoopDelayMs.max.toFixed(0)} ms`);
   out(`records by status: ${JSON.stringify(inv.statuses)}`);
+  const failures = Object.entries(inv.failures).sort(([, a], [, b]) => b - a);
+  for (const [reason, count] of failures.slice(0, 5)) out(`  failed attempt ${count}× ${reason}`);
   const c = inv.coverage;
   out(`exercised: ${c.accepted} messages accepted; exclusions on record ${JSON.stringify(c.exclusions)}`);
   out(`  consent changed by feedback ${JSON.stringify(c.consentChanges)}; afterwards ${c.requestsAfterConsentChange} requests of those customers were handled and ${c.sendsAfterConsentChange} of their messages accepted on the changed channel`);

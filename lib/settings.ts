@@ -5,7 +5,6 @@ import { z } from 'zod';
  * Context values given on the command line are always strings, so numbers are coerced here.
  */
 export const STAGES = ['dev', 'staging', 'prod'] as const;
-export type Stage = (typeof STAGES)[number];
 
 /** CloudWatch Logs accepts only these retention periods. */
 export const LOG_RETENTION_DAYS = [

@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import { SERVICE_NAMES, type ServiceKey } from '../functions/definitions/metrics.js';
 import { DELIVERIES_BY_CUSTOMER_INDEX, requestsQueue } from '../functions/definitions/tables.js';
 import { CustomerApi } from './constructs/customer-api.js';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.js';
@@ -16,14 +18,31 @@ import { RequestsQueue } from './constructs/requests-queue.js';
 import { ServiceApi } from './constructs/service-api.js';
 import { SmsChannel } from './constructs/sms-channel.js';
 import { SwitchboardTables } from './constructs/tables.js';
-import type { HandlerEntries, HandlerName } from './handler-entries.js';
 import { ORCHESTRATOR_TABLE_ACCESS } from './orchestrator-access.js';
 import type { Settings } from './settings.js';
 
+/** The Lambda entry points, relative to the repository root; each exports `handler`. */
+export const HANDLER_ENTRIES = {
+  orchestrator: 'functions/orchestrator/handler.ts',
+  feedback: 'functions/feedback/handler.ts',
+  inboxApi: 'functions/inbox-api/handler.ts',
+  historyApi: 'functions/history-api/handler.ts',
+  profileApi: 'functions/profile-api/handler.ts',
+  unsubscribe: 'functions/unsubscribe/handler.ts',
+  preferences: 'functions/preferences/handler.ts',
+} as const;
+
+export type HandlerName = keyof typeof HANDLER_ENTRIES;
+
+/** Every handler's absolute entry path in the checkout at `root`. */
+export function handlerEntries(root: string): Record<HandlerName, string> {
+  return Object.fromEntries(Object.entries(HANDLER_ENTRIES).map(([name, entry]) => [name, join(root, entry)])) as Record<HandlerName, string>;
+}
+
 export interface SwitchboardStackProps extends StackProps {
   settings: Settings;
-  /** Absolute entry paths of the handlers to deploy; an absent one leaves its part unwired. */
-  entries: HandlerEntries;
+  /** The absolute entry path of every handler. */
+  entries: Record<HandlerName, string>;
   /** Absolute path of the compiled templates bundle. */
   templateBundle: string;
 }
@@ -61,46 +80,40 @@ export class SwitchboardStack extends Stack {
       ...(settings.smsOriginationNumber ? { originationNumber: settings.smsOriginationNumber } : {}),
       ...logs,
     });
-    // Its construct id predates preference links; kept so the secret, and every link it signed, survives.
+    // A new construct id would replace the secret and void every link signed with it, so the id stays.
     const linkSecret = new LinkSigningSecret(this, 'UnsubscribeSecret', { removalPolicy });
     const push = settings.pinpointApplicationId
       ? new PushChannel(this, 'Push', { applicationId: settings.pinpointApplicationId })
       : undefined;
 
-    const handler = (name: HandlerName, id: string, service: string, memorySize = 512, timeout = Duration.seconds(10)) => {
-      const entry = entries[name];
-      if (!entry) return undefined;
-      return new HandlerFunction(this, id, { entry, serviceName: `switchboard-${service}`, memorySize, timeout, ...logs }).fn;
-    };
+    const handler = (name: HandlerName, id: string, service: ServiceKey, memorySize = 512, timeout = Duration.seconds(10)) =>
+      new HandlerFunction(this, id, { entry: entries[name], serviceName: SERVICE_NAMES[service], memorySize, timeout, ...logs }).fn;
     const functions: Record<string, lambda.IFunction> = {};
 
-    let orchestrator: lambda.Function | undefined;
-    if (entries.orchestrator) {
-      orchestrator = new Orchestrator(this, 'Orchestrator', {
-        entry: entries.orchestrator,
-        templateBundle: props.templateBundle,
-        queue: requests.queue,
-        batchSize: settings.batchSize,
-        maxBatchingWindowSeconds: settings.maxBatchingWindowSeconds,
-        maxConcurrency: settings.maxConcurrency,
-        memoryMb: settings.orchestratorMemoryMb,
-        deliveryRetentionDays: settings.deliveryRetentionDays,
-        inboxRetentionDays: settings.inboxRetentionDays,
-        appDeepLinkScheme: settings.appDeepLinkScheme,
-        ...logs,
-      }).fn;
-      tables.customers.bind(orchestrator, { actions: ORCHESTRATOR_TABLE_ACCESS.customers });
-      tables.deliveries.bind(orchestrator, { actions: ORCHESTRATOR_TABLE_ACCESS.deliveries });
-      tables.counters.bind(orchestrator, { actions: ORCHESTRATOR_TABLE_ACCESS.counters });
-      tables.inbox.bind(orchestrator, { actions: ORCHESTRATOR_TABLE_ACCESS.inbox });
-      email.bindSender(orchestrator);
-      sms.bindSender(orchestrator);
-      push?.bindSender(orchestrator);
-      customerApi.bindUnsubscribeUrl(orchestrator);
-      customerApi.bindPreferencesUrl(orchestrator);
-      linkSecret.bind(orchestrator);
-      functions.Orchestrator = orchestrator;
-    }
+    const orchestrator = new Orchestrator(this, 'Orchestrator', {
+      entry: entries.orchestrator,
+      templateBundle: props.templateBundle,
+      queue: requests.queue,
+      batchSize: settings.batchSize,
+      maxBatchingWindowSeconds: settings.maxBatchingWindowSeconds,
+      maxConcurrency: settings.maxConcurrency,
+      memoryMb: settings.orchestratorMemoryMb,
+      deliveryRetentionDays: settings.deliveryRetentionDays,
+      inboxRetentionDays: settings.inboxRetentionDays,
+      appDeepLinkScheme: settings.appDeepLinkScheme,
+      ...logs,
+    }).fn;
+    tables.customers.bind(orchestrator, { actions: ORCHESTRATOR_TABLE_ACCESS.customers });
+    tables.deliveries.bind(orchestrator, { actions: ORCHESTRATOR_TABLE_ACCESS.deliveries });
+    tables.counters.bind(orchestrator, { actions: ORCHESTRATOR_TABLE_ACCESS.counters });
+    tables.inbox.bind(orchestrator, { actions: ORCHESTRATOR_TABLE_ACCESS.inbox });
+    email.bindSender(orchestrator);
+    sms.bindSender(orchestrator);
+    push?.bindSender(orchestrator);
+    customerApi.bindUnsubscribeUrl(orchestrator);
+    customerApi.bindPreferencesUrl(orchestrator);
+    linkSecret.bind(orchestrator);
+    functions.Orchestrator = orchestrator;
 
     // Feedback arrives asynchronously (EventBridge, log subscriptions): what cannot be delivered or
     // still fails after Lambda's retries is parked here instead of being dropped.
@@ -110,69 +123,57 @@ export class SwitchboardStack extends Stack {
       holds: 'SES events and SMS status logs the feedback function could not apply',
     });
     const feedback = handler('feedback', 'Feedback', 'feedback', 512, Duration.seconds(30));
-    if (feedback) {
-      // SES complaints arrive here only.
-      tables.bindFeedbackRecorder(feedback, { readsConsent: true });
-      feedback.configureAsyncInvoke({ onFailure: feedbackDeadLetters.asFailureDestination(), retryAttempts: 2 });
-      email.routeEventsTo(feedback, feedbackDeadLetters);
-      sms.routeStatusTo(feedback);
-      functions.Feedback = feedback;
-    }
+    // SES complaints arrive here only.
+    tables.bindFeedbackRecorder(feedback, { readsConsent: true });
+    feedback.configureAsyncInvoke({ onFailure: feedbackDeadLetters.asFailureDestination(), retryAttempts: 2 });
+    email.routeEventsTo(feedback, feedbackDeadLetters);
+    sms.routeStatusTo(feedback);
+    functions.Feedback = feedback;
 
-    const inbox = handler('inboxApi', 'InboxApi', 'inbox-api');
-    if (inbox) {
-      tables.inbox.bind(inbox, { actions: ['Query', 'UpdateItem', 'GetItem'] });
-      // Reads and clicks in the inbox are feedback too.
-      tables.bindFeedbackRecorder(inbox);
-      customerApi.addInbox(inbox);
-      functions.InboxApi = inbox;
-    }
+    const inbox = handler('inboxApi', 'InboxApi', 'inboxApi');
+    tables.inbox.bind(inbox, { actions: ['Query', 'UpdateItem', 'GetItem'] });
+    // Reads and clicks in the inbox are feedback too.
+    tables.bindFeedbackRecorder(inbox);
+    customerApi.addInbox(inbox);
+    functions.InboxApi = inbox;
 
-    const history = handler('historyApi', 'HistoryApi', 'history-api');
-    if (history) {
-      // The index holds keys only: a page is a Query on it, then one BatchGetItem of the records.
-      tables.deliveries.bind(history, { actions: ['BatchGetItem'], queryIndexes: [DELIVERIES_BY_CUSTOMER_INDEX] });
-      // The consent on the customer record is listed with the messages.
-      tables.customers.bind(history, { actions: ['GetItem'] });
-      serviceApi.addHistory(history);
-      functions.HistoryApi = history;
-    }
+    const history = handler('historyApi', 'HistoryApi', 'historyApi');
+    // The index holds keys only: a page is a Query on it, then one BatchGetItem of the records.
+    tables.deliveries.bind(history, { actions: ['BatchGetItem'], queryIndexes: [DELIVERIES_BY_CUSTOMER_INDEX] });
+    // The consent on the customer record is listed with the messages.
+    tables.customers.bind(history, { actions: ['GetItem'] });
+    serviceApi.addHistory(history);
+    functions.HistoryApi = history;
 
-    if (entries.profileApi) {
-      const profile = new ProfileApiFunction(this, 'ProfileApi', { entry: entries.profileApi, templateBundle: props.templateBundle, ...logs }).fn;
-      // Read, create or replace, consent and context updates, erasure.
-      tables.customers.bind(profile, { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] });
-      // Erasure: the inbox by customer, the counters by key, the delivery records through the index.
-      tables.inbox.bind(profile, { actions: ['Query', 'BatchWriteItem'] });
-      tables.counters.bind(profile, { actions: ['BatchWriteItem'] });
-      tables.deliveries.bind(profile, { actions: ['BatchGetItem', 'UpdateItem', 'BatchWriteItem'], queryIndexes: [DELIVERIES_BY_CUSTOMER_INDEX] });
-      serviceApi.addProfile(profile);
-      functions.ProfileApi = profile;
-    }
+    const profile = new ProfileApiFunction(this, 'ProfileApi', { entry: entries.profileApi, templateBundle: props.templateBundle, ...logs }).fn;
+    // Read, create or replace, consent and context updates, erasure.
+    tables.customers.bind(profile, { actions: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] });
+    // Erasure: the inbox by customer, the counters by key, the delivery records through the index.
+    tables.inbox.bind(profile, { actions: ['Query', 'BatchWriteItem'] });
+    tables.counters.bind(profile, { actions: ['BatchWriteItem'] });
+    tables.deliveries.bind(profile, { actions: ['BatchGetItem', 'UpdateItem', 'BatchWriteItem'], queryIndexes: [DELIVERIES_BY_CUSTOMER_INDEX] });
+    serviceApi.addProfile(profile);
+    functions.ProfileApi = profile;
 
     const unsubscribe = handler('unsubscribe', 'Unsubscribe', 'unsubscribe');
-    if (unsubscribe) {
-      // An unsubscribe is recorded as feedback on the delivery that carried the link.
-      tables.bindFeedbackRecorder(unsubscribe);
-      linkSecret.bind(unsubscribe);
-      customerApi.addUnsubscribe(unsubscribe);
-      functions.Unsubscribe = unsubscribe;
-    }
+    // An unsubscribe is recorded as feedback on the delivery that carried the link.
+    tables.bindFeedbackRecorder(unsubscribe);
+    linkSecret.bind(unsubscribe);
+    customerApi.addUnsubscribe(unsubscribe);
+    functions.Unsubscribe = unsubscribe;
 
-    if (entries.preferences) {
-      const preferences = new PreferenceCentre(this, 'Preferences', {
-        entry: entries.preferences,
-        templateBundle: props.templateBundle,
-        brandName: settings.brandName,
-        ...logs,
-      }).fn;
-      // The choices are read with the directory's batch read and written one consent entry at a time.
-      tables.customers.bind(preferences, { actions: ['BatchGetItem', 'UpdateItem'] });
-      // It checks the links the orchestrator signs.
-      linkSecret.bind(preferences);
-      customerApi.addPreferences(preferences);
-      functions.Preferences = preferences;
-    }
+    const preferences = new PreferenceCentre(this, 'Preferences', {
+      entry: entries.preferences,
+      templateBundle: props.templateBundle,
+      brandName: settings.brandName,
+      ...logs,
+    }).fn;
+    // The choices are read with the directory's batch read and written one consent entry at a time.
+    tables.customers.bind(preferences, { actions: ['BatchGetItem', 'UpdateItem'] });
+    // It checks the links the orchestrator signs.
+    linkSecret.bind(preferences);
+    customerApi.addPreferences(preferences);
+    functions.Preferences = preferences;
 
     new Monitoring(this, 'Monitoring', {
       dashboardName: `switchboard-${settings.stage}`,
@@ -180,7 +181,7 @@ export class SwitchboardStack extends Stack {
       requestsQueue: requests.queue,
       deadLetterQueues: { Requests: requests.deadLetterQueue, Feedback: feedbackDeadLetters },
       functions,
-      ...(orchestrator ? { orchestrator } : {}),
+      orchestrator,
       maxRequestAge: Duration.minutes(5),
       removalPolicy,
     });

@@ -1,7 +1,7 @@
 /**
- * Synthesizes the real stack with only the orchestrator wired, from cdk.json's settings, and
- * prints what the benchmark needs of it as one JSON line: the function's memory, timeout and
- * environment, the SQS event source's batch settings, and where NodejsFunction put the bundle.
+ * Synthesizes the real stack from cdk.json's settings, and prints what the benchmark needs of
+ * its orchestrator as one JSON line: the function's memory, timeout and environment, the SQS
+ * event source's batch settings, and where NodejsFunction put the bundle.
  * Runs in its own process so the CDK's memory never counts against the pipeline.
  */
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -10,9 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { DELIVERIES_BY_CUSTOMER_INDEX } from '../../functions/definitions/tables.js';
-import { HANDLER_ENTRIES } from '../../lib/handler-entries.js';
 import { parseSettings } from '../../lib/settings.js';
-import { SwitchboardStack } from '../../lib/switchboard-stack.js';
+import { handlerEntries, SwitchboardStack } from '../../lib/switchboard-stack.js';
 import { compiledTemplates } from '../templates.js';
 import type { StackFacts } from './facts.js';
 
@@ -27,13 +26,15 @@ const outdir = mkdtempSync(join(tmpdir(), 'switchboard-bench-cdk-'));
 const app = new App({ outdir, context });
 new SwitchboardStack(app, 'Bench', {
   settings: parseSettings((key) => context[key]),
-  entries: { orchestrator: join(root, HANDLER_ENTRIES.orchestrator) },
+  entries: handlerEntries(root),
   templateBundle: compiledTemplates().path,
 });
 const template = app.synth().getStackByName('Bench').template as { Resources: Record<string, Resource> };
 const resources = Object.values(template.Resources);
 const mapping = resources.find((r) => r.Type === 'AWS::Lambda::EventSourceMapping');
-const fn = resources.find((r) => r.Type === 'AWS::Lambda::Function' && (r.Properties.Environment as { Variables?: Record<string, unknown> })?.Variables?.TEMPLATE_BUNDLE_PATH);
+// The orchestrator is the function the SQS event source invokes.
+const orchestratorId = (mapping?.Properties.FunctionName as { Ref?: string } | undefined)?.Ref;
+const fn = orchestratorId ? template.Resources[orchestratorId] : undefined;
 if (!mapping || !fn) throw new Error('the synthesized stack has no orchestrator function with an SQS event source');
 const s3Key = String((fn.Properties.Code as { S3Key?: string }).S3Key);
 const bundleDir = join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);

@@ -4,18 +4,15 @@ import { createDocumentClient } from './dynamo-document-client.js';
 
 export type DocumentClient = DynamoDBDocumentClient;
 
-export interface DynamoConnection {
-  region?: string;
-  /** DynamoDB Local's URL; without it the SDK's own settings apply (`AWS_ENDPOINT_URL_DYNAMODB`, the region's endpoint). */
-  endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
-}
-
 /**
  * The document client for handlers and tools that only name where DynamoDB is: with nothing given,
- * region, credentials and endpoint come from the environment as the SDK reads them.
+ * region, credentials and endpoint come from the environment as the SDK reads them. `endpoint` is
+ * DynamoDB Local's URL; without it the SDK's own settings apply (`AWS_ENDPOINT_URL_DYNAMODB`, the
+ * region's endpoint).
  */
-export function connectDynamo(connection: DynamoConnection = {}): DocumentClient {
+export function connectDynamo(
+  connection: { region?: string; endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } } = {},
+): DocumentClient {
   return createDocumentClient(
     new DynamoDBClient({
       ...(connection.region ? { region: connection.region } : {}),

@@ -1,11 +1,27 @@
 import { BatchExecuteStatementCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type EngagementDelta, isEngagement } from '../core/feedback/engagement.js';
-import type { DeliveredCount, DeliveredRecorder, EngagementRecorder, EngagementShape } from '../core/feedback/ports.js';
+import type { DeliveredCount, DeliveredRecorder, EngagementRecorder } from '../core/feedback/ports.js';
 import type { Channel } from '../core/model.js';
 import { isConditionalCheckFailed, toSwitchboardError } from './aws-errors.js';
 import { engagementAdd, ensureEngagementMaps, isMissingMapError, touchLastEngaged } from './dynamo-engagement.js';
 
 const PARTIQL_BATCH_LIMIT = 25;
+/** An item that changed again before the request written for what it held takes the general path instead. */
+const LAID_OUT_ROUNDS = 2;
+
+/**
+ * What a customer's item holds for each channel counted: a `delivered` counter, a channel map
+ * without one, or no channel map; or no engagement map at all. `counters`, the usual case, is
+ * what the first request assumes of every channel.
+ */
+type Place = 'counter' | 'no-counter' | 'no-channel';
+type Layout = 'counters' | 'no-engagement' | Map<Channel, Place>;
+
+interface CustomerCounts {
+  customerId: string;
+  channels: Map<Channel, number>;
+  layout: Layout;
+}
 
 /**
  * Adds to a customer's engagement counters with one attribute-level `ADD`, so concurrent writers
@@ -18,13 +34,11 @@ export class DynamoEngagementRecorder implements EngagementRecorder, DeliveredRe
     private readonly options: { tableName: string },
   ) {}
 
-  async record(customerId: string, channel: Channel, delta: EngagementDelta, at: Date, shape: EngagementShape = 'channel'): Promise<void> {
+  async record(customerId: string, channel: Channel, delta: EngagementDelta, at: Date): Promise<void> {
     const { tableName } = this.options;
     if (isEngagement(delta)) await touchLastEngaged(this.client, tableName, customerId, channel, at.toISOString());
     const add = engagementAdd(channel, delta);
     if (!add.expression) return;
-    // A customer's first counts on a channel create the maps in the same single write.
-    if (shape !== 'channel' && (await this.createMaps(customerId, channel, delta, shape)) === 'written') return;
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         await this.client.send(
@@ -47,55 +61,59 @@ export class DynamoEngagementRecorder implements EngagementRecorder, DeliveredRe
   }
 
   /**
-   * A batch's delivered counts as PartiQL updates, 25 per request, one statement per customer,
-   * shaped by what the batch read of the customer. Its conditions hold it to that shape; a
-   * statement that finds the item changed meanwhile (or no counter yet under an existing channel
-   * map) takes the general path above instead.
+   * A batch's delivered counts as PartiQL updates, 25 per request, one statement per customer.
+   * The first request assumes what nearly every item holds, a `delivered` counter on each channel
+   * counted. An item that differs fails its condition and comes back whole (`ALL_OLD`), so the
+   * next request writes exactly what it lacks, each part on condition that it is still missing.
+   * A customer that does not exist is left alone; one whose item keeps changing meanwhile, or
+   * whose statement fails for another reason, takes the general path above.
    */
   async recordDelivered(counts: readonly DeliveredCount[], at: Date): Promise<void> {
-    const perCustomer = new Map<string, Map<Channel, { count: number; shape: EngagementShape }>>();
-    for (const { customerId, channel, shape } of counts) {
-      const channels = perCustomer.get(customerId) ?? new Map();
-      const entry = channels.get(channel) ?? { count: 0, shape };
-      entry.count++;
-      channels.set(channel, entry);
-      perCustomer.set(customerId, channels);
-    }
-    const batched = [...perCustomer];
-    const failed = new Set<string>();
-    for (let i = 0; i < batched.length; i += PARTIQL_BATCH_LIMIT) {
-      const chunk = batched.slice(i, i + PARTIQL_BATCH_LIMIT);
-      const output = await this.client
-        .send(new BatchExecuteStatementCommand({ Statements: chunk.map(([customerId, channels]) => this.addStatement(customerId, channels)) }))
-        .catch((error: unknown) => Promise.reject(toSwitchboardError(error, 'customers BatchExecuteStatement (delivered)')));
-      chunk.forEach(([customerId], index) => {
-        if (output.Responses?.[index]?.Error || !output.Responses?.[index]) failed.add(customerId);
-      });
-    }
-    for (const customerId of failed) {
-      for (const [channel, { count, shape }] of perCustomer.get(customerId) ?? []) {
-        await this.record(customerId, channel, { delivered: count }, at, shape);
+    let pending: CustomerCounts[] = [...countsPerCustomer(counts)].map(([customerId, channels]) => ({ customerId, channels, layout: 'counters' }));
+    const general: CustomerCounts[] = [];
+    for (let round = 0; round < LAID_OUT_ROUNDS && pending.length > 0; round++) {
+      const retry: CustomerCounts[] = [];
+      for (let i = 0; i < pending.length; i += PARTIQL_BATCH_LIMIT) {
+        const chunk = pending.slice(i, i + PARTIQL_BATCH_LIMIT);
+        const output = await this.client
+          .send(new BatchExecuteStatementCommand({ Statements: chunk.map((entry) => this.statement(entry)) }))
+          .catch((error: unknown) => Promise.reject(toSwitchboardError(error, 'customers BatchExecuteStatement (delivered)')));
+        chunk.forEach((entry, index) => {
+          const response = output.Responses?.[index];
+          if (response && !response.Error) return;
+          if (response?.Error?.Code !== 'ConditionalCheckFailed') general.push(entry);
+          // No item: no such customer, and counting must never create one.
+          else if (response.Error.Item) retry.push({ ...entry, layout: layoutFor(response.Error.Item, entry.channels) });
+        });
       }
+      pending = retry;
+    }
+    for (const { customerId, channels } of [...pending, ...general]) {
+      for (const [channel, count] of channels) await this.record(customerId, channel, { delivered: count }, at);
     }
   }
 
-  private addStatement(customerId: string, channels: Map<Channel, { count: number; shape: EngagementShape }>): { Statement: string; Parameters: unknown[] } {
+  private statement({ customerId, channels, layout }: CustomerCounts): { Statement: string; Parameters: unknown[]; ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } {
     const table = `UPDATE "${this.options.tableName}"`;
     const exists = 'WHERE "customerId" = ? AND "customerId" IS NOT MISSING';
-    const entries = [...channels];
-    // The shape is the customer's: `none` for one channel means no engagement map at all.
-    if (entries.some(([, c]) => c.shape === 'none')) {
-      const engagement = Object.fromEntries(entries.map(([channel, c]) => [channel, { delivered: c.count }]));
-      return { Statement: `${table} SET "engagement" = ? ${exists} AND "engagement" IS MISSING`, Parameters: [engagement, customerId] };
+    const returning = { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } as const;
+    if (layout === 'no-engagement') {
+      const engagement = Object.fromEntries([...channels].map(([channel, count]) => [channel, { delivered: count }]));
+      return { Statement: `${table} SET "engagement" = ? ${exists} AND "engagement" IS MISSING`, Parameters: [engagement, customerId], ...returning };
     }
     const sets: string[] = [];
     const conditions: string[] = ['"engagement" IS NOT MISSING'];
     const values: unknown[] = [];
-    for (const [channel, { count, shape }] of entries) {
+    for (const [channel, count] of channels) {
       const map = `"engagement"."${channel}"`;
-      if (shape === 'channel') {
+      const place = layout === 'counters' ? 'counter' : (layout.get(channel) ?? 'counter');
+      if (place === 'counter') {
         sets.push(`SET ${map}."delivered" = ${map}."delivered" + ?`);
         conditions.push(`${map}."delivered" IS NOT MISSING`);
+        values.push(count);
+      } else if (place === 'no-counter') {
+        sets.push(`SET ${map}."delivered" = ?`);
+        conditions.push(`${map} IS NOT MISSING`, `${map}."delivered" IS MISSING`);
         values.push(count);
       } else {
         sets.push(`SET ${map} = ?`);
@@ -103,37 +121,33 @@ export class DynamoEngagementRecorder implements EngagementRecorder, DeliveredRe
         values.push({ delivered: count });
       }
     }
-    return { Statement: `${table} ${sets.join(' ')} ${exists} AND ${conditions.join(' AND ')}`, Parameters: [...values, customerId] };
+    return { Statement: `${table} ${sets.join(' ')} ${exists} AND ${conditions.join(' AND ')}`, Parameters: [...values, customerId], ...returning };
   }
+}
 
-  /** `written`, or `changed` when a concurrent writer (or a missing customer) means the general path must decide. */
-  private async createMaps(customerId: string, channel: Channel, delta: EngagementDelta, shape: Exclude<EngagementShape, 'channel'>): Promise<'written' | 'changed'> {
-    const counts = Object.fromEntries(Object.entries(delta).filter(([, amount]) => typeof amount === 'number' && amount !== 0 && Number.isFinite(amount)));
-    const names: Record<string, string> = { '#customerId': 'customerId', '#engagement': 'engagement' };
-    const update =
-      shape === 'none'
-        ? { expression: 'SET #engagement = :value', condition: 'attribute_exists(#customerId) AND attribute_not_exists(#engagement)', value: { [channel]: counts } }
-        : {
-            expression: 'SET #engagement.#channel = :value',
-            condition: 'attribute_exists(#customerId) AND attribute_exists(#engagement) AND attribute_not_exists(#engagement.#channel)',
-            value: counts,
-          };
-    if (shape === 'engagement') names['#channel'] = channel;
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: { customerId },
-          UpdateExpression: update.expression,
-          ConditionExpression: update.condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':value': update.value },
-        }),
-      );
-      return 'written';
-    } catch (error) {
-      if (isConditionalCheckFailed(error)) return 'changed';
-      throw toSwitchboardError(error, 'customers UpdateItem (engagement maps)');
-    }
+function countsPerCustomer(counts: readonly DeliveredCount[]): Map<string, Map<Channel, number>> {
+  const perCustomer = new Map<string, Map<Channel, number>>();
+  for (const { customerId, channel } of counts) {
+    const channels = perCustomer.get(customerId) ?? new Map<Channel, number>();
+    channels.set(channel, (channels.get(channel) ?? 0) + 1);
+    perCustomer.set(customerId, channels);
   }
+  return perCustomer;
+}
+
+/** The layout of the item a failed condition returned (unmarshalled by the document client). */
+function layoutFor(item: Record<string, unknown>, channels: Map<Channel, number>): Layout {
+  if (item.engagement === undefined) return 'no-engagement';
+  const engagement = asMap(item.engagement);
+  const layout = new Map<Channel, Place>();
+  for (const channel of channels.keys()) {
+    const counters = engagement[channel];
+    if (counters === undefined) layout.set(channel, 'no-channel');
+    else layout.set(channel, asMap(counters).delivered === undefined ? 'no-counter' : 'counter');
+  }
+  return layout;
+}
+
+function asMap(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 }

@@ -33,7 +33,7 @@ export class DynamoFeedbackStore implements FeedbackStore {
   ) {}
 
   async find(requestId: string): Promise<FeedbackTarget | undefined> {
-    const names = ['requestId', 'customerId', 'status', 'template', 'category', 'topic', 'channel', 'channels', 'attempts', 'timeline', SEEN, SEEN_EARLIER, 'countedEngagement'];
+    const names = ['requestId', 'customerId', 'status', 'template', 'category', 'topic', 'channel', 'channels', 'attempts', 'timeline', 'leaseUntil', SEEN, SEEN_EARLIER, 'countedEngagement'];
     const output = await this.client
       .send(
         new GetCommand({
@@ -55,6 +55,8 @@ export class DynamoFeedbackStore implements FeedbackStore {
       status: item.status as DeliveryStatus,
       ...optionalStrings(item, ['template', 'category', 'topic']),
       sentChannels: sentChannels(item),
+      // The claim sets a lease and the final write removes it.
+      finished: item.leaseUntil === undefined,
       seenEvents: new Set([...stringSet(item[SEEN_EARLIER]), ...recent]),
       recentSeenCount: recent.size,
       countedEngagement: stringSet(item.countedEngagement),

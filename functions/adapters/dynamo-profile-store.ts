@@ -2,13 +2,12 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } fr
 import { PermanentError, RetryableError } from '../core/errors.js';
 import { CANONICAL_INSTANT_LENGTH, instantMs } from '../core/instant.js';
 import type { ConsentReader } from '../core/history.js';
-import type { ContextPatch } from '../core/profile/context-input.js';
+import { type ContextPatch, OBSERVED_CONTEXT_FIELDS } from '../core/profile/context-input.js';
 import type { ProfileStore, StoredCustomer } from '../core/profile/ports.js';
 import { afterWrite, GUARDED_FIELDS, type ProfileWrite } from '../core/profile/profile-write.js';
 import { isConditionalCheckFailed, toSwitchboardError } from './aws-errors.js';
 
 const MAX_ATTEMPTS = 4;
-const CONTEXT_FIELDS = ['surface', 'storeId', 'sessionActiveUntil'] as const;
 
 /** `ordered`: the condition compares canonical times as text; `{ seenAt }`: compared after parsing, the write needs that same time still there. */
 type ContextStep = { shape: 'fields' | 'whole'; guard: 'ordered' | { seenAt: string } } | 'stale';
@@ -121,7 +120,7 @@ function contextUpdate(patch: ContextPatch, step: Exclude<ContextStep, 'stale'>)
   const conditions = ['attribute_exists(#customerId)'];
   if (step.shape === 'whole') {
     const context: Record<string, unknown> = { observedAt: patch.observedAt };
-    for (const field of CONTEXT_FIELDS) if (patch[field] !== undefined && patch[field] !== null) context[field] = patch[field];
+    for (const field of OBSERVED_CONTEXT_FIELDS) if (patch[field] !== undefined && patch[field] !== null) context[field] = patch[field];
     values[':context'] = context;
     conditions.push('attribute_not_exists(#context)');
     return { UpdateExpression: 'SET #context = :context', ConditionExpression: conditions.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values };
@@ -130,7 +129,7 @@ function contextUpdate(patch: ContextPatch, step: Exclude<ContextStep, 'stale'>)
   Object.assign(values, { ':map': 'M', ':observedAt': patch.observedAt });
   const sets = ['#context.#observedAt = :observedAt'];
   const removes: string[] = [];
-  for (const field of CONTEXT_FIELDS) {
+  for (const field of OBSERVED_CONTEXT_FIELDS) {
     if (patch[field] === undefined) continue;
     names[`#${field}`] = field;
     if (patch[field] === null) removes.push(`#context.#${field}`);

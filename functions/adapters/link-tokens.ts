@@ -1,7 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
+import { MAX_TOKEN_CHARS } from '../core/links.js';
 import type { LinkCheck, LinkClaims } from '../core/ports.js';
 import { KEY_ID_PATTERN, type KeyRing } from './link-keys.js';
+
+export { MAX_TOKEN_CHARS };
 
 /**
  * A link token is `<key id>.<payload>.<signature>`, all base64url but the key id:
@@ -16,14 +19,13 @@ import { KEY_ID_PATTERN, type KeyRing } from './link-keys.js';
  * and only when a key the secret holds signed them: never unsigned ones. They carry no expiry of
  * their own and work as long as that key is kept.
  */
-export const MAX_TOKEN_CHARS = 2048;
 const TAG_BYTES = 16;
 const LEGACY_TAG_BYTES = 32;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 /** A legacy link carries no expiry: it works as long as the key that signed it is in the secret. */
 const NO_EXPIRY = Number.MAX_SAFE_INTEGER;
 
-const PURPOSE_CODES = { unsubscribe: 'u', preferences: 'p' } as const;
+const PURPOSE_CODES = { unsubscribe: 'u', preferences: 'p' } as const satisfies Record<LinkClaims['purpose'], string>;
 
 const text = z.string().min(1).max(512);
 const expiry = z.number().int().positive();

@@ -1,13 +1,9 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { EngagementMetric, FeedbackTelemetry, FeedbackTelemetryEvent } from '../core/feedback/ports.js';
+import { ENGAGEMENT_METRICS, FEEDBACK_EVENTS_METRIC, SUPPRESSION_CHANGES_METRIC } from '../definitions/metrics.js';
 
-const ENGAGEMENT_METRICS: Record<EngagementMetric, string> = {
-  delivered: 'Delivered',
-  opened: 'Opened',
-  clicked: 'Clicked',
-  bounced: 'Bounced',
-  complained: 'Complained',
-};
+/** Every kind of engagement has its metric: a new kind fails to compile until it is named there. */
+const ENGAGEMENT_METRIC: Record<EngagementMetric, string> = ENGAGEMENT_METRICS;
 
 /**
  * Feedback metrics in EMF. Engagement is published under `channel` and under `channel` +
@@ -25,16 +21,16 @@ export class PowertoolsFeedbackTelemetry implements FeedbackTelemetry {
         single.addDimensions({ channel: event.channel });
         const template = event.template && isTemplateId(event.template) ? event.template : undefined;
         if (template) single.addDimensions({ channel: event.channel, template });
-        single.addMetric(ENGAGEMENT_METRICS[event.metric], MetricUnit.Count, 1);
+        single.addMetric(ENGAGEMENT_METRIC[event.metric], MetricUnit.Count, 1);
         return;
       }
       case 'suppression':
         single.addDimensions({ reason: event.reason });
-        single.addMetric('SuppressionChanges', MetricUnit.Count, 1);
+        single.addMetric(SUPPRESSION_CHANGES_METRIC, MetricUnit.Count, 1);
         return;
       case 'outcome':
         single.addDimensions({ outcome: event.outcome, channel: event.channel });
-        single.addMetric('FeedbackEvents', MetricUnit.Count, 1);
+        single.addMetric(FEEDBACK_EVENTS_METRIC, MetricUnit.Count, 1);
         return;
     }
   }

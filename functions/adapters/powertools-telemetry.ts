@@ -1,18 +1,18 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { OrchestrationStatus, Telemetry, TelemetryEvent } from '../core/ports.js';
-import { isNotAuthorizedCode, PROVIDER_NOT_AUTHORIZED_METRIC } from '../definitions/metrics.js';
+import {
+  ATTEMPT_METRIC,
+  END_TO_END_LATENCY_METRIC,
+  FOLLOW_UP_FAILED_METRIC,
+  isNotAuthorizedCode,
+  OUTCOME_METRICS,
+  PROVIDER_NOT_AUTHORIZED_METRIC,
+  UNRECORDED_SEND_METRIC,
+} from '../definitions/metrics.js';
 
-const OUTCOME_METRICS: Record<OrchestrationStatus, string> = {
-  SENT: 'Sent',
-  SUPPRESSED: 'Suppressed',
-  FAILED: 'Failed',
-  REJECTED: 'Rejected',
-  EXPIRED: 'Expired',
-  DUPLICATE: 'Duplicate',
-  RETRY: 'Retry',
-  RENDER_FAILED: 'RenderFailed',
-};
+/** Every outcome status has its metric: a new status fails to compile until it is named there. */
+const OUTCOME_METRIC: Record<OrchestrationStatus, string> = OUTCOME_METRICS;
 
 type Dimensions = Record<string, string>;
 type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
@@ -67,27 +67,27 @@ export class PowertoolsTelemetry implements Telemetry {
       const reason = event.reason === undefined ? undefined : lowCardinality(event.reason);
       const template = event.template === undefined ? undefined : safeTemplateId(event.template);
       const split = { ...(event.channel ? { channel: event.channel } : {}), ...(reason ? { reason } : {}) };
-      this.emit(OUTCOME_METRICS[event.status], MetricUnit.Count, 1, split, template);
+      this.emit(OUTCOME_METRIC[event.status], MetricUnit.Count, 1, split, template);
       if (event.latencyMs !== undefined && Number.isFinite(event.latencyMs) && event.latencyMs >= 0) {
-        this.emit('EndToEndLatency', MetricUnit.Milliseconds, event.latencyMs, event.channel ? { channel: event.channel } : {}, template);
+        this.emit(END_TO_END_LATENCY_METRIC, MetricUnit.Milliseconds, event.latencyMs, event.channel ? { channel: event.channel } : {}, template);
       }
       this.logger?.debug('delivery outcome', { status: event.status, channel: event.channel, reason, template, latencyMs: event.latencyMs });
       return;
     }
     if (event.kind === 'follow_up_failed') {
       const code = lowCardinality(event.code);
-      this.emit('FollowUpFailed', MetricUnit.Count, 1, { step: event.step, reason: code });
+      this.emit(FOLLOW_UP_FAILED_METRIC, MetricUnit.Count, 1, { step: event.step, reason: code });
       this.logger?.warn('bookkeeping after a send failed; the message itself was sent', { step: event.step, code });
       return;
     }
     if (event.kind === 'unrecorded_send') {
       const code = lowCardinality(event.code);
-      this.emit('UnrecordedSend', MetricUnit.Count, 1, { channel: event.channel, reason: code });
+      this.emit(UNRECORDED_SEND_METRIC, MetricUnit.Count, 1, { channel: event.channel, reason: code });
       this.logger?.error('a provider accepted a message that could not be recorded; a redelivery may send it again', { channel: event.channel, code });
       return;
     }
     const code = event.code === undefined ? undefined : lowCardinality(event.code);
-    this.emit('Attempt', MetricUnit.Count, 1, { channel: event.channel, outcome: event.attempt });
+    this.emit(ATTEMPT_METRIC, MetricUnit.Count, 1, { channel: event.channel, outcome: event.attempt });
     this.logger?.debug('send attempt', { channel: event.channel, outcome: event.attempt, code });
     if (code !== undefined && isNotAuthorizedCode(code)) {
       this.emit(PROVIDER_NOT_AUTHORIZED_METRIC, MetricUnit.Count, 1, { channel: event.channel });

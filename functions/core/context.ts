@@ -1,13 +1,12 @@
-import type { Customer, RequestContext, Surface } from './model.js';
+import type { Customer } from './model.js';
+import type { RequestContext } from './request.js';
+
+/** The context fields that always have a value: the locale falls back to a default, the session to the stored context. */
+export const RESOLVED_CONTEXT_FIELDS = ['locale', 'sessionActive'] as const satisfies readonly (keyof RequestContext)[];
+type ResolvedField = (typeof RESOLVED_CONTEXT_FIELDS)[number];
 
 /** The moment as the decision and the templates see it: request over stored, field by field. */
-export interface EffectiveContext {
-  surface?: Surface;
-  storeId?: string;
-  locale: string;
-  sessionActive: boolean;
-  observedAt?: string;
-}
+export type EffectiveContext = Omit<RequestContext, ResolvedField> & Required<Pick<RequestContext, ResolvedField>>;
 
 export const DEFAULT_LOCALE = 'en';
 

@@ -1,21 +1,7 @@
 import * as z from 'zod';
-import {
-  type AddressStatus,
-  CHANNELS,
-  type ConsentValue,
-  type Customer,
-  type Problem,
-  type PushPlatform,
-  type SuppressionReason,
-  SURFACES,
-} from './model.js';
+import { ADDRESS_STATUSES, CHANNELS, CONSENT_VALUES, type Customer, ENGAGEMENT_COUNTERS, type Problem, PUSH_PLATFORMS, SUPPRESSION_REASONS, SURFACES } from './model.js';
 import type { MalformedCustomer } from './ports.js';
 import { problemsOf } from './problem-bounds.js';
-
-const ADDRESS_STATUSES = ['active', 'suppressed'] as const satisfies readonly AddressStatus[];
-const SUPPRESSION_REASONS = ['bounced', 'complained', 'invalid', 'opted_out'] as const satisfies readonly SuppressionReason[];
-const PUSH_PLATFORMS = ['APNS', 'APNS_SANDBOX', 'GCM'] as const satisfies readonly PushPlatform[];
-const CONSENT_VALUES = ['opt_in', 'opt_out'] as const satisfies readonly ConsentValue[];
 
 /*
  * Other systems write the customers table too, so attributes we do not read are let through
@@ -33,12 +19,16 @@ const consentEntry = z.union([z.enum(CONSENT_VALUES), z.looseObject({ value: z.e
 });
 const consentTopics = z.record(z.string(), consentEntry);
 
-const count = z.number().optional();
-const channelEngagement = z.looseObject({ sent: count, delivered: count, opened: count, clicked: count, bounced: count, lastEngagedAt: z.string().optional() });
+const channelEngagement = z.looseObject({ ...optionalFields(ENGAGEMENT_COUNTERS, z.number()), lastEngagedAt: z.string().optional() });
 
 /** One optional entry per channel we send on; entries for other channels are someone else's. */
 function perChannel<T extends z.ZodType>(entry: T) {
-  return z.looseObject({ push: entry.optional(), sms: entry.optional(), email: entry.optional(), in_app: entry.optional() });
+  return z.looseObject(optionalFields(CHANNELS, entry));
+}
+
+/** One optional field for each name of a list, so the list stays the only place that names them. */
+function optionalFields<K extends string, T extends z.ZodType>(names: readonly K[], entry: T): Record<K, z.ZodOptional<T>> {
+  return Object.fromEntries(names.map((name) => [name, entry.optional()])) as Record<K, z.ZodOptional<T>>;
 }
 
 /** The stored customer record, as `Customer` in model.ts describes it. */

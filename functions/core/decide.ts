@@ -1,5 +1,5 @@
 import type { DecisionConfig } from './config.js';
-import { type CapCount, checkEligibility } from './eligibility.js';
+import { checkEligibility } from './eligibility.js';
 import { type Category, type Channel, CHANNELS, type Customer, type Decision, type ExcludedChannel } from './model.js';
 import type { SendRequest } from './request.js';
 import { rankChannels } from './scoring.js';
@@ -10,8 +10,6 @@ export interface DecideInput {
   customer: Customer;
   manifest: TemplateManifest;
   now: Date;
-  /** Sends already counted per channel for this message's category, when the caller has them. */
-  capCounts?: Partial<Record<Channel, CapCount>>;
 }
 
 /**
@@ -43,11 +41,7 @@ export function decide(input: DecideInput, config: DecisionConfig): Decision {
       excluded.push({ channel, reason: 'NOT_ALLOWED' });
       continue;
     }
-    const capCount = input.capCounts?.[channel];
-    const verdict = checkEligibility(
-      { customer, channel, category, topic, priority: request.priority, now, ...(capCount ? { capCount } : {}) },
-      config,
-    );
+    const verdict = checkEligibility({ customer, channel, category, topic, priority: request.priority, now }, config);
     if (verdict.eligible) eligible.push(channel);
     else excluded.push(verdict.excluded);
   }

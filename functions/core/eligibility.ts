@@ -1,37 +1,28 @@
 import type { DecisionConfig } from './config.js';
 import { checkConsent } from './consent.js';
-import type { AddressState, Category, Channel, Customer, ExcludedChannel, PushToken, QuietHours } from './model.js';
+import { type AddressState, type Category, type Channel, type Customer, E164, type ExcludedChannel, type Priority, type PushToken, type QuietHours } from './model.js';
 import { isValidQuietHours, isWithinQuietHours, resolveTimeZone } from './quiet-hours.js';
-
-/** Sends already counted for this customer on one channel and category, when the caller knows them. */
-export interface CapCount {
-  day: number;
-  week: number;
-}
 
 export interface EligibilityInput {
   customer: Customer;
   channel: Channel;
   category: Category;
   topic: string;
-  priority: 'high' | 'normal';
+  priority: Priority;
   now: Date;
-  capCount?: CapCount;
 }
 
 export type Eligibility = { eligible: true; channel: Channel } | { eligible: false; excluded: ExcludedChannel };
 
-/** E.164: a plus, a country code that does not start with 0, at most 15 digits in all. */
-export const E164 = /^\+[1-9]\d{7,14}$/;
-
 /**
  * Whether one channel may carry this message to this customer. Checks run in a fixed order so the
- * recorded reason is the most fundamental one: consent, reachability, quiet hours, frequency cap.
+ * recorded reason is the most fundamental one: consent, reachability, quiet hours. Frequency caps
+ * are not judged here: they are counted atomically when a channel is about to be sent on.
  */
 export function checkEligibility(input: EligibilityInput, config: DecisionConfig): Eligibility {
   const { customer, channel } = input;
   const exclusion =
-    consentExclusion(input) ?? reachabilityExclusion(customer, channel) ?? quietHoursExclusion(input, config) ?? capExclusion(input, config);
+    consentExclusion(input) ?? reachabilityExclusion(customer, channel) ?? quietHoursExclusion(input, config);
   return exclusion ? { eligible: false, excluded: exclusion } : { eligible: true, channel };
 }
 
@@ -99,17 +90,4 @@ function quietHoursExclusion(input: EligibilityInput, config: DecisionConfig): E
 function quietWindow(customer: Customer, config: DecisionConfig): QuietHours {
   const own = customer.preferences?.quietHours;
   return isValidQuietHours(own) ? own : config.defaultQuietHours;
-}
-
-function capExclusion(input: EligibilityInput, config: DecisionConfig): ExcludedChannel | undefined {
-  const { channel, category, capCount } = input;
-  const limits = config.caps[channel]?.[category];
-  if (!capCount || !limits) return undefined;
-  if (limits.perDay !== undefined && capCount.day >= limits.perDay) {
-    return { channel, reason: 'FREQUENCY_CAP', detail: `${capCount.day} ${category} sent today, cap ${limits.perDay} per day` };
-  }
-  if (limits.perWeek !== undefined && capCount.week >= limits.perWeek) {
-    return { channel, reason: 'FREQUENCY_CAP', detail: `${capCount.week} ${category} sent this week, cap ${limits.perWeek} per week` };
-  }
-  return undefined;
 }

@@ -16,10 +16,6 @@ export function canonicalInstant(text: string): string | undefined {
   return CANONICAL.test(canonical) ? canonical : undefined;
 }
 
-export function isCanonicalInstant(text: string): boolean {
-  return CANONICAL.test(text) && canonicalInstant(text) === text;
-}
-
 /** Milliseconds since the epoch for stored text that may be in any ISO 8601 form; undefined when unreadable. */
 export function instantMs(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;

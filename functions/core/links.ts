@@ -9,7 +9,10 @@ const DAY_MS = 86_400_000;
  * A preference link opens a page that shows and changes every choice, so it lives shorter; each
  * new message carries a fresh one.
  */
-export const LINK_LIFETIME_DAYS = { unsubscribe: 400, preferences: 90 } as const;
+export const LINK_LIFETIME_DAYS = { unsubscribe: 400, preferences: 90 } as const satisfies Record<LinkClaims['purpose'], number>;
+
+/** Links we issue are a few hundred characters; a longer token is not one of ours. */
+export const MAX_TOKEN_CHARS = 2048;
 
 /** The variables a template may use for the links every message can carry. */
 export const LINK_VARIABLES = ['preferences_url', 'unsubscribe_url'] as const;
@@ -26,11 +29,7 @@ export interface LinkSettings extends LinkEndpoints {
 }
 
 /** What a one-click unsubscribe link names: the message, its customer and its consent topic. */
-export interface UnsubscribeTarget {
-  requestId: string;
-  customerId: string;
-  topic: string;
-}
+export type UnsubscribeTarget = Pick<Extract<LinkClaims, { purpose: 'unsubscribe' }>, 'requestId' | 'customerId' | 'topic'>;
 
 export function unsubscribeClaims(target: UnsubscribeTarget, now: Date): LinkClaims {
   return { purpose: 'unsubscribe', ...pick(target), expiresAt: now.getTime() + LINK_LIFETIME_DAYS.unsubscribe * DAY_MS };

@@ -12,8 +12,10 @@ export type Category = (typeof CATEGORIES)[number];
 export const SURFACES = ['app', 'web', 'store', 'offline'] as const;
 export type Surface = (typeof SURFACES)[number];
 
-export type AddressStatus = 'active' | 'suppressed';
-export type SuppressionReason = 'bounced' | 'complained' | 'invalid' | 'opted_out';
+export const ADDRESS_STATUSES = ['active', 'suppressed'] as const;
+export type AddressStatus = (typeof ADDRESS_STATUSES)[number];
+export const SUPPRESSION_REASONS = ['bounced', 'complained', 'invalid', 'opted_out'] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
 export interface AddressState {
   status?: AddressStatus;
@@ -26,25 +28,25 @@ export interface EmailAddress extends AddressState {
 export interface PhoneAddress extends AddressState {
   number: string;
 }
-export type PushPlatform = 'APNS' | 'APNS_SANDBOX' | 'GCM';
+/** E.164: a plus, a country code that does not start with 0, at most 15 digits in all. */
+export const E164 = /^\+[1-9]\d{7,14}$/;
+export const PUSH_PLATFORMS = ['APNS', 'APNS_SANDBOX', 'GCM'] as const;
+export type PushPlatform = (typeof PUSH_PLATFORMS)[number];
 export interface PushToken extends AddressState {
   token: string;
   platform: PushPlatform;
 }
 
-export type ConsentValue = 'opt_in' | 'opt_out';
+export const CONSENT_VALUES = ['opt_in', 'opt_out'] as const;
+export type ConsentValue = (typeof CONSENT_VALUES)[number];
 export type ConsentEntry = ConsentValue | { value: ConsentValue; updatedAt?: string; source?: string };
 /** Per channel, per topic; the topic `"*"` means every topic. */
 export type ConsentBook = Partial<Record<Channel, Record<string, ConsentEntry>>>;
 
-export interface ChannelEngagement {
-  sent?: number;
-  delivered?: number;
-  opened?: number;
-  clicked?: number;
-  bounced?: number;
-  lastEngagedAt?: string;
-}
+/** Counters kept per customer and channel under `engagement.<channel>`; scoring reads them. */
+export const ENGAGEMENT_COUNTERS = ['sent', 'delivered', 'opened', 'clicked', 'bounced'] as const;
+export type EngagementCounter = (typeof ENGAGEMENT_COUNTERS)[number];
+export type ChannelEngagement = Partial<Record<EngagementCounter, number>> & { lastEngagedAt?: string };
 
 export interface QuietHours {
   /** `HH:MM` in the customer's time zone. */
@@ -72,15 +74,6 @@ export interface Customer {
   preferences?: { preferredChannels?: Channel[]; quietHours?: QuietHours };
   engagement?: Partial<Record<Channel, ChannelEngagement>>;
   context?: StoredContext;
-}
-
-/** The moment as the request describes it; it overrides the stored context field by field. */
-export interface RequestContext {
-  surface?: Surface;
-  storeId?: string;
-  locale?: string;
-  sessionActive?: boolean;
-  observedAt?: string;
 }
 
 export const EXCLUSION_REASONS = [
@@ -118,6 +111,9 @@ export interface Decision {
 
 export const STRATEGIES = ['best', 'failover', 'all'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
+
+export const PRIORITIES = ['high', 'normal'] as const;
+export type Priority = (typeof PRIORITIES)[number];
 
 export const DELIVERY_STATUSES = [
   'ACCEPTED',

@@ -4,7 +4,7 @@ import { decide, messageClass } from './decide.js';
 import { type DeliverResult, deliver, type MessageRenderer } from './deliver.js';
 import { codeOf } from './errors.js';
 import { addressChangeEvents } from './feedback/address-changes.js';
-import type { DeliveredCount, DeliveredRecorder, EngagementShape, ProviderMessage, ProviderMessageRecorder } from './feedback/ports.js';
+import type { DeliveredCount, DeliveredRecorder, ProviderMessage, ProviderMessageRecorder } from './feedback/ports.js';
 import type { Attempt, Channel, Customer, DeliveryRecord } from './model.js';
 import type { AddressChange, CapSlot, Clock, CustomerDirectory, DeliveryLog, FrequencyCounter, MalformedCustomer, OrchestrationStatus, Senders, Telemetry, TemplateStore, TimeBudget, WriteRetry } from './ports.js';
 import { acceptedRecord, fallbackRequestId, finishedRecord, rejectedRecord, summarizeProblems } from './records.js';
@@ -250,7 +250,7 @@ async function decideAndSend(
   }
   const outcome = await finishSent(record, item, deps, result.unpersisted);
   await recordAddressChanges(record, result.addressChanges, deps, now);
-  noteSends(record, customer, books);
+  noteSends(record, books);
   return outcome;
 }
 
@@ -301,7 +301,7 @@ async function recordAddressChanges(record: DeliveryRecord, changes: AddressChan
   await followUp('address_changes', deps, () => deps.customers.applyAddressChanges(record.customerId, changes, now), changes.length > 0);
 }
 
-function noteSends(record: DeliveryRecord, customer: Customer, books: Bookkeeping): void {
+function noteSends(record: DeliveryRecord, books: Bookkeeping): void {
   for (const attempt of record.attempts) {
     if (attempt.outcome !== 'SENT') continue;
     if (attempt.channel === 'sms' && attempt.providerMessageId) {
@@ -309,12 +309,12 @@ function noteSends(record: DeliveryRecord, customer: Customer, books: Bookkeepin
     }
     // Push and in-app have no delivery events: the provider's synchronous success is the delivery.
     if (attempt.channel === 'push' || attempt.channel === 'in_app') {
-      books.delivered.push({ customerId: customer.customerId, channel: attempt.channel, shape: engagementShape(customer, attempt.channel) });
+      books.delivered.push({ customerId: record.customerId, channel: attempt.channel });
     }
   }
 }
 
-/** Once per batch: per message, these writes were a third of all the orchestrator's writes. */
+/** Once per batch, so the counts and ids of many messages share a few requests instead of one write each. */
 async function writeBookkeeping(books: Bookkeeping, deps: OrchestratorDeps): Promise<void> {
   const { engagement, providerMessages } = deps;
   const now = deps.clock.now();
@@ -322,12 +322,6 @@ async function writeBookkeeping(books: Bookkeeping, deps: OrchestratorDeps): Pro
     providerMessages && followUp('provider_message', deps, () => providerMessages.rememberAll(books.providerMessages, now), books.providerMessages.length > 0),
     engagement && followUp('engagement', deps, () => engagement.recordDelivered(books.delivered, now), books.delivered.length > 0),
   ]);
-}
-
-/** From the record read for this batch: lets the first counter write also create missing maps. */
-function engagementShape(customer: Customer, channel: Channel): EngagementShape {
-  if (customer.engagement?.[channel]) return 'channel';
-  return customer.engagement ? 'engagement' : 'none';
 }
 
 async function followUp(step: 'address_changes' | 'engagement' | 'provider_message' | 'cap_refund', deps: OrchestratorDeps, work: () => Promise<void>, needed = true): Promise<void> {

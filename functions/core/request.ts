@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { checkJsonLimits } from './json-limits.js';
-import { CATEGORIES, CHANNELS, type Problem, STRATEGIES, SURFACES } from './model.js';
+import { CATEGORIES, CHANNELS, PRIORITIES, type Problem, STRATEGIES, SURFACES } from './model.js';
 import { clipText, isWellFormed, problemsOf } from './problem-bounds.js';
-import { EVERY_TOPIC } from './topics.js';
+import { EVERY_TOPIC, MAX_TOPIC_LENGTH } from './topics.js';
 import { EVERY_TOPIC_PROBLEM } from './message-class.js';
 
 export { MAX_FIELD_NAME, MAX_LISTED_FIELDS, MAX_PROBLEM_TEXT, MAX_PROBLEMS } from './problem-bounds.js';
@@ -21,7 +21,11 @@ export const MAX_BODY_BYTES = 256 * 1024;
 
 const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-11-24T18:00:00Z' });
 
-const requestContextSchema = z.strictObject({
+/**
+ * The moment as the request describes it; it overrides the stored context field by field. The
+ * one list of context fields: the types, what templates may read and their sample data follow it.
+ */
+export const requestContextSchema = z.strictObject({
   surface: z.enum(SURFACES).optional(),
   storeId: z.string().min(1).max(128).optional(),
   locale: z
@@ -31,6 +35,8 @@ const requestContextSchema = z.strictObject({
   sessionActive: z.boolean().optional(),
   observedAt: isoInstant.optional(),
 });
+
+export type RequestContext = z.output<typeof requestContextSchema>;
 
 /** The send request, contract version 1. Unknown fields are problems, not noise. */
 export const sendRequestSchema = z.strictObject({
@@ -44,14 +50,14 @@ export const sendRequestSchema = z.strictObject({
   template: z.string().min(1).max(128),
   category: z.enum(CATEGORIES).optional(),
   // The registry is checked at admission; "*" is refused here already, so no queue accepts it.
-  topic: z.string().min(1).max(128).refine((topic) => topic !== EVERY_TOPIC, EVERY_TOPIC_PROBLEM).optional(),
+  topic: z.string().min(1).max(MAX_TOPIC_LENGTH).refine((topic) => topic !== EVERY_TOPIC, EVERY_TOPIC_PROBLEM).optional(),
   channels: z
     .array(z.enum(CHANNELS))
     .min(1, 'must name at least one channel when present')
     .refine((list) => new Set(list).size === list.length, 'must not repeat a channel')
     .optional(),
   strategy: z.enum(STRATEGIES).default('failover'),
-  priority: z.enum(['high', 'normal']).default('normal'),
+  priority: z.enum(PRIORITIES).default('normal'),
   // A record's values are not walked by zod; the limits are checked without recursion.
   data: z
     .record(z.string(), z.unknown())

@@ -44,10 +44,6 @@ export function rankChannels(channels: readonly Channel[], input: ScoringInput, 
  * contributions (rounded to 4 decimals, like the score), so a record explains itself: the reasons
  * and the components add up to the score.
  */
-export function scoreChannel(channel: Channel, input: ScoringInput, config: DecisionConfig): RankedChannel {
-  return scoreWith(channel, readMoment(input, config), config);
-}
-
 function scoreWith(channel: Channel, moment: Moment, config: DecisionConfig): RankedChannel {
   const signals: Record<ScoreComponent, Signal> = {
     context: contextSignal(channel, moment, config),
@@ -167,7 +163,7 @@ function urgencySignal(channel: Channel, { input, context, minutesLeft }: Moment
 
 function costSignal(channel: Channel, { input }: Moment, config: DecisionConfig): Signal {
   const cost = config.cost[channel][input.category];
-  // Channel and category are the candidate's and the record's own: repeating them cost a write unit on many records.
+  // Channel and category are left out: the record holds both, and every byte counts against its 1 KB write unit.
   return { raw: -cost, why: `relative cost ${cost.toFixed(2)}` };
 }
 

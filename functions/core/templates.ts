@@ -1,18 +1,8 @@
-import type { Category, Channel } from './model.js';
+import type { Channel } from './model.js';
+import type { TemplateManifest } from './render/manifest.js';
 import type { TopicRegistry } from './topics.js';
 
-/** `template.json`, exactly as marketers write it (DESIGN.md, "Templates"). */
-export interface TemplateManifest {
-  id: string;
-  description: string;
-  category: Category;
-  topic: string;
-  channels: Channel[];
-  /** Dotted paths the template needs, e.g. `data.item` or `customer.firstName`. */
-  variables: string[];
-  sampleData: { data?: Record<string, unknown>; customer?: Record<string, unknown>; context?: Record<string, unknown> };
-  limits?: { smsMaxSegments?: number };
-}
+export type { TemplateManifest };
 
 /**
  * Part names as they appear in file names: `email.subject`, `email.preheader`, `email.html`

@@ -3,11 +3,12 @@ import middy from '@middy/core';
 import { applyFeedbackBatch } from '../core/feedback/apply.js';
 import type { FeedbackEvent } from '../core/feedback/event.js';
 import type { FeedbackOutcome } from '../core/feedback/ports.js';
-import { composeFeedback } from './composition.js';
+import { composeFeedback } from '../composition/feedback.js';
+import { SERVICE_NAMES } from '../definitions/metrics.js';
 import { readFeedbackConfig } from './config.js';
 import { normalizeFeedbackInput } from './normalize.js';
 
-export const SERVICE_NAME = 'switchboard-feedback';
+export const SERVICE_NAME = SERVICE_NAMES.feedback;
 
 // Cold start: configuration validated and clients built once, reused by every invocation.
 const { deps, logger } = composeFeedback(readFeedbackConfig(process.env), SERVICE_NAME);

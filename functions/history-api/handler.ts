@@ -5,10 +5,11 @@ import type { APIGatewayProxyEvent, APIGatewayProxyStructuredResultV2 } from 'aw
 import { connectDynamo } from '../adapters/dynamo-connection.js';
 import { DynamoDeliveryLog } from '../adapters/dynamo-delivery-log.js';
 import { DynamoProfileStore } from '../adapters/dynamo-profile-store.js';
-import { readHistoryApiConfig } from '../feedback/config.js';
+import { SERVICE_NAMES } from '../definitions/metrics.js';
+import { readHistoryApiConfig } from './config.js';
 import { routeHistory } from './routes.js';
 
-export const SERVICE_NAME = 'switchboard-history-api';
+export const SERVICE_NAME = SERVICE_NAMES.historyApi;
 
 // Cold start: configuration validated and clients built once, reused by every invocation.
 const config = readHistoryApiConfig(process.env);

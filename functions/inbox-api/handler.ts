@@ -3,11 +3,12 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DynamoInboxStore } from '../adapters/dynamo-inbox-store.js';
 import { systemClock } from '../adapters/system-clock.js';
-import { composeFeedback } from '../feedback/composition.js';
-import { readInboxApiConfig } from '../feedback/config.js';
+import { composeFeedback } from '../composition/feedback.js';
+import { SERVICE_NAMES } from '../definitions/metrics.js';
+import { readInboxApiConfig } from './config.js';
 import { routeInbox } from './routes.js';
 
-export const SERVICE_NAME = 'switchboard-inbox-api';
+export const SERVICE_NAME = SERVICE_NAMES.inboxApi;
 
 // Cold start: configuration validated and clients built once, reused by every invocation.
 const config = readInboxApiConfig(process.env);

@@ -1,5 +1,5 @@
 import { ENV } from '../definitions/tables.js';
-import { PREFERENCE_CENTRE_PATH } from '../preferences/paths.js';
+import { PREFERENCE_CENTRE_PATH } from '../definitions/paths.js';
 import { DEFAULT_BUNDLE_PATH } from '../template-compiler/paths.js';
 import type { TableNames } from './provision.js';
 

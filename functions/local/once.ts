@@ -1,5 +1,5 @@
-import { formatTable } from '../cli/io.js';
 import type { DeliveryRecord } from '../core/model.js';
+import { formatTable } from '../tooling/text-table.js';
 import { explainRecord } from './explain.js';
 import type { LocalSystem } from './system.js';
 
@@ -23,7 +23,7 @@ export async function runDemoOnce(system: LocalSystem, timeoutMs = 30_000): Prom
     if (records.length === ids.length || Date.now() > deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 150));
   }
-  await system.feedback?.settle(Math.max(1_000, deadline - Date.now()));
+  await system.feedback.settle(Math.max(1_000, deadline - Date.now()));
   const settled = new Map((await system.deliveries.all()).map((record) => [record.requestId, record]));
   const final = ids.map((id) => settled.get(id)).filter((record): record is DeliveryRecord => record !== undefined && record.status !== 'ACCEPTED');
   return { records: final, missing: ids.filter((id) => !final.some((record) => record.requestId === id)) };

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { listen, readBody, requestUrl, sendJson, sendText } from './http.js';
+import { listen, readBody, requestUrl, sendJson, sendText } from '../tooling/loopback-http.js';
 import { SEND_MESSAGES_PATH, sendMessages } from './sandbox/pinpoint.js';
 import { snsAction } from './sandbox/sns.js';
 import { PROVIDER_FAULT_KINDS, PUSH_STATUSES, SandboxState } from './sandbox/state.js';

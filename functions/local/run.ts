@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type LocalConfig, localConfigPath, readLocalConfig, removeLocalConfig, writeLocalConfig } from './local-config.js';
+import { type LocalConfig, localConfigPath, readLocalConfig, removeLocalConfig, writeLocalConfig } from '../tooling/local-config.js';
 import { runDemoOnce, summaryTable } from './once.js';
 import { type LocalOptions, parseLocalOptions, USAGE } from './options.js';
 import { createOutboxApp, type OutboxApp } from './outbox/app.js';
@@ -37,7 +37,6 @@ export async function runLocal(argv: string[]): Promise<number> {
   const { outbox, system } = running;
   const configPath = localConfigPath();
   const published = !options.once && (await publish(system, outbox, configPath));
-  if (!system.feedback) err('! the feedback handler is not available: statuses stop at SENT\n');
   out(`\nready in ${progress.elapsed()}: outbox ${outbox.url}  (templates ${outbox.url}/templates)\n`);
   const stop = async () => {
     await running.app.close();

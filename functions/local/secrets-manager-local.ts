@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { listen, readBody, sendJson } from './http.js';
+import { listen, readBody, sendJson } from '../tooling/loopback-http.js';
 
 /**
  * Stands in for Secrets Manager's `GetSecretValue`, the one call the handlers make, so local mode

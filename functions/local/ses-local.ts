@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import sesLocal from 'aws-ses-v2-local';
-import { closeServer, LOOPBACK } from './http.js';
+import { closeServer, LOOPBACK } from '../tooling/loopback-http.js';
 
 /** One sent email as the local SES keeps it (`GET /store`). */
 export interface StoredEmail {

@@ -9,7 +9,7 @@ import type { Problem } from '../core/model.js';
 import { preferencesUrl } from '../core/links.js';
 import { parseSendRequest } from '../core/request.js';
 import { ENV } from '../definitions/tables.js';
-import { PREFERENCE_CENTRE_PATH } from '../preferences/paths.js';
+import { PREFERENCE_CENTRE_PATH } from '../definitions/paths.js';
 import { localDynamoDbClient, localSqsClient } from './clients.js';
 import { LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.js';
 import { ensureTemplateBundle } from './ensure-bundle.js';
@@ -19,7 +19,7 @@ import { applyEnvironment, handlerEnvironment } from './handler-env.js';
 import { captureHandlerLogs } from './handler-logs.js';
 import { loadHandlers } from './handlers.js';
 import { lambdaContext } from './lambda-context.js';
-import type { LocalConfig } from './local-config.js';
+import type { LocalConfig } from '../tooling/local-config.js';
 import { createQueues, createTables } from './provision.js';
 import { type ProviderSandbox, startProviderSandbox } from './provider-sandbox.js';
 import { type DemoCustomer, demoCustomers, demoProviderFaults, demoScenario, seedCustomers } from './seed/seed.js';
@@ -27,7 +27,7 @@ import { LOCAL_LINK_SECRET_NAME, localLinkSigningSecret, startLocalSecretsManage
 import { type LocalSes, startLocalSes } from './ses-local.js';
 import { startSqsEmulator } from './sqs-emulator.js';
 import { type SqsPoller, startSqsPoller } from './sqs-poller.js';
-import { type HttpApiAnswer, type HttpApiCall, type HttpApiHandler, type HttpApiRawAnswer, invokeHttpApi, invokeHttpApiRaw, invokeRestApi, type RestApiCall, type RestApiHandler } from './api-gateway.js';
+import { type HttpApiAnswer, type HttpApiCall, type HttpApiHandler, type HttpApiRawAnswer, invokeHttpApi, invokeHttpApiRaw, invokeRestApi, type RestApiCall, type RestApiHandler } from '../tooling/api-gateway.js';
 
 export interface LocalPorts {
   dynamodb?: number;
@@ -60,16 +60,16 @@ export interface LocalSystem {
   deliveries: DeliveryReader;
   sandbox: ProviderSandbox;
   ses: LocalSes;
-  /** Undefined when the feedback handler could not be loaded: sends work, statuses stay at SENT. */
-  feedback?: FeedbackBridge;
-  /** Calls the inbox API as the app would; undefined when its handler could not be loaded. */
-  inboxApi?: (call: HttpApiCall) => Promise<HttpApiAnswer>;
-  /** Calls the one-click unsubscribe endpoint; undefined when its handler could not be loaded. */
-  unsubscribeApi?: (call: HttpApiCall) => Promise<HttpApiRawAnswer>;
-  /** Calls the preference centre (page and app API); undefined when its handler could not be loaded. */
-  preferencesApi?: (call: HttpApiCall) => Promise<HttpApiRawAnswer>;
-  /** Calls the service API's profile routes (`/customers/{id}`, `/context`, `/consent`); undefined when its handler could not be loaded. */
-  profileApi?: (call: RestApiCall) => Promise<HttpApiAnswer>;
+  /** Hands SES events and SMS status logs to the feedback handler. */
+  feedback: FeedbackBridge;
+  /** Calls the inbox API as the app would. */
+  inboxApi: (call: HttpApiCall) => Promise<HttpApiAnswer>;
+  /** Calls the one-click unsubscribe endpoint. */
+  unsubscribeApi: (call: HttpApiCall) => Promise<HttpApiRawAnswer>;
+  /** Calls the preference centre (page and app API). */
+  preferencesApi: (call: HttpApiCall) => Promise<HttpApiRawAnswer>;
+  /** Calls the service API's profile routes (`/customers/{id}`, `/context`, `/consent`). */
+  profileApi: (call: RestApiCall) => Promise<HttpApiAnswer>;
   /** A customer's signed preference centre link, as messages carry it; fails when no signing key is configured. */
   preferencesLink(customerId: string): Promise<string>;
   /** Validated with the real parser first; an invalid request never reaches the queue. */
@@ -147,7 +147,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       const logs = captureHandlerLogs(options.handlerLogPath, { echo: options.echoHandlerLogs ?? false });
       stops.unshift(() => logs.restore());
     }
-    const handlers = await loadHandlers((name, error) => onError(`loading the ${name} handler`, error));
+    const handlers = await loadHandlers();
     const links = composeLinkSigner(env[ENV.linkSigningSecretId]);
     const deliveries = dynamoDeliveryReader(documents, tables.deliveries);
 
@@ -162,25 +162,21 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     });
     stops.push(() => poller.stop());
 
-    let feedback: FeedbackBridge | undefined;
-    if (handlers.feedback) {
-      feedback = new FeedbackBridge({
-        handler: handlers.feedback,
-        context: () => lambdaContext('switchboard-feedback', FUNCTION_TIMEOUT_SECONDS, region),
-        ses,
-        sandbox: sandbox.state,
-        region,
-        configurationSet: env.SES_CONFIGURATION_SET ?? 'switchboard-local',
-        tagsFor: async (requestId) => {
-          const record = await deliveries.get(requestId);
-          return { requestId, ...(record ? { customerId: record.customerId, template: record.template, category: record.category } : {}) };
-        },
-        onError: (error) => onError('feedback', error),
-      });
-      feedback.start();
-      const bridge = feedback;
-      stops.push(() => bridge.stop());
-    }
+    const feedback = new FeedbackBridge({
+      handler: handlers.feedback,
+      context: () => lambdaContext('switchboard-feedback', FUNCTION_TIMEOUT_SECONDS, region),
+      ses,
+      sandbox: sandbox.state,
+      region,
+      configurationSet: env.SES_CONFIGURATION_SET ?? 'switchboard-local',
+      tagsFor: async (requestId) => {
+        const record = await deliveries.get(requestId);
+        return { requestId, ...(record ? { customerId: record.customerId, template: record.template, category: record.category } : {}) };
+      },
+      onError: (error) => onError('feedback', error),
+    });
+    feedback.start();
+    stops.push(() => feedback.stop());
 
     const queue = new SqsRequestQueue(sqsClient, queues.requests.url);
     const enqueue = async (body: unknown): Promise<EnqueueResult> => {
@@ -209,11 +205,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       deliveries,
       sandbox,
       ses,
-      ...(feedback ? { feedback } : {}),
-      ...(handlers.inbox ? { inboxApi: inboxCaller(handlers.inbox, region) } : {}),
-      ...(handlers.unsubscribe ? { unsubscribeApi: unsubscribeCaller(handlers.unsubscribe, region) } : {}),
-      ...(handlers.preferences ? { preferencesApi: rawCaller(handlers.preferences, 'switchboard-preferences', region) } : {}),
-      ...(handlers.profile ? { profileApi: profileCaller(handlers.profile, region) } : {}),
+      feedback,
+      inboxApi: inboxCaller(handlers.inbox, region),
+      unsubscribeApi: unsubscribeCaller(handlers.unsubscribe, region),
+      preferencesApi: rawCaller(handlers.preferences, 'switchboard-preferences', region),
+      profileApi: profileCaller(handlers.profile, region),
       preferencesLink: (customerId) => preferencesUrl(links, `${options.outboxUrl}${PREFERENCE_CENTRE_PATH}`, customerId, new Date()),
       enqueue,
       async runScenario() {
@@ -226,7 +222,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         }
         return ids;
       },
-      quiet: () => poller.idle() && (feedback?.pending() ?? 0) === 0,
+      quiet: () => poller.idle() && feedback.pending() === 0,
       stop: stopAll,
     };
   } catch (error) {

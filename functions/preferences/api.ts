@@ -8,7 +8,7 @@ import { type PreferenceDeps, readPreferences, updatePreferences } from '../core
 import { problemsOf } from '../core/problem-bounds.js';
 import { isCustomerId } from '../core/request.js';
 import { isResult, json, problem, readJsonBody } from '../http/responses.js';
-import { APP_SOURCE } from './paths.js';
+import { APP_SOURCE } from './consent-sources.js';
 
 type Result = APIGatewayProxyStructuredResultV2;
 

@@ -1,15 +1,17 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { codeOf, isRetryable } from '../core/errors.js';
+import { MAX_TOKEN_CHARS } from '../core/links.js';
 import type { Channel } from '../core/model.js';
 import type { PreferenceEdit } from '../core/preferences/edit.js';
 import { type PreferenceDeps, readPreferences, updatePreferences } from '../core/preferences/manage.js';
 import type { LinkSigner } from '../core/ports.js';
 import { isCustomerId } from '../core/request.js';
 import { findTopic } from '../core/topics.js';
+import { PREFERENCE_CENTRE_PATH } from '../definitions/paths.js';
+import { PAGE_SOURCE } from './consent-sources.js';
 import { type PageForm, readPageForm } from './form.js';
 import { messagePage, type PageInput, preferencesPage } from './page.js';
-import { PAGE_SOURCE, PREFERENCE_CENTRE_PATH } from './paths.js';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
@@ -20,8 +22,6 @@ export interface PreferenceCentreDeps extends PreferenceDeps {
   log: Pick<Logger, 'info' | 'warn'>;
 }
 
-/** Signed links are a few hundred characters; a longer token is not one of ours. */
-export const MAX_TOKEN_CHARS = 2048;
 /** The form posts to the page's own address, relative, so it works under any base path. */
 const FORM_ACTION = PREFERENCE_CENTRE_PATH.slice(1);
 

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Channel, Problem } from '../core/model.js';
 import type { ChannelPreferences, PreferenceView, TopicChoice, TopicPreferences } from '../core/preferences/view.js';
-import { html, raw, type SafeHtml } from '../template-preview/html.js';
+import { html, raw, type SafeHtml } from '../http/html.js';
 import { cellKey, type PageAction } from './form.js';
 
 export const CHANNEL_NAMES: Record<Channel, string> = { email: 'Email', sms: 'Text message', push: 'Push notification', in_app: 'In the app' };

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { problem, withoutStage } from '../http/responses.js';
 import { routePreferencesApi } from './api.js';
 import { type PreferenceCentreDeps, routePreferenceCentre } from './centre.js';
-import { PREFERENCE_CENTRE_PATH, PREFERENCES_API_PATH } from './paths.js';
+import { PREFERENCE_CENTRE_PATH, PREFERENCES_API_PATH } from '../definitions/paths.js';
 
 const trailing = (path: string) => new RegExp(`^${path}/?$`);
 const CENTRE = trailing(PREFERENCE_CENTRE_PATH);

@@ -8,10 +8,11 @@ import { DynamoConsentWriter } from '../adapters/dynamo-consent-writer.js';
 import { DynamoCustomerEraser } from '../adapters/dynamo-customer-eraser.js';
 import { DynamoProfileStore } from '../adapters/dynamo-profile-store.js';
 import { systemClock } from '../adapters/system-clock.js';
+import { SERVICE_NAMES } from '../definitions/metrics.js';
 import { readProfileApiConfig } from './config.js';
 import { type ProfileApiDeps, routeProfile } from './routes.js';
 
-export const SERVICE_NAME = 'switchboard-profile-api';
+export const SERVICE_NAME = SERVICE_NAMES.profileApi;
 
 // Cold start: configuration validated and clients built once, reused by every invocation.
 const config = readProfileApiConfig(process.env);

@@ -1,6 +1,6 @@
 import { type FSWatcher, watch } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { requestUrl, sendJson, sendText } from '../local/http.js';
+import { requestUrl, sendJson, sendText } from '../tooling/loopback-http.js';
 import { previewPage } from './page.js';
 import { type PreviewSet, renderPreviews } from './render-all.js';
 

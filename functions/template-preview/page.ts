@@ -1,5 +1,5 @@
 import type { RenderedByChannel } from '../core/templates.js';
-import { escapeHtml, html, raw, type SafeHtml } from './html.js';
+import { escapeHtml, html, raw, type SafeHtml } from '../http/html.js';
 import type { PreviewEntry, PreviewSet, TemplatePreview } from './render-all.js';
 import { PREVIEW_CSS } from './styles.js';
 

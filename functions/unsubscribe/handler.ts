@@ -2,11 +2,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { composeLinkSigner } from '../adapters/compose-link-signer.js';
-import { composeFeedback } from '../feedback/composition.js';
-import { readUnsubscribeConfig } from '../feedback/config.js';
+import { composeFeedback } from '../composition/feedback.js';
+import { SERVICE_NAMES } from '../definitions/metrics.js';
+import { readUnsubscribeConfig } from './config.js';
 import { routeUnsubscribe } from './routes.js';
 
-export const SERVICE_NAME = 'switchboard-unsubscribe';
+export const SERVICE_NAME = SERVICE_NAMES.unsubscribe;
 
 // Cold start: configuration validated and clients built once, reused by every invocation. The
 // signing keys are read on the first link and cached, never at import.

@@ -2,10 +2,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { isRetryable } from '../core/errors.js';
 import type { FeedbackDeps } from '../core/feedback/apply.js';
-import { type UnsubscribeClaims, unsubscribeByLink } from '../core/feedback/unsubscribe.js';
+import { unsubscribeByLink } from '../core/feedback/unsubscribe.js';
+import { MAX_TOKEN_CHARS, type UnsubscribeTarget } from '../core/links.js';
 import type { LinkCheck, LinkSigner } from '../core/ports.js';
 import { isWellFormed } from '../core/problem-bounds.js';
 import { isCustomerId, isRequestId } from '../core/request.js';
+import { MAX_TOPIC_LENGTH } from '../core/topics.js';
 import { problem } from '../http/responses.js';
 import { confirmPage, donePage, invalidPage } from './page.js';
 
@@ -18,9 +20,6 @@ export interface UnsubscribeDeps {
   log: Pick<Logger, 'info' | 'error'>;
 }
 
-/** Links we issue are a few hundred characters; a longer token is not one of ours. */
-export const MAX_TOKEN_CHARS = 2048;
-const MAX_TOPIC = 128;
 const INVALID_LINK = 'This unsubscribe link is not valid.';
 const EXPIRED_LINK = 'This unsubscribe link has expired. The link in a more recent email will work.';
 const NOT_CONFIGURED = 'This unsubscribe link cannot be checked: the service has no signing keys configured. Please contact us to unsubscribe.';
@@ -75,8 +74,8 @@ function refuseLink(code: string, refuse: ReturnType<typeof refusal>, deps: Unsu
 }
 
 /** Claims we signed hold ids we issued; a legacy token (see link-tokens) is checked for them too. */
-function plausible(claims: UnsubscribeClaims): boolean {
-  return isRequestId(claims.requestId) && isCustomerId(claims.customerId) && claims.topic.length > 0 && claims.topic.length <= MAX_TOPIC && isWellFormed(claims.topic);
+function plausible(claims: UnsubscribeTarget): boolean {
+  return isRequestId(claims.requestId) && isCustomerId(claims.customerId) && claims.topic.length > 0 && claims.topic.length <= MAX_TOPIC_LENGTH && isWellFormed(claims.topic);
 }
 
 function refusal(event: APIGatewayProxyEventV2) {

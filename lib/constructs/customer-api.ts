@@ -7,7 +7,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '../../functions/definitions/tables.js';
-import { PREFERENCE_CENTRE_PATH, PREFERENCES_API_PATH } from '../../functions/preferences/paths.js';
+import { PREFERENCE_CENTRE_PATH, PREFERENCES_API_PATH } from '../../functions/definitions/paths.js';
 
 export interface CustomerApiProps {
   apiName: string;

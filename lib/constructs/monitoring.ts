@@ -8,7 +8,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, ORCHESTRATOR_SERVICE_NAME, PROVIDER_NOT_AUTHORIZED_METRIC } from '../../functions/definitions/metrics.js';
+import {
+  END_TO_END_LATENCY_METRIC,
+  ENGAGEMENT_METRICS,
+  METRICS_NAMESPACE,
+  ORCHESTRATOR_SERVICE_NAME,
+  OUTCOME_METRICS,
+  PROVIDER_NOT_AUTHORIZED_METRIC,
+} from '../../functions/definitions/metrics.js';
 
 export interface MonitoringProps {
   dashboardName: string;
@@ -18,7 +25,7 @@ export interface MonitoringProps {
   deadLetterQueues: Record<string, sqs.IQueue>;
   /** Label → function, for errors, throttles and duration. */
   functions: Record<string, lambda.IFunction>;
-  orchestrator?: lambda.IFunction;
+  orchestrator: lambda.IFunction;
   /** A send request this old has probably missed its moment. */
   maxRequestAge: Duration;
   removalPolicy: RemovalPolicy;
@@ -89,36 +96,34 @@ export class Monitoring extends Construct {
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     });
-    if (props.orchestrator) {
-      const fn = props.orchestrator;
-      this.alarm('OrchestratorErrorRate', {
-        alarmDescription: 'More than 5% of orchestrator invocations fail.',
-        metric: new cloudwatch.MathExpression({
-          expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
-          usingMetrics: { errors: fn.metricErrors({ period: FIVE_MINUTES }), invocations: fn.metricInvocations({ period: FIVE_MINUTES }) },
-          label: 'Orchestrator error rate (%)',
-          period: FIVE_MINUTES,
-        }),
-        threshold: 5,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 2,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      });
-      // A refused permission fails every message on that path (and fails over the rest): one is enough.
-      this.alarm('ProviderNotAuthorized', {
-        alarmDescription: 'A provider refused a send because the orchestrator role lacks a permission: check its IAM policy.',
-        metric: new cloudwatch.Metric({
-          namespace: METRICS_NAMESPACE,
-          metricName: PROVIDER_NOT_AUTHORIZED_METRIC,
-          dimensionsMap: { service: ORCHESTRATOR_SERVICE_NAME },
-          statistic: 'Sum',
-          period: FIVE_MINUTES,
-        }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      });
-    }
+    const { orchestrator } = props;
+    this.alarm('OrchestratorErrorRate', {
+      alarmDescription: 'More than 5% of orchestrator invocations fail.',
+      metric: new cloudwatch.MathExpression({
+        expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
+        usingMetrics: { errors: orchestrator.metricErrors({ period: FIVE_MINUTES }), invocations: orchestrator.metricInvocations({ period: FIVE_MINUTES }) },
+        label: 'Orchestrator error rate (%)',
+        period: FIVE_MINUTES,
+      }),
+      threshold: 5,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+    // A refused permission fails every message on that path (and fails over the rest): one is enough.
+    this.alarm('ProviderNotAuthorized', {
+      alarmDescription: 'A provider refused a send because the orchestrator role lacks a permission: check its IAM policy.',
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: PROVIDER_NOT_AUTHORIZED_METRIC,
+        dimensionsMap: { service: ORCHESTRATOR_SERVICE_NAME },
+        statistic: 'Sum',
+        period: FIVE_MINUTES,
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
     for (const [label, fn] of Object.entries(props.functions)) {
       this.alarm(`${label}Throttles`, {
         alarmDescription: `The ${label} function is throttled: raise its concurrency or lower the event source's.`,
@@ -135,18 +140,21 @@ export class Monitoring extends Construct {
       widgets: [
         [
           graph('Requests received', [props.requestsQueue.metricNumberOfMessagesSent({ period: FIVE_MINUTES, label: 'Enqueued' })]),
-          graph('Sent by channel', [split('Sent', 'channel')]),
-          graph('Suppressed by reason', [split('Suppressed', 'reason')]),
+          graph('Sent by channel', [split(OUTCOME_METRICS.SENT, 'channel')]),
+          graph('Suppressed by reason', [split(OUTCOME_METRICS.SUPPRESSED, 'reason')]),
         ],
         [
-          graph('Delivered, opened, clicked', ['Delivered', 'Opened', 'Clicked'].map((name) => split(name, 'channel'))),
-          graph('Bounced, complained', ['Bounced', 'Complained'].map((name) => split(name, 'channel'))),
-          graph('Failed, rejected, expired, retried, not authorized', ['Failed', 'Rejected', 'Expired', 'Retry', PROVIDER_NOT_AUTHORIZED_METRIC].map(total)),
+          graph('Delivered, opened, clicked', [ENGAGEMENT_METRICS.delivered, ENGAGEMENT_METRICS.opened, ENGAGEMENT_METRICS.clicked].map((name) => split(name, 'channel'))),
+          graph('Bounced, complained', [ENGAGEMENT_METRICS.bounced, ENGAGEMENT_METRICS.complained].map((name) => split(name, 'channel'))),
+          graph(
+            'Failed, rejected, expired, retried, not authorized',
+            [OUTCOME_METRICS.FAILED, OUTCOME_METRICS.REJECTED, OUTCOME_METRICS.EXPIRED, OUTCOME_METRICS.RETRY, PROVIDER_NOT_AUTHORIZED_METRIC].map(total),
+          ),
         ],
         [
           graph(
             'End-to-end latency (ms)',
-            ['p50', 'p95', 'p99'].map((stat) => split('EndToEndLatency', 'channel', stat, stat)),
+            ['p50', 'p95', 'p99'].map((stat) => split(END_TO_END_LATENCY_METRIC, 'channel', stat, stat)),
           ),
           graph(
             'Dead-letter queue depth',

@@ -1,6 +1,7 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { SERVICE_NAMES } from '../../functions/definitions/metrics.js';
 import { ENV } from '../../functions/definitions/tables.js';
 import { HandlerFunction } from './handler-function.js';
 import { TEMPLATE_BUNDLE_NAME } from './orchestrator.js';
@@ -22,7 +23,7 @@ export class PreferenceCentre extends Construct {
     super(scope, id);
     this.fn = new HandlerFunction(this, 'Handler', {
       entry: props.entry,
-      serviceName: 'switchboard-preferences',
+      serviceName: SERVICE_NAMES.preferences,
       memorySize: 512,
       timeout: Duration.seconds(10),
       logRetentionDays: props.logRetentionDays,

@@ -1,11 +1,10 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { SERVICE_NAMES } from '../../functions/definitions/metrics.js';
 import { ENV } from '../../functions/definitions/tables.js';
 import { HandlerFunction } from './handler-function.js';
 import { TEMPLATE_BUNDLE_NAME } from './orchestrator.js';
-
-export const PROFILE_API_SERVICE_NAME = 'switchboard-profile-api';
 
 export interface ProfileApiFunctionProps {
   entry: string;
@@ -23,7 +22,7 @@ export class ProfileApiFunction extends Construct {
     super(scope, id);
     this.fn = new HandlerFunction(this, 'Handler', {
       entry: props.entry,
-      serviceName: PROFILE_API_SERVICE_NAME,
+      serviceName: SERVICE_NAMES.profileApi,
       memorySize: 512,
       // Erasing a long delivery history takes a while; API Gateway waits at most 29 s.
       timeout: Duration.seconds(28),

@@ -7,7 +7,7 @@ import { fixedClock } from '../../functions/adapters/system-clock.js';
 import { customers } from '../../functions/cli/commands/customers.js';
 import { main } from '../../functions/cli/main.js';
 import type { TemplateBundle } from '../../functions/core/templates.js';
-import { type LocalConfig, writeLocalConfig } from '../../functions/local/local-config.js';
+import { type LocalConfig, writeLocalConfig } from '../../functions/tooling/local-config.js';
 import { type LocalTables, localTables } from '../support/local-aws.js';
 
 let local: LocalTables;

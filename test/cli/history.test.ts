@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { history } from '../../functions/cli/commands/history.js';
 import { DynamoDeliveryLog } from '../../functions/adapters/dynamo-delivery-log.js';
 import type { DeliveryRecord } from '../../functions/core/model.js';
-import { type LocalConfig, writeLocalConfig } from '../../functions/local/local-config.js';
+import { type LocalConfig, writeLocalConfig } from '../../functions/tooling/local-config.js';
 import { type LocalTables, localTables } from '../support/local-aws.js';
 
 let local: LocalTables;

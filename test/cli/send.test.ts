@@ -6,7 +6,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { resolveQueueTarget, send } from '../../functions/cli/commands/send.js';
 import { localSqsClient } from '../../functions/local/clients.js';
-import { type LocalConfig, writeLocalConfig } from '../../functions/local/local-config.js';
+import { type LocalConfig, writeLocalConfig } from '../../functions/tooling/local-config.js';
 import { createQueues, type QueueNames } from '../../functions/local/provision.js';
 import { DEFAULT_TEMPLATES_DIR, loadTemplateFolder, writeBundle } from '../../functions/template-compiler/index.js';
 

@@ -12,7 +12,7 @@ const orderUpdate = manifest({ id: 'order-shipped', category: 'transactional', t
 
 function decideFor(
   fixture: CustomerFixture,
-  options: { request?: Partial<SendRequestInput>; template?: TemplateManifest; now?: Date; config?: DecisionConfig; capCounts?: Partial<Record<Channel, { day: number; week: number }>> } = {},
+  options: { request?: Partial<SendRequestInput>; template?: TemplateManifest; now?: Date; config?: DecisionConfig } = {},
 ): Decision {
   return decide(
     {
@@ -20,7 +20,6 @@ function decideFor(
       customer: customerFixture(fixture),
       manifest: options.template ?? promotion,
       now: options.now ?? FIXTURE_NOW,
-      ...(options.capCounts ? { capCounts: options.capCounts } : {}),
     },
     options.config ?? defaultDecisionConfig,
   );
@@ -117,12 +116,6 @@ describe('candidates', () => {
       { channel: 'email', reason: 'NOT_ALLOWED' },
       { channel: 'in_app', reason: 'NO_CONSENT', detail: 'in_app: no opt-in for promotions or for every topic' },
     ]);
-  });
-
-  it('excludes a channel at its frequency cap when the counts are known', () => {
-    const decision = decideFor('app-active-c-2001', { capCounts: { in_app: { day: 99, week: 99 } } });
-    expect(exclusions(decision)).toEqual({ in_app: 'FREQUENCY_CAP' });
-    expect(order(decision)[0]).not.toBe('in_app');
   });
 
   it("decides consent by the request's topic over the template's", () => {

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type DecisionConfig, defaultDecisionConfig } from '../../functions/core/config.js';
-import { type CapCount, checkEligibility, livePushTokens } from '../../functions/core/eligibility.js';
+import { checkEligibility, livePushTokens } from '../../functions/core/eligibility.js';
 import type { Category, Channel, Customer, ExclusionReason } from '../../functions/core/model.js';
 
-const config: DecisionConfig = {
-  ...defaultDecisionConfig,
-  caps: { push: {}, email: {}, in_app: {}, sms: { marketing: { perDay: 1, perWeek: 2 } } },
-};
+const config: DecisionConfig = defaultDecisionConfig;
 
 const AFTERNOON_IN_BERLIN = '2026-11-23T12:00:00Z';
 const NIGHT_IN_BERLIN = '2026-11-23T22:30:00Z';
@@ -30,7 +27,6 @@ interface Situation {
   category?: Category;
   priority?: 'high' | 'normal';
   at?: string;
-  capCount?: CapCount;
 }
 
 const cases: [string, Customer, Situation, ExclusionReason | 'eligible'][] = [
@@ -87,16 +83,8 @@ const cases: [string, Customer, Situation, ExclusionReason | 'eligible'][] = [
   // 20:30 UTC is 21:30 in Berlin, but without a zone the customer is read as UTC.
   ['no time zone, read as UTC', customer((c) => delete c.timeZone), { channel: 'push', at: '2026-11-23T20:30:00Z' }, 'eligible'],
 
-  ['marketing sms at the daily cap', customer(), { channel: 'sms', capCount: { day: 1, week: 1 } }, 'FREQUENCY_CAP'],
-  ['marketing sms at the weekly cap', customer(), { channel: 'sms', capCount: { day: 0, week: 2 } }, 'FREQUENCY_CAP'],
-  ['marketing sms under both caps', customer(), { channel: 'sms', capCount: { day: 0, week: 1 } }, 'eligible'],
-  ['marketing sms with counts unknown', customer(), { channel: 'sms' }, 'eligible'],
-  ['transactional sms has no cap', customer(), { channel: 'sms', category: 'transactional', capCount: { day: 50, week: 200 } }, 'eligible'],
-  ['a channel without caps', customer(), { channel: 'push', capCount: { day: 50, week: 200 } }, 'eligible'],
-
   ['consent is checked before reachability', customer((c) => ((c.consent = {}), delete c.email)), { channel: 'email' }, 'NO_CONSENT'],
   ['reachability is checked before quiet hours', customer((c) => delete c.phone), { channel: 'sms', at: NIGHT_IN_BERLIN }, 'NO_ADDRESS'],
-  ['quiet hours are checked before the cap', customer(), { channel: 'sms', at: NIGHT_IN_BERLIN, capCount: { day: 5, week: 5 } }, 'QUIET_HOURS'],
 ];
 
 function check(who: Customer, situation: Situation) {
@@ -108,7 +96,6 @@ function check(who: Customer, situation: Situation) {
       topic: 'promotions',
       priority: situation.priority ?? 'normal',
       now: new Date(situation.at ?? AFTERNOON_IN_BERLIN),
-      ...(situation.capCount ? { capCount: situation.capCount } : {}),
     },
     config,
   );
@@ -137,7 +124,6 @@ describe('checkEligibility', () => {
     ],
     ['the window and zone of quiet hours', customer((c) => (c.preferences = { quietHours: { start: '22:00', end: '07:30' } })), { channel: 'push' as const, at: NIGHT_IN_BERLIN }, 'quiet hours 22:00–07:30 in Europe/Berlin'],
     ['a time zone that fell back to UTC', customer((c) => (c.timeZone = 'Nowhere/Special')), { channel: 'push' as const, at: NIGHT_IN_BERLIN }, 'quiet hours 21:00–08:00 in UTC (time zone missing or unknown)'],
-    ['which cap was reached', customer(), { channel: 'sms' as const, capCount: { day: 0, week: 2 } }, '2 marketing sent this week, cap 2 per week'],
   ])('explains %s without personal data', (_name, who, situation, detail) => {
     const verdict = check(who, situation);
     expect(verdict.eligible ? undefined : verdict.excluded.detail).toBe(detail);

@@ -189,10 +189,10 @@ describe('orchestrateBatch', () => {
     const h = harness({ customers: [reachableCustomer('c-1'), reachableCustomer('c-2', { engagement: { push: { delivered: 3 } } })] });
     const deliveredCalls: string[][] = [];
     const rememberedCalls: string[][] = [];
-    h.deps.engagement = { recordDelivered: async (counts) => void deliveredCalls.push(counts.map((c) => `${c.customerId}/${c.channel}/${c.shape}`).sort()) };
+    h.deps.engagement = { recordDelivered: async (counts) => void deliveredCalls.push(counts.map((c) => `${c.customerId}/${c.channel}`).sort()) };
     h.deps.providerMessages = { rememberAll: async (messages) => void rememberedCalls.push(messages.map((m) => `${m.channel}/${m.providerMessageId}/${m.requestId}`)) };
     await h.run([request({ requestId: 'r-all', strategy: 'all' }), request({ requestId: 'r-2', customerId: 'c-2', channels: ['push'] })]);
-    expect(deliveredCalls).toEqual([['c-1/in_app/none', 'c-1/push/none', 'c-2/push/channel']]);
+    expect(deliveredCalls).toEqual([['c-1/in_app', 'c-1/push', 'c-2/push']]);
     expect(rememberedCalls).toEqual([['sms/sms-1/r-all']]);
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type DecisionConfig, defaultDecisionConfig } from '../../functions/core/config.js';
 import { type Category, type Channel, CHANNELS, type Customer, type RankedChannel, SCORE_COMPONENTS, type ScoreComponent } from '../../functions/core/model.js';
 import type { SendRequestInput } from '../../functions/core/request.js';
-import { rankChannels, scoreChannel } from '../../functions/core/scoring.js';
+import { rankChannels } from '../../functions/core/scoring.js';
 import { sendRequest } from '../fixtures/requests.js';
 
 const NOW = new Date('2026-11-23T16:00:00Z');
@@ -219,11 +219,5 @@ describe('the score record', () => {
     const flat: DecisionConfig = { ...defaultDecisionConfig, weights: { context: 0, preference: 0, engagement: 0, urgency: 0, cost: 0 } };
     expect(ranking(newCustomer(), {}, { channels: ['in_app', 'email', 'sms', 'push'], config: flat })).toEqual(['push', 'sms', 'email', 'in_app']);
     expect(rank(lenaLike, request)).toEqual(rank(lenaLike, request));
-  });
-
-  it('scores one channel the same alone as in a ranking', () => {
-    const input = { customer: lenaLike, request: sendRequest(request), category: 'marketing' as const, now: NOW };
-    const ranked = rankChannels(['email', 'push'], input, defaultDecisionConfig);
-    expect(scoreChannel('email', input, defaultDecisionConfig)).toEqual(ranked.find((r) => r.channel === 'email'));
   });
 });

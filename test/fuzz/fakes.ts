@@ -53,6 +53,7 @@ const target: FeedbackTarget = {
   category: 'marketing',
   topic: 'promotions',
   sentChannels: ['in_app', 'push', 'email'],
+  finished: true,
   seenEvents: new Set(),
   countedEngagement: new Set(),
   timelineLength: 1,

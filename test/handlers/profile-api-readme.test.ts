@@ -10,7 +10,7 @@ import { DynamoCustomerEraser } from '../../functions/adapters/dynamo-customer-e
 import { DynamoProfileStore } from '../../functions/adapters/dynamo-profile-store.js';
 import { fixedClock } from '../../functions/adapters/system-clock.js';
 import { loadTopicRegistry } from '../../functions/adapters/bundle-template-store.js';
-import { restApiEvent } from '../../functions/local/api-gateway.js';
+import { restApiEvent } from '../../functions/tooling/api-gateway.js';
 import { type ProfileApiDeps, routeProfile } from '../../functions/profile-api/routes.js';
 import { TEMPLATE_BUNDLE } from '../infra/synth.js';
 import { type LocalTables, localTables } from '../support/local-aws.js';

@@ -5,14 +5,11 @@ import { grantsOf } from './iam.js';
 import { synthesize, type Synthesized } from './synth.js';
 
 let full: Synthesized;
-let withoutUnsubscribe: Synthesized;
 beforeAll(() => {
   full = synthesize({ jwtAudience: 'ios-app,android-app' });
-  withoutUnsubscribe = synthesize({}, ['inboxApi']);
 });
 afterAll(() => {
   full.cleanup();
-  withoutUnsubscribe.cleanup();
 });
 
 const logicalId = (type: string, prefix: string) => Object.keys(full.template.findResources(type)).find((id) => id.startsWith(prefix));
@@ -135,11 +132,6 @@ describe('customer HTTP API', () => {
       'GET /preference-centre': 'NONE',
       'POST /preference-centre': 'NONE',
     });
-  });
-
-  it('has no unsubscribe route until its handler exists', () => {
-    const routes = Object.values(withoutUnsubscribe.template.findResources('AWS::ApiGatewayV2::Route'));
-    expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual(['GET /inbox', 'POST /events', 'POST /inbox/{messageId}/{action}']);
   });
 
   it('writes access logs from its auto-deployed default stage', () => {

@@ -16,8 +16,7 @@ let dev: Synthesized;
 let prod: Synthesized;
 beforeAll(() => {
   dev = synthesize();
-  // Tables do not depend on handlers; leaving them out skips bundling.
-  prod = synthesize(PROD, []);
+  prod = synthesize(PROD);
 });
 afterAll(() => {
   dev.cleanup();

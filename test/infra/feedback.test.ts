@@ -5,7 +5,7 @@ import { synthesize, type Synthesized } from './synth.js';
 
 let synthesized: Synthesized;
 beforeAll(() => {
-  synthesized = synthesize({}, ['orchestrator', 'feedback']);
+  synthesized = synthesize();
 });
 afterAll(() => synthesized.cleanup());
 

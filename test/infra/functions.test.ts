@@ -12,7 +12,6 @@ beforeAll(() => {
   base = synthesize();
   channels = synthesize(
     { pinpointApplicationId: PINPOINT_APP, smsSenderId: 'Shop', smsOriginationNumber: '+15555550100', batchSize: 500, maxBatchingWindowSeconds: 5, maxConcurrency: 40, orchestratorMemoryMb: 3008 },
-    ['orchestrator'],
   );
 });
 afterAll(() => {

@@ -53,7 +53,7 @@ describe('the synthesized orchestrator role, simulated', () => {
   let stack: DeployedStack;
   let policies: FunctionPolicies;
   beforeAll(() => {
-    synthesized = synthesize({ pinpointApplicationId: PINPOINT_APP }, ['orchestrator']);
+    synthesized = synthesize({ pinpointApplicationId: PINPOINT_APP });
     stack = new DeployedStack(synthesized.template.toJSON(), { stackName: synthesized.stack.stackName, pinpointApplicationId: PINPOINT_APP });
     policies = stack.policiesOf('switchboard-orchestrator');
   });

@@ -4,7 +4,7 @@ import { synthesize, type Synthesized } from './synth.js';
 
 let synthesized: Synthesized;
 beforeAll(() => {
-  synthesized = synthesize({ alarmEmail: 'oncall@example.com' }, ['orchestrator', 'feedback']);
+  synthesized = synthesize({ alarmEmail: 'oncall@example.com' });
 });
 afterAll(() => synthesized.cleanup());
 
@@ -87,9 +87,8 @@ describe('alarms', () => {
       .filter((alarm) => alarm.MetricName === 'Throttles')
       .map((alarm) => alarm.Dimensions[0].Value.Ref as string)
       .sort();
-    expect(throttled).toEqual(
-      [idOf('AWS::Lambda::Function', 'FeedbackFunction'), idOf('AWS::Lambda::Function', 'OrchestratorHandlerFunction')].sort(),
-    );
+    const handlers = ['OrchestratorHandlerFunction', 'FeedbackFunction', 'InboxApiFunction', 'HistoryApiFunction', 'ProfileApiHandlerFunction', 'UnsubscribeFunction', 'PreferencesHandlerFunction'];
+    expect(throttled).toEqual(handlers.map((prefix) => idOf('AWS::Lambda::Function', prefix)).sort());
   });
 });
 

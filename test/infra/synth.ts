@@ -4,9 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { HANDLER_ENTRIES, type HandlerEntries, type HandlerName } from '../../lib/handler-entries.js';
 import { parseSettings } from '../../lib/settings.js';
-import { SwitchboardStack } from '../../lib/switchboard-stack.js';
+import { HANDLER_ENTRIES, type HandlerName, SwitchboardStack } from '../../lib/switchboard-stack.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const TEMPLATE_BUNDLE = join(ROOT, 'dist', 'templates.bundle.json');
@@ -16,8 +15,6 @@ const FIXTURE_HANDLER = join(ROOT, 'test', 'infra', 'fixtures', 'handler.ts');
 export const BASE_CONTEXT = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
   .context;
 
-export const ALL_HANDLERS = Object.keys(HANDLER_ENTRIES) as HandlerName[];
-
 export interface Synthesized {
   template: Template;
   stack: SwitchboardStack;
@@ -26,15 +23,15 @@ export interface Synthesized {
   cleanup: () => void;
 }
 
-/** Synthesizes the stack in-process with stand-in handlers; bundling makes this take a few seconds. */
-export function synthesize(context: Record<string, unknown> = {}, handlers: HandlerName[] = ALL_HANDLERS): Synthesized {
+/** Synthesizes the stack in-process with a stand-in for every handler; bundling makes this take a few seconds. */
+export function synthesize(context: Record<string, unknown> = {}): Synthesized {
   if (!existsSync(TEMPLATE_BUNDLE)) {
     throw new Error(`${TEMPLATE_BUNDLE} is missing: run \`npm run build\` (npm test does) before the infrastructure tests.`);
   }
   const outdir = mkdtempSync(join(tmpdir(), 'switchboard-cdk-'));
   const merged = { ...BASE_CONTEXT, ...context };
   const app = new App({ outdir, context: merged });
-  const entries: HandlerEntries = Object.fromEntries(handlers.map((name) => [name, FIXTURE_HANDLER]));
+  const entries = Object.fromEntries(Object.keys(HANDLER_ENTRIES).map((name) => [name, FIXTURE_HANDLER])) as Record<HandlerName, string>;
   const stack = new SwitchboardStack(app, 'Test', {
     settings: parseSettings((key) => merged[key]),
     entries,

@@ -1,4 +1,4 @@
-import { BatchWriteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoEngagementRecorder } from '../../functions/adapters/dynamo-engagement-recorder.js';
 import { DynamoProviderMessageIndex } from '../../functions/adapters/dynamo-provider-message-index.js';
@@ -42,40 +42,66 @@ describe('delivered counts of a batch', () => {
     await put(ids.map((customerId) => ({ customerId, engagement: { push: { delivered: 4, opened: 1 }, in_app: { delivered: 1 } } })));
     const recorder = new DynamoEngagementRecorder(local.doc, { tableName: local.tables.customers });
     const counts: DeliveredCount[] = ids.flatMap((customerId) => [
-      { customerId, channel: 'push', shape: 'channel' },
-      { customerId, channel: 'in_app', shape: 'channel' },
+      { customerId, channel: 'push' },
+      { customerId, channel: 'in_app' },
     ]);
-    counts.push({ customerId: 'known-0', channel: 'push', shape: 'channel' });
+    counts.push({ customerId: 'known-0', channel: 'push' });
     expect(await commandsSentBy(() => recorder.recordDelivered(counts, at))).toEqual(['BatchExecuteStatementCommand', 'BatchExecuteStatementCommand']);
     expect(await engagementOf('known-0')).toEqual({ push: { delivered: 6, opened: 1 }, in_app: { delivered: 2 } });
     expect(await engagementOf('known-29')).toEqual({ push: { delivered: 5, opened: 1 }, in_app: { delivered: 2 } });
   });
 
-  it('creates missing maps in the same batch, takes the general path where the item differs, and never creates a customer', async () => {
+  it('writes what an item lacks in one more PartiQL request, from the items the failed conditions return, and never creates a customer', async () => {
     await put([
       { customerId: 'fresh' },
       { customerId: 'other-channel', engagement: { email: { delivered: 2 } } },
       { customerId: 'opened-only', engagement: { push: { opened: 1 } } },
-      { customerId: 'stale-hint', engagement: { push: { opened: 2 } } },
+      { customerId: 'mixed', engagement: { push: { delivered: 3 } } },
+      { customerId: 'counted', engagement: { push: { delivered: 7 } } },
     ]);
     const recorder = new DynamoEngagementRecorder(local.doc, { tableName: local.tables.customers });
     const counts: DeliveredCount[] = [
-      { customerId: 'fresh', channel: 'push', shape: 'none' },
-      { customerId: 'other-channel', channel: 'in_app', shape: 'engagement' },
-      { customerId: 'opened-only', channel: 'push', shape: 'channel' },
-      // The batch read said the map was there; the statement's condition finds no counter yet.
-      { customerId: 'stale-hint', channel: 'push', shape: 'channel' },
-      { customerId: 'stale-hint', channel: 'push', shape: 'channel' },
-      { customerId: 'nobody', channel: 'push', shape: 'channel' },
+      { customerId: 'fresh', channel: 'push' },
+      { customerId: 'fresh', channel: 'in_app' },
+      { customerId: 'other-channel', channel: 'in_app' },
+      { customerId: 'opened-only', channel: 'push' },
+      { customerId: 'opened-only', channel: 'push' },
+      { customerId: 'mixed', channel: 'push' },
+      { customerId: 'mixed', channel: 'in_app' },
+      { customerId: 'counted', channel: 'push' },
+      { customerId: 'nobody', channel: 'push' },
     ];
-    const sent = await commandsSentBy(() => recorder.recordDelivered(counts, at));
-    // One batch for all; the general path only for the three whose stored shape differs from the hint.
-    expect(sent).toEqual(['BatchExecuteStatementCommand', 'UpdateCommand', 'UpdateCommand', 'UpdateCommand']);
-    expect(await engagementOf('fresh')).toEqual({ push: { delivered: 1 } });
+    expect(await commandsSentBy(() => recorder.recordDelivered(counts, at))).toEqual(['BatchExecuteStatementCommand', 'BatchExecuteStatementCommand']);
+    expect(await engagementOf('fresh')).toEqual({ push: { delivered: 1 }, in_app: { delivered: 1 } });
     expect(await engagementOf('other-channel')).toEqual({ email: { delivered: 2 }, in_app: { delivered: 1 } });
-    expect(await engagementOf('opened-only')).toEqual({ push: { opened: 1, delivered: 1 } });
-    expect(await engagementOf('stale-hint')).toEqual({ push: { opened: 2, delivered: 2 } });
+    expect(await engagementOf('opened-only')).toEqual({ push: { opened: 1, delivered: 2 } });
+    expect(await engagementOf('mixed')).toEqual({ push: { delivered: 4 }, in_app: { delivered: 1 } });
+    expect(await engagementOf('counted')).toEqual({ push: { delivered: 8 } });
     expect(await engagementOf('nobody')).toBe('absent');
+  });
+
+  it('counts once through the general path when the item changes again between the two requests', async () => {
+    await put([{ customerId: 'raced' }]);
+    const recorder = new DynamoEngagementRecorder(local.doc, { tableName: local.tables.customers });
+    const send = local.doc.send.bind(local.doc);
+    const sent: string[] = [];
+    const spy = vi.spyOn(local.doc, 'send').mockImplementation((async (command: Parameters<typeof send>[0]) => {
+      sent.push(command.constructor.name);
+      const output = await send(command);
+      // Another writer creates the engagement map right after the first request found none.
+      if (sent.length === 1) {
+        await send(new UpdateCommand({ TableName: local.tables.customers, Key: { customerId: 'raced' }, UpdateExpression: 'SET engagement = :e', ExpressionAttributeValues: { ':e': { email: { opened: 1 } } } }));
+      }
+      return output;
+    }) as typeof local.doc.send);
+    try {
+      await recorder.recordDelivered([{ customerId: 'raced', channel: 'push' }], at);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(sent.slice(0, 2)).toEqual(['BatchExecuteStatementCommand', 'BatchExecuteStatementCommand']);
+    expect(sent.slice(2)).toContain('UpdateCommand');
+    expect(await engagementOf('raced')).toEqual({ email: { opened: 1 }, push: { delivered: 1 } });
   });
 });
 

@@ -1,5 +1,5 @@
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoEngagementRecorder } from '../../functions/adapters/dynamo-engagement-recorder.js';
 import { applyFeedbackEvent, SEEN_EVENTS_PER_GENERATION } from '../../functions/core/feedback/apply.js';
 import type { FeedbackEvent } from '../../functions/core/feedback/event.js';
@@ -221,33 +221,6 @@ describe('engagement counters', () => {
     await recorder.record('c-nobody', 'in_app', { delivered: 1 }, new Date('2026-11-24T12:00:00Z'));
     expect(await world.customer('c-nobody')).toBeUndefined();
   });
-
-  it.each([
-    ['none', {}, { push: { delivered: 1 } }],
-    ['engagement', { engagement: { email: { delivered: 2 } } }, { email: { delivered: 2 }, push: { delivered: 1 } }],
-    ['channel', { engagement: { push: { delivered: 4 } } }, { push: { delivered: 5 } }],
-  ] as const)('take one write when the caller knows the maps are shaped %s', async (shape, existing, expected) => {
-    const customerId = `c-shape-${shape}`;
-    await world.putCustomer({ customerId, ...existing });
-    const send = vi.spyOn(DynamoDBDocumentClient.prototype, 'send');
-    try {
-      await new DynamoEngagementRecorder(world.local.doc, { tableName: world.local.tables.customers }).record(customerId, 'push', { delivered: 1 }, new Date('2026-11-24T12:00:00Z'), shape);
-      expect(send).toHaveBeenCalledTimes(1);
-    } finally {
-      send.mockRestore();
-    }
-    expect((await world.customer(customerId))?.engagement).toEqual(expected);
-  });
-
-  it('still count once when the maps changed since the caller looked, and never create a customer', async () => {
-    const recorder = new DynamoEngagementRecorder(world.local.doc, { tableName: world.local.tables.customers });
-    await world.putCustomer({ customerId: 'c-stale-shape', engagement: { push: { delivered: 1 } } });
-    await recorder.record('c-stale-shape', 'push', { delivered: 1 }, new Date('2026-11-24T12:00:00Z'), 'none');
-    await recorder.record('c-stale-shape', 'in_app', { delivered: 1 }, new Date('2026-11-24T12:00:00Z'), 'none');
-    expect((await world.customer('c-stale-shape'))?.engagement).toEqual({ push: { delivered: 2 }, in_app: { delivered: 1 } });
-    await recorder.record('c-absent', 'push', { delivered: 1 }, new Date('2026-11-24T12:00:00Z'), 'engagement');
-    expect(await world.customer('c-absent')).toBeUndefined();
-  });
 });
 
 describe('finding the request', () => {
@@ -302,5 +275,20 @@ describe('finding the request', () => {
     const delivered = fromSesEventBridge(sesFixture('ses-delivery', { requestId, customerId: 'c-writing' }));
     if (!delivered.ok) throw new Error(delivered.reason);
     expect(await applyFeedbackEvent(delivered.event, world.deps)).toMatchObject({ outcome: 'applied', requestId });
+  });
+
+  it('still applies it when an event of an earlier channel has already moved the status on', async () => {
+    const requestId = 'moved-on';
+    const at = (second: number) => `2026-11-24T12:00:0${second}.000Z`;
+    await world.putCustomer({ customerId: 'c-moved-on' });
+    await world.deliveries.claim({ requestId, customerId: 'c-moved-on', template: 'cart-reminder', createdAt: at(0), now: new Date(at(0)), leaseMs: 60_000 });
+    await world.deliveries.recordAccepted(requestId, { channel: 'push', at: at(1), outcome: 'SENT' });
+    const pushDelivered: FeedbackEvent = { eventId: 'app:push:moved-on:delivered', requestId, customerId: 'c-moved-on', channel: 'push', kind: 'delivered', at: at(2), source: 'app' };
+    expect(await applyFeedbackEvent(pushDelivered, world.deps)).toMatchObject({ outcome: 'applied', requestId });
+    expect((await world.delivery(requestId)).status).toBe('DELIVERED');
+
+    const emailOpened = fromSesEventBridge(sesFixture('ses-open', { requestId, customerId: 'c-moved-on' }));
+    if (!emailOpened.ok) throw new Error(emailOpened.reason);
+    expect(await applyFeedbackEvent(emailOpened.event, world.deps)).toMatchObject({ outcome: 'applied', requestId });
   });
 });

@@ -316,7 +316,7 @@ describe('the orchestrator handler on DynamoDB Local and the SQS emulator', () =
   it('made only calls the synthesized stack allows, on every service, and holds no grant it never used', async () => {
     const requests = calls.requests();
     expect([...new Set(requests.map((r) => r.action.split(':')[0]))].sort()).toEqual(['dynamodb', 'mobiletargeting', 'secretsmanager', 'ses', 'sns', 'sqs']);
-    const synthesized = synthesize({ pinpointApplicationId: PINPOINT_APP }, ['orchestrator']);
+    const synthesized = synthesize({ pinpointApplicationId: PINPOINT_APP });
     try {
       const stack = new DeployedStack(synthesized.template.toJSON(), { stackName: synthesized.stack.stackName, pinpointApplicationId: PINPOINT_APP });
       const policies = stack.policiesOf(ORCHESTRATOR_SERVICE_NAME);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invokeRestApi, type RestApiHandler } from '../../functions/local/api-gateway.js';
+import { invokeRestApi, type RestApiHandler } from '../../functions/tooling/api-gateway.js';
 import { lambdaContext } from '../../functions/local/lambda-context.js';
 import { TEMPLATE_BUNDLE } from '../infra/synth.js';
 import { handlerTables, type LocalTables } from '../support/local-aws.js';

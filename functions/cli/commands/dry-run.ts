@@ -13,7 +13,8 @@ import { orchestrateBatch } from '../../core/orchestrate.js';
 import { CustomerRenderer } from '../../core/render/customer-renderer.js';
 import { formatProblem } from '../../core/render/problems.js';
 import { loadTemplateFolder } from '../../template-compiler/index.js';
-import { type CliOutput, formatTable } from '../io.js';
+import { formatTable } from '../../tooling/text-table.js';
+import type { CliOutput } from '../io.js';
 
 export interface DryRunArgs {
   requestFile: string;

@@ -11,7 +11,7 @@ import {
   interleaveConsent,
 } from '../../core/history.js';
 import { ENV } from '../../definitions/tables.js';
-import { readLocalConfig } from '../../local/local-config.js';
+import { readLocalConfig } from '../../tooling/local-config.js';
 import type { CliOutput } from '../io.js';
 
 export interface HistoryArgs {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { type RequestQueueTarget, sqsRequestQueue } from '../../adapters/sqs-request-queue.js';
 import { parseSendRequest } from '../../core/request.js';
 import { ENV } from '../../definitions/tables.js';
-import { readLocalConfig } from '../../local/local-config.js';
+import { readLocalConfig } from '../../tooling/local-config.js';
 import { DEFAULT_BUNDLE_PATH } from '../../template-compiler/paths.js';
 import type { CliOutput } from '../io.js';
 import { localTemplates, messageClassProblems } from './send-message-class.js';

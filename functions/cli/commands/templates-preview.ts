@@ -1,4 +1,4 @@
-import { listen } from '../../local/http.js';
+import { listen } from '../../tooling/loopback-http.js';
 import { createTemplatePreview } from '../../template-preview/handler.js';
 import type { CliOutput } from '../io.js';
 

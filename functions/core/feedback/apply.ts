@@ -104,10 +104,9 @@ function mismatchOf(event: FeedbackEvent, target: FeedbackTarget): string | unde
   if (event.customerId !== undefined && event.customerId !== target.customerId) return 'customer differs';
   const tagged = event.correlation?.sanitizedCustomerId;
   if (tagged !== undefined && tagged !== sanitizeTagValue(target.customerId)) return 'customer tag differs';
-  // While the record is still ACCEPTED its attempts may not all be written yet (under `all`, the
-  // last channel's reaches the record with the final write), so only a finished record can tell.
-  const finished = target.status !== 'ACCEPTED';
-  if (finished && target.sentChannels.length > 0 && !target.sentChannels.includes(event.channel)) return `not sent on ${event.channel}`;
+  // Until the final write its attempts may not all be on the record (under `all`, the last
+  // channel's arrives with it), even when an earlier channel's event has moved the status on.
+  if (target.finished && target.sentChannels.length > 0 && !target.sentChannels.includes(event.channel)) return `not sent on ${event.channel}`;
   return undefined;
 }
 

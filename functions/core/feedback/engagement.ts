@@ -1,9 +1,7 @@
-import type { Channel } from '../model.js';
+import { type Channel, ENGAGEMENT_COUNTERS, type EngagementCounter } from '../model.js';
 import type { FeedbackEvent } from './event.js';
 
-/** Counters kept per customer and channel under `engagement.<channel>`; scoring reads them. */
-export const ENGAGEMENT_COUNTERS = ['sent', 'delivered', 'opened', 'clicked', 'bounced'] as const;
-export type EngagementCounter = (typeof ENGAGEMENT_COUNTERS)[number];
+export { ENGAGEMENT_COUNTERS, type EngagementCounter };
 export type EngagementDelta = Partial<Record<EngagementCounter, number>>;
 
 /**

@@ -12,6 +12,11 @@ export interface FeedbackTarget {
   topic?: string;
   /** Channels the message actually went out on; empty while the orchestrator has not finished. */
   sentChannels: Channel[];
+  /**
+   * Whether the orchestrator's final write has landed. Until it has, `sentChannels` may lack a
+   * channel a provider already accepted, even when feedback has moved the status on.
+   */
+  finished: boolean;
   /** Ids of events already applied: at least the last `SEEN_EVENTS_PER_GENERATION`, and normally at most twice as many. */
   seenEvents: ReadonlySet<string>;
   /** How many of `seenEvents` the newest generation holds; absent: all of them. */
@@ -75,17 +80,13 @@ export interface SuppressionWriter {
   apply(customerId: string, plan: SuppressionPlan): Promise<void>;
 }
 
-/** What the caller already knows of the customer's engagement maps, so the first write fits them. */
-export type EngagementShape = 'channel' | 'engagement' | 'none';
-
 export interface EngagementRecorder {
-  record(customerId: string, channel: Channel, delta: EngagementDelta, at: Date, shape?: EngagementShape): Promise<void>;
+  record(customerId: string, channel: Channel, delta: EngagementDelta, at: Date): Promise<void>;
 }
 
 export interface DeliveredCount {
   customerId: string;
   channel: Channel;
-  shape: EngagementShape;
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { clipText, isWellFormed } from '../problem-bounds.js';
 import { isRequestId } from '../request.js';
+import { MAX_TOPIC_LENGTH } from '../topics.js';
 import { type BounceType, type FeedbackEvent, type FeedbackKind, idPart, ignored, isoTime, MAX_DETAIL, MAX_PROVIDER_ID, type NormalizeResult, shortHash } from './event.js';
 
 /** The header the email sender sets to the exact requestId; tags only carry a sanitised copy. */
@@ -43,8 +44,7 @@ type SesRecord = z.infer<typeof sesRecordSchema>;
 
 /** SES tag values are at most 256 characters; a longer one is not a tag SES wrote. */
 const MAX_TAG_VALUE = 256;
-/** The same bound as a request's topic; an SES contact list has at most 20 topics. */
-const MAX_TOPIC = 128;
+/** An SES contact list has at most 20 topics. */
 const MAX_TOPICS = 20;
 
 const eventBridgeSchema = z.looseObject({ source: z.literal('aws.ses'), 'detail-type': z.string(), detail: z.unknown() });
@@ -168,7 +168,7 @@ function subscription(record: SesRecord): Specific | NotHandled {
   const optedOut = (preferences?.topicSubscriptionStatus ?? [])
     .filter((t) => t.subscriptionStatus.replace(/_/g, '').toLowerCase() === 'optout')
     .map((t) => t.topicName)
-    .filter((topic) => topic.length > 0 && topic.length <= MAX_TOPIC && isWellFormed(topic));
+    .filter((topic) => topic.length > 0 && topic.length <= MAX_TOPIC_LENGTH && isWellFormed(topic));
   // Each topic becomes a consent entry on the customer: a flood of them must not bloat the item.
   const topics = [...new Set(optedOut)].slice(0, MAX_TOPICS);
   if (!all && topics.length === 0) return { reason: 'SES subscription event without an opt-out', path: 'subscription.newTopicPreferences' };

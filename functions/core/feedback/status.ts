@@ -27,10 +27,6 @@ const RANK: Record<DeliveryStatus, number> = {
   REJECTED: 7,
 };
 
-export function statusRank(status: DeliveryStatus): number {
-  return RANK[status];
-}
-
 /** The status an event stands for; undefined for events that add to the timeline only. */
 const STATUS_OF: Record<FeedbackKind, DeliveryStatus | undefined> = {
   sent: 'SENT',

@@ -1,16 +1,11 @@
 import { isMalformedCustomer } from '../customer-record.js';
+import type { UnsubscribeTarget } from '../links.js';
 import type { ConsentBook } from '../model.js';
 import { EVERY_TOPIC } from '../topics.js';
 import { fromUnsubscribeLink } from './app.js';
 import { applyFeedbackEvent, type FeedbackDeps } from './apply.js';
 import type { FeedbackOutcome } from './ports.js';
 import { suppressionFor } from './suppression.js';
-
-export interface UnsubscribeClaims {
-  requestId: string;
-  customerId: string;
-  topic: string;
-}
 
 /** What a one-click link takes the customer off, for the page that confirms it. */
 export type UnsubscribeScope = { kind: 'topic'; topic: string } | { kind: 'every_marketing_topic' };
@@ -25,7 +20,7 @@ export function unsubscribeScope(topic: string): UnsubscribeScope {
  * like any other feedback; when that record is gone (kept 400 days, links live longer in old
  * mail), the opt-out is still written: the customer's wish does not expire with our records.
  */
-export async function unsubscribeByLink(claims: UnsubscribeClaims, deps: FeedbackDeps): Promise<FeedbackOutcome> {
+export async function unsubscribeByLink(claims: UnsubscribeTarget, deps: FeedbackDeps): Promise<FeedbackOutcome> {
   const event = fromUnsubscribeLink({ ...claims, at: deps.clock.now() });
   const outcome = await applyFeedbackEvent(event, deps);
   if (outcome.outcome !== 'unmatched') return outcome;

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { canonicalInstant } from '../instant.js';
-import { CHANNELS, type ConsentValue, type Problem } from '../model.js';
+import { CHANNELS, CONSENT_VALUES, type Problem } from '../model.js';
 import type { ConsentChange } from '../ports.js';
 import { problemsOf } from '../problem-bounds.js';
 import { EVERY_TOPIC, findTopic, type TopicRegistry } from '../topics.js';
@@ -8,7 +8,6 @@ import { isoInstant, MAX_CLOCK_SKEW_MS } from './context-input.js';
 import { prefixed } from './profile-input.js';
 
 export const MAX_CONSENT_CHANGES = 50;
-const CONSENT_VALUES = ['opt_in', 'opt_out'] as const satisfies readonly ConsentValue[];
 
 /** Recorded on every entry as `api:<source>`, so the record says the change came through this API and from whom. */
 const source = z

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { canonicalInstant } from '../instant.js';
-import { type Problem, type Surface, SURFACES } from '../model.js';
+import { type Problem, SURFACES } from '../model.js';
 import { isWellFormed, problemsOf } from '../problem-bounds.js';
 import { prefixed } from './profile-input.js';
 
@@ -25,12 +25,10 @@ export const contextInputSchema = z.strictObject({
 });
 
 /** A validated observation: times canonical, `null` meaning "clear this field". */
-export interface ContextPatch {
-  surface?: Surface | null;
-  storeId?: string | null;
-  sessionActiveUntil?: string | null;
-  observedAt: string;
-}
+export type ContextPatch = z.output<typeof contextInputSchema>;
+
+/** The fields an observation sets or clears; `observedAt` orders the observations themselves. */
+export const OBSERVED_CONTEXT_FIELDS = contextInputSchema.keyof().exclude(['observedAt']).options;
 
 export type ContextInputResult = { ok: true; patch: ContextPatch } | { ok: false; problems: Problem[] };
 

@@ -1,10 +1,8 @@
 import * as z from 'zod';
-import { CHANNELS, type Problem, type PushPlatform } from '../model.js';
+import { CHANNELS, E164, type Problem, PUSH_PLATFORMS } from '../model.js';
 import { isWellFormed, problemsOf } from '../problem-bounds.js';
 import { storableBreach } from './storable.js';
 
-const PUSH_PLATFORMS = ['APNS', 'APNS_SANDBOX', 'GCM'] as const satisfies readonly PushPlatform[];
-export const E164 = /^\+[1-9]\d{7,14}$/;
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 export const MAX_ATTRIBUTES_BYTES = 16 * 1024;
 const MAX_ATTRIBUTES_DEPTH = 16;
@@ -58,7 +56,7 @@ export const profileInputSchema = z.strictObject({
 export type ProfileInput = Omit<z.output<typeof profileInputSchema>, 'customerId'>;
 
 /** The fields a PUT replaces; any of them absent from the body is removed from the record. */
-export const PROFILE_FIELDS = ['locale', 'timeZone', 'attributes', 'email', 'phone', 'push', 'inApp', 'preferences'] as const;
+export const PROFILE_FIELDS = profileInputSchema.keyof().exclude(['customerId']).options;
 
 export type ProfileInputResult = { ok: true; profile: ProfileInput } | { ok: false; problems: Problem[] };
 

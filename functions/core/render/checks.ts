@@ -1,4 +1,4 @@
-import { DEFAULT_LOCALE } from '../context.js';
+import { DEFAULT_LOCALE, RESOLVED_CONTEXT_FIELDS } from '../context.js';
 import type { Channel } from '../model.js';
 import type { CompiledTemplate, LocaleKey } from '../templates.js';
 import { DEFAULT_VARIANT, languageOf, resolveVariant } from './locale.js';
@@ -11,7 +11,7 @@ import type { RenderScope } from './scope.js';
 import { usedVariables } from './variables.js';
 
 /** Always in scope at send time, so templates may use them without declaring them. */
-const IMPLICIT_VARIABLES = ['channel', 'customer.id', 'context.locale', 'context.sessionActive'];
+const IMPLICIT_VARIABLES = ['channel', 'customer.id', ...RESOLVED_CONTEXT_FIELDS.map((field) => `context.${field}`)];
 
 /**
  * Everything that can be known about a template without a real customer: its manifest, its

@@ -32,7 +32,7 @@ export const EMAIL_TEXT_OPTIONS: HtmlToTextOptions = {
 };
 
 /**
- * Compiling the options builds a selector decision tree, which cost more than converting a
+ * Compiling the options builds a selector decision tree, which costs more than converting a
  * whole email: done once per process, on first use so it stays out of the cold start.
  */
 let toText: ((html: string) => string) | undefined;
@@ -47,7 +47,7 @@ export function emailText(html: string): string {
 
 /**
  * The head (styles) and comments (MJML's Outlook-only markup) never reach the text part, yet
- * parsing them was close to half the conversion: cut them with two cheap string scans first.
+ * parsing them is close to half the conversion: cut them with two cheap string scans first.
  */
 export function visiblePart(html: string): string {
   const body = html.search(/<body\b/i);

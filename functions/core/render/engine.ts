@@ -54,7 +54,7 @@ const DATE_CACHE_SIZE = 1_000;
  * `"now" | date` would read the clock and make a render unrepeatable: dates come in `data`.
  * Without the clock the filter is pure for an engine (fixed locale and time zone), so results
  * are cached: liquidjs builds a new Intl.DateTimeFormat for every month or weekday name, which
- * cost more than the rest of a render.
+ * costs more than the rest of a render.
  */
 function forbidClockInDates(engine: Liquid): void {
   const original = engine.filters['date'];

@@ -1,11 +1,12 @@
 import * as z from 'zod';
-import { CATEGORIES, CHANNELS, SURFACES } from '../model.js';
-import type { TemplateManifest } from '../templates.js';
+import { CATEGORIES, CHANNELS } from '../model.js';
+import { requestContextSchema } from '../request.js';
+import { MAX_TOPIC_LENGTH } from '../topics.js';
 
 export const DEFAULT_SMS_MAX_SEGMENTS = 3;
 
 /** What a template may read from `context`: the fields of EffectiveContext. */
-export const CONTEXT_FIELDS = ['surface', 'storeId', 'locale', 'sessionActive', 'observedAt'] as const;
+export const CONTEXT_FIELDS = requestContextSchema.keyof().options;
 
 const variablePath = z
   .string()
@@ -18,14 +19,6 @@ const variablePath = z
     `context has only ${CONTEXT_FIELDS.join(', ')}`,
   );
 
-const sampleContext = z.strictObject({
-  surface: z.enum(SURFACES).optional(),
-  storeId: z.string().optional(),
-  locale: z.string().optional(),
-  sessionActive: z.boolean().optional(),
-  observedAt: z.string().optional(),
-});
-
 /** `template.json` exactly as DESIGN.md defines it; unknown fields are problems, not noise. */
 export const templateManifestSchema = z.strictObject({
   id: z
@@ -34,22 +27,24 @@ export const templateManifestSchema = z.strictObject({
     .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens, e.g. cart-reminder'),
   description: z.string().min(1, 'must say what the template is for'),
   category: z.enum(CATEGORIES),
-  topic: z.string().min(1).max(128),
+  topic: z.string().min(1).max(MAX_TOPIC_LENGTH),
   channels: z
     .array(z.enum(CHANNELS))
     .min(1, 'must list at least one channel')
     .refine((list) => new Set(list).size === list.length, 'must not repeat a channel'),
+  /** Dotted paths the template needs, e.g. `data.item` or `customer.firstName`. */
   variables: z.array(variablePath).refine((list) => new Set(list).size === list.length, 'must not repeat a variable'),
   sampleData: z.strictObject({
     data: z.record(z.string(), z.unknown()).optional(),
     customer: z.record(z.string(), z.unknown()).optional(),
-    context: sampleContext.optional(),
+    // Local mode sends the sample as a request, so its context is checked as a request's is.
+    context: requestContextSchema.optional(),
   }),
   limits: z.strictObject({ smsMaxSegments: z.int().min(1).max(10).optional() }).optional(),
 });
 
-// Compile-time proof that the schema produces the shared manifest type.
-const _matchesContract = (parsed: z.output<typeof templateManifestSchema>): TemplateManifest => parsed;
+/** `template.json`, exactly as marketers write it (DESIGN.md, "Templates"). */
+export type TemplateManifest = z.output<typeof templateManifestSchema>;
 
 export type ManifestParse =
   | { ok: true; manifest: TemplateManifest }

@@ -1,4 +1,5 @@
 import { effectiveContext, type EffectiveContext } from '../context.js';
+import type { LinkVariable } from '../links.js';
 import type { Channel, Customer } from '../model.js';
 import type { SendRequest } from '../request.js';
 
@@ -15,7 +16,7 @@ export interface RenderScope {
 }
 
 /** The signed links of one message, by the names templates use. */
-export type MessageLinks = Pick<RenderScope, 'preferences_url' | 'unsubscribe_url'>;
+export type MessageLinks = Pick<RenderScope, LinkVariable>;
 
 export function buildScope(customer: Customer, request: SendRequest, channel: Channel, now: Date, links: MessageLinks = {}): RenderScope {
   return {

@@ -1,13 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SesAction } from '../feedback/ses-events.js';
-import { readBody, sendJson } from '../http.js';
+import { readBody, sendJson } from '../../tooling/loopback-http.js';
 import type { LocalSystem } from '../system.js';
 
 const EMAIL_ACTIONS: Record<string, SesAction> = { open: 'open', click: 'click', bounce: 'bounce', complain: 'complaint' };
 
 /** An outbox button on an email: reported to the feedback handler as the SES event it stands for. */
 export async function emailAction(system: LocalSystem, req: IncomingMessage, res: ServerResponse, messageId: string, action: string): Promise<void> {
-  if (!system.feedback) return sendJson(res, 409, { message: 'the feedback handler is not running' });
   const sesAction = EMAIL_ACTIONS[action];
   if (!sesAction) return sendJson(res, 400, { message: `unknown action ${action}` });
   const email = (await system.ses.emails()).find((e) => e.messageId === messageId);
@@ -21,14 +20,12 @@ export async function emailAction(system: LocalSystem, req: IncomingMessage, res
 
 /** An in-app inbox button: the app's own call to the inbox API, signed in as the customer. */
 export async function inboxAction(system: LocalSystem, res: ServerResponse, customerId: string, id: string, action: string): Promise<void> {
-  if (!system.inboxApi) return sendJson(res, 409, { message: 'the inbox API handler is not running' });
   const answer = await system.inboxApi({ method: 'POST', path: `/inbox/${encodeURIComponent(id)}/${action}`, sub: customerId });
   sendJson(res, answer.statusCode, answer.body ?? {});
 }
 
 /** The app reports that a notification was opened or its action tapped. */
 export async function pushAction(system: LocalSystem, res: ServerResponse, customerId: string, requestId: string, event: string): Promise<void> {
-  if (!system.inboxApi) return sendJson(res, 409, { message: 'the inbox API handler is not running' });
   const answer = await system.inboxApi({ method: 'POST', path: '/events', sub: customerId, body: { requestId, event } });
   sendJson(res, answer.statusCode, answer.body ?? {});
 }

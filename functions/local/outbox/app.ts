@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULT_TEMPLATES_DIR } from '../../template-compiler/paths.js';
 import { createTemplatePreview } from '../../template-preview/handler.js';
-import { requestUrl, sendJson, sendText } from '../http.js';
+import { requestUrl, sendJson, sendText } from '../../tooling/loopback-http.js';
 import type { LocalSystem } from '../system.js';
 import { asset } from './assets.js';
 import { emailAction, inboxAction, pushAction, sandboxFaults } from './actions.js';

@@ -1,17 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { codeOf } from '../../core/errors.js';
-import { PREFERENCES_API_PATH } from '../../preferences/paths.js';
-import { readBody, requestUrl, sendJson, sendText } from '../http.js';
+import { PREFERENCES_API_PATH } from '../../definitions/paths.js';
+import { readBody, requestUrl, sendJson } from '../../tooling/loopback-http.js';
 import type { LocalSystem } from '../system.js';
-
-const NOT_RUNNING = 'the preferences handler is not running';
 
 /**
  * `/preference-centre`: the page `{{ preferences_url }}` links open, served by the preferences
  * Lambda's own handler behind an API Gateway-shaped event, with no authorizer (a public route).
  */
 export async function preferenceCentreEndpoint(system: LocalSystem, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (!system.preferencesApi) return sendText(res, 503, NOT_RUNNING);
   const url = requestUrl(req);
   const body = await readBody(req);
   const answer = await system.preferencesApi({
@@ -38,7 +35,6 @@ export async function openPreferenceCentre(system: LocalSystem, res: ServerRespo
 
 /** The app's `GET`/`PUT /preferences`, signed in as the customer, for trying the API from the outbox's local API. */
 export async function appPreferences(system: LocalSystem, req: IncomingMessage, res: ServerResponse, customerId: string): Promise<void> {
-  if (!system.preferencesApi) return sendJson(res, 409, { message: NOT_RUNNING });
   const body = await readBody(req);
   const answer = await system.preferencesApi({ method: req.method ?? 'GET', path: PREFERENCES_API_PATH, sub: customerId, ...(body ? { body } : {}) });
   res.writeHead(answer.statusCode, answer.headers);

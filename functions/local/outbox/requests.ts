@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadTemplateBundle } from '../../adapters/bundle-template-store.js';
 import { ENV } from '../../definitions/tables.js';
-import { readBody, sendJson } from '../http.js';
+import { readBody, sendJson } from '../../tooling/loopback-http.js';
 import type { LocalSystem } from '../system.js';
 
 /** The form's "enqueue a request": validated by the real parser, every problem listed. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, requestUrl, sendJson, sendText } from '../http.js';
+import { readBody, requestUrl, sendJson } from '../../tooling/loopback-http.js';
 import type { LocalSystem } from '../system.js';
 
 /**
@@ -7,7 +7,6 @@ import type { LocalSystem } from '../system.js';
  * the unsubscribe Lambda's own handler behind an API Gateway-shaped event.
  */
 export async function unsubscribeEndpoint(system: LocalSystem, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (!system.unsubscribeApi) return sendText(res, 503, 'the unsubscribe handler is not running');
   const url = requestUrl(req);
   const body = await readBody(req);
   const answer = await system.unsubscribeApi({

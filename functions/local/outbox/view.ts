@@ -43,7 +43,6 @@ export interface OutboxView {
   customers: CustomerView[];
   /** Requests for customer ids that have no record (rejected as unknown, or broken). */
   others: UnsentView[];
-  features: { feedback: boolean; inboxApi: boolean; unsubscribe: boolean; preferences: boolean };
   generatedAt: string;
 }
 
@@ -75,7 +74,6 @@ export async function buildOutboxView(system: LocalSystem): Promise<OutboxView> 
   return {
     customers: views,
     others: records.filter((r) => !known.has(r.customerId)).map(unsentView).reverse(),
-    features: { feedback: system.feedback !== undefined, inboxApi: system.inboxApi !== undefined, unsubscribe: system.unsubscribeApi !== undefined, preferences: system.preferencesApi !== undefined },
     generatedAt: now.toISOString(),
   };
 }

@@ -10,7 +10,7 @@ class FlakyStore implements FeedbackStore {
   readonly writes: FeedbackWrite[] = [];
   async find(requestId: string): Promise<FeedbackTarget | undefined> {
     if (requestId === 'r-throttled') throw new RetryableError('throttled', 'ThrottlingException');
-    return { requestId, customerId: 'c-1', status: 'SENT', sentChannels: ['email'], seenEvents: new Set(), countedEngagement: new Set(), timelineLength: 1 };
+    return { requestId, customerId: 'c-1', status: 'SENT', sentChannels: ['email'], finished: true, seenEvents: new Set(), countedEngagement: new Set(), timelineLength: 1 };
   }
   async record(write: FeedbackWrite): Promise<boolean> {
     this.writes.push(write);

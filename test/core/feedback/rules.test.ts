@@ -60,6 +60,7 @@ describe('planning a write', () => {
     customerId: 'c-1',
     status: 'CLICKED',
     sentChannels: ['email'],
+    finished: true,
     seenEvents: new Set(),
     countedEngagement: new Set(['email:opened']),
     timelineLength: 3,

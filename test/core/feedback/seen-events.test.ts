@@ -11,6 +11,7 @@ const target = (seen: Partial<FeedbackTarget>): FeedbackTarget => ({
   customerId: 'c-1',
   status: 'DELIVERED',
   sentChannels: ['email'],
+  finished: true,
   seenEvents: new Set(),
   countedEngagement: new Set(),
   timelineLength: 3,

@@ -7,7 +7,6 @@ const CHANNEL_NAMES = { push: 'push', sms: 'SMS', email: 'email', in_app: 'in-ap
 const esc = (value) => String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 const clock = (iso) => (iso ? new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '');
 const byId = (id) => document.getElementById(id);
-let features = { feedback: false, inboxApi: false, unsubscribe: false, preferences: false };
 
 async function api(path, init) {
   const response = await fetch(path, { headers: { 'content-type': 'application/json' }, ...init });
@@ -39,8 +38,8 @@ function meta(message) {
   return `<div class="msg-meta">${statusChip(message.status)} <span>${esc(message.template ?? '')}</span> <span title="request id">· ${esc(message.requestId)}</span>${failed}${why}${timeline(message.timeline)}${decision(message.decision)}</div>`;
 }
 
-function button(label, url, action, enabled, title) {
-  return `<button type="button" class="small" data-url="${esc(url)}" data-action="${esc(action)}" ${enabled ? '' : `disabled title="${esc(title)}"`}>${esc(label)}</button>`;
+function button(label, url, action) {
+  return `<button type="button" class="small" data-url="${esc(url)}" data-action="${esc(action)}">${esc(label)}</button>`;
 }
 
 const renderers = {
@@ -48,11 +47,10 @@ const renderers = {
     const c = message.content;
     const sent = !message.attempt;
     const base = `/api/push/${encodeURIComponent(customer.customerId)}/${encodeURIComponent(message.requestId)}`;
-    const why = 'needs the inbox API handler';
     const main = c
       ? `<div class="app"><span>FERNHILL</span><span>${esc(clock(c.at))}</span></div><div class="title">${esc(c.title)}</div><div class="text">${esc(c.body)}</div>`
       : `<div class="app"><span>FERNHILL</span></div><div class="text">(nothing reached the device)</div>`;
-    const buttons = sent ? `<div class="buttons">${button('Open', `${base}/opened`, 'open', features.inboxApi, why)}${button('Tap link', `${base}/clicked`, 'click', features.inboxApi, why)}</div>` : '';
+    const buttons = sent ? `<div class="buttons">${button('Open', `${base}/opened`, 'open')}${button('Tap link', `${base}/clicked`, 'click')}</div>` : '';
     return { cls: `notification${sent ? '' : ' failed'}`, main: main + buttons, meta: meta(message) };
   },
   sms(message) {
@@ -66,9 +64,8 @@ const renderers = {
     const c = message.content;
     if (!c) return { cls: 'email', main: '<div class="subject">(no email was sent)</div>', meta: meta(message) };
     const base = `/api/email/${encodeURIComponent(c.messageId)}`;
-    const why = 'needs the feedback handler';
-    const buttons = ['open', 'click', 'bounce', 'complain'].map((a) => button(a[0].toUpperCase() + a.slice(1), `${base}/${a}`, a, features.feedback, why)).join('') +
-      (c.unsubscribe ? button('Unsubscribe (one-click)', `${base}/unsubscribe`, 'unsubscribe', features.unsubscribe, 'needs the unsubscribe handler') : '');
+    const buttons = ['open', 'click', 'bounce', 'complain'].map((a) => button(a[0].toUpperCase() + a.slice(1), `${base}/${a}`, a)).join('') +
+      (c.unsubscribe ? button('Unsubscribe (one-click)', `${base}/unsubscribe`, 'unsubscribe') : '');
     return {
       cls: 'email',
       main: `<div class="subject">${esc(c.subject)}</div><div class="from">${esc(c.from)} → ${esc(c.to.join(', '))} · ${esc(clock(c.at))}</div><div class="buttons">${buttons}</div>`,
@@ -80,9 +77,8 @@ const renderers = {
     const c = message.content;
     if (!c) return { cls: 'inbox-item', main: '<div class="title">(nothing reached the inbox)</div>', meta: meta(message) };
     const base = `/api/inbox/${encodeURIComponent(customer.customerId)}/${encodeURIComponent(c.id)}`;
-    const why = 'needs the inbox API handler';
     const cta = c.action ? `<span class="cta" title="${esc(c.action.url)}">${esc(c.action.label)}</span>` : '';
-    const buttons = ['read', 'clicked', 'dismissed'].map((a) => button({ read: 'Read', clicked: 'Tap action', dismissed: 'Dismiss' }[a], `${base}/${a}`, a, features.inboxApi, why)).join('');
+    const buttons = ['read', 'clicked', 'dismissed'].map((a) => button({ read: 'Read', clicked: 'Tap action', dismissed: 'Dismiss' }[a], `${base}/${a}`, a)).join('');
     return {
       cls: `inbox-item${c.status === 'unread' ? ' unread' : ''}`,
       main: `<div class="title">${esc(c.title)}</div><div class="text">${esc(c.body)}</div>${cta}<div class="from">${esc(c.status)} · ${esc(clock(c.at))}</div><div class="buttons">${buttons}</div>`,
@@ -102,9 +98,7 @@ function customerHead(c) {
     ...c.addresses.map((a) => `<span class="chip ${a.status}" title="${esc(a.reason ? `${a.status}: ${a.reason}` : a.status)}">${esc(a.label)} ${esc(a.value)}${a.reason ? ` (${esc(a.reason)})` : ''}</span>`),
   ].filter(Boolean);
   // A signed link to the customer's own preference centre, as the footer of a marketing email carries it.
-  const preferences = features.preferences
-    ? `<a class="prefs" data-role="preferences" href="/customers/${encodeURIComponent(c.customerId)}/preferences" target="_blank" rel="noopener">Preferences ↗</a>`
-    : '<span class="prefs" title="needs the preferences handler">Preferences</span>';
+  const preferences = `<a class="prefs" data-role="preferences" href="/customers/${encodeURIComponent(c.customerId)}/preferences" target="_blank" rel="noopener">Preferences ↗</a>`;
   return `<div class="avatar">${esc(Array.from(c.name)[0] ?? '?')}</div><div class="who"><h2>${esc(c.name)}<span class="id">${esc(c.customerId)}</span>${preferences}</h2>${c.note ? `<p class="note">${esc(c.note)}</p>` : ''}<div class="facts">${facts.join('')}</div></div>`;
 }
 
@@ -201,7 +195,6 @@ function renderCounts(view) {
 }
 
 function render(view) {
-  features = view.features;
   const main = byId('customers');
   if (main.querySelector('.empty')) main.replaceChildren();
   for (const c of view.customers) {

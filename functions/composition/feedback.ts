@@ -11,9 +11,12 @@ import { withHttpTimeouts } from '../adapters/http-timeouts.js';
 import { PowertoolsFeedbackTelemetry } from '../adapters/powertools-feedback-telemetry.js';
 import { systemClock } from '../adapters/system-clock.js';
 import type { FeedbackDeps } from '../core/feedback/apply.js';
-import type { FeedbackConfig } from './config.js';
+import { METRICS_NAMESPACE } from '../definitions/metrics.js';
 
-export const METRICS_NAMESPACE = 'Switchboard';
+/** The tables the feedback use case reads and writes; each handler's own configuration carries them. */
+export interface FeedbackConfig {
+  tables: { customers: string; deliveries: string };
+}
 
 /**
  * The feedback use case's adapters, shared by every handler that records engagement (the
