@@ -69,7 +69,7 @@ export function countRequests(client: ClientLike, onCall: OnCall, options: Count
       onCall({ ...call, durationMs: Date.now() - startedAt, attempts: attempts.count, ...(capacityUnits !== undefined ? { capacityUnits } : {}) });
       return result;
     } catch (error) {
-      onCall({ ...call, durationMs: Date.now() - startedAt, attempts: attempts.count, error: (error as Error).name ?? 'Error' });
+      onCall({ ...call, durationMs: Date.now() - startedAt, attempts: attempts.count, error: (error as Partial<Error>).name ?? 'Error' });
       throw error;
     }
   };

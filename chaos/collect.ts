@@ -70,11 +70,12 @@ export async function collect(env: ChaosEnvironment, work: Workload, startedAt: 
   for (const item of await scan(env.documents, env.tables.deliveries)) {
     const requestId = String(item.requestId);
     // The provider message index shares the table under keys with a `#`, which no request id has.
-    if (!requestId.includes('#')) records.set(requestId, item as unknown as DeliveryRecord);
+    // Read as the delivery log reads an item: a missing attempts or timeline list is an empty one.
+    if (!requestId.includes('#')) records.set(requestId, { attempts: [], timeline: [], ...item } as unknown as DeliveryRecord);
   }
   const attemptTimes = new Map<string, number>();
   for (const record of records.values()) {
-    for (const attempt of record.attempts ?? []) if (attempt.providerMessageId) attemptTimes.set(attempt.providerMessageId, Date.parse(attempt.at));
+    for (const attempt of record.attempts) if (attempt.providerMessageId) attemptTimes.set(attempt.providerMessageId, Date.parse(attempt.at));
   }
   for (const a of acceptances) a.countedAt = attemptTimes.get(a.id) ?? a.at;
   return {

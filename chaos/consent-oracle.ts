@@ -15,6 +15,6 @@ export function consentAllows(book: ConsentBook | undefined, channel: Channel, c
 }
 
 function valueOf(entry: ConsentEntry | undefined): string | undefined {
-  if (entry === undefined || entry === null) return undefined;
+  if (entry === undefined) return undefined;
   return typeof entry === 'string' ? entry : entry.value;
 }

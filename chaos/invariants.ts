@@ -64,7 +64,7 @@ export interface InvariantInputs {
   logs: LogScan;
 }
 
-const TERMINAL_WHY = (record: DeliveryRecord) => record.status !== 'ACCEPTED' && (record.timeline?.length ?? 0) > 0;
+const TERMINAL_WHY = (record: DeliveryRecord) => record.status !== 'ACCEPTED' && record.timeline.length > 0;
 
 /** Checks every promise against what the tables, the providers' logs and the queues hold. */
 export function checkInvariants(input: InvariantInputs): InvariantResults {
@@ -126,7 +126,7 @@ export function checkInvariants(input: InvariantInputs): InvariantResults {
     failures: tally(
       [...seen.records.values()]
         .filter((r) => r.status === 'FAILED' || r.status === 'RENDER_FAILED')
-        .flatMap((r) => (r.attempts ?? []).filter((t) => t.error).map((t) => `${t.error?.code}: ${t.error?.message.slice(0, 100)}`)),
+        .flatMap((r) => r.attempts.filter((t) => t.error).map((t) => `${t.error?.code}: ${t.error?.message.slice(0, 100)}`)),
     ),
     unattributed: seen.unattributed,
     refusedFeedback: input.mismatchedFeedback.map(({ requestId, event }) => {
@@ -205,7 +205,7 @@ function overCap(input: InvariantInputs): Violation[] {
   for (const a of input.seen.acceptances) {
     const request = input.work.byId.get(a.requestId);
     if (!request) continue;
-    const limits = defaultDecisionConfig.caps[a.channel]?.[request.category];
+    const limits = defaultDecisionConfig.caps[a.channel][request.category];
     if (!limits) continue;
     const window = capWindow(new Date(a.countedAt));
     const slots: [string, number | undefined][] = [

@@ -1,5 +1,5 @@
 import { codeOf } from '../functions/core/errors.js';
-import type { DeliveryRecord } from '../functions/core/model.js';
+import type { Channel, DeliveryRecord } from '../functions/core/model.js';
 import type { OrchestratorDeps } from '../functions/core/orchestrate.js';
 import type { OutboundMessage, SendResult, Senders } from '../functions/core/ports.js';
 
@@ -131,7 +131,7 @@ function mortal<T extends object>(port: T, name: string, life: Life, through: Th
 
 function mortalSenders(senders: Senders, life: Life, through: ThroughTally): Senders {
   const wrapped: Senders = {};
-  for (const [channel, sender] of Object.entries(senders)) {
+  for (const [channel, sender] of Object.entries<Senders[Channel]>(senders)) {
     if (!sender) continue;
     const send = async (message: OutboundMessage): Promise<SendResult> => {
       if (!life.enter()) return NEVER;

@@ -31,7 +31,8 @@ export function toDraft04(node: unknown, path: string): unknown {
   if (Array.isArray(node)) return node.map((item, index) => toDraft04(item, `${path}/${index}`));
   if (typeof node !== 'object' || node === null) return node;
   const out: JsonSchemaDocument = {};
-  for (const [key, value] of Object.entries(node)) {
+  const entries: [string, unknown][] = Object.entries(node);
+  for (const [key, value] of entries) {
     if (key === 'const') {
       out.enum = [value];
     } else if (key === 'enum' || key === 'default') {

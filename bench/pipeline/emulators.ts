@@ -36,8 +36,8 @@ function startHost(): Promise<{ child: ChildProcess; endpoints: HostEndpoints }>
     const onExit = (code: number | null) => reject(new Error(`the emulator host exited (${code}) before it was ready: ${stderr.trim().slice(-2_000)}`));
     child.once('exit', onExit);
     child.once('error', reject);
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.stdout?.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString('utf8');
       const newline = stdout.indexOf('\n');
       if (newline < 0) return;

@@ -27,4 +27,5 @@ try {
   send({ type: 'error', message: (error as Error).stack ?? String(error) });
   process.exitCode = 1;
 }
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- only a process started with an IPC channel has it, whatever its type says.
 process.disconnect?.();

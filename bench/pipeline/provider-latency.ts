@@ -1,6 +1,15 @@
 import type { SdkCall } from '../count-requests.js';
 import { percentile } from '../stats.js';
 
+/** The fields of the providers' call inputs that name a request or a phone; any of them may be missing. */
+interface ProviderInput {
+  Content?: { Simple?: { Headers?: { Name?: string; Value?: string }[] } };
+  MessageRequest?: { TraceId?: string };
+  TableName?: unknown;
+  Item?: { requestId?: unknown };
+  PhoneNumber?: unknown;
+}
+
 interface InFlight {
   customerId: string;
   createdAt: number;
@@ -70,14 +79,14 @@ export class ProviderLatency {
   }
 
   private requestOf(call: SdkCall): string | undefined {
-    const input = call.input as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- SDK inputs of four services, read defensively
+    const input = call.input as ProviderInput;
     switch (`${call.service}.${call.operation}`) {
       case 'SESv2.SendEmail': {
-        const headers = (input.Content?.Simple?.Headers ?? []) as { Name?: string; Value?: string }[];
+        const headers = input.Content?.Simple?.Headers ?? [];
         return headers.find((h) => h.Name === 'X-Switchboard-Request-Id')?.Value;
       }
       case 'Pinpoint.SendMessages':
-        return input.MessageRequest?.TraceId as string | undefined;
+        return input.MessageRequest?.TraceId;
       case 'DynamoDB.PutItem': {
         if (input.TableName !== this.inboxTable) return undefined;
         const id: unknown = input.Item?.requestId;

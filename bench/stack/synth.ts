@@ -48,11 +48,11 @@ const facts: StackFacts = {
   outdir,
   memoryMb: Number(fn.Properties.MemorySize),
   timeoutSeconds: Number(fn.Properties.Timeout),
-  architecture: String((fn.Properties.Architectures as string[] | undefined)?.[0] ?? 'x86_64'),
+  architecture: (fn.Properties.Architectures as string[] | undefined)?.[0] ?? 'x86_64',
   runtime: String(fn.Properties.Runtime),
   batchSize: Number(mapping.Properties.BatchSize),
   maxBatchingWindowSeconds: Number(mapping.Properties.MaximumBatchingWindowInSeconds ?? 0),
-  maxConcurrency: Number((mapping.Properties.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency ?? 0),
+  maxConcurrency: (mapping.Properties.ScalingConfig as { MaximumConcurrency?: number } | undefined)?.MaximumConcurrency ?? 0,
   // Literal values only: table names and ARNs are CloudFormation references, filled in by the caller.
   environment: Object.fromEntries(Object.entries(variables).filter((entry): entry is [string, string] => typeof entry[1] === 'string')),
   bundleDir,

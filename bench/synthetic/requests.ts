@@ -1,4 +1,3 @@
-import type { Channel } from '../../functions/core/model.js';
 import type { SendRequestInput } from '../../functions/core/request.js';
 import type { TemplateManifest } from '../../functions/core/templates.js';
 import { Prng } from '../prng.js';
@@ -58,7 +57,7 @@ function sendRequest(random: Prng, manifest: TemplateManifest, customerId: strin
     requestId,
     customerId,
     template: manifest.id,
-    ...(random.chance(0.25) ? { channels: random.subset(manifest.channels) as Channel[] } : {}),
+    ...(random.chance(0.25) ? { channels: random.subset(manifest.channels) } : {}),
     strategy: random.weighted([['failover', 75], ['best', 12], ['all', 13]] as const),
     priority: manifest.category === 'transactional' && random.chance(0.3) ? 'high' : 'normal',
     data: vary(random, manifest.sampleData.data ?? {}) as Record<string, unknown>,

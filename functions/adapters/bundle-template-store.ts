@@ -9,6 +9,7 @@ export class BundleTemplateStore implements TemplateStore {
   private readonly registry: TopicRegistry | undefined;
 
   constructor(bundle: TemplateBundle) {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a bundle is JSON another build may have written.
     if (bundle.formatVersion !== 1) throw new Error(`unsupported template bundle format ${String(bundle.formatVersion)}`);
     this.templates = new Map(Object.entries(bundle.templates));
     this.registry = bundle.topics === undefined ? undefined : readRegistry(bundle.topics);
@@ -62,6 +63,6 @@ function readRegistry(value: unknown): TopicRegistry {
 
 function isBundle(value: unknown): value is TemplateBundle {
   if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Partial<TemplateBundle>;
+  const candidate = value as { formatVersion?: unknown; templates?: unknown };
   return candidate.formatVersion === 1 && typeof candidate.templates === 'object' && candidate.templates !== null;
 }

@@ -95,7 +95,7 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
             ExpressionAttributeValues: {
               ':token': change.token,
               ':at': updatedAt,
-              ...(renew ? { ':newToken': (change as Change<'token_renewed'>).newToken } : { ':suppressed': 'suppressed', ':invalid': 'invalid' }),
+              ...(renew ? { ':newToken': change.newToken } : { ':suppressed': 'suppressed', ':invalid': 'invalid' }),
             },
           }),
         );

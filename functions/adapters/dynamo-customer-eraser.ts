@@ -82,7 +82,7 @@ export class DynamoCustomerEraser implements CustomerEraser {
           }),
         )
         .catch((error: unknown) => Promise.reject(toSwitchboardError(error, 'inbox Query (erasure)')));
-      const keys = (output.Items ?? []).map((item) => ({ customerId: item.customerId, sk: item.sk }));
+      const keys = (output.Items ?? []).map((item: Record<string, unknown>) => ({ customerId: item.customerId, sk: item.sk }));
       await this.batchDelete(this.options.tables.inbox, 'inbox', keys);
       cleared += keys.length;
       start = output.LastEvaluatedKey;

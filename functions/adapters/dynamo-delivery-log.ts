@@ -238,7 +238,7 @@ export class DynamoDeliveryLog implements DeliveryLog {
         }),
       )
       .catch((error: unknown) => Promise.reject(toSwitchboardError(error, 'deliveries Query (byCustomer)')));
-    const keys = (output.Items ?? []).map((item) => ({ requestId: item.requestId }));
+    const keys = (output.Items ?? []).map((item: Record<string, unknown>) => ({ requestId: item.requestId }));
     const records = keys.length === 0 ? [] : await batchGetAll(this.client, { name: this.tableName, label: 'deliveries' }, keys);
     const byId = new Map(records.map((item) => [item.requestId, item]));
     return {
@@ -306,6 +306,6 @@ function decodeCursor(cursor: string, customerId: string): Record<string, string
   if (!Array.isArray(parsed) || parsed.length !== 3 || !parsed.every((v) => typeof v === 'string') || parsed[1] !== customerId) {
     throw new PermanentError('invalid history cursor', 'INVALID_CURSOR');
   }
-  const [requestId, , createdAt] = parsed as string[];
+  const [requestId, , createdAt] = parsed;
   return { requestId: requestId as string, customerId, createdAt: createdAt as string };
 }

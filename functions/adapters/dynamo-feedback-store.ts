@@ -61,7 +61,7 @@ export class DynamoFeedbackStore implements FeedbackStore {
       recentSeenCount: recent.size,
       countedEngagement: stringSet(item.countedEngagement),
       timelineLength: Array.isArray(item.timeline) ? item.timeline.length : 0,
-    } as FeedbackTarget;
+    };
   }
 
   async record(write: FeedbackWrite): Promise<boolean> {

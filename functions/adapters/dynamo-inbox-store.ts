@@ -25,7 +25,7 @@ export class DynamoInboxStore implements InboxStore {
       Limit: page.limit,
       ...(page.cursor ? { ExclusiveStartKey: { customerId, sk: decodeCursor(page.cursor) } } : {}),
     });
-    const last = output.LastEvaluatedKey?.sk;
+    const last: unknown = output.LastEvaluatedKey?.sk;
     return { items: (output.Items ?? []).map(toMessage), ...(typeof last === 'string' ? { cursor: encodeCursor(last) } : {}) };
   }
 
@@ -119,7 +119,7 @@ function epoch(at: Date): number {
 }
 
 function toMessage(item: Record<string, unknown>): InboxMessage {
-  const text = (key: string) => (typeof item[key] === 'string' ? { [key]: item[key] as string } : {});
+  const text = (key: string) => (typeof item[key] === 'string' ? { [key]: item[key] } : {});
   const action = item.action as { label?: unknown; url?: unknown } | undefined;
   return {
     sk: String(item.sk),

@@ -38,7 +38,7 @@ export class DynamoProviderMessageIndex implements ProviderMessageIndex, Provide
     const output = await this.client
       .send(new GetCommand({ TableName: this.options.tableName, Key: { requestId: providerMessageKey(channel, providerMessageId) }, ConsistentRead: true }))
       .catch((error: unknown) => Promise.reject(toSwitchboardError(error, 'deliveries GetItem (provider message)')));
-    const target = output.Item?.target;
+    const target: unknown = output.Item?.target;
     return typeof target === 'string' ? target : undefined;
   }
 

@@ -75,8 +75,8 @@ function dryRunArgs(args: string[]) {
   return {
     requestFile: values.request as string,
     customerFile: values.customer as string,
-    templatesDir: values.templates as string,
-    json: values.json as boolean,
+    templatesDir: values.templates,
+    json: values.json,
     ...(values.now ? { now: values.now } : {}),
   };
 }
@@ -85,7 +85,7 @@ function historyArgs(args: string[]) {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, limit: { type: 'string' } } });
   const [customerId] = positionals;
   if (!customerId) throw new Error('missing <customerId>');
-  return { customerId, json: values.json as boolean, ...(values.limit !== undefined ? { limit: Number(values.limit) } : {}) };
+  return { customerId, json: values.json, ...(values.limit !== undefined ? { limit: Number(values.limit) } : {}) };
 }
 
 function customersArgs(args: string[]): CustomersArgs {
@@ -106,17 +106,17 @@ function customersArgs(args: string[]): CustomersArgs {
   const [customerId, file, ...extra] = positionals;
   if (!customerId) throw new Error(`missing <customerId>\n\n${USAGE}`);
   if (extra.length > 0) throw new Error(`unexpected ${extra.join(' ')}`);
-  const json = values.json as boolean;
+  const json = values.json;
   if (sub === 'get') return { command: 'get', customerId };
   if (sub === 'put') {
     if (!file) throw new Error('expected FILE, or - for standard input');
     return { command: 'put', customerId, file, json };
   }
   if (sub !== 'consent') throw new Error(`unknown customers command "${sub ?? ''}"\n\n${USAGE}`);
-  const source = values.source as string;
+  const source = values.source;
   if (file) return { command: 'consent', customerId, file, json, source };
-  const optIn = values['opt-in'] as boolean;
-  if (!values.channel || !values.topic || optIn === (values['opt-out'] as boolean)) {
+  const optIn = values['opt-in'];
+  if (!values.channel || !values.topic || optIn === values['opt-out']) {
     throw new Error('expected FILE, or --channel, --topic and one of --opt-in or --opt-out');
   }
   if (!(CHANNELS as readonly string[]).includes(values.channel)) throw new Error(`--channel must be one of ${CHANNELS.join(', ')}`);
@@ -127,11 +127,11 @@ function customersArgs(args: string[]): CustomersArgs {
 async function templatesCommand(args: string[], out: CliOutput): Promise<number> {
   const [sub, ...rest] = args;
   const { values, positionals } = parseArgs({ args: rest, allowPositionals: sub === 'preview', options: { templates: { type: 'string', default: 'templates' }, port: { type: 'string' } } });
-  if (sub === 'check') return templatesCheck({ templatesDir: values.templates as string }, out);
+  if (sub === 'check') return templatesCheck({ templatesDir: values.templates }, out);
   if (sub === 'preview') {
     const port = values.port === undefined ? undefined : Number(values.port);
     if (port !== undefined && !Number.isInteger(port)) throw new Error('--port must be a port number');
-    return templatesPreview({ templatesDir: values.templates as string, ...(positionals[0] ? { templateId: positionals[0] } : {}), ...(port !== undefined ? { port } : {}) }, out);
+    return templatesPreview({ templatesDir: values.templates, ...(positionals[0] ? { templateId: positionals[0] } : {}), ...(port !== undefined ? { port } : {}) }, out);
   }
   out.error(`unknown templates command "${sub ?? ''}"\n\n${USAGE}`);
   return 1;

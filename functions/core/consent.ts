@@ -47,7 +47,7 @@ interface ReadEntry {
 }
 
 function readEntry(entry: ConsentEntry | undefined): ReadEntry | undefined {
-  if (entry === undefined || entry === null) return undefined;
+  if (entry === undefined) return undefined;
   const candidate = typeof entry === 'string' ? { value: entry } : entry;
   return isConsentValue(candidate.value) ? candidate : undefined;
 }

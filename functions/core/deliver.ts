@@ -126,7 +126,7 @@ export async function deliver(input: DeliverInput, deps: DeliverDeps): Promise<D
 
 /** The slot taken (undefined: the channel has no cap), or null when the cap is reached. */
 async function takeCapSlot(channel: Channel, input: DeliverInput, deps: DeliverDeps): Promise<CapSlot | undefined | null> {
-  const limits = deps.decisionConfig.caps[channel]?.[input.category];
+  const limits = deps.decisionConfig.caps[channel][input.category];
   if (!limits || (limits.perDay === undefined && limits.perWeek === undefined)) return undefined;
   const slot: CapSlot = { customerId: input.request.customerId, channel, category: input.category, now: input.now };
   const { allowed } = await deps.counter.tryConsume({ ...slot, limits });

@@ -49,7 +49,7 @@ export interface HistoryEntry {
 export function historyEntry(record: DeliveryRecord): HistoryEntry {
   const ranked = (record.decision?.ranked ?? []).map(({ channel, score, reasons }) => ({ channel, score, reasons }));
   const excluded = (record.decision?.excluded ?? []).map(({ channel, reason, detail }) => ({ channel, reason, ...(detail ? { detail } : {}) }));
-  const attempts = (record.attempts ?? []).map(({ channel, at, outcome, error }) => ({ channel, at, outcome, ...(error ? { error } : {}) }));
+  const attempts = record.attempts.map(({ channel, at, outcome, error }) => ({ channel, at, outcome, ...(error ? { error } : {}) }));
   return {
     requestId: record.requestId,
     createdAt: record.createdAt,
@@ -60,7 +60,7 @@ export function historyEntry(record: DeliveryRecord): HistoryEntry {
     status: record.status,
     ...(record.channel ? { channel: record.channel } : {}),
     ...(record.channels ? { channels: record.channels } : {}),
-    timeline: chronological(record.timeline ?? []),
+    timeline: chronological(record.timeline),
     decision: { ranked, excluded },
     attempts,
     ...(record.problems?.length ? { problems: record.problems } : {}),

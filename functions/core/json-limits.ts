@@ -44,6 +44,7 @@ export function checkJsonLimits(value: unknown, limits: JsonLimits): JsonLimitBr
   } catch {
     return { path: [], message: 'must be plain JSON: objects, arrays, strings, numbers, booleans and null' };
   }
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- JSON.stringify gives undefined for undefined, a function or a symbol, whatever its type says.
   return text !== undefined && Buffer.byteLength(text, 'utf8') > limits.maxBytes ? tooLarge : undefined;
 }
 

@@ -70,7 +70,7 @@ async function launch(port: number, readyTimeoutMs: number): Promise<DynamoDbLoc
   const pid = java.pid;
   if (pid === undefined) throw new Error('java did not start (is a JRE 17 on the PATH?)');
   let stderr = '';
-  java.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+  java.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-4_000);
   });
   const guard = guardAgainstOrphan(pid);

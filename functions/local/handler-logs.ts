@@ -18,6 +18,7 @@ const METHODS = ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const;
 export function captureHandlerLogs(path: string, options: { echo?: boolean } = {}): HandlerLogs {
   mkdirSync(dirname(path), { recursive: true });
   const stream = createWriteStream(path, { flags: 'w' });
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- Node binds the console's methods to it; the originals go back in place unchanged.
   const originals = Object.fromEntries(METHODS.map((method) => [method, console[method]])) as Record<(typeof METHODS)[number], (...args: unknown[]) => void>;
   for (const method of METHODS) {
     console[method] = (...args: unknown[]) => {

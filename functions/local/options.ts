@@ -47,5 +47,5 @@ export function parseLocalOptions(argv: string[], env: Record<string, string | u
     if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`--${flag} must be a port number, got "${String(raw)}"`);
     ports[key] = port;
   }
-  return { once: values.once === true, demo: values['no-demo'] !== true, verbose: values.verbose === true, help: values.help === true, ports };
+  return { once: values.once, demo: !values['no-demo'], verbose: values.verbose, help: values.help, ports };
 }

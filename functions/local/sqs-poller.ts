@@ -37,6 +37,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
   let running = true;
   let idle = false;
   const loop = (async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- stop() clears it while the loop awaits.
     while (running) {
       try {
         const report = await pollOnce({
@@ -56,6 +57,7 @@ export function startSqsPoller(options: SqsPollerOptions): SqsPoller {
         });
         if (report.received > 0) options.onBatch?.(report);
       } catch (error) {
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- stop() clears it while the loop awaits.
         if (!running) break;
         options.onError?.(error);
         await new Promise((resolve) => setTimeout(resolve, 500));

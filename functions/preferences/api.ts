@@ -32,6 +32,7 @@ const editSchema = z
  * `sub` and nothing else. Both answer with the choices as the record holds them.
  */
 export async function routePreferencesApi(event: APIGatewayProxyEventV2WithJWTAuthorizer, deps: PreferenceDeps, log: Pick<Logger, 'info' | 'warn'>): Promise<Result> {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- a route without an authorizer gets no authorizer context, whatever the event type says.
   const sub = event.requestContext.authorizer?.jwt?.claims?.sub;
   if (!isCustomerId(sub)) return problem(401, 'UNAUTHENTICATED', 'the token names no customer');
   const method = event.requestContext.http.method.toUpperCase();
@@ -63,7 +64,7 @@ async function put(customerId: string, event: APIGatewayProxyEventV2WithJWTAutho
 
 function editOf(body: z.output<typeof editSchema>): PreferenceEdit {
   const choices = Object.entries(body.topics ?? {}).flatMap(([topic, channels]) =>
-    Object.entries(channels).map(([channel, subscribed]) => ({ topic, channel: channel as Channel, subscribed: subscribed as boolean })),
+    Object.entries(channels).map(([channel, subscribed]) => ({ topic, channel: channel as Channel, subscribed })),
   );
   return { choices, noMarketingOn: body.noMarketingOn ?? [] };
 }

@@ -60,6 +60,7 @@ export async function routeProfile(event: APIGatewayProxyEvent, deps: ProfileApi
     const message = 'customerId must be 1 to 256 characters of well-formed text';
     return problem(400, 'INVALID_CUSTOMER_ID', message, [{ path: 'path.customerId', message }]);
   }
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- an event invoked directly, not through API Gateway, may carry no identity.
   const call: Call = { customerId, event, deps, caller: event.requestContext.identity?.userArn ?? undefined };
   try {
     if (resource === 'context') return await patchContext(call);

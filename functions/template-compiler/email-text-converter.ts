@@ -48,7 +48,8 @@ export function referenceConverter(width: number): (html: string) => string {
 const references = new Map<number, (html: string) => string>();
 
 const markedLink: FormatCallback = (element, walk, builder) => {
-  const href = element.attribs?.['href'];
+  // html-to-text types a node's attributes as `any`; its parser gives strings.
+  const href = (element.attribs as Partial<Record<string, string>> | undefined)?.['href'];
   if (!href) {
     walk(element.children, builder);
     return;

@@ -58,6 +58,7 @@ export async function readLocalConfig(path: string = localConfigPath()): Promise
     throw new Error(`no local system found (${path} is missing): start one with \`npm start\``);
   }
   const config = JSON.parse(text) as LocalConfig;
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- the file may come from another version of local mode.
   if (config.formatVersion !== 1) throw new Error(`${path} has an unknown format`);
   if (!isAlive(config.pid)) throw new Error(`${path} is stale: process ${config.pid} is no longer running; start one with \`npm start\``);
   return config;

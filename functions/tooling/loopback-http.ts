@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 /** Local servers only ever listen on loopback: they have no authentication. */
 export const LOOPBACK = '127.0.0.1';
@@ -9,11 +9,14 @@ export interface RunningServer {
   server: Server;
   port: number;
   url: string;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
+/** A request handler; when its promise rejects, `listen` answers 500. */
+export type LoopbackHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
 /** Listens on `port` (0 = a free one) and resolves once bound. */
-export async function listen(handler: RequestListener, port = 0, host = LOOPBACK): Promise<RunningServer> {
+export async function listen(handler: LoopbackHandler, port = 0, host = LOOPBACK): Promise<RunningServer> {
   const server = createServer((req, res) => {
     Promise.resolve(handler(req, res)).catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { message: (error as Error).message });

@@ -77,7 +77,7 @@ export class ServiceApi extends Construct {
     const model = this.api.addModel('SendRequest', {
       contentType: 'application/json',
       modelName: 'SendRequest',
-      schema: sendRequestJsonSchema() as apigateway.JsonSchema,
+      schema: sendRequestJsonSchema(),
     });
     const integration = new apigateway.AwsIntegration({
       service: 'sqs',

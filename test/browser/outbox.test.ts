@@ -55,9 +55,11 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
+  /* eslint-disable @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning them. */
   await browser?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
   if (local) await stopLocalMode();
+  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
 }, 30_000);
 
 describe('the outbox page', () => {

@@ -26,8 +26,10 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
+  /* eslint-disable @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning them. */
   await browser?.close();
   await local?.stop();
+  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
 }, 30_000);
 
 const card = () => outbox.locator(`section.customer[data-customer="${CUSTOMER}"]`);

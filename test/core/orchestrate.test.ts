@@ -23,7 +23,7 @@ describe('orchestrateBatch', () => {
     await h.run([request()]);
     for (const entry of h.deliveries.get('r-1')?.decision?.ranked ?? []) {
       expect(Object.values(entry.components)).not.toContain(0);
-      expect(Object.values(entry.components).reduce((sum, value) => sum + (value ?? 0), 0)).toBeCloseTo(entry.score, 3);
+      expect(Object.values(entry.components).reduce((sum, value) => sum + value, 0)).toBeCloseTo(entry.score, 3);
     }
   });
 

@@ -29,7 +29,7 @@ const method = fc.oneof({ arbitrary: fc.constant('GET'), weight: 5 }, { arbitrar
 const request = fc
   .record({ method, path, query, stage: fc.constantFrom('prod', '$default') })
   .map(({ method, path, query, stage }): APIGatewayProxyEvent => {
-    const event = iamEvent({ method, path: stage === 'prod' ? `/prod${path}` : path, ...(query ? { query: query as Record<string, string> } : {}) });
+    const event = iamEvent({ method, path: stage === 'prod' ? `/prod${path}` : path, ...(query ? { query } : {}) });
     event.requestContext.stage = stage;
     return event;
   });

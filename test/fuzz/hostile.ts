@@ -34,6 +34,9 @@ export const hostileString = fc.oneof({ arbitrary: anyString, weight: 15 }, { ar
 
 export const hostileKey = fc.oneof(fc.constantFrom(...PROTO_KEYS), fc.string({ unit: 'binary', maxLength: 12 }), hugeString);
 
+/** `JSON.stringify` as it behaves: undefined, a function or a symbol has no JSON text, whatever its type says. */
+export const stringifyJson = (value: unknown): string | undefined => JSON.stringify(value);
+
 /** Any JSON value, and arbitrary JS values, with keys chosen to hurt. */
 export const hostileJson = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }),

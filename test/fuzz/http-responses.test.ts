@@ -3,7 +3,7 @@ import { describe, expect } from 'vitest';
 import { MAX_PROBLEMS } from '../../functions/core/problem-bounds.js';
 import { decodePathSegment, isResult, MAX_CURSOR_CHARS, problem, readCursor, readJsonBody, readLimit, withoutStage } from '../../functions/http/responses.js';
 import { expectClientAnswer } from './fakes.js';
-import { anyString, expectBoundedProblems, fuzz, hostileJson, hostileString, pathSegment } from './hostile.js';
+import { anyString, expectBoundedProblems, fuzz, hostileJson, hostileString, pathSegment, stringifyJson } from './hostile.js';
 
 describe('HTTP request readers never throw and answer bad input with a bounded 400', () => {
   test.prop([fc.option(hostileString, { nil: undefined })], fuzz(200))('limit', (value) => {
@@ -23,7 +23,7 @@ describe('HTTP request readers never throw and answer bad input with a bounded 4
     if (typeof decoded !== 'string') expectClientAnswer(decoded);
   });
 
-  test.prop([fc.oneof(hostileString, hostileJson.map((value) => JSON.stringify(value) ?? '')), fc.boolean()], fuzz(200))('JSON body, plain or base64', (text, base64) => {
+  test.prop([fc.oneof(hostileString, hostileJson.map((value) => stringifyJson(value) ?? '')), fc.boolean()], fuzz(200))('JSON body, plain or base64', (text, base64) => {
     const body = readJsonBody({ body: base64 ? Buffer.from(text, 'utf8').toString('base64') : text, isBase64Encoded: base64 }, 16 * 1024);
     if (isResult(body)) expectClientAnswer(body);
   });

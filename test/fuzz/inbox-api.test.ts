@@ -4,7 +4,7 @@ import { describe, expect } from 'vitest';
 import { routeInbox } from '../../functions/inbox-api/routes.js';
 import { jwtEvent } from '../support/http-events.js';
 import { clock, CUSTOMER, expectClientAnswer, fakeFeedback, fakeInbox, KNOWN_REQUEST, KNOWN_SK } from './fakes.js';
-import { expectUntouchedPrototypes, fuzz, hostileJson, hostileKey, hostileString, pathSegment } from './hostile.js';
+import { expectUntouchedPrototypes, fuzz, hostileJson, hostileKey, hostileString, pathSegment, stringifyJson } from './hostile.js';
 
 const deps = { inbox: fakeInbox, feedback: fakeFeedback, clock };
 const log = { warn: () => undefined };
@@ -34,7 +34,7 @@ const query = fc.oneof(
 const body = fc.oneof(
   fc.constant(undefined),
   hostileString,
-  hostileJson.map((value) => JSON.stringify(value) ?? 'null'),
+  hostileJson.map((value) => stringifyJson(value) ?? 'null'),
   fc.record({ requestId: fc.oneof(hostileString, fc.constant(KNOWN_REQUEST)), event: fc.oneof(hostileString, fc.constantFrom('opened', 'clicked')) }).map((value) => JSON.stringify(value)),
 );
 const sub = fc.oneof({ arbitrary: fc.constant(CUSTOMER), weight: 8 }, { arbitrary: hostileString, weight: 1 }, { arbitrary: fc.constant(undefined), weight: 1 });
@@ -42,7 +42,7 @@ const sub = fc.oneof({ arbitrary: fc.constant(CUSTOMER), weight: 8 }, { arbitrar
 const request = fc
   .record({ route, query, body, sub, base64: fc.boolean(), stage: fc.constantFrom('$default', 'prod') })
   .map(({ route: { method, path }, query, body, sub, base64, stage }): APIGatewayProxyEventV2WithJWTAuthorizer => {
-    const event = jwtEvent({ method, path: stage === 'prod' ? `/prod${path}` : path, ...(query ? { query: query as Record<string, string> } : {}), ...(sub === undefined ? {} : { sub }) });
+    const event = jwtEvent({ method, path: stage === 'prod' ? `/prod${path}` : path, ...(query ? { query } : {}), ...(sub === undefined ? {} : { sub }) });
     event.requestContext.stage = stage;
     if (body !== undefined) Object.assign(event, { body: base64 ? Buffer.from(body, 'utf8').toString('base64') : body, isBase64Encoded: base64 });
     return event;

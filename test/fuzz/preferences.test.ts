@@ -10,7 +10,7 @@ import { PREFERENCE_REGISTRY } from '../fixtures/preference-registry.js';
 import { jwtEvent } from '../support/http-events.js';
 import { MemoryConsentWriter } from '../support/memory-consent-writer.js';
 import { clock, CUSTOMER, expectClientAnswer } from './fakes.js';
-import { assertKey, expectUntouchedPrototypes, fuzz, hostileJson, hostileKey, hostileString } from './hostile.js';
+import { assertKey, expectUntouchedPrototypes, fuzz, hostileJson, hostileKey, hostileString, stringifyJson } from './hostile.js';
 
 const links = new MemoryLinkSigner({ currentKeyId: 'k1', keys: new Map([['k1', 'fuzz-preference-signing-key-0123456789']]) });
 const validToken = await links.sign({ purpose: 'preferences', customerId: CUSTOMER, expiresAt: clock.now().getTime() + 86_400_000 });
@@ -57,7 +57,7 @@ const formBody = fc.oneof(
   hostileString,
 );
 const jsonBody = fc.oneof(
-  hostileJson.map((value) => JSON.stringify(value) ?? 'null'),
+  hostileJson.map((value) => stringifyJson(value) ?? 'null'),
   fc
     .record(
       {

@@ -8,7 +8,7 @@ import { type ProfileApiDeps, routeProfile } from '../../functions/profile-api/r
 import { topicRegistrySchema } from '../../functions/core/topics.js';
 import { iamEvent } from '../support/http-events.js';
 import { clock, CUSTOMER, expectClientAnswer } from './fakes.js';
-import { assertKey, deepValue, expectUntouchedPrototypes, fuzz, hostileJson, hostileKey, hostileString, nestedJsonText, pathSegment, pathsIn, protoObject, replaceAt } from './hostile.js';
+import { assertKey, deepValue, expectUntouchedPrototypes, fuzz, hostileJson, hostileKey, hostileString, nestedJsonText, pathSegment, pathsIn, protoObject, replaceAt, stringifyJson } from './hostile.js';
 
 /** 400 KB, DynamoDB's item limit; the fakes refuse more as the table would. */
 const MAX_ITEM_BYTES = 400 * 1024;
@@ -18,7 +18,7 @@ const MAX_ITEM_BYTES = 400 * 1024;
  * numbers past MAX_SAFE_INTEGER (the marshaller), empty keys and oversized items (DynamoDB).
  */
 function assertStorable(value: unknown, name: string): void {
-  if (Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8') > MAX_ITEM_BYTES) throw new PermanentError(`ValidationException: ${name} exceeds the item size`, 'ValidationException');
+  if (Buffer.byteLength(stringifyJson(value) ?? '', 'utf8') > MAX_ITEM_BYTES) throw new PermanentError(`ValidationException: ${name} exceeds the item size`, 'ValidationException');
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const next = stack.pop();
@@ -81,7 +81,7 @@ const registry = topicRegistrySchema.parse({
   ],
 });
 
-const deps: ProfileApiDeps = { profiles, consent, eraser, registry, clock, log: { info: () => undefined, warn: () => undefined } as unknown as ProfileApiDeps['log'] };
+const deps: ProfileApiDeps = { profiles, consent, eraser, registry, clock, log: { info: () => undefined, warn: () => undefined } };
 
 const PROFILE = {
   locale: 'de-DE',
@@ -120,7 +120,7 @@ const route = fc.oneof(
 /** The JSON text of a value, or, for one too deep for JSON.stringify, a text as deep that JSON.parse still reads. */
 function jsonText(value: unknown): string | null {
   try {
-    return JSON.stringify(value) ?? null;
+    return stringifyJson(value) ?? null;
   } catch {
     return nestedJsonText(20_000, 'object');
   }

@@ -36,7 +36,7 @@ const hostileFields = fc
     const mail = detail.mail as Record<string, unknown>;
     mail.headers = [{ name: REQUEST_ID_HEADER, value: text }];
     mail.tags = { requestId: [text], customerId: [text], template: [text], topic: [text] };
-    (detail as Record<string, unknown>).eventType = fixture === 'ses-send' ? text : (detail.eventType as unknown);
+    (detail as Record<string, unknown>).eventType = fixture === 'ses-send' ? text : detail.eventType;
     for (const part of ['bounce', 'complaint', 'open', 'click', 'deliveryDelay', 'subscription', 'reject', 'failure'] as const) {
       if (detail[part]) Object.assign(detail[part], { timestamp: text, feedbackId: text, bounceSubType: text, link: text, delayType: text, reason: text, templateName: text, source: text });
     }

@@ -5,7 +5,7 @@ import { fromSmsStatusLog } from '../../functions/core/feedback/sms.js';
 import { decodeLogsEvent, MAX_LOGS_PAYLOAD_BYTES } from '../../functions/feedback/logs-payload.js';
 import { normalizeFeedbackInput } from '../../functions/feedback/normalize.js';
 import { awslogsEvent, smsFixture } from '../support/feedback-fixtures.js';
-import { expectBoundedProblems, expectNormalized, fuzz, hostileJson, hostileString, nestedJsonText, pathsIn, replaceAt } from './hostile.js';
+import { expectBoundedProblems, expectNormalized, fuzz, hostileJson, hostileString, nestedJsonText, pathsIn, replaceAt, stringifyJson } from './hostile.js';
 
 const FIXTURES = ['sms-success', 'sms-failure', 'sms-opted-out'] as const;
 
@@ -17,7 +17,7 @@ const mutatedRecord = fc
   .map(({ fixture, pick, replacement }) => {
     const record = JSON.parse(smsFixture(fixture)) as unknown;
     const paths = pathsIn(record);
-    return JSON.stringify(replaceAt(record, paths[pick % paths.length] as string[], replacement)) ?? '';
+    return stringifyJson(replaceAt(record, paths[pick % paths.length] as string[], replacement)) ?? '';
   });
 
 const gzipped = (text: string) => ({ awslogs: { data: gzipSync(Buffer.from(text, 'utf8'), { level: 1 }).toString('base64') } });
@@ -53,9 +53,9 @@ describe('CloudWatch Logs payload reader never throws and stays bounded', () => 
   });
 
   test.prop([hostileJson], fuzz(100))('for the gzip of any JSON value', (value) => {
-    expectReading(decodeLogsEvent(gzipped(JSON.stringify(value) ?? 'null')));
-    expectReading(decodeLogsEvent(gzipped(JSON.stringify({ messageType: 'DATA_MESSAGE', logEvents: value }) ?? '')));
-    expectReading(decodeLogsEvent(gzipped(JSON.stringify({ messageType: 'DATA_MESSAGE', logEvents: [value, null, 7] }) ?? '')));
+    expectReading(decodeLogsEvent(gzipped(stringifyJson(value) ?? 'null')));
+    expectReading(decodeLogsEvent(gzipped(JSON.stringify({ messageType: 'DATA_MESSAGE', logEvents: value }))));
+    expectReading(decodeLogsEvent(gzipped(JSON.stringify({ messageType: 'DATA_MESSAGE', logEvents: [value, null, 7] }))));
   });
 
   test.prop([fc.array(fc.oneof(hostileString, mutatedRecord), { maxLength: 20 })], fuzz(60))('for a batch of any log messages, through the handler’s reader', (messages) => {

@@ -1,5 +1,4 @@
 import { fc, test } from '@fast-check/vitest';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect } from 'vitest';
 import { MemoryLinkSigner } from '../../functions/adapters/memory/link-signer.js';
 import { signLink } from '../../functions/adapters/link-tokens.js';
@@ -59,7 +58,7 @@ const request = fc
         headers: { 'content-type': 'application/x-www-form-urlencoded', ...(accept ? { accept } : {}) },
         ...(body === undefined ? {} : { body: base64 ? Buffer.from(body, 'utf8').toString('base64') : body }),
         isBase64Encoded: base64,
-      } as unknown as APIGatewayProxyEventV2,
+      },
       signed,
     };
   });
@@ -74,7 +73,7 @@ describe('one-click unsubscribe never throws and never answers 5xx', () => {
   test.prop([fc.constantFrom('c'.repeat(3_000), 'x'.repeat(300_000))], fuzz(2))('refuses a signed token whose ids could never be keys', async (customerId) => {
     const signed = signLink({ purpose: 'unsubscribe', requestId: KNOWN_REQUEST, customerId, topic: 'promotions', expiresAt: EXPIRES }, OURS);
     const event = jwtEvent({ method: 'POST', path: '/unsubscribe', query: { token: signed } });
-    const response = await routeUnsubscribe({ ...event, body: 'List-Unsubscribe=One-Click' } as unknown as APIGatewayProxyEventV2, { feedback: fakeFeedback, log, links: new MemoryLinkSigner(OURS) });
+    const response = await routeUnsubscribe({ ...event, body: 'List-Unsubscribe=One-Click' }, { feedback: fakeFeedback, log, links: new MemoryLinkSigner(OURS) });
     expect(response.statusCode).toBe(400);
     expect(JSON.parse(String(response.body)).error.problems.map((p: { path: string }) => p.path)).toEqual(['query.token']);
   });

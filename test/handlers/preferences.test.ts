@@ -91,7 +91,7 @@ describe('the preference centre page', () => {
     const saved = await call(pageRequest('POST', { form: formFrom(shown, ['email:promotions']) }));
 
     expect(saved.statusCode).toBe(303);
-    expect(saved.headers?.location).toBe(`preference-centre?${new URLSearchParams({ token, saved: '1' })}`);
+    expect(saved.headers?.location).toBe(`preference-centre?${new URLSearchParams({ token, saved: '1' }).toString()}`);
     const consent = await consentOf('c-page-2');
     expect(consent?.email?.promotions).toEqual({ value: 'opt_out', updatedAt: NOW.toISOString(), source: 'preference_centre' });
     expect(checkConsent(consent, 'email', 'marketing', 'promotions')).toMatchObject({ allowed: false, basis: `email/promotions: opt_out (preference_centre, ${NOW.toISOString()})` });

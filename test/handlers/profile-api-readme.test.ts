@@ -57,7 +57,7 @@ beforeAll(async () => {
     eraser: new DynamoCustomerEraser(local.doc, { tables: local.tables }),
     registry: loadTopicRegistry(TEMPLATE_BUNDLE),
     clock: fixedClock(new Date('2026-11-24T12:00:00.000Z')),
-    log: { info: () => undefined, warn: () => undefined } as unknown as ProfileApiDeps['log'],
+    log: { info: () => undefined, warn: () => undefined },
   };
   server = createServer((req, res) => {
     void answer(req, deps).then(({ status, body }) => {
@@ -70,8 +70,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  /* eslint-disable @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning them. */
   await new Promise((resolve) => server?.close(resolve));
   local?.client.destroy();
+  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
 });
 
 async function answer(req: IncomingMessage, deps: ProfileApiDeps): Promise<{ status: number; body: string }> {
@@ -82,7 +84,7 @@ async function answer(req: IncomingMessage, deps: ProfileApiDeps): Promise<{ sta
   const response = await routeProfile(restApiEvent({ method: req.method ?? 'GET', path, ...(text ? { body: JSON.parse(text) } : {}) }), deps);
   const status = response.statusCode ?? 500;
   const token = req.headers['x-amz-security-token'];
-  seen.push({ method: req.method ?? '', path, authorization: String(req.headers.authorization ?? ''), securityToken: typeof token === 'string' ? token : undefined, status });
+  seen.push({ method: req.method ?? '', path, authorization: req.headers.authorization ?? '', securityToken: typeof token === 'string' ? token : undefined, status });
   return { status, body: String(response.body) };
 }
 

@@ -36,7 +36,7 @@ beforeAll(async () => {
     eraser: new DynamoCustomerEraser(local.doc, { tables: local.tables, pseudonym: () => 'erased:test-pseudonym' }),
     registry: REGISTRY,
     clock: fixedClock(NOW),
-    log: { info: (message: string, fields: Record<string, unknown>) => audit.push({ message, fields }), warn: () => undefined } as ProfileApiDeps['log'],
+    log: { info: (message: string, fields: Record<string, unknown>) => audit.push({ message, fields }), warn: () => undefined },
   };
 });
 afterAll(() => local.client.destroy());

@@ -40,7 +40,7 @@ async function consent(customerId: string) {
 function request(method: string, token: string, body?: string, base64 = false): APIGatewayProxyEventV2 {
   const event = jwtEvent({ method, path: '/unsubscribe', query: { token }, ...(body !== undefined ? { body: base64 ? Buffer.from(body).toString('base64') : body } : {}) });
   const { authorizer: _none, ...requestContext } = event.requestContext;
-  return { ...event, isBase64Encoded: base64, headers: { 'content-type': 'application/x-www-form-urlencoded' }, requestContext } as unknown as APIGatewayProxyEventV2;
+  return { ...event, isBase64Encoded: base64, headers: { 'content-type': 'application/x-www-form-urlencoded' }, requestContext };
 }
 const signed = (requestId: string, customerId: string, topic = 'promotions') => deployedKeys.sign(unsubscribeClaims({ requestId, customerId, topic }, new Date()));
 

@@ -68,10 +68,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  /* eslint-disable @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning them. */
   undo?.();
   synthesized?.cleanup();
   local?.client.destroy();
   await secrets?.stop();
+  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
 });
 
 async function as<T>(service: Service, work: (handler: Handler) => Promise<T>): Promise<T> {

@@ -88,7 +88,7 @@ beforeAll(async () => {
     linkSigningSecret: secrets.arnOf(LINK_SECRET),
   });
   calls.recordClients([DynamoDBClient, SecretsManagerClient], [local.client, local.doc, sqs]);
-  ({ handler } = (await import('../../functions/orchestrator/handler.js')) as unknown as { handler: SqsHandler });
+  ({ handler } = await import('../../functions/orchestrator/handler.js'));
 });
 
 // The mocks answer before any middleware sees a call, and tests reset them: collect after each test.
@@ -102,6 +102,7 @@ afterAll(async () => {
   ses.restore();
   sns.restore();
   pinpoint.restore();
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it.
   await secrets?.stop();
 });
 

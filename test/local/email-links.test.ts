@@ -54,6 +54,7 @@ const hrefs = (html: string) => [...html.matchAll(/href="([^"]+)"/g)].map((m) =>
 
 beforeAll(startLocalMode, 90_000);
 afterAll(async () => {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it.
   if (!local || local.exitCode !== null || local.pid === undefined) return;
   const exited = new Promise((resolve) => local.once('exit', resolve));
   process.kill(local.pid, 'SIGTERM');

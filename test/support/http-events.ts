@@ -44,7 +44,7 @@ export function jwtEvent(request: RequestShape & { sub?: string }): APIGatewayPr
       ...event.requestContext,
       authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: request.sub === undefined ? {} : { sub: request.sub, iss: 'https://id.shop.example.com' }, scopes: [] } },
     },
-  } as APIGatewayProxyEventV2WithJWTAuthorizer;
+  };
 }
 
 /** A REST API (Lambda proxy, payload 1.0) request signed with SigV4 by a customer-service role. */

@@ -87,7 +87,7 @@ export class DeployedStack {
     // AWS managed policies (basic execution: the function's own logs) are not in the template;
     // the handlers make no SDK call they would cover.
     const documents = Object.values(this.resources)
-      .filter((r) => r.Type === 'AWS::IAM::Policy' && ((r.Properties?.Roles as unknown[]) ?? []).some((role) => (role as { Ref?: string }).Ref === roleId))
+      .filter((r) => r.Type === 'AWS::IAM::Policy' && ((r.Properties?.Roles as unknown[] | undefined) ?? []).some((role) => (role as { Ref?: string }).Ref === roleId))
       .map((r) => this.resolve(r.Properties?.PolicyDocument) as PolicyDocument);
     return { service, roleArn: this.resolve({ 'Fn::GetAtt': [roleId, 'Arn'] }) as string, documents };
   }
@@ -121,7 +121,7 @@ export class DeployedStack {
   }
 
   private environmentOf(resource: CfnResource): Record<string, unknown> {
-    return ((resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>;
+    return (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
   }
 
   private physicalName(id: string): string {

@@ -93,7 +93,7 @@ describe('the marketers’ templates', () => {
 
   it.each(['en', 'de'])('renders every channel of every template from its sample data (%s)', async (locale) => {
     for (const template of Object.values(bundle.templates)) {
-      for (const channel of template.manifest.channels as Channel[]) {
+      for (const channel of template.manifest.channels) {
         const rendered = await renderer.render(template, channel, sampleScope(template, channel, locale), locale);
         expect(JSON.stringify(rendered)).not.toMatch(/\{\{|\{%/);
       }

@@ -17,7 +17,7 @@ export class MemoryCustomerDirectory implements CustomerDirectory {
 
   /** Stores an item as another system may have written it, unchecked: `getMany` reports it if it is broken. */
   putItem(item: { customerId: string } & Record<string, unknown>): void {
-    this.customers.set(item.customerId, structuredClone(item) as unknown as Customer);
+    this.customers.set(item.customerId, structuredClone(item));
   }
 
   get(customerId: string): Customer | undefined {

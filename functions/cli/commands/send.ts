@@ -66,7 +66,7 @@ export async function send(args: SendArgs, out: CliOutput, deps: SendDeps = {}):
   }
   let queue: { sink: RequestSink; describe: string };
   try {
-    queue = deps.queue ?? (await openQueue(await resolveQueueTarget(deps)));
+    queue = deps.queue ?? openQueue(await resolveQueueTarget(deps));
   } catch (error) {
     out.error((error as Error).message);
     return 1;

@@ -62,6 +62,7 @@ export async function applyFeedbackBatch(events: readonly FeedbackEvent[], deps:
       return undefined;
     }
   });
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- passes on what a worker caught, whatever was thrown.
   if (firstError !== undefined) throw firstError;
   return outcomes as FeedbackOutcome[];
 }

@@ -115,11 +115,10 @@ interface ReadEntry extends Provenance {
   value: 'opt_in' | 'opt_out';
 }
 
-/** Bare values and `{ value, source, updatedAt }` alike; anything else counts as no entry, as in consent.ts. */
+/** Bare values and `{ value, source, updatedAt }` alike (the customer record's schema admits nothing else). */
 function readEntry(entry: ConsentEntry | undefined): ReadEntry | undefined {
-  if (entry === undefined || entry === null) return undefined;
-  const candidate = typeof entry === 'string' ? { value: entry } : entry;
-  return candidate.value === 'opt_in' || candidate.value === 'opt_out' ? candidate : undefined;
+  if (entry === undefined) return undefined;
+  return typeof entry === 'string' ? { value: entry } : entry;
 }
 
 function provenance(entry: ReadEntry): Provenance {

@@ -46,7 +46,7 @@ export function parseContextInput(body: unknown, now: Date): ContextInputResult 
       observedAt: observed,
       ...(surface !== undefined ? { surface } : {}),
       ...(storeId !== undefined ? { storeId } : {}),
-      ...(sessionActiveUntil !== undefined ? { sessionActiveUntil: sessionActiveUntil === null ? null : (canonicalInstant(sessionActiveUntil) as string) } : {}),
+      ...(sessionActiveUntil !== undefined ? { sessionActiveUntil: sessionActiveUntil === null ? null : canonicalInstant(sessionActiveUntil) } : {}),
     },
   };
 }

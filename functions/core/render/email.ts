@@ -5,7 +5,8 @@ const PREHEADER_CLASS = 'preheader';
 
 /** A linked image stands for its alt text, so a linked logo reads "Fernhill [url]", not a bare URL. */
 const altText: FormatCallback = (element, _walk, builder) => {
-  const alt = element.attribs?.['alt'];
+  // html-to-text types a node's attributes as `any`; its parser gives strings.
+  const alt = (element.attribs as Partial<Record<string, string>> | undefined)?.['alt'];
   if (alt && insideLink(element)) builder.addInline(alt);
 };
 

@@ -57,12 +57,14 @@ const DATE_CACHE_SIZE = 1_000;
  * costs more than the rest of a render.
  */
 function forbidClockInDates(engine: Liquid): void {
-  const original = engine.filters['date'];
-  if (typeof original !== 'function') return;
+  const registered = engine.filters['date'];
+  if (typeof registered !== 'function') return;
+  // liquidjs types a filter's value, arguments and result as `any`.
+  const original: (this: ThisParameterType<FilterHandler>, value: unknown, ...args: unknown[]) => unknown = registered;
   const cache = new Map<string, unknown>();
   const guarded: FilterHandler = function (value: unknown, ...args: unknown[]) {
     if (value === 'now' || value === 'today') {
-      throw new Error(`the date filter cannot use "${String(value)}": pass the date in data`);
+      throw new Error(`the date filter cannot use "${value}": pass the date in data`);
     }
     const key = cacheKey(value, args);
     if (key === undefined) return original.call(this, value, ...args);

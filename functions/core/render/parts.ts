@@ -52,7 +52,7 @@ export function partSpec(name: PartName): PartSpec | undefined {
 
 /** The parts a channel's files hold; derived parts are left out, they follow their source. */
 export function partsOf(channel: Channel): PartName[] {
-  return Object.keys(PARTS).filter((name) => PARTS[name]?.channel === channel && !PARTS[name]?.derived);
+  return Object.keys(PARTS).filter((name) => PARTS[name]?.channel === channel && !PARTS[name].derived);
 }
 
 export function sourceName(name: PartName): string {

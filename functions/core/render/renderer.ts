@@ -57,11 +57,10 @@ export class Renderer {
     const problems: TemplateProblem[] = [];
     const channelScope = { ...scope, channel };
     const parts = await this.renderParts(template, channel, channelScope, locale, problems);
-    if (problems.length === 0) {
-      const message = this.assemble(template, channel, channelScope, parts, problems);
-      if (problems.length === 0) return message as RenderedMessage<C>;
-    }
-    throw new TemplateRenderError(problems);
+    if (problems.length > 0) throw new TemplateRenderError(problems);
+    const message = this.assemble(template, channel, channelScope, parts, problems);
+    if (problems.length > 0) throw new TemplateRenderError(problems);
+    return message as RenderedMessage<C>;
   }
 
   /** Parses one variant of a part (cached); throws liquidjs' own error when it does not parse. */

@@ -52,7 +52,10 @@ export function describeDuration(ms: number): string {
 
 function durationMs(text: string): number | undefined {
   const match = DURATION.exec(text);
-  if (!match || match.slice(1).every((part) => part === undefined)) return undefined;
-  const [days, hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0));
+  if (!match) return undefined;
+  // An optional group that did not take part is undefined, which the type of an exec() result leaves out.
+  const groups: (string | undefined)[] = match.slice(1);
+  if (groups.every((part) => part === undefined)) return undefined;
+  const [days, hours, minutes, seconds] = groups.map((part) => Number(part ?? 0));
   return (days ?? 0) * DAY_MS + (hours ?? 0) * HOUR_MS + (minutes ?? 0) * MINUTE_MS + (seconds ?? 0) * SECOND_MS;
 }

@@ -42,7 +42,7 @@ export class FeedbackBridge {
     this.options.sandbox.events.on('sms-status', this.onSms);
     const poll = async () => {
       await this.pollEmails().catch((error: unknown) => this.options.onError?.(error));
-      if (!this.stopped) this.polling = setTimeout(poll, this.options.pollIntervalMs ?? 400);
+      if (!this.stopped) this.polling = setTimeout(() => void poll(), this.options.pollIntervalMs ?? 400);
     };
     void poll();
   }

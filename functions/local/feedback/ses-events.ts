@@ -64,7 +64,7 @@ function mailOf(input: SesEventInput): Record<string, unknown> {
     'ses:configuration-set': [input.configurationSet],
     'ses:from-domain': [email.from.replace(/^.*@/, '').replace(/>$/, '')],
   };
-  for (const [name, value] of Object.entries(input.tags)) if (value) tags[name] = [sanitizeTagValue(value)];
+  for (const [name, value] of Object.entries(input.tags) as [keyof EmailTags, string | undefined][]) if (value) tags[name] = [sanitizeTagValue(value)];
   return {
     timestamp: new Date(email.at * 1000).toISOString(),
     source: email.from,

@@ -11,7 +11,7 @@ import { oneClickUnsubscribe, unsubscribeEndpoint } from './unsubscribe.js';
 import { buildOutboxView } from './view.js';
 
 export interface OutboxApp {
-  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   close(): Promise<void>;
 }
 

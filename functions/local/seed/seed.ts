@@ -34,8 +34,8 @@ export async function seedCustomers(client: DynamoDBDocumentClient, tableName: s
     let pending: Record<string, unknown>[] = customers.slice(i, i + 25).map((customer) => ({ PutRequest: { Item: customer } }));
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt >= 5) throw new Error(`seeding left ${pending.length} customers unwritten`);
-      const output = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending as never } }));
-      pending = (output.UnprocessedItems?.[tableName] ?? []) as Record<string, unknown>[];
+      const output = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = output.UnprocessedItems?.[tableName] ?? [];
     }
   }
 }

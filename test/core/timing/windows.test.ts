@@ -48,7 +48,7 @@ describe('checkTimeRules', () => {
       return;
     }
     expect(verdict).toMatchObject({ allowed: false, reason });
-    expect(verdict.allowed === false && verdict.opensAt?.toISOString()).toBe(opensAt);
+    expect(!verdict.allowed && verdict.opensAt?.toISOString()).toBe(opensAt);
   });
 
   it('says when the rules never open, naming the rule closed now', () => {

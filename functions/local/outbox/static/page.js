@@ -1,13 +1,103 @@
+// @ts-check
 // The outbox page: polls /api/outbox and keeps one card per message, updating cards in place so
 // an email's iframe is only rebuilt when its HTML changes.
 'use strict';
 
+/**
+ * What /api/outbox answers (functions/local/outbox/view.ts builds it): only the fields read here.
+ * @typedef {{ title: string, body: string, at: string }} PushContent
+ * @typedef {{ body: string, at: string, carrier: string, encoding: string, segments: number }} SmsContent
+ * @typedef {{ messageId: string, subject: string, from: string, to: string[], html: string, at: string, unsubscribe?: string }} EmailContent
+ * @typedef {{ id: string, title: string, body: string, status: string, at: string, action?: { url: string, label: string } }} InboxContent
+ * @typedef {{ push: PushContent, sms: SmsContent, email: EmailContent, in_app: InboxContent }} Contents
+ * @typedef {keyof Contents} Channel
+ * @typedef {{ status: string, at: string, detail?: string }} TimelineEvent
+ * @typedef {{ channel: Channel, score: number, reasons: string[] }} RankedChannel
+ * @typedef {{ channel: Channel, reason: string, detail?: string }} ExcludedChannel
+ * @typedef {{ ranked: RankedChannel[], excluded: ExcludedChannel[] }} Decision
+ * @typedef {{ label: string, value: string, status: string, reason?: string }} Address
+ */
+
+/**
+ * One channel's part in a request.
+ * @template {Channel} [C=Channel]
+ * @typedef {object} MessageView
+ * @property {string} requestId
+ * @property {string} [template]
+ * @property {C} channel
+ * @property {string} status
+ * @property {{ outcome: string, code?: string, message?: string }} [attempt] only when this channel's attempt failed
+ * @property {string} why
+ * @property {string} summary
+ * @property {TimelineEvent[]} timeline
+ * @property {Decision} [decision]
+ * @property {Contents[C]} [content] what the provider received, when it received anything
+ */
+
+/**
+ * A request that reached no channel.
+ * @typedef {object} UnsentView
+ * @property {string} requestId
+ * @property {string} [template]
+ * @property {string} status
+ * @property {string} summary
+ * @property {TimelineEvent[]} timeline
+ * @property {Decision} [decision]
+ * @property {undefined} [attempt] never present: counted alongside messages, which may have one
+ */
+
+/**
+ * @typedef {object} CustomerView
+ * @property {string} customerId
+ * @property {string} name
+ * @property {string} [note]
+ * @property {string} [locale]
+ * @property {string} [timeZone]
+ * @property {string} [localTime] `HH:MM` in the customer's time zone
+ * @property {string} [moment]
+ * @property {Address[]} addresses
+ * @property {Channel[]} preferred
+ * @property {{ [C in Channel]: MessageView<C>[] }} channels
+ * @property {UnsentView[]} unsent
+ */
+
+/**
+ * @typedef {{ customers: CustomerView[], others: UnsentView[], generatedAt: string }} OutboxView
+ * @typedef {{ cls: string, main: string, body?: string, meta: string }} Card what one list entry shows; `body` is an email's HTML
+ * @typedef {{ id: string, category: string, example: Record<string, unknown> }} TemplateExample
+ * @typedef {{ templates: TemplateExample[], customers: { id: string, name: string, note: string }[] }} Examples
+ */
+
 const POLL_MS = 1000;
 const CHANNEL_NAMES = { push: 'push', sms: 'SMS', email: 'email', in_app: 'in-app' };
-const esc = (value) => String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** @param {unknown} value */
+const esc = (value) => String(value ?? '').replace(/[&<>"']/g, (c) => ENTITIES[/** @type {keyof typeof ENTITIES} */ (c)]);
+/** @param {string | undefined} iso */
 const clock = (iso) => (iso ? new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '');
-const byId = (id) => document.getElementById(id);
+/**
+ * An element page.html always has.
+ * @param {string} id
+ */
+const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+/**
+ * A form field page.html always has.
+ * @param {string} id
+ */
+const field = (id) => /** @type {HTMLTextAreaElement | HTMLSelectElement} */ (document.getElementById(id));
+/**
+ * A part of a section or card that this script built, so it is always there.
+ * @param {ParentNode} root
+ * @param {string} selector
+ */
+const part = (root, selector) => /** @type {HTMLElement} */ (root.querySelector(selector));
 
+/**
+ * The local API's answer; its body is the route's JSON, or the problem it reports.
+ * @param {string} path
+ * @param {RequestInit} [init]
+ * @returns {Promise<{ ok: boolean, status: number, body: any }>}
+ */
 async function api(path, init) {
   const response = await fetch(path, { headers: { 'content-type': 'application/json' }, ...init });
   const text = await response.text();
@@ -17,14 +107,17 @@ async function api(path, init) {
 
 // ---- rendering -----------------------------------------------------------------------------
 
+/** @param {string} status */
 function statusChip(status) {
   return `<span class="status ${esc(status)}" data-role="status">${esc(status)}</span>`;
 }
 
+/** @param {TimelineEvent[]} events */
 function timeline(events) {
   return `<ol class="timeline">${events.map((e) => `<li title="${esc(e.detail ?? '')}">${esc(e.status)} ${esc(clock(e.at))}${e.detail ? ` · ${esc(e.detail)}` : ''}</li>`).join('')}</ol>`;
 }
 
+/** @param {Decision | undefined} d */
 function decision(d) {
   if (!d) return '';
   const ranked = d.ranked.map((r, i) => `<tr><td>${i + 1}. ${esc(CHANNEL_NAMES[r.channel])}</td><td>${r.score.toFixed(3)}</td><td>${r.reasons.map(esc).join('<br>')}</td></tr>`).join('');
@@ -32,16 +125,23 @@ function decision(d) {
   return `<details class="decision"><summary>How the channel was chosen</summary><table>${ranked}${excluded}</table></details>`;
 }
 
+/** @param {MessageView} message */
 function meta(message) {
   const failed = message.attempt ? `<div class="why">not delivered: ${esc(message.attempt.code ?? message.attempt.outcome)}${message.attempt.message ? ` — ${esc(message.attempt.message)}` : ''}</div>` : '';
   const why = message.attempt ? '' : `<div class="why">Why ${esc(CHANNEL_NAMES[message.channel])}: ${esc(message.why || message.summary)}</div>`;
   return `<div class="msg-meta">${statusChip(message.status)} <span>${esc(message.template ?? '')}</span> <span title="request id">· ${esc(message.requestId)}</span>${failed}${why}${timeline(message.timeline)}${decision(message.decision)}</div>`;
 }
 
+/**
+ * @param {string} label
+ * @param {string} url
+ * @param {string} action
+ */
 function button(label, url, action) {
   return `<button type="button" class="small" data-url="${esc(url)}" data-action="${esc(action)}">${esc(label)}</button>`;
 }
 
+/** @type {{ [C in Channel]: (message: MessageView<C>, customer: CustomerView) => Card }} */
 const renderers = {
   push(message, customer) {
     const c = message.content;
@@ -64,7 +164,7 @@ const renderers = {
     const c = message.content;
     if (!c) return { cls: 'email', main: '<div class="subject">(no email was sent)</div>', meta: meta(message) };
     const base = `/api/email/${encodeURIComponent(c.messageId)}`;
-    const buttons = ['open', 'click', 'bounce', 'complain'].map((a) => button(a[0].toUpperCase() + a.slice(1), `${base}/${a}`, a)).join('') +
+    const buttons = ['open', 'click', 'bounce', 'complain'].map((a) => button(a.charAt(0).toUpperCase() + a.slice(1), `${base}/${a}`, a)).join('') +
       (c.unsubscribe ? button('Unsubscribe (one-click)', `${base}/unsubscribe`, 'unsubscribe') : '');
     return {
       cls: 'email',
@@ -78,7 +178,7 @@ const renderers = {
     if (!c) return { cls: 'inbox-item', main: '<div class="title">(nothing reached the inbox)</div>', meta: meta(message) };
     const base = `/api/inbox/${encodeURIComponent(customer.customerId)}/${encodeURIComponent(c.id)}`;
     const cta = c.action ? `<span class="cta" title="${esc(c.action.url)}">${esc(c.action.label)}</span>` : '';
-    const buttons = ['read', 'clicked', 'dismissed'].map((a) => button({ read: 'Read', clicked: 'Tap action', dismissed: 'Dismiss' }[a], `${base}/${a}`, a)).join('');
+    const buttons = /** @type {const} */ (['read', 'clicked', 'dismissed']).map((a) => button({ read: 'Read', clicked: 'Tap action', dismissed: 'Dismiss' }[a], `${base}/${a}`, a)).join('');
     return {
       cls: `inbox-item${c.status === 'unread' ? ' unread' : ''}`,
       main: `<div class="title">${esc(c.title)}</div><div class="text">${esc(c.body)}</div>${cta}<div class="from">${esc(c.status)} · ${esc(clock(c.at))}</div><div class="buttons">${buttons}</div>`,
@@ -87,6 +187,7 @@ const renderers = {
   },
 };
 
+/** @param {CustomerView} c */
 function customerHead(c) {
   const hour = Number((c.localTime ?? '12').slice(0, 2));
   const night = hour >= 21 || hour < 8;
@@ -102,10 +203,15 @@ function customerHead(c) {
   return `<div class="avatar">${esc(Array.from(c.name)[0] ?? '?')}</div><div class="who"><h2>${esc(c.name)}<span class="id">${esc(c.customerId)}</span>${preferences}</h2>${c.note ? `<p class="note">${esc(c.note)}</p>` : ''}<div class="facts">${facts.join('')}</div></div>`;
 }
 
+/**
+ * @param {UnsentView} u
+ * @returns {Card}
+ */
 function unsentItem(u) {
   return { cls: 'unsent-item', main: `${statusChip(u.status)} <strong>${esc(u.template ?? '(no template)')}</strong> · ${esc(u.summary)}`, meta: `<div class="msg-meta">${esc(u.requestId)}${timeline(u.timeline)}${decision(u.decision)}</div>` };
 }
 
+/** @param {CustomerView} customer */
 function skeleton(customer) {
   const section = document.createElement('section');
   section.className = 'customer';
@@ -121,6 +227,10 @@ function skeleton(customer) {
   return section;
 }
 
+/**
+ * @param {HTMLElement} element
+ * @param {string} html
+ */
 function setHtml(element, html) {
   if (element.dataset.html !== html) {
     element.innerHTML = html;
@@ -128,13 +238,21 @@ function setHtml(element, html) {
   }
 }
 
-/** Keeps one element per key; new items (always the newest) go on top, existing ones stay put. */
+/**
+ * Keeps one element per key; new items (always the newest) go on top, existing ones stay put.
+ * @template {{ requestId: string, channel?: string, status: string }} T
+ * @param {HTMLElement} list
+ * @param {T[]} items
+ * @param {(item: T) => string} keyOf
+ * @param {(item: T) => Card} render
+ * @param {string} empty
+ */
 function reconcile(list, items, keyOf, render, empty) {
   const wanted = new Set(items.map(keyOf));
-  for (const child of [...list.children]) if (child.dataset.key && !wanted.has(child.dataset.key)) child.remove();
+  for (const child of [.../** @type {HTMLCollectionOf<HTMLElement>} */ (list.children)]) if (child.dataset.key && !wanted.has(child.dataset.key)) child.remove();
   for (const item of [...items].reverse()) {
     const key = keyOf(item);
-    let node = list.querySelector(`:scope > [data-key="${CSS.escape(key)}"]`);
+    let node = /** @type {HTMLElement | null} */ (list.querySelector(`:scope > [data-key="${CSS.escape(key)}"]`));
     const view = render(item);
     if (!node) {
       node = document.createElement('article');
@@ -146,9 +264,9 @@ function reconcile(list, items, keyOf, render, empty) {
     node.dataset.requestId = item.requestId;
     node.dataset.channel = item.channel ?? '';
     node.dataset.status = item.status;
-    setHtml(node.querySelector('.part-main'), view.main);
-    setHtml(node.querySelector('.part-meta'), view.meta);
-    const body = node.querySelector('.part-body');
+    setHtml(part(node, '.part-main'), view.main);
+    setHtml(part(node, '.part-meta'), view.meta);
+    const body = part(node, '.part-body');
     if (view.body !== undefined && body.dataset.html !== view.body) {
       body.dataset.html = view.body;
       const frame = document.createElement('iframe');
@@ -167,37 +285,58 @@ function reconcile(list, items, keyOf, render, empty) {
   } else if (items.length > 0 && placeholder) placeholder.remove();
 }
 
+/**
+ * @param {HTMLElement} section
+ * @param {CustomerView} c
+ */
 function renderCustomer(section, c) {
-  setHtml(section.querySelector('.customer-head'), customerHead(c));
-  section.querySelector('.clock').textContent = c.localTime ?? '';
+  setHtml(part(section, '.customer-head'), customerHead(c));
+  part(section, '.clock').textContent = c.localTime ?? '';
   const email = c.addresses.find((a) => a.label === 'email');
-  setHtml(section.querySelector('.mail-top'), `<span>${email ? esc(email.value) : 'no email address'}</span><span>${c.channels.email.length} message${c.channels.email.length === 1 ? '' : 's'}</span>`);
+  setHtml(part(section, '.mail-top'), `<span>${email ? esc(email.value) : 'no email address'}</span><span>${c.channels.email.length} message${c.channels.email.length === 1 ? '' : 's'}</span>`);
   const unread = c.channels.in_app.filter((m) => m.content?.status === 'unread').length;
-  setHtml(section.querySelector('.app-top'), `<span>Fernhill · Inbox</span>${unread ? `<span class="badge">${unread}</span>` : ''}`);
-  const keyOf = (m) => `${m.requestId}|${m.channel}`;
-  for (const channel of ['push', 'sms', 'email', 'in_app']) {
-    reconcile(section.querySelector(`.list-${channel}`), c.channels[channel], keyOf, (m) => renderers[channel](m, c), `No ${CHANNEL_NAMES[channel]} messages`);
-  }
-  reconcile(section.querySelector('.list-unsent'), c.unsent, (u) => u.requestId, unsentItem, '');
+  setHtml(part(section, '.app-top'), `<span>Fernhill · Inbox</span>${unread ? `<span class="badge">${unread}</span>` : ''}`);
+  for (const channel of /** @type {const} */ (['push', 'sms', 'email', 'in_app'])) renderChannel(section, c, channel);
+  reconcile(part(section, '.list-unsent'), c.unsent, (u) => u.requestId, unsentItem, '');
 }
 
-/** One count per request: its status where it was delivered, FAILED only when every attempt failed. */
+/**
+ * One channel's list in a customer's section.
+ * @template {Channel} C
+ * @param {HTMLElement} section
+ * @param {CustomerView} c
+ * @param {C} channel
+ */
+function renderChannel(section, c, channel) {
+  /** @type {(message: MessageView<C>, customer: CustomerView) => Card} */
+  const renderer = renderers[channel];
+  reconcile(part(section, `.list-${channel}`), c.channels[channel], (m) => `${m.requestId}|${m.channel}`, (m) => renderer(m, c), `No ${CHANNEL_NAMES[channel]} messages`);
+}
+
+/**
+ * One count per request: its status where it was delivered, FAILED only when every attempt failed.
+ * @param {OutboxView} view
+ */
 function renderCounts(view) {
+  /** @type {Map<string, string>} */
   const byRequest = new Map();
   for (const c of view.customers) {
     for (const list of [...Object.values(c.channels), c.unsent]) {
       for (const m of list) if (!byRequest.has(m.requestId) || !m.attempt) byRequest.set(m.requestId, m.status);
     }
   }
+  /** @type {Record<string, number>} */
   const tally = {};
   for (const status of byRequest.values()) tally[status] = (tally[status] ?? 0) + 1;
   byId('counts').innerHTML = Object.entries(tally).map(([status, n]) => `<span class="chip">${esc(status)} ${n}</span>`).join('');
 }
 
+/** @param {OutboxView} view */
 function render(view) {
   const main = byId('customers');
   if (main.querySelector('.empty')) main.replaceChildren();
   for (const c of view.customers) {
+    /** @type {HTMLElement | null} */
     let section = main.querySelector(`:scope > [data-customer="${CSS.escape(c.customerId)}"]`);
     if (!section) {
       section = skeleton(c);
@@ -233,10 +372,11 @@ async function poll() {
 // ---- actions -------------------------------------------------------------------------------
 
 document.addEventListener('click', async (event) => {
-  const target = event.target.closest('button[data-url]');
+  const clicked = /** @type {Element} */ (event.target);
+  const target = /** @type {HTMLButtonElement | null} */ (clicked.closest('button[data-url]'));
   if (!target) return;
   target.disabled = true;
-  const { ok, body } = await api(target.dataset.url, { method: 'POST' });
+  const { ok, body } = await api(/** @type {string} */ (target.dataset.url), { method: 'POST' });
   if (!ok) alert(body.message ?? body.title ?? `failed (${target.dataset.action})`);
   await refresh();
   target.disabled = false;
@@ -247,26 +387,27 @@ byId('replay').addEventListener('click', async () => {
   await refresh();
 });
 
+/** @type {Examples | undefined} */
 let examples;
 async function loadExamples() {
   if (examples) return examples;
-  examples = (await api('/api/templates')).body;
+  examples = /** @type {Examples} */ ((await api('/api/templates')).body);
   byId('compose-template').innerHTML = examples.templates.map((t) => `<option value="${esc(t.id)}">${esc(t.id)} (${esc(t.category)})</option>`).join('');
   byId('compose-customer').innerHTML = examples.customers.map((c) => `<option value="${esc(c.id)}">${esc(c.id)} ${esc(c.name)} — ${esc(c.note)}</option>`).join('');
   return examples;
 }
 
 function fillExample() {
-  const template = examples.templates.find((t) => t.id === byId('compose-template').value);
+  const template = examples?.templates.find((t) => t.id === field('compose-template').value);
   if (!template) return;
-  const request = { ...template.example, customerId: byId('compose-customer').value, requestId: `manual-${template.id}-${Date.now().toString(36)}` };
-  byId('compose-body').value = JSON.stringify(request, null, 2);
+  const request = { ...template.example, customerId: field('compose-customer').value, requestId: `manual-${template.id}-${Date.now().toString(36)}` };
+  field('compose-body').value = JSON.stringify(request, null, 2);
 }
 
 byId('toggle-form').addEventListener('click', async () => {
   const panel = byId('compose');
   panel.hidden = !panel.hidden;
-  if (!panel.hidden && !byId('compose-body').value) {
+  if (!panel.hidden && !field('compose-body').value) {
     await loadExamples();
     fillExample();
   }
@@ -278,7 +419,7 @@ byId('compose-send').addEventListener('click', async () => {
   const result = byId('compose-result');
   const problems = byId('compose-problems');
   problems.innerHTML = '';
-  const { ok, body } = await api('/api/requests', { method: 'POST', body: byId('compose-body').value });
+  const { ok, body } = await api('/api/requests', { method: 'POST', body: field('compose-body').value });
   if (ok) {
     result.textContent = `Queued ${body.requestId}`;
     result.className = 'ok';
@@ -286,7 +427,9 @@ byId('compose-send').addEventListener('click', async () => {
   } else {
     result.textContent = 'Not queued:';
     result.className = '';
-    problems.innerHTML = (body.problems ?? [{ path: '', message: body.message }]).map((p) => `<li><code>${esc(p.path || '(request)')}</code> ${esc(p.message)}</li>`).join('');
+    /** @type {{ path: string, message: string }[]} */
+    const listed = body.problems ?? [{ path: '', message: body.message }];
+    problems.innerHTML = listed.map((p) => `<li><code>${esc(p.path || '(request)')}</code> ${esc(p.message)}</li>`).join('');
   }
 });
 
@@ -298,7 +441,7 @@ byId('toggle-faults').addEventListener('click', async () => {
   panel.hidden = !panel.hidden;
   if (!panel.hidden) await showFaults();
 });
-for (const b of document.querySelectorAll('button[data-fault]')) {
+for (const b of /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('button[data-fault]'))) {
   b.addEventListener('click', async () => {
     await api('/api/sandbox/faults', { method: 'POST', body: b.dataset.fault });
     await showFaults();
