@@ -92,7 +92,10 @@ function boundaryBlock({ folder, may, packages }, depth) {
 const tooDeep = (folder) => ({
   files: [`${folder}/${'*/'.repeat(NESTING + 1)}**/*.{ts,js}`],
   rules: {
-    'no-restricted-imports': ['error', { patterns: [{ regex: '^', message: `${folder} nests at most ${NESTING} folders deep: flatten it, or raise NESTING in eslint.config.js.` }] }],
+    'no-restricted-imports': [
+      'error',
+      { patterns: [{ regex: '^', message: `${folder} nests at most ${NESTING} folders deep: flatten it, or raise NESTING in eslint.config.js.` }] },
+    ],
   },
 });
 

@@ -113,7 +113,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     // Delivery records live for their retention; inbox items for theirs: weight the inbox share to match.
     // An index projecting ALL stores each record again, plus about 100 bytes of index overhead.
     const indexCopy = facts.historyIndexProjection === 'ALL' ? pipeline.stored.deliveryItemBytes + 100 : 0;
-    const bytesPerMessage = pipeline.stored.deliveryItemBytes + indexCopy + (pipeline.stored.inboxItems / pipeline.requests) * pipeline.stored.inboxItemBytes * (inboxRetentionDays / retentionDays);
+    const bytesPerMessage =
+      pipeline.stored.deliveryItemBytes + indexCopy + (pipeline.stored.inboxItems / pipeline.requests) * pipeline.stored.inboxItemBytes * (inboxRetentionDays / retentionDays);
     const projection = projectConcurrency({
       targetPerSecond: 10_000,
       memoryMb: facts.memoryMb,

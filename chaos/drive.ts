@@ -122,7 +122,14 @@ async function enqueue(sqs: SQSClient, url: string, entries: QueueEntry[]): Prom
 }
 
 /** Until the queue is empty, no invocation runs and feedback has caught up, twice in a row; or the drain timeout. */
-async function waitForDrain(settings: ChaosSettings, queueDepth: () => Promise<number>, invoker: Invoker, pump: FeedbackPump, progress: (line: string) => void, total: number): Promise<boolean> {
+async function waitForDrain(
+  settings: ChaosSettings,
+  queueDepth: () => Promise<number>,
+  invoker: Invoker,
+  pump: FeedbackPump,
+  progress: (line: string) => void,
+  total: number,
+): Promise<boolean> {
   const deadline = Date.now() + settings.drainTimeoutMs;
   let quietChecks = 0;
   let lastReport = 0;

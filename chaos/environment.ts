@@ -158,7 +158,9 @@ async function warmUp(documents: DynamoDBDocumentClient, table: string): Promise
   const lanes = Array.from({ length: 16 }, async (_, lane) => {
     for (let i = 0; i < 60; i++) {
       const Key = { counterKey: `warm-up#${lane}#${i % 5}` };
-      await documents.send(new UpdateCommand({ TableName: table, Key, UpdateExpression: 'ADD #n :one', ExpressionAttributeNames: { '#n': 'n' }, ExpressionAttributeValues: { ':one': 1 } }));
+      await documents.send(
+        new UpdateCommand({ TableName: table, Key, UpdateExpression: 'ADD #n :one', ExpressionAttributeNames: { '#n': 'n' }, ExpressionAttributeValues: { ':one': 1 } }),
+      );
       await documents.send(new GetCommand({ TableName: table, Key, ConsistentRead: true }));
     }
   });

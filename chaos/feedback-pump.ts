@@ -98,7 +98,11 @@ export class FeedbackPump {
     const customerId = this.options.customerOfNumber.get(record.delivery.destination);
     const stop = record.status === 'FAILURE' && /opted out/i.test(record.delivery.providerResponse) && customerId !== undefined;
     const event = smsStatusLogsEvent([record], this.options.region);
-    this.schedule({ name: `sms ${record.status.toLowerCase()}`, event, lateRetry: true, ...(stop ? { change: { customerId, channel: 'sms' as const, kind: 'stop' as const } } : {}) }, 500, 2_500);
+    this.schedule(
+      { name: `sms ${record.status.toLowerCase()}`, event, lateRetry: true, ...(stop ? { change: { customerId, channel: 'sms' as const, kind: 'stop' as const } } : {}) },
+      500,
+      2_500,
+    );
   }
 
   /** Events scheduled, waiting or being applied; zero when feedback has caught up. */

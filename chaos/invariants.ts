@@ -102,7 +102,9 @@ export function checkInvariants(input: InvariantInputs): InvariantResults {
     if (list.length < 2) continue;
     const [requestId, channel] = key.split(' ') as [string, string];
     const accepted = list.map((a) => `${a.id.slice(0, 12)} at ${new Date(a.at).toISOString().slice(11, 23)}`).join(', ');
-    const attempts = (seen.records.get(requestId)?.attempts ?? []).map((t) => `${t.channel} ${t.outcome}${t.providerMessageId ? ` ${t.providerMessageId.slice(0, 12)}` : ''}`).join(', ');
+    const attempts = (seen.records.get(requestId)?.attempts ?? [])
+      .map((t) => `${t.channel} ${t.outcome}${t.providerMessageId ? ` ${t.providerMessageId.slice(0, 12)}` : ''}`)
+      .join(', ');
     duplicated.push({ requestId, detail: `${channel} accepted ${list.length}× (${accepted}); attempts on record: ${attempts || 'none'}; ${describe(requestId)}` });
   }
 
@@ -132,12 +134,17 @@ export function checkInvariants(input: InvariantInputs): InvariantResults {
     refusedFeedback: input.mismatchedFeedback.map(({ requestId, event }) => {
       const record = seen.records.get(requestId);
       const attempts = (record?.attempts ?? []).map((t) => `${t.channel} ${t.outcome}`).join(', ');
-      return { requestId, detail: `${event} refused; strategy ${record?.strategy ?? '?'}, record ${record?.status ?? 'missing'} on ${record?.channels?.join('+') ?? record?.channel ?? 'no channel'}, attempts: ${attempts || 'none'}` };
+      return {
+        requestId,
+        detail: `${event} refused; strategy ${record?.strategy ?? '?'}, record ${record?.status ?? 'missing'} on ${record?.channels?.join('+') ?? record?.channel ?? 'no channel'}, attempts: ${attempts || 'none'}`,
+      };
     }),
     offRecord: seen.acceptances.flatMap((a) => {
       const record = seen.records.get(a.requestId);
       const listed = (record?.attempts ?? []).some((t) => t.outcome === 'SENT' && t.channel === a.channel && t.providerMessageId === a.id);
-      return listed ? [] : [{ requestId: a.requestId, detail: `${a.channel} ${a.id.slice(0, 24)} accepted at ${new Date(a.at).toISOString().slice(11, 23)}; ${describe(a.requestId)}` }];
+      return listed
+        ? []
+        : [{ requestId: a.requestId, detail: `${a.channel} ${a.id.slice(0, 24)} accepted at ${new Date(a.at).toISOString().slice(11, 23)}; ${describe(a.requestId)}` }];
     }),
     coverage: {
       accepted: seen.acceptances.length,
@@ -167,7 +174,10 @@ function unconsented(input: InvariantInputs, history: (requestId: string) => str
     const person = request ? input.people.byId.get(request.customerId) : undefined;
     if (!request || !person) continue;
     if (!consentAllows(person.customer.consent, a.channel, request.category, request.topic)) {
-      violations.push({ requestId: a.requestId, detail: `${a.channel} to ${person.profile} customer ${person.customer.customerId} (${request.category}/${request.topic}); invocations: ${history(a.requestId)}` });
+      violations.push({
+        requestId: a.requestId,
+        detail: `${a.channel} to ${person.profile} customer ${person.customer.customerId} (${request.category}/${request.topic}); invocations: ${history(a.requestId)}`,
+      });
       continue;
     }
     const read = readAt(a);

@@ -95,7 +95,14 @@ export class Invoker {
 
   private async invoke(worker: number, messages: Message[]): Promise<void> {
     const id = this.invocations.length;
-    const record: Invocation = { id, worker, startedAt: Date.now(), requestIds: messages.map((m) => requestIdOf(m.Body ?? '')).filter((r): r is string => r !== undefined), messages: messages.length, failed: 0 };
+    const record: Invocation = {
+      id,
+      worker,
+      startedAt: Date.now(),
+      requestIds: messages.map((m) => requestIdOf(m.Body ?? '')).filter((r): r is string => r !== undefined),
+      messages: messages.length,
+      failed: 0,
+    };
     this.invocations.push(record);
     const life = this.options.life(id);
     const handler = this.options.handler(worker, life);
@@ -121,7 +128,9 @@ export class Invoker {
     const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
     for (let i = 0; i < done.length; i += 10) {
       const chunk = done.slice(i, i + 10);
-      await this.options.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: this.options.queue.url, Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })) }));
+      await this.options.sqs.send(
+        new DeleteMessageBatchCommand({ QueueUrl: this.options.queue.url, Entries: chunk.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })) }),
+      );
     }
   }
 }

@@ -45,7 +45,17 @@ export async function startFaultProxy<K extends string>(options: FaultProxyOptio
       options.tally.fault(call.operation, kind);
       return options.answer(kind, res);
     }
-    await forward(upstream, agent, req.method ?? 'POST', req.url ?? '/', req.headers, body, res, (status, responseBody) => options.observe?.(call, status, responseBody, Date.now()), options.observes?.(call.operation) ?? false);
+    await forward(
+      upstream,
+      agent,
+      req.method ?? 'POST',
+      req.url ?? '/',
+      req.headers,
+      body,
+      res,
+      (status, responseBody) => options.observe?.(call, status, responseBody, Date.now()),
+      options.observes?.(call.operation) ?? false,
+    );
   });
   return {
     url: running.url,

@@ -39,13 +39,19 @@ export function formatReport(result: ChaosResult): string {
   const lines: string[] = [];
   const out = (line = '') => lines.push(line);
   out(`chaos run, seed ${settings.seed} (replay: npm run chaos -- --seed ${settings.seed} --requests ${settings.requests}${settings.short ? ' --short' : ''})`);
-  out(`${settings.requests} requests, ${settings.customers} customers, ${faults.queue.messages} messages (${faults.queue.copies} copies, ${faults.queue.poison} poison), ${(result.durationMs / 1000).toFixed(1)} s`);
-  out(`${settings.workers} concurrent invocations of ${settings.batchSize} messages, function timeout ${settings.functionTimeoutMs / 1000} s, visibility ${settings.visibilityTimeoutSeconds} s, lease ${settings.leaseMs / 1000} s, SDK request timeout ${DEFAULT_HTTP_TIMEOUTS.requestMs} ms`);
+  out(
+    `${settings.requests} requests, ${settings.customers} customers, ${faults.queue.messages} messages (${faults.queue.copies} copies, ${faults.queue.poison} poison), ${(result.durationMs / 1000).toFixed(1)} s`,
+  );
+  out(
+    `${settings.workers} concurrent invocations of ${settings.batchSize} messages, function timeout ${settings.functionTimeoutMs / 1000} s, visibility ${settings.visibilityTimeoutSeconds} s, lease ${settings.leaseMs / 1000} s, SDK request timeout ${DEFAULT_HTTP_TIMEOUTS.requestMs} ms`,
+  );
   out();
   out('operations seen (handler calls to AWS, SDK retries included) and faults injected:');
   for (const [operation, n] of Object.entries(faults.operations).sort()) {
     const kinds = faults.injected[operation] ?? {};
-    const injected = Object.entries(kinds).map(([kind, k]) => `${kind} ${k}`).join(', ');
+    const injected = Object.entries(kinds)
+      .map(([kind, k]) => `${kind} ${k}`)
+      .join(', ');
     out(`  ${operation.padEnd(44)} ${String(n).padStart(7)}${injected ? `   faulted: ${injected}` : ''}`);
   }
   const totalOps = sum(Object.values(faults.operations));
@@ -66,15 +72,22 @@ export function formatReport(result: ChaosResult): string {
   out(`  ${'poison message'.padEnd(28)} ${faults.queue.poison}`);
   out(`  ${'feedback event twice'.padEnd(28)} ${faults.feedback.duplicated} of ${sum(Object.values(faults.feedback.events))}, all delayed at random (out of order)`);
   out(`faults that reached handler code: ${sum(Object.values(faults.reachedHandlers))}`);
-  for (const [where, n] of Object.entries(faults.reachedHandlers).sort((a, b) => b[1] - a[1]).slice(0, 12)) out(`  ${where.padEnd(60)} ${n}`);
-  out(`feedback: ${faults.feedback.invocations} invocations, ${faults.feedback.retried} retried after throwing, ${faults.feedback.dropped} events given up; outcomes ${JSON.stringify(faults.feedback.outcomes)}`);
+  for (const [where, n] of Object.entries(faults.reachedHandlers)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12))
+    out(`  ${where.padEnd(60)} ${n}`);
+  out(
+    `feedback: ${faults.feedback.invocations} invocations, ${faults.feedback.retried} retried after throwing, ${faults.feedback.dropped} events given up; outcomes ${JSON.stringify(faults.feedback.outcomes)}`,
+  );
   out(`event loop delay of this process: p99 ${faults.eventLoopDelayMs.p99.toFixed(0)} ms, max ${faults.eventLoopDelayMs.max.toFixed(0)} ms`);
   out(`records by status: ${JSON.stringify(inv.statuses)}`);
   const failures = Object.entries(inv.failures).sort(([, a], [, b]) => b - a);
   for (const [reason, count] of failures.slice(0, 5)) out(`  failed attempt ${count}× ${reason}`);
   const c = inv.coverage;
   out(`exercised: ${c.accepted} messages accepted; exclusions on record ${JSON.stringify(c.exclusions)}`);
-  out(`  consent changed by feedback ${JSON.stringify(c.consentChanges)}; afterwards ${c.requestsAfterConsentChange} requests of those customers were handled and ${c.sendsAfterConsentChange} of their messages accepted on the changed channel`);
+  out(
+    `  consent changed by feedback ${JSON.stringify(c.consentChanges)}; afterwards ${c.requestsAfterConsentChange} requests of those customers were handled and ${c.sendsAfterConsentChange} of their messages accepted on the changed channel`,
+  );
   out();
   out(`lost ${v.counts.lost}, duplicated ${v.counts.duplicated}, unconsented ${v.counts.unconsented}, over cap ${v.counts.overCap}`);
   section(out, '(1) lost: valid requests without one terminal record', inv.lost);
@@ -86,7 +99,7 @@ export function formatReport(result: ChaosResult): string {
   for (const d of inv.deadLetters.unexplained.slice(0, SHOWN)) out(`    ${d.requestId.slice(0, 80)}: ${d.detail}`);
   out(`(6) handler logs: ${inv.logs.lines} lines in ${result.logPath}, ${inv.logs.leaks.length} give away personal data or content`);
   for (const leak of inv.logs.leaks.slice(0, SHOWN)) out(`    line ${leak.line}: ${leak.what}`);
-  section(out, 'also found (not one of the four counts): accepted messages missing from their request\'s record', inv.offRecord);
+  section(out, "also found (not one of the four counts): accepted messages missing from their request's record", inv.offRecord);
   section(out, 'also found (not one of the four counts): provider events for accepted messages that feedback refused as "mismatch"', inv.refusedFeedback);
   if (inv.unattributed.length > 0) {
     out(`accepted messages that name no request of the run, or another request's body: ${inv.unattributed.length}`);

@@ -20,7 +20,9 @@ Exits 1 when a promise broke or too few calls were faulted, 2 when the run itsel
   --log PATH     handler log file (default .switchboard/chaos-<seed>.log)`;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { seed: { type: 'string' }, requests: { type: 'string' }, log: { type: 'string' }, short: { type: 'boolean' }, help: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: { seed: { type: 'string' }, requests: { type: 'string' }, log: { type: 'string' }, short: { type: 'boolean' }, help: { type: 'boolean' } },
+  });
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;

@@ -55,19 +55,35 @@ export function workload(seed: number, count: number, people: Population, option
     const marker = uniqueMarker(rng, markers);
     const meta = manifests[template] as { category: Category; topic: string };
     const topic = template === 'cart-reminder' && rng.chance(0.1) ? 'new-arrivals' : meta.topic;
-    const request: PlannedRequest = { requestId: `rq${seed}-${String(i).padStart(5, '0')}`, customerId: who.customer.customerId, template, category: meta.category, topic, marker, valid: true };
+    const request: PlannedRequest = {
+      requestId: `rq${seed}-${String(i).padStart(5, '0')}`,
+      customerId: who.customer.customerId,
+      template,
+      category: meta.category,
+      topic,
+      marker,
+      valid: true,
+    };
     const body: SendRequestInput = {
       requestId: request.requestId,
       customerId: request.customerId,
       template,
       ...(topic !== meta.topic ? { topic } : {}),
-      strategy: rng.weighted([['failover', 7], ['best', 1.5], ['all', 1.5]] as const),
+      strategy: rng.weighted([
+        ['failover', 7],
+        ['best', 1.5],
+        ['all', 1.5],
+      ] as const),
       ...(rng.chance(0.25) ? { channels: rng.subset(CHANNELS) } : {}),
       ...(template === 'order-shipped' && rng.chance(0.2) ? { priority: 'high' as const } : {}),
       data: template === 'cart-reminder' ? cartData(rng, marker) : orderData(rng, marker),
       context: { surface: rng.pick(['app', 'web', 'store', 'offline'] as const) },
       ...(rng.chance(0.8) ? { createdAt: now.toISOString() } : {}),
-      ...(rng.chance(0.03) ? { expiresAt: new Date(now.getTime() - 60_000).toISOString() } : rng.chance(0.3) ? { expiresAt: new Date(now.getTime() + 7_200_000).toISOString() } : {}),
+      ...(rng.chance(0.03)
+        ? { expiresAt: new Date(now.getTime() - 60_000).toISOString() }
+        : rng.chance(0.3)
+          ? { expiresAt: new Date(now.getTime() + 7_200_000).toISOString() }
+          : {}),
     };
     requests.push(request);
     const text = JSON.stringify(body);
@@ -92,7 +108,17 @@ export function workload(seed: number, count: number, people: Population, option
 function poison(kind: PoisonKind, requestId: string, rng: Prng, people: Population, markers: Set<string>): QueueEntry {
   const customerId = rng.pick(people.customers).customer.customerId;
   const marker = uniqueMarker(rng, markers);
-  const planned = (over: Partial<PlannedRequest>): PlannedRequest => ({ requestId, customerId, template: 'cart-reminder', category: 'marketing', topic: 'promotions', marker, valid: false, poison: kind, ...over });
+  const planned = (over: Partial<PlannedRequest>): PlannedRequest => ({
+    requestId,
+    customerId,
+    template: 'cart-reminder',
+    category: 'marketing',
+    topic: 'promotions',
+    marker,
+    valid: false,
+    poison: kind,
+    ...over,
+  });
   const base = { requestId, customerId, template: 'cart-reminder', data: cartData(rng, marker) };
   switch (kind) {
     case 'invalid_json':
@@ -110,7 +136,12 @@ function poison(kind: PoisonKind, requestId: string, rng: Prng, people: Populati
     case 'unknown_template':
       return { body: JSON.stringify({ ...base, template: 'no-such-template' }), request: planned({ template: 'no-such-template', valid: true }), poison: kind, copy: false };
     case 'unknown_customer':
-      return { body: JSON.stringify({ ...base, customerId: `nobody-${requestId}` }), request: planned({ customerId: `nobody-${requestId}`, valid: true }), poison: kind, copy: false };
+      return {
+        body: JSON.stringify({ ...base, customerId: `nobody-${requestId}` }),
+        request: planned({ customerId: `nobody-${requestId}`, valid: true }),
+        poison: kind,
+        copy: false,
+      };
   }
 }
 
@@ -139,7 +170,10 @@ function orderData(rng: Prng, marker: string): Record<string, unknown> {
 function uniqueMarker(rng: Prng, taken: Set<string>): string {
   for (;;) {
     let marker = 'ZQ';
-    while (marker.length < 10) marker += Math.floor(rng.next() * 36).toString(36).toUpperCase();
+    while (marker.length < 10)
+      marker += Math.floor(rng.next() * 36)
+        .toString(36)
+        .toUpperCase();
     if (!taken.has(marker)) {
       taken.add(marker);
       return marker;

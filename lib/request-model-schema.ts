@@ -9,11 +9,40 @@ import { sendRequestSchema } from '../functions/core/request.js';
  * the orchestrator.
  */
 const DRAFT_04_KEYWORDS = new Set([
-  '$schema', 'id', '$ref', 'title', 'description', 'default', 'type', 'enum', 'format',
-  'multipleOf', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum', 'maxLength', 'minLength', 'pattern',
-  'items', 'additionalItems', 'maxItems', 'minItems', 'uniqueItems',
-  'maxProperties', 'minProperties', 'required', 'properties', 'additionalProperties', 'patternProperties', 'dependencies',
-  'allOf', 'anyOf', 'oneOf', 'not', 'definitions',
+  '$schema',
+  'id',
+  '$ref',
+  'title',
+  'description',
+  'default',
+  'type',
+  'enum',
+  'format',
+  'multipleOf',
+  'maximum',
+  'exclusiveMaximum',
+  'minimum',
+  'exclusiveMinimum',
+  'maxLength',
+  'minLength',
+  'pattern',
+  'items',
+  'additionalItems',
+  'maxItems',
+  'minItems',
+  'uniqueItems',
+  'maxProperties',
+  'minProperties',
+  'required',
+  'properties',
+  'additionalProperties',
+  'patternProperties',
+  'dependencies',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'not',
+  'definitions',
 ]);
 /** Keywords whose value maps names to schemas, so their keys are not keywords. */
 const NAMED_SCHEMAS = new Set(['properties', 'patternProperties', 'definitions', 'dependencies']);
@@ -42,9 +71,7 @@ export function toDraft04(node: unknown, path: string): unknown {
     } else if (!DRAFT_04_KEYWORDS.has(key)) {
       throw new Error(`JSON schema keyword "${key}" at ${path} is not supported by API Gateway (draft-04)`);
     } else if (NAMED_SCHEMAS.has(key) && typeof value === 'object' && value !== null) {
-      out[key] = Object.fromEntries(
-        Object.entries(value).map(([name, schema]) => [name, toDraft04(schema, `${path}/${key}/${name}`)]),
-      );
+      out[key] = Object.fromEntries(Object.entries(value).map(([name, schema]) => [name, toDraft04(schema, `${path}/${key}/${name}`)]));
     } else {
       out[key] = toDraft04(value, `${path}/${key}`);
     }

@@ -7,9 +7,7 @@ import { z } from 'zod';
 export const STAGES = ['dev', 'staging', 'prod'] as const;
 
 /** CloudWatch Logs accepts only these retention periods. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const numeric = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
@@ -19,9 +17,7 @@ const optionalString = <T extends z.ZodType>(schema: T) => z.preprocess(blankToU
 const email = z.email('must be an e-mail address');
 /** cdk.json's placeholder brand: fine for a dev stack, refused for customers to see. */
 const EXAMPLE_BRAND = 'Example Shop';
-const domain = z
-  .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'must be a domain name');
+const domain = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'must be a domain name');
 
 export const settingsSchema = z
   .object({
@@ -31,9 +27,7 @@ export const settingsSchema = z
     /** Defaults to `switchboard-<stage>`. */
     sesConfigurationSetName: optionalString(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')),
     pinpointApplicationId: optionalString(z.string().regex(/^[a-f0-9]{32}$/, 'must be a 32-character hex application id')),
-    smsSenderId: optionalString(
-      z.string().regex(/^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits with at least one letter'),
-    ),
+    smsSenderId: optionalString(z.string().regex(/^(?=.*[A-Za-z])[A-Za-z0-9]{1,11}$/, 'must be 1-11 letters or digits with at least one letter')),
     smsOriginationNumber: optionalString(z.string().regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 number such as +15555550100')),
     deliveryRetentionDays: int(1, 3650).default(400),
     inboxRetentionDays: int(1, 3650).default(90),
@@ -47,7 +41,13 @@ export const settingsSchema = z
     jwtIssuer: z.url({ protocol: /^https$/, error: 'must be an https URL' }),
     /** Several audiences may be given comma-separated. */
     jwtAudience: z.preprocess(
-      (value) => (typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter(Boolean) : value),
+      (value) =>
+        typeof value === 'string'
+          ? value
+              .split(',')
+              .map((part) => part.trim())
+              .filter(Boolean)
+          : value,
       z.array(z.string().min(1)).min(1, 'must name at least one audience'),
     ),
     /** 100 customers per batch is one BatchGetItem: 0.01 reads per message. */
@@ -97,10 +97,7 @@ export const SETTING_KEYS = Object.keys(settingsSchema.shape) as (keyof Settings
 
 export class SettingsError extends Error {
   constructor(readonly problems: string[]) {
-    super(
-      `Invalid Switchboard settings (set them in cdk.json "context" or with -c key=value):\n` +
-        problems.map((problem) => `  - ${problem}`).join('\n'),
-    );
+    super(`Invalid Switchboard settings (set them in cdk.json "context" or with -c key=value):\n` + problems.map((problem) => `  - ${problem}`).join('\n'));
     this.name = 'SettingsError';
   }
 }

@@ -82,9 +82,7 @@ export class SwitchboardStack extends Stack {
     });
     // A new construct id would replace the secret and void every link signed with it, so the id stays.
     const linkSecret = new LinkSigningSecret(this, 'UnsubscribeSecret', { removalPolicy });
-    const push = settings.pinpointApplicationId
-      ? new PushChannel(this, 'Push', { applicationId: settings.pinpointApplicationId })
-      : undefined;
+    const push = settings.pinpointApplicationId ? new PushChannel(this, 'Push', { applicationId: settings.pinpointApplicationId }) : undefined;
 
     const handler = (name: HandlerName, id: string, service: ServiceKey, memorySize = 512, timeout = Duration.seconds(10)) =>
       new HandlerFunction(this, id, { entry: entries[name], serviceName: SERVICE_NAMES[service], memorySize, timeout, ...logs }).fn;

@@ -30,7 +30,10 @@ export async function startEmulators(options: { dynamoDbEndpoint?: string } = {}
 
 function startHost(): Promise<{ child: ChildProcess; endpoints: HostEndpoints }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', HOST], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    const child = spawn(process.execPath, ['--import', 'tsx', HOST], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
     let stdout = '';
     let stderr = '';
     const onExit = (code: number | null) => reject(new Error(`the emulator host exited (${code}) before it was ready: ${stderr.trim().slice(-2_000)}`));

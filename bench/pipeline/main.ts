@@ -5,9 +5,7 @@
 import { type PipelineOptions, runPipeline } from './pipeline.js';
 
 export type PipelineMessage =
-  | { type: 'progress'; done: number; total: number }
-  | { type: 'result'; result: Awaited<ReturnType<typeof runPipeline>> }
-  | { type: 'error'; message: string };
+  { type: 'progress'; done: number; total: number } | { type: 'result'; result: Awaited<ReturnType<typeof runPipeline>> } | { type: 'error'; message: string };
 
 const send = (message: PipelineMessage) => process.send?.(message);
 const options = JSON.parse(process.argv[2] ?? '{}') as Omit<PipelineOptions, 'onProgress'>;

@@ -131,7 +131,7 @@ async function measure(options: PipelineOptions, emulators: Emulators, secrets: 
   const started = performance.now();
   let produced = 0;
   let done = 0;
-  for (let idle = 0; idle < 2; ) {
+  for (let idle = 0; idle < 2;) {
     if (produced < bodies.length) {
       const batch = bodies.slice(produced, produced + options.batchSize);
       await enqueue(sqs, queues.requests.url, batch);

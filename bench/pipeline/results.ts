@@ -78,7 +78,10 @@ export function summarize(raw: RawPipeline): PipelineResult {
     latency: raw.latency,
     handler: {
       meanMsPerBatch: meanMs,
-      p95MsPerBatch: percentile(warm.map((b) => b.ms), 95),
+      p95MsPerBatch: percentile(
+        warm.map((b) => b.ms),
+        95,
+      ),
       cpuMsPerBatch: cpuMs,
       wallMsPerMessage: meanMs / messagesPerBatch,
       cpuMsPerMessage: cpuMs / messagesPerBatch,

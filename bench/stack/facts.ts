@@ -32,7 +32,10 @@ const SYNTH = fileURLToPath(new URL('./synth.ts', import.meta.url));
 /** Synthesizes in a child process (the CDK is heavy) and reads its one line of JSON. */
 export function readStackFacts(): Promise<StackFacts> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', SYNTH], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    const child = spawn(process.execPath, ['--import', 'tsx', SYNTH], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

@@ -40,7 +40,9 @@ const s3Key = String((fn.Properties.Code as { S3Key?: string }).S3Key);
 const bundleDir = join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);
 const bundleName = readdirSync(bundleDir).find((name) => /^index\.m?js$/.test(name));
 if (!bundleName) throw new Error(`no index.mjs in ${bundleDir}`);
-const indexes = resources.flatMap((r) => (r.Type === 'AWS::DynamoDB::Table' ? ((r.Properties.GlobalSecondaryIndexes as { IndexName: string; Projection?: { ProjectionType?: string } }[] | undefined) ?? []) : []));
+const indexes = resources.flatMap((r) =>
+  r.Type === 'AWS::DynamoDB::Table' ? ((r.Properties.GlobalSecondaryIndexes as { IndexName: string; Projection?: { ProjectionType?: string } }[] | undefined) ?? []) : [],
+);
 const historyIndex = indexes.find((index) => index.IndexName === DELIVERIES_BY_CUSTOMER_INDEX);
 const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 
@@ -58,7 +60,9 @@ const facts: StackFacts = {
   bundleDir,
   bundleFile: join(bundleDir, bundleName),
   bundleBytes: statSync(join(bundleDir, bundleName)).size,
-  sourceMapBytes: readdirSync(bundleDir).filter((name) => name.endsWith('.map')).reduce((total, name) => total + statSync(join(bundleDir, name)).size, 0),
+  sourceMapBytes: readdirSync(bundleDir)
+    .filter((name) => name.endsWith('.map'))
+    .reduce((total, name) => total + statSync(join(bundleDir, name)).size, 0),
   referencedEnvironment: Object.keys(variables).filter((key) => typeof variables[key] !== 'string'),
   historyIndexProjection: historyIndex?.Projection?.ProjectionType ?? 'none',
 };

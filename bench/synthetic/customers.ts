@@ -94,7 +94,15 @@ function entry(random: Prng, value: 'opt_in' | 'opt_out', now: Date): ConsentEnt
 function preferences(random: Prng): NonNullable<Customer['preferences']> {
   return {
     preferredChannels: random.subset(CHANNELS),
-    ...(random.chance(0.25) ? { quietHours: random.pick([{ start: '22:00', end: '07:30' }, { start: '20:00', end: '09:00' }, { start: '23:30', end: '06:00' }]) } : {}),
+    ...(random.chance(0.25)
+      ? {
+          quietHours: random.pick([
+            { start: '22:00', end: '07:30' },
+            { start: '20:00', end: '09:00' },
+            { start: '23:30', end: '06:00' },
+          ]),
+        }
+      : {}),
   };
 }
 

@@ -58,7 +58,11 @@ function sendRequest(random: Prng, manifest: TemplateManifest, customerId: strin
     customerId,
     template: manifest.id,
     ...(random.chance(0.25) ? { channels: random.subset(manifest.channels) } : {}),
-    strategy: random.weighted([['failover', 75], ['best', 12], ['all', 13]] as const),
+    strategy: random.weighted([
+      ['failover', 75],
+      ['best', 12],
+      ['all', 13],
+    ] as const),
     priority: manifest.category === 'transactional' && random.chance(0.3) ? 'high' : 'normal',
     data: vary(random, manifest.sampleData.data ?? {}) as Record<string, unknown>,
     context: requestContext(random, manifest),

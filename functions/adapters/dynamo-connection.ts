@@ -10,9 +10,7 @@ export type DocumentClient = DynamoDBDocumentClient;
  * DynamoDB Local's URL; without it the SDK's own settings apply (`AWS_ENDPOINT_URL_DYNAMODB`, the
  * region's endpoint).
  */
-export function connectDynamo(
-  connection: { region?: string; endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } } = {},
-): DocumentClient {
+export function connectDynamo(connection: { region?: string; endpoint?: string; credentials?: { accessKeyId: string; secretAccessKey: string } } = {}): DocumentClient {
   return createDocumentClient(
     new DynamoDBClient({
       ...(connection.region ? { region: connection.region } : {}),

@@ -85,7 +85,12 @@ function consentUpdate(change: ConsentChange, step: Exclude<Step, 'stale'>) {
   if (step.shape === 'channel') {
     values[':channel'] = { [change.topic]: entry };
     conditions.push('attribute_type(#consent, :map)', 'attribute_not_exists(#consent.#channel)');
-    return { UpdateExpression: 'SET #consent.#channel = :channel', ConditionExpression: conditions.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+    return {
+      UpdateExpression: 'SET #consent.#channel = :channel',
+      ConditionExpression: conditions.join(' AND '),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
   }
   Object.assign(names, { '#topic': change.topic, '#updatedAt': 'updatedAt' });
   values[':entry'] = entry;
@@ -99,14 +104,17 @@ function consentUpdate(change: ConsentChange, step: Exclude<Step, 'stale'>) {
       values[':value'] = change.value;
       tie += ' AND #consent.#channel.#topic.#value = :value';
     }
-    conditions.push(
-      `(NOT attribute_type(#consent.#channel.#topic, :map) OR NOT attribute_type(${at}, :string) OR (size(${at}) = :canonicalLength AND ${at} < :at) OR (${tie}))`,
-    );
+    conditions.push(`(NOT attribute_type(#consent.#channel.#topic, :map) OR NOT attribute_type(${at}, :string) OR (size(${at}) = :canonicalLength AND ${at} < :at) OR (${tie}))`);
   } else {
     values[':seenAt'] = step.guard.seenAt;
     conditions.push(`${at} = :seenAt`);
   }
-  return { UpdateExpression: 'SET #consent.#channel.#topic = :entry', ConditionExpression: conditions.join(' AND '), ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+  return {
+    UpdateExpression: 'SET #consent.#channel.#topic = :entry',
+    ConditionExpression: conditions.join(' AND '),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
 }
 
 /** Reads the record returned with the failed condition (low-level attribute values) to decide the next write. */

@@ -55,7 +55,12 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
   }
 
   private async batchGet(ids: string[]): Promise<Record<string, unknown>[]> {
-    const items = await batchGetAll(this.client, { name: this.tableName, label: 'customers' }, ids.map((customerId) => ({ customerId })), this.backoff);
+    const items = await batchGetAll(
+      this.client,
+      { name: this.tableName, label: 'customers' },
+      ids.map((customerId) => ({ customerId })),
+      this.backoff,
+    );
     return items.filter((item) => typeof item.customerId === 'string');
   }
 
@@ -127,9 +132,17 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
           TableName: this.tableName,
           Key: { customerId },
           UpdateExpression: 'SET #phone.#status = :suppressed, #phone.#reason = :optedOut, #phone.#updatedAt = :at',
-          ConditionExpression: 'attribute_type(#phone, :map) AND (NOT attribute_type(#phone.#updatedAt, :string) OR size(#phone.#updatedAt) <> :canonicalLength OR #phone.#updatedAt <= :at)',
+          ConditionExpression:
+            'attribute_type(#phone, :map) AND (NOT attribute_type(#phone.#updatedAt, :string) OR size(#phone.#updatedAt) <> :canonicalLength OR #phone.#updatedAt <= :at)',
           ExpressionAttributeNames: { '#phone': 'phone', '#status': 'status', '#reason': 'reason', '#updatedAt': 'updatedAt' },
-          ExpressionAttributeValues: { ':suppressed': 'suppressed', ':optedOut': 'opted_out', ':at': updatedAt, ':map': 'M', ':string': 'S', ':canonicalLength': CANONICAL_INSTANT_LENGTH },
+          ExpressionAttributeValues: {
+            ':suppressed': 'suppressed',
+            ':optedOut': 'opted_out',
+            ':at': updatedAt,
+            ':map': 'M',
+            ':string': 'S',
+            ':canonicalLength': CANONICAL_INSTANT_LENGTH,
+          },
         }),
       );
     } catch (error) {
@@ -143,4 +156,3 @@ export class DynamoCustomerDirectory implements CustomerDirectory {
     }
   }
 }
-

@@ -113,7 +113,9 @@ export class DynamoCustomerEraser implements CustomerEraser {
       const keys = [...new Set((output.Items ?? []).map((item) => item.requestId as string))].map((requestId) => ({ requestId }));
       const records = keys.length > 0 ? await batchGetAll(this.client, { name: table, label: 'deliveries' }, keys, this.backoff) : [];
       // The index lags the table: a record already handed to a pseudonym is left as it is.
-      const erasures = records.filter((record) => record.customerId === customerId).map((record) => ({ requestId: record.requestId as string, erasure: deliveryErasure(record, pseudonym, at.toISOString()) }));
+      const erasures = records
+        .filter((record) => record.customerId === customerId)
+        .map((record) => ({ requestId: record.requestId as string, erasure: deliveryErasure(record, pseudonym, at.toISOString()) }));
       // Lookups first: while a record still names its provider ids, a failed run finds them again.
       const lookups = erasures.flatMap(({ erasure }) => erasure.providerMessages.map((m) => ({ requestId: providerMessageKey(m.channel, m.providerMessageId) })));
       await this.batchDelete(table, 'deliveries', lookups);

@@ -33,7 +33,22 @@ export class DynamoFeedbackStore implements FeedbackStore {
   ) {}
 
   async find(requestId: string): Promise<FeedbackTarget | undefined> {
-    const names = ['requestId', 'customerId', 'status', 'template', 'category', 'topic', 'channel', 'channels', 'attempts', 'timeline', 'leaseUntil', SEEN, SEEN_EARLIER, 'countedEngagement'];
+    const names = [
+      'requestId',
+      'customerId',
+      'status',
+      'template',
+      'category',
+      'topic',
+      'channel',
+      'channels',
+      'attempts',
+      'timeline',
+      'leaseUntil',
+      SEEN,
+      SEEN_EARLIER,
+      'countedEngagement',
+    ];
     const output = await this.client
       .send(
         new GetCommand({
@@ -70,7 +85,11 @@ export class DynamoFeedbackStore implements FeedbackStore {
     if (!write.counter) return this.updateDelivery(write);
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: [{ Update: this.deliveryUpdate(write) }, { Update: this.counterUpdate(write.customerId, write.counter.channel, write.counter.name) }] }));
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: [{ Update: this.deliveryUpdate(write) }, { Update: this.counterUpdate(write.customerId, write.counter.channel, write.counter.name) }],
+          }),
+        );
         return true;
       } catch (error) {
         const [delivery, customer] = cancellationCodes(error);

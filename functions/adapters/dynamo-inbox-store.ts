@@ -79,14 +79,28 @@ export class DynamoInboxStore implements InboxStore {
    */
   async mark(customerId: string, sk: string, action: InboxAction, at: Date): Promise<InboxMessage | undefined> {
     const iso = at.toISOString();
-    if (action === 'dismissed') return this.update(customerId, sk, 'SET #status = :dismissed, #dismissedAt = if_not_exists(#dismissedAt, :at)', { '#dismissedAt': 'dismissedAt' }, { ':dismissed': 'dismissed', ':at': iso });
+    if (action === 'dismissed')
+      return this.update(
+        customerId,
+        sk,
+        'SET #status = :dismissed, #dismissedAt = if_not_exists(#dismissedAt, :at)',
+        { '#dismissedAt': 'dismissedAt' },
+        { ':dismissed': 'dismissed', ':at': iso },
+      );
     const times = action === 'clicked' ? '#readAt = if_not_exists(#readAt, :at), #clickedAt = if_not_exists(#clickedAt, :at)' : '#readAt = if_not_exists(#readAt, :at)';
     const names = { '#readAt': 'readAt', ...(action === 'clicked' ? { '#clickedAt': 'clickedAt' } : {}) };
     const read = await this.update(customerId, sk, `SET ${times}, #status = :read`, names, { ':at': iso, ':read': 'read', ':dismissed': 'dismissed' }, '#status <> :dismissed');
     return read ?? this.update(customerId, sk, `SET ${times}`, names, { ':at': iso });
   }
 
-  private async update(customerId: string, sk: string, expression: string, names: Record<string, string>, values: Record<string, unknown>, condition?: string): Promise<InboxMessage | undefined> {
+  private async update(
+    customerId: string,
+    sk: string,
+    expression: string,
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+    condition?: string,
+  ): Promise<InboxMessage | undefined> {
     try {
       const output = await this.client.send(
         new UpdateCommand({

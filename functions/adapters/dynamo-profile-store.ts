@@ -102,7 +102,9 @@ export class DynamoProfileStore implements ProfileStore, ConsentReader {
     let step: ContextStep = { shape: 'fields', guard: 'ordered' };
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       try {
-        await this.client.send(new UpdateCommand({ TableName: this.options.tableName, Key: { customerId }, ...contextUpdate(patch, step), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
+        await this.client.send(
+          new UpdateCommand({ TableName: this.options.tableName, Key: { customerId }, ...contextUpdate(patch, step), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+        );
         return 'applied';
       } catch (error) {
         if (!isConditionalCheckFailed(error)) throw toSwitchboardError(error, 'customers UpdateItem (context)');

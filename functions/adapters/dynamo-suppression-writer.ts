@@ -77,7 +77,9 @@ export class DynamoSuppressionWriter implements SuppressionWriter {
     let guard: Guard = 'ordered';
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       try {
-        await this.client.send(new UpdateCommand({ TableName: this.options.tableName, Key: { customerId }, ...withdrawal(at, guard), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
+        await this.client.send(
+          new UpdateCommand({ TableName: this.options.tableName, Key: { customerId }, ...withdrawal(at, guard), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+        );
         return;
       } catch (error) {
         if (!isConditionalCheckFailed(error)) throw toSwitchboardError(error, 'customers UpdateItem (withdraw every-topic opt-in)');

@@ -61,7 +61,9 @@ export class SesEmailSender implements ChannelSender<'email'> {
       headers = await this.headers(message);
     } catch (error) {
       const detail = `the unsubscribe link could not be signed (${codeOf(error)})`;
-      return isRetryable(error) ? { outcome: 'FAILED_RETRYABLE', code: EMAIL_LINK_KEYS_UNAVAILABLE, message: detail } : { outcome: 'FAILED_PERMANENT', code: EMAIL_NO_UNSUBSCRIBE_LINK, message: detail };
+      return isRetryable(error)
+        ? { outcome: 'FAILED_RETRYABLE', code: EMAIL_LINK_KEYS_UNAVAILABLE, message: detail }
+        : { outcome: 'FAILED_PERMANENT', code: EMAIL_NO_UNSUBSCRIBE_LINK, message: detail };
     }
     try {
       const output = await this.client.send(
@@ -92,10 +94,7 @@ export class SesEmailSender implements ChannelSender<'email'> {
       const { requestId, customerId, topic } = message;
       const now = (this.options.clock ?? systemClock).now();
       const link = await unsubscribeUrl(this.options.signer, this.options.unsubscribeBaseUrl, { requestId, customerId, topic }, now);
-      headers.push(
-        { Name: 'List-Unsubscribe', Value: `<${link}>` },
-        { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
-      );
+      headers.push({ Name: 'List-Unsubscribe', Value: `<${link}>` }, { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' });
     }
     return headers;
   }

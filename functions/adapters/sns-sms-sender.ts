@@ -51,9 +51,7 @@ export class SnsSmsSender implements ChannelSender<'sms'> {
     try {
       if (this.shouldCheck(message) && (await this.isOptedOut(message.to))) return optedOut();
       call = 'Publish';
-      const output = await this.client.send(
-        new PublishCommand({ PhoneNumber: message.to, Message: message.content.body, MessageAttributes: this.attributes(message) }),
-      );
+      const output = await this.client.send(new PublishCommand({ PhoneNumber: message.to, Message: message.content.body, MessageAttributes: this.attributes(message) }));
       return { outcome: 'SENT', ...(output.MessageId ? { providerMessageId: output.MessageId } : {}) };
     } catch (error) {
       return failure(describeAwsError(error), call);

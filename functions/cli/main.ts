@@ -120,13 +120,22 @@ function customersArgs(args: string[]): CustomersArgs {
     throw new Error('expected FILE, or --channel, --topic and one of --opt-in or --opt-out');
   }
   if (!(CHANNELS as readonly string[]).includes(values.channel)) throw new Error(`--channel must be one of ${CHANNELS.join(', ')}`);
-  const change = { channel: values.channel as Channel, topic: values.topic, value: optIn ? ('opt_in' as const) : ('opt_out' as const), ...(values.at ? { updatedAt: values.at } : {}) };
+  const change = {
+    channel: values.channel as Channel,
+    topic: values.topic,
+    value: optIn ? ('opt_in' as const) : ('opt_out' as const),
+    ...(values.at ? { updatedAt: values.at } : {}),
+  };
   return { command: 'consent', customerId, json, source, change };
 }
 
 async function templatesCommand(args: string[], out: CliOutput): Promise<number> {
   const [sub, ...rest] = args;
-  const { values, positionals } = parseArgs({ args: rest, allowPositionals: sub === 'preview', options: { templates: { type: 'string', default: 'templates' }, port: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: sub === 'preview',
+    options: { templates: { type: 'string', default: 'templates' }, port: { type: 'string' } },
+  });
   if (sub === 'check') return templatesCheck({ templatesDir: values.templates }, out);
   if (sub === 'preview') {
     const port = values.port === undefined ? undefined : Number(values.port);

@@ -1,8 +1,6 @@
 import type { Category, Channel, ConsentBook, ConsentEntry, ConsentValue } from './model.js';
 
-export type ConsentVerdict =
-  | { allowed: true; basis: string }
-  | { allowed: false; reason: 'NO_CONSENT' | 'OPTED_OUT'; basis: string };
+export type ConsentVerdict = { allowed: true; basis: string } | { allowed: false; reason: 'NO_CONSENT' | 'OPTED_OUT'; basis: string };
 
 const EVERY_TOPIC = '*';
 

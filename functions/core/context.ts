@@ -12,8 +12,7 @@ export const DEFAULT_LOCALE = 'en';
 
 export function effectiveContext(customer: Customer, requested: RequestContext, now: Date): EffectiveContext {
   const stored = customer.context ?? {};
-  const storedSessionActive =
-    typeof stored.sessionActiveUntil === 'string' && Date.parse(stored.sessionActiveUntil) > now.getTime();
+  const storedSessionActive = typeof stored.sessionActiveUntil === 'string' && Date.parse(stored.sessionActiveUntil) > now.getTime();
   const surface = requested.surface ?? stored.surface;
   const storeId = requested.storeId ?? stored.storeId ?? undefined;
   const observedAt = requested.observedAt ?? stored.observedAt;

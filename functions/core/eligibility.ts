@@ -21,8 +21,7 @@ export type Eligibility = { eligible: true; channel: Channel } | { eligible: fal
  */
 export function checkEligibility(input: EligibilityInput, config: DecisionConfig): Eligibility {
   const { customer, channel } = input;
-  const exclusion =
-    consentExclusion(input) ?? reachabilityExclusion(customer, channel) ?? quietHoursExclusion(input, config);
+  const exclusion = consentExclusion(input) ?? reachabilityExclusion(customer, channel) ?? quietHoursExclusion(input, config);
   return exclusion ? { eligible: false, excluded: exclusion } : { eligible: true, channel };
 }
 

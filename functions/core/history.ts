@@ -1,5 +1,16 @@
 import { instantMs } from './instant.js';
-import { type Attempt, type Category, type Channel, CHANNELS, type ConsentValue, type DeliveryRecord, type DeliveryStatus, type ExclusionReason, type Problem, type TimelineEvent } from './model.js';
+import {
+  type Attempt,
+  type Category,
+  type Channel,
+  CHANNELS,
+  type ConsentValue,
+  type DeliveryRecord,
+  type DeliveryStatus,
+  type ExclusionReason,
+  type Problem,
+  type TimelineEvent,
+} from './model.js';
 
 /** Reads a customer's delivery records, newest first; the delivery log adapter implements it. */
 export interface DeliveryHistory {

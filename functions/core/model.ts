@@ -76,16 +76,7 @@ export interface Customer {
   context?: StoredContext;
 }
 
-export const EXCLUSION_REASONS = [
-  'NO_CONSENT',
-  'OPTED_OUT',
-  'NO_ADDRESS',
-  'ADDRESS_SUPPRESSED',
-  'QUIET_HOURS',
-  'FREQUENCY_CAP',
-  'NOT_IN_TEMPLATE',
-  'NOT_ALLOWED',
-] as const;
+export const EXCLUSION_REASONS = ['NO_CONSENT', 'OPTED_OUT', 'NO_ADDRESS', 'ADDRESS_SUPPRESSED', 'QUIET_HOURS', 'FREQUENCY_CAP', 'NOT_IN_TEMPLATE', 'NOT_ALLOWED'] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 export const SCORE_COMPONENTS = ['context', 'preference', 'engagement', 'urgency', 'cost'] as const;

@@ -6,7 +6,21 @@ import { codeOf } from './errors.js';
 import { addressChangeEvents } from './feedback/address-changes.js';
 import type { DeliveredCount, DeliveredRecorder, ProviderMessage, ProviderMessageRecorder } from './feedback/ports.js';
 import type { Attempt, Channel, Customer, DeliveryRecord } from './model.js';
-import type { AddressChange, CapSlot, Clock, CustomerDirectory, DeliveryLog, FrequencyCounter, MalformedCustomer, OrchestrationStatus, Senders, Telemetry, TemplateStore, TimeBudget, WriteRetry } from './ports.js';
+import type {
+  AddressChange,
+  CapSlot,
+  Clock,
+  CustomerDirectory,
+  DeliveryLog,
+  FrequencyCounter,
+  MalformedCustomer,
+  OrchestrationStatus,
+  Senders,
+  Telemetry,
+  TemplateStore,
+  TimeBudget,
+  WriteRetry,
+} from './ports.js';
 import { acceptedRecord, fallbackRequestId, finishedRecord, rejectedRecord, summarizeProblems } from './records.js';
 import { type ParseResult, parseSendRequest, type SendRequest } from './request.js';
 import { isMalformedCustomer } from './customer-record.js';
@@ -324,7 +338,12 @@ async function writeBookkeeping(books: Bookkeeping, deps: OrchestratorDeps): Pro
   ]);
 }
 
-async function followUp(step: 'address_changes' | 'engagement' | 'provider_message' | 'cap_refund', deps: OrchestratorDeps, work: () => Promise<void>, needed = true): Promise<void> {
+async function followUp(
+  step: 'address_changes' | 'engagement' | 'provider_message' | 'cap_refund',
+  deps: OrchestratorDeps,
+  work: () => Promise<void>,
+  needed = true,
+): Promise<void> {
   if (!needed) return;
   try {
     await work();
@@ -342,12 +361,7 @@ function outcomeOf(record: DeliveryRecord, item: Claimed, deps: OrchestratorDeps
   const channels = record.channels ?? (record.channel && status === 'SENT' ? [record.channel] : []);
   const createdAt = item.request.createdAt ? Date.parse(item.request.createdAt) : undefined;
   const latencyMs = status === 'SENT' && createdAt !== undefined ? deps.clock.now().getTime() - createdAt : undefined;
-  return report(
-    deps,
-    { messageId: item.messageId, requestId: record.requestId, status, channels, ...(reason ? { reason } : {}) },
-    record.template,
-    latencyMs,
-  );
+  return report(deps, { messageId: item.messageId, requestId: record.requestId, status, channels, ...(reason ? { reason } : {}) }, record.template, latencyMs);
 }
 
 async function retry(item: Claimed, deps: OrchestratorDeps, code: string): Promise<Outcome> {

@@ -24,9 +24,7 @@ export interface CustomerDirectory {
 }
 
 export type AddressChange =
-  | { channel: 'push'; token: string; kind: 'token_dead' }
-  | { channel: 'push'; token: string; kind: 'token_renewed'; newToken: string }
-  | { channel: 'sms'; kind: 'opted_out' };
+  { channel: 'push'; token: string; kind: 'token_dead' } | { channel: 'push'; token: string; kind: 'token_renewed'; newToken: string } | { channel: 'sms'; kind: 'opted_out' };
 
 export type ClaimResult =
   /**
@@ -170,15 +168,7 @@ export interface Telemetry {
   flush?(): void;
 }
 
-export type OrchestrationStatus =
-  | 'SENT'
-  | 'SUPPRESSED'
-  | 'EXPIRED'
-  | 'REJECTED'
-  | 'RENDER_FAILED'
-  | 'FAILED'
-  | 'DUPLICATE'
-  | 'RETRY';
+export type OrchestrationStatus = 'SENT' | 'SUPPRESSED' | 'EXPIRED' | 'REJECTED' | 'RENDER_FAILED' | 'FAILED' | 'DUPLICATE' | 'RETRY';
 
 /**
  * One consent decision with its provenance. `topic` is a registry topic or `"*"` (every topic on
@@ -207,8 +197,7 @@ export interface ConsentWriter {
 
 /** What a signed link lets its holder do, for whom, until when (`expiresAt`: epoch milliseconds). */
 export type LinkClaims =
-  | { purpose: 'unsubscribe'; customerId: string; requestId: string; topic: string; expiresAt: number }
-  | { purpose: 'preferences'; customerId: string; expiresAt: number };
+  { purpose: 'unsubscribe'; customerId: string; requestId: string; topic: string; expiresAt: number } | { purpose: 'preferences'; customerId: string; expiresAt: number };
 
 export type LinkCheck =
   | { ok: true; claims: LinkClaims }

@@ -10,13 +10,7 @@ export function fallbackRequestId(messageId: string): string {
   return `sqs:${clipText(messageId)}`;
 }
 
-export function rejectedRecord(input: {
-  requestId: string;
-  customerId?: string;
-  template?: string;
-  problems: Problem[];
-  at: Date;
-}): DeliveryRecord {
+export function rejectedRecord(input: { requestId: string; customerId?: string; template?: string; problems: Problem[]; at: Date }): DeliveryRecord {
   const at = input.at.toISOString();
   const problems = boundProblems(input.problems);
   return {

@@ -50,7 +50,12 @@ export const sendRequestSchema = z.strictObject({
   template: z.string().min(1).max(128),
   category: z.enum(CATEGORIES).optional(),
   // The registry is checked at admission; "*" is refused here already, so no queue accepts it.
-  topic: z.string().min(1).max(MAX_TOPIC_LENGTH).refine((topic) => topic !== EVERY_TOPIC, EVERY_TOPIC_PROBLEM).optional(),
+  topic: z
+    .string()
+    .min(1)
+    .max(MAX_TOPIC_LENGTH)
+    .refine((topic) => topic !== EVERY_TOPIC, EVERY_TOPIC_PROBLEM)
+    .optional(),
   channels: z
     .array(z.enum(CHANNELS))
     .min(1, 'must name at least one channel when present')
@@ -74,9 +79,7 @@ export const sendRequestSchema = z.strictObject({
 export type SendRequest = z.output<typeof sendRequestSchema>;
 export type SendRequestInput = z.input<typeof sendRequestSchema>;
 
-export type ParseResult =
-  | { ok: true; request: SendRequest }
-  | { ok: false; problems: Problem[]; requestId?: string; customerId?: string };
+export type ParseResult = { ok: true; request: SendRequest } | { ok: false; problems: Problem[]; requestId?: string; customerId?: string };
 
 /** A valid request id: the idempotency key and the delivery record's key. */
 export function isRequestId(value: unknown): value is string {

@@ -34,9 +34,7 @@ const MINUTE_MS = 60_000;
  */
 export function rankChannels(channels: readonly Channel[], input: ScoringInput, config: DecisionConfig): RankedChannel[] {
   const moment = readMoment(input, config);
-  return channels
-    .map((channel) => scoreWith(channel, moment, config))
-    .sort((a, b) => b.score - a.score || CHANNELS.indexOf(a.channel) - CHANNELS.indexOf(b.channel));
+  return channels.map((channel) => scoreWith(channel, moment, config)).sort((a, b) => b.score - a.score || CHANNELS.indexOf(a.channel) - CHANNELS.indexOf(b.channel));
 }
 
 /**
@@ -107,10 +105,7 @@ function preferenceSignal(channel: Channel, { input }: Moment, config: DecisionC
   const stated = orderShare(input.customer.preferences?.preferredChannels, channel);
   const sender = orderShare(input.request.channels, channel);
   const raw = config.preference.customerOrder * stated.share + config.preference.senderOrder * sender.share;
-  const why = [
-    stated.position ? `customer's ${ordinal(stated.position)} choice` : '',
-    sender.position ? `sender's ${ordinal(sender.position)} choice` : '',
-  ].filter(Boolean);
+  const why = [stated.position ? `customer's ${ordinal(stated.position)} choice` : '', sender.position ? `sender's ${ordinal(sender.position)} choice` : ''].filter(Boolean);
   return { raw, why: why.join(', ') };
 }
 
@@ -133,10 +128,7 @@ function engagementSignal(channel: Channel, { input }: Moment, config: DecisionC
   const engaged = Math.min(Math.max(count(history?.opened), count(history?.clicked)), delivered);
   const pseudo = prior.rate * prior.strength;
   const rate = delivered + prior.strength > 0 ? (engaged + pseudo) / (delivered + prior.strength) : prior.rate;
-  const why =
-    delivered > 0
-      ? `${engaged} of ${delivered} engaged, smoothed ${percent(rate)}`
-      : `no history, prior ${percent(prior.rate)}`;
+  const why = delivered > 0 ? `${engaged} of ${delivered} engaged, smoothed ${percent(rate)}` : `no history, prior ${percent(prior.rate)}`;
   return { raw: rate, why };
 }
 

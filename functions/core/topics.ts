@@ -7,9 +7,7 @@ export const EVERY_TOPIC = '*';
 /** The longest topic a request, a template, a signed link or a provider event may name. */
 export const MAX_TOPIC_LENGTH = 128;
 
-const topicId = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be 1–64 of lowercase letters, digits and -, starting with a letter or digit');
+const topicId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be 1–64 of lowercase letters, digits and -, starting with a letter or digit');
 
 /**
  * One consent topic as marketers declare it in `templates/topics.json`. `name` and `description`

@@ -1,11 +1,4 @@
-import {
-  type AttributeDefinition,
-  CreateTableCommand,
-  type DynamoDBClient,
-  type KeySchemaElement,
-  UpdateTimeToLiveCommand,
-  waitUntilTableExists,
-} from '@aws-sdk/client-dynamodb';
+import { type AttributeDefinition, CreateTableCommand, type DynamoDBClient, type KeySchemaElement, UpdateTimeToLiveCommand, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { type KeyAttribute, requestsQueue, TABLES, type TableDefinition } from '../definitions/tables.js';
 

@@ -27,7 +27,17 @@ import { LOCAL_LINK_SECRET_NAME, localLinkSigningSecret, startLocalSecretsManage
 import { type LocalSes, startLocalSes } from './ses-local.js';
 import { startSqsEmulator } from './sqs-emulator.js';
 import { type SqsPoller, startSqsPoller } from './sqs-poller.js';
-import { type HttpApiAnswer, type HttpApiCall, type HttpApiHandler, type HttpApiRawAnswer, invokeHttpApi, invokeHttpApiRaw, invokeRestApi, type RestApiCall, type RestApiHandler } from '../tooling/api-gateway.js';
+import {
+  type HttpApiAnswer,
+  type HttpApiCall,
+  type HttpApiHandler,
+  type HttpApiRawAnswer,
+  invokeHttpApi,
+  invokeHttpApiRaw,
+  invokeRestApi,
+  type RestApiCall,
+  type RestApiHandler,
+} from '../tooling/api-gateway.js';
 
 export interface LocalPorts {
   dynamodb?: number;

@@ -62,7 +62,10 @@ async function save(event: APIGatewayProxyEventV2, deps: PreferenceCentreDeps): 
   switch (outcome.kind) {
     case 'saved':
       deps.log.info('preferences saved', { source: PAGE_SOURCE, changes: outcome.applied.length });
-      return { statusCode: 303, headers: { location: `${FORM_ACTION}?${new URLSearchParams({ token: form.token, saved: '1' }).toString()}`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } };
+      return {
+        statusCode: 303,
+        headers: { location: `${FORM_ACTION}?${new URLSearchParams({ token: form.token, saved: '1' }).toString()}`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
+      };
     case 'invalid':
       return render(customerId, form.token, deps, { kind: 'problems', problems: outcome.problems }, 400);
     default:

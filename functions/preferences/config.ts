@@ -29,5 +29,10 @@ export function readPreferencesConfig(env: Record<string, string | undefined>): 
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
   const v = parsed.data;
   const secretId = v[ENV.linkSigningSecretId];
-  return { tables: { customers: v[ENV.customersTable] }, templateBundlePath: v[ENV.templateBundlePath], brandName: v[ENV.brandName], ...(secretId ? { linkSigningSecretId: secretId } : {}) };
+  return {
+    tables: { customers: v[ENV.customersTable] },
+    templateBundlePath: v[ENV.templateBundlePath],
+    brandName: v[ENV.brandName],
+    ...(secretId ? { linkSigningSecretId: secretId } : {}),
+  };
 }

@@ -14,7 +14,10 @@ const API = trailing(PREFERENCES_API_PATH);
  * JSON routes (JWT route: the customer is the token's `sub`). Routing is on the raw path, less a
  * named stage, so it does not depend on how the stack declares its routes.
  */
-export async function routePreferences(event: APIGatewayProxyEventV2WithJWTAuthorizer, deps: PreferenceCentreDeps & { log: Pick<Logger, 'info' | 'warn'> }): Promise<APIGatewayProxyStructuredResultV2> {
+export async function routePreferences(
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  deps: PreferenceCentreDeps & { log: Pick<Logger, 'info' | 'warn'> },
+): Promise<APIGatewayProxyStructuredResultV2> {
   const path = withoutStage(event.rawPath, event.requestContext.stage);
   if (CENTRE.test(path)) return routePreferenceCentre(event, deps);
   if (API.test(path)) return routePreferencesApi(event, deps, deps.log);

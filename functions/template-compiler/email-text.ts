@@ -51,7 +51,9 @@ export function deriveEmailText(html: string): DerivedText {
 
   const marked = markLines(converted, words, new RegExp(` (?=${words.source}|[\\uFDD2-\\uFDD4])|(?<=${words.source}|[\\uFDD2-\\uFDD4]) `, 'g'));
   for (const width of [EMAIL_TEXT_WIDTH, NARROW]) {
-    const expected = referenceConverter(width)(shown).replace(/\n{3,}/g, '\n\n').trim();
+    const expected = referenceConverter(width)(shown)
+      .replace(/\n{3,}/g, '\n\n')
+      .trim();
     if (finishEmailText(marked, width) !== expected) {
       return { ok: false, reason: 'its layout (a horizontal rule, say) does not read the same when wrapped at send time' };
     }

@@ -52,10 +52,7 @@ export async function loadTemplateFolder(dir: string): Promise<LoadedTemplates> 
   return { bundle, problems, notes, folders };
 }
 
-async function loadTemplate(
-  folderPath: string,
-  folder: string,
-): Promise<{ template?: CompiledTemplate; problems: TemplateProblem[]; notes: TemplateProblem[] }> {
+async function loadTemplate(folderPath: string, folder: string): Promise<{ template?: CompiledTemplate; problems: TemplateProblem[]; notes: TemplateProblem[] }> {
   const problems: TemplateProblem[] = [];
   const notes: TemplateProblem[] = [];
   const problem = (message: string, where: Partial<TemplateProblem> = {}): void => {
@@ -102,11 +99,7 @@ export function sendTimeText(reason: string): string {
   return `the text part is converted from the HTML at every send (slower), because ${reason}`;
 }
 
-async function readManifest(
-  folderPath: string,
-  folder: string,
-  problem: (message: string) => void,
-): Promise<CompiledTemplate['manifest'] | undefined> {
+async function readManifest(folderPath: string, folder: string, problem: (message: string) => void): Promise<CompiledTemplate['manifest'] | undefined> {
   let raw: unknown;
   try {
     raw = JSON.parse(await readFile(join(folderPath, 'template.json'), 'utf8'));

@@ -20,7 +20,7 @@ export async function readTopicRegistry(dir: string): Promise<ReadRegistry> {
   try {
     raw = JSON.parse(await readFile(join(dir, TOPICS_FILE), 'utf8'));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return problem('is missing: every template\'s topic must be declared in it (see templates/README.md)');
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return problem("is missing: every template's topic must be declared in it (see templates/README.md)");
     return problem(`is not valid JSON: ${(error as Error).message}`);
   }
   const parsed = topicRegistrySchema.safeParse(raw);

@@ -106,8 +106,7 @@ export class CustomerApi extends Construct {
     for (const route of routes) {
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
-        reason:
-          'RFC 8058 one-click unsubscribe: mail providers and recipients call it without credentials; the signed token in the URL is the authority.',
+        reason: 'RFC 8058 one-click unsubscribe: mail providers and recipients call it without credentials; the signed token in the URL is the authority.',
       });
     }
   }

@@ -7,8 +7,7 @@ import { METRICS_NAMESPACE } from '../../functions/definitions/metrics.js';
 import { NAG } from '../nag.js';
 
 /** Lets CommonJS dependencies bundled into the ESM output still call `require` for Node built-ins. */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __switchboardCreateRequire } from 'node:module'; const require = __switchboardCreateRequire(import.meta.url);";
+const ESM_REQUIRE_BANNER = "import { createRequire as __switchboardCreateRequire } from 'node:module'; const require = __switchboardCreateRequire(import.meta.url);";
 
 export interface HandlerFunctionProps {
   entry: string;
@@ -61,8 +60,7 @@ export class HandlerFunction extends Construct {
         commandHooks: {
           beforeInstall: () => [],
           beforeBundling: () => [],
-          afterBundling: (_inputDir: string, outputDir: string) =>
-            extraFiles.map((file) => `cp "${file.source}" "${outputDir}/${file.name}"`),
+          afterBundling: (_inputDir: string, outputDir: string) => extraFiles.map((file) => `cp "${file.source}" "${outputDir}/${file.name}"`),
         },
       },
     });

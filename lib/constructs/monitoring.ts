@@ -39,11 +39,7 @@ const FIVE_MINUTES = Duration.minutes(5);
  * `{namespace,service}` schema picks the totals only.
  */
 function split(metricName: string, dimension: 'channel' | 'reason', statistic = 'Sum', prefix = metricName): cloudwatch.MathExpression {
-  return searchExpression(
-    `Namespace="${METRICS_NAMESPACE}" MetricName="${metricName}" ${dimension}`,
-    statistic,
-    `${prefix} \${PROP('Dim.${dimension}')}`,
-  );
+  return searchExpression(`Namespace="${METRICS_NAMESPACE}" MetricName="${metricName}" ${dimension}`, statistic, `${prefix} \${PROP('Dim.${dimension}')}`);
 }
 function total(metricName: string): cloudwatch.MathExpression {
   return searchExpression(`{${METRICS_NAMESPACE},service} MetricName="${metricName}"`, 'Sum', metricName);
@@ -144,8 +140,14 @@ export class Monitoring extends Construct {
           graph('Suppressed by reason', [split(OUTCOME_METRICS.SUPPRESSED, 'reason')]),
         ],
         [
-          graph('Delivered, opened, clicked', [ENGAGEMENT_METRICS.delivered, ENGAGEMENT_METRICS.opened, ENGAGEMENT_METRICS.clicked].map((name) => split(name, 'channel'))),
-          graph('Bounced, complained', [ENGAGEMENT_METRICS.bounced, ENGAGEMENT_METRICS.complained].map((name) => split(name, 'channel'))),
+          graph(
+            'Delivered, opened, clicked',
+            [ENGAGEMENT_METRICS.delivered, ENGAGEMENT_METRICS.opened, ENGAGEMENT_METRICS.clicked].map((name) => split(name, 'channel')),
+          ),
+          graph(
+            'Bounced, complained',
+            [ENGAGEMENT_METRICS.bounced, ENGAGEMENT_METRICS.complained].map((name) => split(name, 'channel')),
+          ),
           graph(
             'Failed, rejected, expired, retried, not authorized',
             [OUTCOME_METRICS.FAILED, OUTCOME_METRICS.REJECTED, OUTCOME_METRICS.EXPIRED, OUTCOME_METRICS.RETRY, PROVIDER_NOT_AUTHORIZED_METRIC].map(total),

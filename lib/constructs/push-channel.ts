@@ -23,9 +23,7 @@ export class PushChannel extends Construct {
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['mobiletargeting:SendMessages'],
-        resources: [
-          Stack.of(this).formatArn({ service: 'mobiletargeting', resource: 'apps', resourceName: `${this.applicationId}/messages` }),
-        ],
+        resources: [Stack.of(this).formatArn({ service: 'mobiletargeting', resource: 'apps', resourceName: `${this.applicationId}/messages` })],
       }),
     );
   }

@@ -95,8 +95,7 @@ export class ServiceApi extends Construct {
           {
             statusCode: '202',
             responseTemplates: {
-              'application/json':
-                '{"messageId":"$input.path(\'$.SendMessageResponse.SendMessageResult.MessageId\')"}',
+              'application/json': '{"messageId":"$input.path(\'$.SendMessageResponse.SendMessageResult.MessageId\')"}',
             },
           },
           {

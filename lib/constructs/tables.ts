@@ -3,15 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import {
-  ENV,
-  countersTable,
-  customersTable,
-  deliveriesTable,
-  inboxTable,
-  type KeyAttribute,
-  type TableDefinition,
-} from '../../functions/definitions/tables.js';
+import { ENV, countersTable, customersTable, deliveriesTable, inboxTable, type KeyAttribute, type TableDefinition } from '../../functions/definitions/tables.js';
 
 /** `PartiQLUpdate` authorizes each UPDATE statement of a `BatchExecuteStatement`. */
 export type DynamoAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchWriteItem' | 'PartiQLUpdate';
@@ -80,9 +72,7 @@ export class SwitchboardTable extends Construct {
       if (!known.has(indexName)) {
         throw new Error(`Table ${this.definition.logicalName} has no index ${indexName}`);
       }
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${this.table.tableArn}/index/${indexName}`] }),
-      );
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${this.table.tableArn}/index/${indexName}`] }));
     }
   }
 }

@@ -102,7 +102,9 @@ describe('DynamoCustomerDirectory.getMany', () => {
   it('maps throttling to a retryable error and missing permissions to a permanent one, keeping the cause', async () => {
     const throttled = awsError('ProvisionedThroughputExceededException');
     ddb.on(BatchGetCommand).rejectsOnce(throttled).rejectsOnce(awsError('AccessDeniedException'));
-    const first = await directory().getMany(['a']).catch((e: unknown) => e);
+    const first = await directory()
+      .getMany(['a'])
+      .catch((e: unknown) => e);
     expect(first).toBeInstanceOf(RetryableError);
     expect((first as Error).cause).toBe(throttled);
     await expect(directory().getMany(['a'])).rejects.toBeInstanceOf(PermanentError);

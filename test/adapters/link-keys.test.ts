@@ -10,7 +10,16 @@ describe('the link signing secret', () => {
 
   it('takes the JSON form: the current key id and every key still accepted', () => {
     const parsed = parseKeyRing(keyedSecret('k2', { k2: KEY_2, k0: KEY_1 }));
-    expect(parsed).toEqual({ ok: true, ring: { currentKeyId: 'k2', keys: new Map([['k2', KEY_2], ['k0', KEY_1]]) } });
+    expect(parsed).toEqual({
+      ok: true,
+      ring: {
+        currentKeyId: 'k2',
+        keys: new Map([
+          ['k2', KEY_2],
+          ['k0', KEY_1],
+        ]),
+      },
+    });
   });
 
   it('refuses what it cannot sign safely with, naming each problem and never quoting a key', () => {

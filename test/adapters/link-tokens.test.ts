@@ -87,7 +87,13 @@ describe('links sent before key ids existed', () => {
 describe('link tokens under arbitrary claims', () => {
   const id = fc.stringMatching(/^[A-Za-z0-9:._-]{1,128}$/);
   const claims = fc.oneof(
-    fc.record({ purpose: fc.constant('unsubscribe' as const), customerId: id, requestId: id, topic: fc.string({ minLength: 1, maxLength: 64 }), expiresAt: fc.integer({ min: LATER, max: LATER * 2 }) }),
+    fc.record({
+      purpose: fc.constant('unsubscribe' as const),
+      customerId: id,
+      requestId: id,
+      topic: fc.string({ minLength: 1, maxLength: 64 }),
+      expiresAt: fc.integer({ min: LATER, max: LATER * 2 }),
+    }),
     fc.record({ purpose: fc.constant('preferences' as const), customerId: id, expiresAt: fc.integer({ min: LATER, max: LATER * 2 }) }),
   );
 

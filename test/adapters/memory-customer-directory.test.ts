@@ -24,7 +24,14 @@ describe('MemoryCustomerDirectory', () => {
     expect(directory.get('c-1')?.push).toHaveLength(1);
 
     directory.putItem({ customerId: 'broken', push: 'a', phone: { number: 12 } });
-    await directory.applyAddressChanges('broken', [{ channel: 'push', token: 'a', kind: 'token_dead' }, { channel: 'sms', kind: 'opted_out' }], T0);
+    await directory.applyAddressChanges(
+      'broken',
+      [
+        { channel: 'push', token: 'a', kind: 'token_dead' },
+        { channel: 'sms', kind: 'opted_out' },
+      ],
+      T0,
+    );
     expect(directory.get('broken')).toEqual({ customerId: 'broken', push: 'a', phone: { number: 12 } });
   });
 });

@@ -18,7 +18,11 @@ beforeEach(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-const lines = () => written.flatMap((w) => w.split('\n')).filter((l) => l.trim().length > 0).map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = () =>
+  written
+    .flatMap((w) => w.split('\n'))
+    .filter((l) => l.trim().length > 0)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 const emf = () => lines().filter((l): l is EmfLine => '_aws' in l);
 
 function telemetry(withLogger = false) {
@@ -98,7 +102,11 @@ describe('PowertoolsTelemetry', () => {
     t.record({ kind: 'attempt', channel: 'sms', attempt: 'FAILED_PERMANENT', code: '+4915112345678' });
     const output = written.join('');
     expect(output).not.toMatch(/lena@example\.com|4915112345678|f3c1a9b2/);
-    expect(emf().map((l) => l.reason).filter(Boolean)).toEqual(['OTHER', 'OTHER']);
+    expect(
+      emf()
+        .map((l) => l.reason)
+        .filter(Boolean),
+    ).toEqual(['OTHER', 'OTHER']);
     expect(lines().some((l) => l.message === 'delivery outcome')).toBe(true);
   });
 

@@ -68,14 +68,19 @@ describe('SecretsManagerLinkSigner', () => {
 
   it('fails closed on a malformed secret, saying why without quoting it', async () => {
     secrets.on(GetSecretValueCommand).resolves({ SecretString: keyedSecret('k2', { k1: KEY_1 }) });
-    const refused = (await signer().sign(claims).catch((error: unknown) => error)) as PermanentError;
+    const refused = (await signer()
+      .sign(claims)
+      .catch((error: unknown) => error)) as PermanentError;
     expect(refused).toMatchObject({ code: 'LINKS_NOT_CONFIGURED' });
     expect(refused.message).toContain('currentKeyId must name one of keys');
     expect(refused.message).not.toContain(KEY_1);
   });
 
   it('treats throttling as passing: a RetryableError from both sign and verify, and the next call reads again', async () => {
-    secrets.on(GetSecretValueCommand).rejectsOnce(awsError('ThrottlingException', { status: 400, message: 'Rate exceeded' })).resolves({ SecretString: KEY_1 });
+    secrets
+      .on(GetSecretValueCommand)
+      .rejectsOnce(awsError('ThrottlingException', { status: 400, message: 'Rate exceeded' }))
+      .resolves({ SecretString: KEY_1 });
     const links = signer();
     const token = legacyUnsubscribeToken({ requestId: 'r-1', customerId: 'c-1', topic: 'promotions' }, KEY_1);
     const refused = await links.verify(token, 'unsubscribe', now).catch((error: unknown) => error);

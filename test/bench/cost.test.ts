@@ -47,7 +47,7 @@ describe('compareWithSaas', () => {
 describe('storageCostPerMillion', () => {
   it('turns bytes per message into GB and months of retention', () => {
     const gib = 1024 ** 3 / 1_000_000;
-    const storage = storageCostPerMillion(2 * gib, 365.25 / 12 * 3);
+    const storage = storageCostPerMillion(2 * gib, (365.25 / 12) * 3);
     expect(storage.gb).toBeCloseTo(2, 10);
     expect(storage.perMonth).toBeCloseTo(0.5, 10);
     expect(storage.overRetention).toBeCloseTo(1.5, 10);

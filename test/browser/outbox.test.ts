@@ -69,8 +69,27 @@ describe('the outbox page', () => {
     expect(await shopperPush.getAttribute('data-status')).toBe('SENT');
     expect(await shopperPush.innerText()).toContain('Why push: ranked first, customer is in store flagship');
 
-    await expect.poll(() => customer('c-3002').locator('.list-in_app article .title').first().innerText().catch(() => ''), { timeout: 10_000 }).not.toBe('');
-    await expect.poll(() => customer('c-3004').locator('.list-unsent [data-status="SUPPRESSED"]').innerText().catch(() => ''), { timeout: 10_000 }).toContain('OPTED_OUT');
+    await expect
+      .poll(
+        () =>
+          customer('c-3002')
+            .locator('.list-in_app article .title')
+            .first()
+            .innerText()
+            .catch(() => ''),
+        { timeout: 10_000 },
+      )
+      .not.toBe('');
+    await expect
+      .poll(
+        () =>
+          customer('c-3004')
+            .locator('.list-unsent [data-status="SUPPRESSED"]')
+            .innerText()
+            .catch(() => ''),
+        { timeout: 10_000 },
+      )
+      .toContain('OPTED_OUT');
 
     const deadToken = customer('c-3008');
     await expect.poll(() => deadToken.locator('.list-email article').count(), { timeout: 10_000 }).toBe(1);

@@ -23,7 +23,10 @@ describe('the chaos run, short and seeded', () => {
     expect(v.faultedShare, report).toBeGreaterThanOrEqual(MIN_FAULTED_SHARE);
     expect(result.faults.invocations.crashed + result.faults.invocations.timedOut, report).toBeGreaterThan(0);
     expect(result.faults.queue.copies, report).toBeGreaterThan(0);
-    expect(Object.values(result.faults.reachedHandlers).reduce((sum, n) => sum + n, 0), report).toBeGreaterThan(10);
+    expect(
+      Object.values(result.faults.reachedHandlers).reduce((sum, n) => sum + n, 0),
+      report,
+    ).toBeGreaterThan(10);
     expect(v.counts, report).toEqual({ lost: 0, duplicated: 0, unconsented: 0, overCap: 0 });
     expect(result.invariants.poisonUnrecorded, report).toEqual([]);
     expect(result.invariants.deadLetters.unexplained, report).toEqual([]);

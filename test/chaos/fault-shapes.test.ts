@@ -31,7 +31,13 @@ describe('the fault proxy answers as the services do', () => {
     ['internal_error', 'InternalServerError', 500],
   ] as const)('DynamoDB %s reaches the SDK as %s (%i), retryable', async (kind, name, status) => {
     const tally = new FaultTally();
-    const proxy = await startFaultProxy<DynamoDbFault>({ upstream: inject('dynamoDbEndpoint'), classify: classifyDynamoDb('p-'), faults: always(kind), tally, answer: answerDynamoDb });
+    const proxy = await startFaultProxy<DynamoDbFault>({
+      upstream: inject('dynamoDbEndpoint'),
+      classify: classifyDynamoDb('p-'),
+      faults: always(kind),
+      tally,
+      answer: answerDynamoDb,
+    });
     const client = new DynamoDBClient(settings(proxy.url));
     try {
       expect(await failure(() => client.send(new GetItemCommand({ TableName: 'p-deliveries', Key: { requestId: { S: 'r-1' } } })))).toEqual({ name, status, retryable: true });
@@ -51,7 +57,11 @@ describe('the fault proxy answers as the services do', () => {
     const proxy = await startFaultProxy<SesFault>({ upstream: 'http://127.0.0.1:9', classify: classifySes, faults: always(kind), tally: new FaultTally(), answer: answerSes });
     const client = new SESv2Client(settings(proxy.url));
     try {
-      const send = new SendEmailCommand({ FromEmailAddress: 'a@example.com', Destination: { ToAddresses: ['b@example.com'] }, Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } } });
+      const send = new SendEmailCommand({
+        FromEmailAddress: 'a@example.com',
+        Destination: { ToAddresses: ['b@example.com'] },
+        Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } },
+      });
       expect(await failure(() => client.send(send))).toEqual({ name, ...(status ? { status } : {}), retryable: true });
     } finally {
       client.destroy();
@@ -80,7 +90,12 @@ describe('the provider sandbox fails in seeded ways', () => {
     sandbox.state.applyFaults({ seeded: { seed: 3, rate: 1, maxBurst: 1, kinds: { [kind]: 1 } } });
   };
   const push = () =>
-    pinpoint.send(new SendMessagesCommand({ ApplicationId: 'app', MessageRequest: { Addresses: { 'token-1': { ChannelType: 'APNS' } }, MessageConfiguration: { APNSMessage: { Title: 't', Body: 'b' } } } }));
+    pinpoint.send(
+      new SendMessagesCommand({
+        ApplicationId: 'app',
+        MessageRequest: { Addresses: { 'token-1': { ChannelType: 'APNS' } }, MessageConfiguration: { APNSMessage: { Title: 't', Body: 'b' } } },
+      }),
+    );
   const publish = () => sns.send(new PublishCommand({ PhoneNumber: '+4915112345678', Message: 'hello' }));
 
   it.each([

@@ -12,10 +12,22 @@ const people = population(1, 24, new Date(NOON));
 const customerWith = (profile: ConsentProfile) => people.customers.find((c) => c.profile === profile)?.customer.customerId as string;
 
 function request(requestId: string, customerId: string, over: Partial<PlannedRequest> = {}): PlannedRequest {
-  return { requestId, customerId, template: 'cart-reminder', category: 'marketing', topic: 'promotions', marker: `ZQ${requestId.padStart(8, '0').slice(-8)}`, valid: true, ...over };
+  return {
+    requestId,
+    customerId,
+    template: 'cart-reminder',
+    category: 'marketing',
+    topic: 'promotions',
+    marker: `ZQ${requestId.padStart(8, '0').slice(-8)}`,
+    valid: true,
+    ...over,
+  };
 }
 
-function inputs(requests: PlannedRequest[], over: { records?: DeliveryRecord[]; acceptances?: Acceptance[]; invocations?: Invocation[]; consentChanges?: ConsentChange[]; deadLetters?: Observations['deadLetters'] }): InvariantInputs {
+function inputs(
+  requests: PlannedRequest[],
+  over: { records?: DeliveryRecord[]; acceptances?: Acceptance[]; invocations?: Invocation[]; consentChanges?: ConsentChange[]; deadLetters?: Observations['deadLetters'] },
+): InvariantInputs {
   const work: Workload = { requests, byId: new Map(requests.map((r) => [r.requestId, r])), byMarker: new Map(requests.map((r) => [r.marker, r])), queue: [] };
   const records = over.records ?? requests.map((r) => record(r.requestId, 'SENT'));
   return {
@@ -35,7 +47,16 @@ function record(requestId: string, status: DeliveryRecord['status'], over: Parti
 }
 
 const accepted = (requestId: string, channel: Acceptance['channel'], at = NOON): Acceptance => ({ requestId, channel, at, id: `${requestId}-${channel}-${at}`, countedAt: at });
-const invocation = (id: number, requestIds: string[], startedAt: number, endedAt: number): Invocation => ({ id, worker: 0, startedAt, endedAt, requestIds, messages: requestIds.length, failed: 0, outcome: 'completed' });
+const invocation = (id: number, requestIds: string[], startedAt: number, endedAt: number): Invocation => ({
+  id,
+  worker: 0,
+  startedAt,
+  endedAt,
+  requestIds,
+  messages: requestIds.length,
+  failed: 0,
+  outcome: 'completed',
+});
 
 describe('the chaos run judges what it observed', () => {
   const everything = customerWith('everything');
@@ -62,12 +83,18 @@ describe('the chaos run judges what it observed', () => {
       request('r4', customerWith('no_promotions_on_push'), { topic: 'new-arrivals' }),
       request('r5', customerWith('no_email_at_all'), { template: 'order-shipped', category: 'transactional', topic: 'order-updates' }),
     ];
-    const result = checkInvariants(inputs(requests, { acceptances: [accepted('r1', 'email'), accepted('r2', 'sms'), accepted('r3', 'push'), accepted('r4', 'push'), accepted('r5', 'email')] }));
+    const result = checkInvariants(
+      inputs(requests, { acceptances: [accepted('r1', 'email'), accepted('r2', 'sms'), accepted('r3', 'push'), accepted('r4', 'push'), accepted('r5', 'email')] }),
+    );
     expect(result.unconsented.map((v) => v.requestId)).toEqual(['r1', 'r3', 'r5']);
   });
 
   it('holds a send to a complaint only when the sending invocation started after the complaint was recorded', () => {
-    const requests = [request('before', everything), request('after', everything), request('receipt', everything, { template: 'order-shipped', category: 'transactional', topic: 'order-updates' })];
+    const requests = [
+      request('before', everything),
+      request('after', everything),
+      request('receipt', everything, { template: 'order-shipped', category: 'transactional', topic: 'order-updates' }),
+    ];
     const complaint: ConsentChange = { customerId: everything, channel: 'email', kind: 'complaint', committedAt: NOON };
     const result = checkInvariants(
       inputs(requests, {

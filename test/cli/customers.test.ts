@@ -114,7 +114,10 @@ describe('switchboard customers', () => {
     const { errors, out } = collector();
     const body = file('consent.json', { source: 'crm', changes: [{ channel: 'email', topic: 'order-updates', value: 'opt_out', updatedAt: '2026-11-24T10:00:00Z' }] });
     expect(await customers({ command: 'consent', customerId: 'c-cli-1', json: false, source: 'cli', file: body }, out, deps())).toBe(1);
-    expect(errors).toEqual(['INVALID_BODY: the body breaks the contract', '  body.changes.0.value: topic "order-updates" is required on email: customers cannot opt out of it there']);
+    expect(errors).toEqual([
+      'INVALID_BODY: the body breaks the contract',
+      '  body.changes.0.value: topic "order-updates" is required on email: customers cannot opt out of it there',
+    ]);
   });
 
   it('names an unknown customer, and where it looked when nothing is running', async () => {
@@ -131,7 +134,9 @@ describe('switchboard customers', () => {
     Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoDbEndpoint') });
     try {
       const { lines, out } = collector();
-      expect(await customers({ command: 'get', customerId: 'c-cli-1' }, out, { env: { CUSTOMERS_TABLE: local.tables.customers }, localConfigPath: join(dir, 'missing.json') })).toBe(0);
+      expect(
+        await customers({ command: 'get', customerId: 'c-cli-1' }, out, { env: { CUSTOMERS_TABLE: local.tables.customers }, localConfigPath: join(dir, 'missing.json') }),
+      ).toBe(0);
       expect(JSON.parse(lines.join('\n'))).toMatchObject({ customerId: 'c-cli-1' });
     } finally {
       process.env = saved;

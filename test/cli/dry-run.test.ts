@@ -37,7 +37,12 @@ describe('switchboard dry-run', () => {
   it('keeps a shipping update for a sleeping customer off push and SMS', async () => {
     const report = await dryRunJson(request('order-shipped-tokyo'), customer('asleep-tokyo-c-2004'));
     expect(report.status).toBe('SENT');
-    expect(report.decision.excluded.filter((e) => e.reason === 'QUIET_HOURS').map((e) => e.channel).sort()).toEqual(['push', 'sms']);
+    expect(
+      report.decision.excluded
+        .filter((e) => e.reason === 'QUIET_HOURS')
+        .map((e) => e.channel)
+        .sort(),
+    ).toEqual(['push', 'sms']);
     expect(['email', 'in_app']).toContain(report.channels[0]);
   });
 

@@ -23,7 +23,14 @@ const sent: DeliveryRecord = {
   channel: 'push',
   attempts: [{ channel: 'push', at: '2026-11-24T12:00:00.000Z', outcome: 'SENT' }],
   decision: {
-    ranked: [{ channel: 'push', score: 0.8123, reasons: ['context +0.40: in store berlin-mitte'], components: { context: 0.4, preference: 0.25, engagement: 0.17, urgency: 0, cost: -0.01 } }],
+    ranked: [
+      {
+        channel: 'push',
+        score: 0.8123,
+        reasons: ['context +0.40: in store berlin-mitte'],
+        components: { context: 0.4, preference: 0.25, engagement: 0.17, urgency: 0, cost: -0.01 },
+      },
+    ],
     excluded: [{ channel: 'email', reason: 'ADDRESS_SUPPRESSED', detail: 'email: bounced' }],
   },
   timeline: [{ status: 'SENT', at: '2026-11-24T12:00:00.000Z', channel: 'push' }],
@@ -44,7 +51,14 @@ beforeAll(async () => {
     startedAt: '2026-11-24T11:00:00.000Z',
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    endpoints: { dynamodb: endpoint, sqs: 'http://127.0.0.1:1', sesv2: 'http://127.0.0.1:1', pinpoint: 'http://127.0.0.1:1', sns: 'http://127.0.0.1:1', sandboxControl: 'http://127.0.0.1:1' },
+    endpoints: {
+      dynamodb: endpoint,
+      sqs: 'http://127.0.0.1:1',
+      sesv2: 'http://127.0.0.1:1',
+      pinpoint: 'http://127.0.0.1:1',
+      sns: 'http://127.0.0.1:1',
+      sandboxControl: 'http://127.0.0.1:1',
+    },
     tables: local.tables,
     queues: { requests: { url: 'http://127.0.0.1:1/q', arn: 'arn:q' }, deadLetter: { url: 'http://127.0.0.1:1/dlq', arn: 'arn:dlq' } },
     pushApplicationId: 'local',
@@ -99,7 +113,10 @@ describe('switchboard history', () => {
 
   it('shows the consent decisions on the customer record between the messages, by time, with their source', async () => {
     const log = new DynamoDeliveryLog(local.doc, { tableName: local.tables.deliveries });
-    for (const [requestId, createdAt] of [['r-cli-c1', '2026-11-20T10:00:00.000Z'], ['r-cli-c2', '2026-11-23T10:00:00.000Z']] as const) {
+    for (const [requestId, createdAt] of [
+      ['r-cli-c1', '2026-11-20T10:00:00.000Z'],
+      ['r-cli-c2', '2026-11-23T10:00:00.000Z'],
+    ] as const) {
       const record = { ...sent, requestId, customerId: 'c-cli-consent', createdAt, updatedAt: createdAt, attempts: [], decision: { ranked: [], excluded: [] }, timeline: [] };
       await log.claim({ requestId, customerId: 'c-cli-consent', template: 'cart-reminder', createdAt, now: new Date(createdAt), leaseMs: 60_000 });
       await log.finish(record);
@@ -107,7 +124,10 @@ describe('switchboard history', () => {
     await local.doc.send(
       new PutCommand({
         TableName: local.tables.customers,
-        Item: { customerId: 'c-cli-consent', consent: { email: { promotions: { value: 'opt_out', updatedAt: '2026-11-21T08:30:00.000Z', source: 'one_click_unsubscribe' }, '*': 'opt_in' } } },
+        Item: {
+          customerId: 'c-cli-consent',
+          consent: { email: { promotions: { value: 'opt_out', updatedAt: '2026-11-21T08:30:00.000Z', source: 'one_click_unsubscribe' }, '*': 'opt_in' } },
+        },
       }),
     );
     const { lines, out } = collector();

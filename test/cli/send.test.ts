@@ -28,7 +28,14 @@ beforeAll(async () => {
     startedAt: new Date().toISOString(),
     region: inject('sqsRegion'),
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    endpoints: { dynamodb: 'http://127.0.0.1:1', sqs: inject('sqsEndpoint'), sesv2: 'http://127.0.0.1:1', pinpoint: 'http://127.0.0.1:1', sns: 'http://127.0.0.1:1', sandboxControl: 'http://127.0.0.1:1' },
+    endpoints: {
+      dynamodb: 'http://127.0.0.1:1',
+      sqs: inject('sqsEndpoint'),
+      sesv2: 'http://127.0.0.1:1',
+      pinpoint: 'http://127.0.0.1:1',
+      sns: 'http://127.0.0.1:1',
+      sandboxControl: 'http://127.0.0.1:1',
+    },
     tables: { customers: 'c', deliveries: 'd', inbox: 'i', counters: 'n' },
     queues: { requests: queues.requests, deadLetter: queues.deadLetter },
     pushApplicationId: 'local',
@@ -159,6 +166,11 @@ describe('switchboard send', () => {
     const local = await resolveQueueTarget({ env: {}, localConfigPath: configPath });
 
     expect(deployed).toEqual({ target: { queueUrl }, describe: queueUrl });
-    expect(local.target).toEqual({ queueUrl: queues.requests.url, endpoint: inject('sqsEndpoint'), region: inject('sqsRegion'), credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    expect(local.target).toEqual({
+      queueUrl: queues.requests.url,
+      endpoint: inject('sqsEndpoint'),
+      region: inject('sqsRegion'),
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
   });
 });

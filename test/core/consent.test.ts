@@ -22,7 +22,14 @@ const cases: [string, ConsentBook | undefined, Channel, Category, string, Expect
   ['transactional with no consent at all', undefined, 'email', 'transactional', 'order-updates', 'allowed'],
   ['transactional with an opt-out of another topic', { sms: { promotions: 'opt_out' } }, 'sms', 'transactional', 'order-updates', 'allowed'],
   ['transactional after a channel-wide opt-out', { sms: { '*': stopped } }, 'sms', 'transactional', 'order-updates', 'OPTED_OUT'],
-  ['transactional after a channel-wide opt-out despite a topic opt-in', { sms: { '*': 'opt_out', 'order-updates': 'opt_in' } }, 'sms', 'transactional', 'order-updates', 'OPTED_OUT'],
+  [
+    'transactional after a channel-wide opt-out despite a topic opt-in',
+    { sms: { '*': 'opt_out', 'order-updates': 'opt_in' } },
+    'sms',
+    'transactional',
+    'order-updates',
+    'OPTED_OUT',
+  ],
   ['transactional after an opt-out of its topic', { push: { 'order-updates': 'opt_out' } }, 'push', 'transactional', 'order-updates', 'OPTED_OUT'],
 ];
 

@@ -55,7 +55,10 @@ describe('the stored customer record', () => {
   it('refuses values the decision would misread, down to the entry', () => {
     const broken = {
       ...lena(),
-      push: [{ token: 'a', platform: 'APNS' }, { token: 'b', platform: 'WINDOWS' }],
+      push: [
+        { token: 'a', platform: 'APNS' },
+        { token: 'b', platform: 'WINDOWS' },
+      ],
       phone: { number: '+4915112345678', status: 'SUPPRESSED' },
       consent: { email: { promotions: 'yes', news: { value: 'opt_out' } } },
       inApp: { enabled: 'true' },

@@ -10,10 +10,7 @@ import { manifest, sendRequest } from '../fixtures/requests.js';
 const promotion = manifest();
 const orderUpdate = manifest({ id: 'order-shipped', category: 'transactional', topic: 'order-updates' });
 
-function decideFor(
-  fixture: CustomerFixture,
-  options: { request?: Partial<SendRequestInput>; template?: TemplateManifest; now?: Date; config?: DecisionConfig } = {},
-): Decision {
+function decideFor(fixture: CustomerFixture, options: { request?: Partial<SendRequestInput>; template?: TemplateManifest; now?: Date; config?: DecisionConfig } = {}): Decision {
   return decide(
     {
       request: sendRequest({ customerId: customerFixture(fixture).customerId, ...options.request }),
@@ -102,7 +99,7 @@ describe('candidates', () => {
     }
   });
 
-  it("excludes channels the template lacks as NOT_IN_TEMPLATE, before the allow-list is read", () => {
+  it('excludes channels the template lacks as NOT_IN_TEMPLATE, before the allow-list is read', () => {
     const decision = decideFor('app-active-c-2001', { template: manifest({ channels: ['email', 'push'] }), request: { channels: ['push'] } });
     expect(exclusions(decision)).toEqual({ sms: 'NOT_IN_TEMPLATE', in_app: 'NOT_IN_TEMPLATE', email: 'NOT_ALLOWED' });
     expect(order(decision)).toEqual(['push']);

@@ -11,7 +11,11 @@ describe('deliveryErasure', () => {
       status: 'BOUNCED',
       attempts: [{ channel: 'email', at: AT, outcome: 'SENT', providerMessageId: 'ses-1', error: { code: 'X', message: 'lena@example.com' } }],
       timeline: [{ status: 'BOUNCED', at: AT, channel: 'email', detail: 'BOUNCE Permanent: lena@example.com', eventId: 'ses:ses-1:bounce' }],
-      decision: { ranked: [{ channel: 'email', score: 1, reasons: ['context'], components: { context: 1 } }], excluded: [{ channel: 'sms', reason: 'NO_ADDRESS', detail: 'no phone' }], note: 'x' },
+      decision: {
+        ranked: [{ channel: 'email', score: 1, reasons: ['context'], components: { context: 1 } }],
+        excluded: [{ channel: 'sms', reason: 'NO_ADDRESS', detail: 'no phone' }],
+        note: 'x',
+      },
       lastRetry: { code: 'THROTTLED', at: AT, message: 'slow down' },
       problems: [{ path: 'data', message: 'lena' }],
       seenEvents: new Set(['ses:ses-1:bounce']),

@@ -57,13 +57,25 @@ const cases: [string, Customer, Situation, ExclusionReason | 'eligible'][] = [
   ['an empty push token list', customer((c) => (c.push = [])), { channel: 'push' }, 'NO_ADDRESS'],
   [
     'every push token suppressed',
-    customer((c) => (c.push = [{ token: 't1', platform: 'APNS', status: 'suppressed', reason: 'invalid' }, { token: 't2', platform: 'GCM', status: 'suppressed', reason: 'invalid' }])),
+    customer(
+      (c) =>
+        (c.push = [
+          { token: 't1', platform: 'APNS', status: 'suppressed', reason: 'invalid' },
+          { token: 't2', platform: 'GCM', status: 'suppressed', reason: 'invalid' },
+        ]),
+    ),
     { channel: 'push' },
     'ADDRESS_SUPPRESSED',
   ],
   [
     'one live push token among dead ones',
-    customer((c) => (c.push = [{ token: 't1', platform: 'APNS', status: 'suppressed', reason: 'invalid' }, { token: 't2', platform: 'GCM' }])),
+    customer(
+      (c) =>
+        (c.push = [
+          { token: 't1', platform: 'APNS', status: 'suppressed', reason: 'invalid' },
+          { token: 't2', platform: 'GCM' },
+        ]),
+    ),
     { channel: 'push' },
     'eligible',
   ],
@@ -77,9 +89,24 @@ const cases: [string, Customer, Situation, ExclusionReason | 'eligible'][] = [
   ['high-priority transactional push at night', customer(), { channel: 'push', category: 'transactional', priority: 'high', at: NIGHT_IN_BERLIN }, 'eligible'],
   ['normal transactional push at night', customer(), { channel: 'push', category: 'transactional', at: NIGHT_IN_BERLIN }, 'QUIET_HOURS'],
   ['high-priority marketing push at night', customer(), { channel: 'push', priority: 'high', at: NIGHT_IN_BERLIN }, 'QUIET_HOURS'],
-  ["the customer's own window (13:00 in Berlin inside 12:30–14:00)", customer((c) => (c.preferences = { quietHours: { start: '12:30', end: '14:00' } })), { channel: 'push' }, 'QUIET_HOURS'],
-  ["the customer's own window lets 23:30 through", customer((c) => (c.preferences = { quietHours: { start: '00:00', end: '06:00' } })), { channel: 'push', at: NIGHT_IN_BERLIN }, 'eligible'],
-  ['a malformed own window falls back to the default', customer((c) => (c.preferences = { quietHours: { start: 'late', end: 'early' } })), { channel: 'push', at: NIGHT_IN_BERLIN }, 'QUIET_HOURS'],
+  [
+    "the customer's own window (13:00 in Berlin inside 12:30–14:00)",
+    customer((c) => (c.preferences = { quietHours: { start: '12:30', end: '14:00' } })),
+    { channel: 'push' },
+    'QUIET_HOURS',
+  ],
+  [
+    "the customer's own window lets 23:30 through",
+    customer((c) => (c.preferences = { quietHours: { start: '00:00', end: '06:00' } })),
+    { channel: 'push', at: NIGHT_IN_BERLIN },
+    'eligible',
+  ],
+  [
+    'a malformed own window falls back to the default',
+    customer((c) => (c.preferences = { quietHours: { start: 'late', end: 'early' } })),
+    { channel: 'push', at: NIGHT_IN_BERLIN },
+    'QUIET_HOURS',
+  ],
   // 20:30 UTC is 21:30 in Berlin, but without a zone the customer is read as UTC.
   ['no time zone, read as UTC', customer((c) => delete c.timeZone), { channel: 'push', at: '2026-11-23T20:30:00Z' }, 'eligible'],
 
@@ -109,21 +136,52 @@ describe('checkEligibility', () => {
 
   it('names the channel in both outcomes', () => {
     expect(check(customer(), { channel: 'in_app' })).toEqual({ eligible: true, channel: 'in_app' });
-    expect(check(customer((c) => delete c.email), { channel: 'email' })).toMatchObject({ eligible: false, excluded: { channel: 'email' } });
+    expect(
+      check(
+        customer((c) => delete c.email),
+        { channel: 'email' },
+      ),
+    ).toMatchObject({ eligible: false, excluded: { channel: 'email' } });
   });
 
   it.each([
-    ['the consent entry that decided', customer((c) => (c.consent = { sms: { '*': { value: 'opt_out', source: 'sms_stop' } } })), { channel: 'sms' as const }, 'sms/*: opt_out (sms_stop)'],
+    [
+      'the consent entry that decided',
+      customer((c) => (c.consent = { sms: { '*': { value: 'opt_out', source: 'sms_stop' } } })),
+      { channel: 'sms' as const },
+      'sms/*: opt_out (sms_stop)',
+    ],
     ['a malformed phone number', customer((c) => (c.phone = { number: '0151 1234' })), { channel: 'sms' as const }, 'phone number is not in E.164 format'],
-    ['why an address is suppressed', customer((c) => (c.email = { address: 'a@example.com', status: 'suppressed', reason: 'bounced' })), { channel: 'email' as const }, 'email address suppressed (bounced)'],
+    [
+      'why an address is suppressed',
+      customer((c) => (c.email = { address: 'a@example.com', status: 'suppressed', reason: 'bounced' })),
+      { channel: 'email' as const },
+      'email address suppressed (bounced)',
+    ],
     [
       'how many push tokens are dead',
-      customer((c) => (c.push = [{ token: 't1', platform: 'APNS', status: 'suppressed', reason: 'invalid' }, { token: 't2', platform: 'GCM', status: 'suppressed', reason: 'opted_out' }])),
+      customer(
+        (c) =>
+          (c.push = [
+            { token: 't1', platform: 'APNS', status: 'suppressed', reason: 'invalid' },
+            { token: 't2', platform: 'GCM', status: 'suppressed', reason: 'opted_out' },
+          ]),
+      ),
       { channel: 'push' as const },
       'all 2 push token(s) suppressed (invalid, opted_out)',
     ],
-    ['the window and zone of quiet hours', customer((c) => (c.preferences = { quietHours: { start: '22:00', end: '07:30' } })), { channel: 'push' as const, at: NIGHT_IN_BERLIN }, 'quiet hours 22:00–07:30 in Europe/Berlin'],
-    ['a time zone that fell back to UTC', customer((c) => (c.timeZone = 'Nowhere/Special')), { channel: 'push' as const, at: NIGHT_IN_BERLIN }, 'quiet hours 21:00–08:00 in UTC (time zone missing or unknown)'],
+    [
+      'the window and zone of quiet hours',
+      customer((c) => (c.preferences = { quietHours: { start: '22:00', end: '07:30' } })),
+      { channel: 'push' as const, at: NIGHT_IN_BERLIN },
+      'quiet hours 22:00–07:30 in Europe/Berlin',
+    ],
+    [
+      'a time zone that fell back to UTC',
+      customer((c) => (c.timeZone = 'Nowhere/Special')),
+      { channel: 'push' as const, at: NIGHT_IN_BERLIN },
+      'quiet hours 21:00–08:00 in UTC (time zone missing or unknown)',
+    ],
   ])('explains %s without personal data', (_name, who, situation, detail) => {
     const verdict = check(who, situation);
     expect(verdict.eligible ? undefined : verdict.excluded.detail).toBe(detail);

@@ -6,7 +6,14 @@ import { manifest, sendRequest } from '../fixtures/requests.js';
 const registry: TopicRegistry = topicRegistrySchema.parse({
   formatVersion: 1,
   topics: [
-    { id: 'order-updates', name: 'Your orders', description: 'Where your parcel is', category: 'transactional', channels: ['email', 'sms', 'push', 'in_app'], requiredOn: ['email'] },
+    {
+      id: 'order-updates',
+      name: 'Your orders',
+      description: 'Where your parcel is',
+      category: 'transactional',
+      channels: ['email', 'sms', 'push', 'in_app'],
+      requiredOn: ['email'],
+    },
     { id: 'promotions', name: 'Offers', description: 'Offers and reminders', category: 'marketing', channels: ['email', 'sms', 'push', 'in_app'] },
     { id: 'new-arrivals', name: 'New arrivals', description: 'New collections', category: 'marketing', channels: ['email', 'push'] },
   ],
@@ -17,11 +24,19 @@ const orderShipped = manifest({ id: 'order-shipped', category: 'transactional', 
 describe('checkMessageClass with a registry', () => {
   it("takes the template's category and topic when the request names neither, or repeats them", () => {
     expect(checkMessageClass(sendRequest(), cartReminder, registry)).toEqual({ ok: true, category: 'marketing', topic: 'promotions' });
-    expect(checkMessageClass(sendRequest({ category: 'marketing', topic: 'promotions' }), cartReminder, registry)).toEqual({ ok: true, category: 'marketing', topic: 'promotions' });
+    expect(checkMessageClass(sendRequest({ category: 'marketing', topic: 'promotions' }), cartReminder, registry)).toEqual({
+      ok: true,
+      category: 'marketing',
+      topic: 'promotions',
+    });
   });
 
   it('lets a request name another declared topic of the same category on the channels it declares', () => {
-    expect(checkMessageClass(sendRequest({ topic: 'new-arrivals', channels: ['push', 'email'] }), cartReminder, registry)).toEqual({ ok: true, category: 'marketing', topic: 'new-arrivals' });
+    expect(checkMessageClass(sendRequest({ topic: 'new-arrivals', channels: ['push', 'email'] }), cartReminder, registry)).toEqual({
+      ok: true,
+      category: 'marketing',
+      topic: 'new-arrivals',
+    });
   });
 
   it('refuses a change of category, whichever way', () => {

@@ -134,7 +134,9 @@ describe('frequency caps count only what a provider accepted', () => {
   });
 
   it('concurrent requests for one customer never exceed the cap, whatever fails', async () => {
-    const scripts = { email: Array.from({ length: 10 }, (_, i) => (i % 3 === 0 ? { outcome: 'FAILED_PERMANENT' as const, code: 'EMAIL_REJECTED', message: 'no' } : { outcome: 'SENT' as const })) };
+    const scripts = {
+      email: Array.from({ length: 10 }, (_, i) => (i % 3 === 0 ? { outcome: 'FAILED_PERMANENT' as const, code: 'EMAIL_REJECTED', message: 'no' } : { outcome: 'SENT' as const })),
+    };
     const h = harness({ customers: [reachableCustomer('c-1')], decisionConfig: everyChannelCapped(3), scripts });
     await h.run(Array.from({ length: 10 }, (_, i) => request({ requestId: `r-${i}`, channels: ['email'], strategy: 'best' })));
     const accepted = h.deliveries.all().filter((r) => r.status === 'SENT');

@@ -101,7 +101,15 @@ describe('orchestrateBatch', () => {
   });
 
   it('with strategy best makes exactly one try', async () => {
-    const h = harness({ customers: [reachableCustomer('c-1')], scripts: { push: [{ outcome: 'FAILED_PERMANENT', code: 'X', message: 'x' }], sms: [{ outcome: 'FAILED_PERMANENT', code: 'X', message: 'x' }], email: [{ outcome: 'FAILED_PERMANENT', code: 'X', message: 'x' }], in_app: [{ outcome: 'FAILED_PERMANENT', code: 'X', message: 'x' }] } });
+    const h = harness({
+      customers: [reachableCustomer('c-1')],
+      scripts: {
+        push: [{ outcome: 'FAILED_PERMANENT', code: 'X', message: 'x' }],
+        sms: [{ outcome: 'FAILED_PERMANENT', code: 'X', message: 'x' }],
+        email: [{ outcome: 'FAILED_PERMANENT', code: 'X', message: 'x' }],
+        in_app: [{ outcome: 'FAILED_PERMANENT', code: 'X', message: 'x' }],
+      },
+    });
     const [outcome] = await h.run([request({ strategy: 'best' })]);
     expect(outcome?.status).toBe('FAILED');
     expect(h.deliveries.get('r-1')?.attempts).toHaveLength(1);
@@ -163,7 +171,12 @@ describe('orchestrateBatch', () => {
   });
 
   it('marks a dead push token on the customer so it is not used again', async () => {
-    const dead = { outcome: 'FAILED_PERMANENT' as const, code: 'PUSH_NO_LIVE_TOKEN', message: 'gone', addressChanges: [{ channel: 'push' as const, token: 'token-c-1', kind: 'token_dead' as const }] };
+    const dead = {
+      outcome: 'FAILED_PERMANENT' as const,
+      code: 'PUSH_NO_LIVE_TOKEN',
+      message: 'gone',
+      addressChanges: [{ channel: 'push' as const, token: 'token-c-1', kind: 'token_dead' as const }],
+    };
     const h = harness({ customers: [reachableCustomer('c-1')], templates: [testTemplate({ channels: ['push', 'email'] })], scripts: { push: [dead] } });
     const [outcome] = await h.run([request({ channels: ['push', 'email'] })]);
     expect(outcome?.channels).toEqual(['email']);
@@ -174,7 +187,12 @@ describe('orchestrateBatch', () => {
   });
 
   it('keeps a finished send when noting a dead token fails, so the message is never sent twice', async () => {
-    const dead = { outcome: 'FAILED_PERMANENT' as const, code: 'PUSH_NO_LIVE_TOKEN', message: 'gone', addressChanges: [{ channel: 'push' as const, token: 'token-c-1', kind: 'token_dead' as const }] };
+    const dead = {
+      outcome: 'FAILED_PERMANENT' as const,
+      code: 'PUSH_NO_LIVE_TOKEN',
+      message: 'gone',
+      addressChanges: [{ channel: 'push' as const, token: 'token-c-1', kind: 'token_dead' as const }],
+    };
     const h = harness({ customers: [reachableCustomer('c-1')], templates: [testTemplate({ channels: ['push', 'email'] })], scripts: { push: [dead] } });
     h.customers.applyAddressChanges = async () => {
       throw new RetryableError('throttled', 'ProvisionedThroughputExceededException');

@@ -49,7 +49,12 @@ describe('the preference view', () => {
       ['order-updates', ['email', 'sms', 'in_app']],
     ]);
     const promotions = view.topics[0]?.choices;
-    expect(promotions?.email).toEqual({ subscribed: true, required: false, changeable: true, decidedBy: { topic: '*', value: 'opt_in', source: 'checkout', updatedAt: '2026-05-12T08:30:00Z' } });
+    expect(promotions?.email).toEqual({
+      subscribed: true,
+      required: false,
+      changeable: true,
+      decidedBy: { topic: '*', value: 'opt_in', source: 'checkout', updatedAt: '2026-05-12T08:30:00Z' },
+    });
     expect(promotions?.sms).toMatchObject({ subscribed: false, decidedBy: { topic: 'promotions' } });
     // Marketing without an opt-in is not sent: shown as off, with nothing deciding it.
     expect(promotions?.in_app).toEqual({ subscribed: false, required: false, changeable: true });
@@ -60,7 +65,10 @@ describe('the preference view', () => {
 
   it('leaves out a channel whose address is suppressed, and locks every choice under a channel-wide opt-out', () => {
     const stopped = { value: 'opt_out', updatedAt: '2026-10-05T07:40:00Z', source: 'sms_opt_out' } as const;
-    const view = preferenceView(REGISTRY, customer({ sms: { '*': stopped, 'order-updates': 'opt_in' } }, (c) => (c.email = { address: 'ada@example.com', status: 'suppressed', reason: 'bounced' })));
+    const view = preferenceView(
+      REGISTRY,
+      customer({ sms: { '*': stopped, 'order-updates': 'opt_in' } }, (c) => (c.email = { address: 'ada@example.com', status: 'suppressed', reason: 'bounced' })),
+    );
 
     expect(view.channels.map((c) => c.channel)).toEqual(['sms', 'in_app']);
     const sms = view.channels[0];
@@ -72,7 +80,18 @@ describe('the preference view', () => {
 describe('planning an edit', () => {
   it('writes only the choices that change, stamped with the source and time', () => {
     const c = customer({ email: { '*': 'opt_in' }, sms: { promotions: 'opt_out' } });
-    const plan = planPreferenceEdit(REGISTRY, c, { choices: [{ topic: 'promotions', channel: 'email', subscribed: false }, { topic: 'promotions', channel: 'sms', subscribed: false }], noMarketingOn: [] }, stamp);
+    const plan = planPreferenceEdit(
+      REGISTRY,
+      c,
+      {
+        choices: [
+          { topic: 'promotions', channel: 'email', subscribed: false },
+          { topic: 'promotions', channel: 'sms', subscribed: false },
+        ],
+        noMarketingOn: [],
+      },
+      stamp,
+    );
 
     expect(plan).toEqual({ ok: true, changes: [{ channel: 'email', topic: 'promotions', value: 'opt_out', source: 'preference_centre', updatedAt: AT.toISOString() }] });
   });
@@ -204,7 +223,9 @@ describe('updating preferences through the ports', () => {
   it('writes nothing for an edit with problems, an unknown customer or one already in place', async () => {
     const { consent, deps } = world(customer({ email: { '*': 'opt_in' } }));
 
-    expect((await updatePreferences('c-pref-1', { choices: [{ topic: 'order-updates', channel: 'email', subscribed: false }], noMarketingOn: [] }, 'app', deps)).kind).toBe('invalid');
+    expect((await updatePreferences('c-pref-1', { choices: [{ topic: 'order-updates', channel: 'email', subscribed: false }], noMarketingOn: [] }, 'app', deps)).kind).toBe(
+      'invalid',
+    );
     expect((await updatePreferences('c-nobody', { choices: [], noMarketingOn: ['email'] }, 'app', deps)).kind).toBe('unknown');
     expect((await updatePreferences('c-pref-1', { choices: [{ topic: 'promotions', channel: 'email', subscribed: true }], noMarketingOn: [] }, 'app', deps)).kind).toBe('saved');
     expect(consent.calls).toEqual([]);

@@ -16,7 +16,16 @@ describe('profile input', () => {
   });
 
   it('names a repeated push token, a repeated channel and a body that is not an object', () => {
-    const result = parseProfileInput({ push: [{ token: 't', platform: 'GCM' }, { token: 't', platform: 'APNS' }], preferences: { preferredChannels: ['sms', 'sms'] } }, 'c-1');
+    const result = parseProfileInput(
+      {
+        push: [
+          { token: 't', platform: 'GCM' },
+          { token: 't', platform: 'APNS' },
+        ],
+        preferences: { preferredChannels: ['sms', 'sms'] },
+      },
+      'c-1',
+    );
     expect(result).toEqual({
       ok: false,
       problems: [
@@ -67,13 +76,26 @@ describe('consent input', () => {
   });
 
   it('stamps every change with api:<source> and a canonical time', () => {
-    const result = parseConsentInput({ source: 'store-kiosk:berlin', changes: [{ channel: 'push', topic: 'promotions', value: 'opt_in', updatedAt: '2026-11-24T12:30:00+01:00' }] }, registry, NOW);
-    expect(result).toEqual({ ok: true, changes: [{ channel: 'push', topic: 'promotions', value: 'opt_in', updatedAt: '2026-11-24T11:30:00.000Z', source: 'api:store-kiosk:berlin' }] });
+    const result = parseConsentInput(
+      { source: 'store-kiosk:berlin', changes: [{ channel: 'push', topic: 'promotions', value: 'opt_in', updatedAt: '2026-11-24T12:30:00+01:00' }] },
+      registry,
+      NOW,
+    );
+    expect(result).toEqual({
+      ok: true,
+      changes: [{ channel: 'push', topic: 'promotions', value: 'opt_in', updatedAt: '2026-11-24T11:30:00.000Z', source: 'api:store-kiosk:berlin' }],
+    });
   });
 
   it('checks the well-formed changes against the registry even when another part of the body is broken', () => {
     const result = parseConsentInput(
-      { source: 'crm', changes: [{ channel: 'email', topic: 'promo', value: 'opt_in', updatedAt: '2026-11-24T10:00:00Z' }, { channel: 'letter', topic: 'promotions', value: 'opt_in', updatedAt: '2026-11-24T10:00:00Z' }] },
+      {
+        source: 'crm',
+        changes: [
+          { channel: 'email', topic: 'promo', value: 'opt_in', updatedAt: '2026-11-24T10:00:00Z' },
+          { channel: 'letter', topic: 'promotions', value: 'opt_in', updatedAt: '2026-11-24T10:00:00Z' },
+        ],
+      },
       registry,
       NOW,
     );

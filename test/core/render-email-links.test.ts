@@ -63,14 +63,29 @@ describe('links and images in an email', () => {
   });
 
   it('lets through https, http, mailto, tel, the app scheme and addresses without a scheme', async () => {
-    const urls = ['https://fernhill.example/cart?a=1', 'HTTP://fernhill.example/cart', 'mailto:help@fernhill.example', 'tel:+4930123456', 'switchboard://cart', '/cart', '#top', '?ref=mail', 'offers/winter:sale'];
+    const urls = [
+      'https://fernhill.example/cart?a=1',
+      'HTTP://fernhill.example/cart',
+      'mailto:help@fernhill.example',
+      'tel:+4930123456',
+      'switchboard://cart',
+      '/cart',
+      '#top',
+      '?ref=mail',
+      'offers/winter:sale',
+    ];
     const body = '{% for url in data.urls %}<a href="{{ url }}"><img src="{{ url }}" alt=""></a>{% endfor %}';
     const rendered = await renderer.render(email(body), 'email', scope({ urls }), 'en');
     for (const url of urls) expect(rendered.html).toContain(`<a href="${url}"><img src="${url}" alt=""></a>`);
   });
 
   it('leaves text that merely mentions a scheme alone, and a data value whose references were escaped', async () => {
-    const rendered = await renderer.render(email('<p>{{ data.note }}</p><a href="{{ data.url }}">x</a>'), 'email', scope({ note: 'Tip: javascript: links are blocked', url: 'javascript&#58;alert(1)' }), 'en');
+    const rendered = await renderer.render(
+      email('<p>{{ data.note }}</p><a href="{{ data.url }}">x</a>'),
+      'email',
+      scope({ note: 'Tip: javascript: links are blocked', url: 'javascript&#58;alert(1)' }),
+      'en',
+    );
     expect(rendered.html).toContain('<p>Tip: javascript: links are blocked</p>');
     expect(rendered.html).toContain('href="javascript&amp;#58;alert(1)"');
   });

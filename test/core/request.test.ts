@@ -226,8 +226,12 @@ describe('parseSendRequest on hostile input', () => {
 
   it('never throws, even for a value whose getter throws', () => {
     const body = { ...minimal };
-    Object.defineProperty(body, 'template', { enumerable: true, get: () => { throw new Error('boom'); } });
+    Object.defineProperty(body, 'template', {
+      enumerable: true,
+      get: () => {
+        throw new Error('boom');
+      },
+    });
     expect(parseSendRequest(body)).toEqual({ ok: false, problems: [{ path: '', message: 'body could not be read as a send request' }] });
   });
 });
-

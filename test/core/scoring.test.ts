@@ -12,11 +12,7 @@ function newCustomer(overrides: Partial<Customer> = {}): Customer {
   return { customerId: 'c-new', timeZone: 'Europe/Berlin', ...overrides };
 }
 
-function ranking(
-  customer: Customer,
-  request: Partial<SendRequestInput> = {},
-  options: { category?: Category; channels?: Channel[]; config?: DecisionConfig } = {},
-): Channel[] {
+function ranking(customer: Customer, request: Partial<SendRequestInput> = {}, options: { category?: Category; channels?: Channel[]; config?: DecisionConfig } = {}): Channel[] {
   return rank(customer, request, options).map((r) => r.channel);
 }
 
@@ -125,7 +121,11 @@ describe('engagement', () => {
   });
 
   it('counts clicks without tracked opens, never more than were delivered, and falls back to sent', () => {
-    const config: DecisionConfig = { ...defaultDecisionConfig, weights: { context: 0, preference: 0, engagement: 1, urgency: 0, cost: 0 }, priors: { ...defaultDecisionConfig.priors, sms: { rate: 0, strength: 0 } } };
+    const config: DecisionConfig = {
+      ...defaultDecisionConfig,
+      weights: { context: 0, preference: 0, engagement: 1, urgency: 0, cost: 0 },
+      priors: { ...defaultDecisionConfig.priors, sms: { rate: 0, strength: 0 } },
+    };
     const score = (engagement: Customer['engagement']) => rank(newCustomer({ engagement }), {}, { channels: ['sms'], config })[0]?.score;
     expect(score({ sms: { delivered: 10, clicked: 4 } })).toBe(0.4);
     expect(score({ sms: { delivered: 10, opened: 25 } })).toBe(1);
@@ -210,7 +210,9 @@ describe('the score record', () => {
   });
 
   it('never includes addresses in reasons', () => {
-    const text = rank(lenaLike, request).flatMap((r) => r.reasons).join('\n');
+    const text = rank(lenaLike, request)
+      .flatMap((r) => r.reasons)
+      .join('\n');
     expect(text).not.toContain('lena@example.com');
     expect(text).not.toContain('4915112345678');
   });

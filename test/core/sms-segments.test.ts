@@ -93,9 +93,7 @@ describe('SMS limits in rendering', () => {
   it('fails when the template allows fewer segments, saying why', async () => {
     const error = await renderer.render(template(1), 'sms', scope('Mia 🌸'), 'en').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RenderError);
-    expect((error as RenderError).problems).toEqual([
-      'sms-limit [sms/default] sms: needs 2 SMS segments (UCS-2 because of 🌸), at most 1 allowed',
-    ]);
+    expect((error as RenderError).problems).toEqual(['sms-limit [sms/default] sms: needs 2 SMS segments (UCS-2 because of 🌸), at most 1 allowed']);
   });
 
   it('allows three segments when the template sets no limit', async () => {

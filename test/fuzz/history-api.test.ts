@@ -24,15 +24,17 @@ const query = fc.oneof(
   fc.record({ limit: fc.oneof(hostileString, fc.constantFrom('1', '100', '101', '0', '1e2', '-1')), cursor }, { requiredKeys: [] }),
   fc.dictionary(hostileKey, hostileString, { maxKeys: 3 }),
 );
-const method = fc.oneof({ arbitrary: fc.constant('GET'), weight: 5 }, { arbitrary: fc.constantFrom('POST', 'get', 'DELETE'), weight: 1 }, { arbitrary: hostileString.filter((m) => m.length < 100), weight: 1 });
+const method = fc.oneof(
+  { arbitrary: fc.constant('GET'), weight: 5 },
+  { arbitrary: fc.constantFrom('POST', 'get', 'DELETE'), weight: 1 },
+  { arbitrary: hostileString.filter((m) => m.length < 100), weight: 1 },
+);
 
-const request = fc
-  .record({ method, path, query, stage: fc.constantFrom('prod', '$default') })
-  .map(({ method, path, query, stage }): APIGatewayProxyEvent => {
-    const event = iamEvent({ method, path: stage === 'prod' ? `/prod${path}` : path, ...(query ? { query } : {}) });
-    event.requestContext.stage = stage;
-    return event;
-  });
+const request = fc.record({ method, path, query, stage: fc.constantFrom('prod', '$default') }).map(({ method, path, query, stage }): APIGatewayProxyEvent => {
+  const event = iamEvent({ method, path: stage === 'prod' ? `/prod${path}` : path, ...(query ? { query } : {}) });
+  event.requestContext.stage = stage;
+  return event;
+});
 
 describe('history API never throws and never answers 5xx', () => {
   test.prop([request], fuzz(300))('for any method, path and query', async (event) => {

@@ -28,7 +28,9 @@ export const anyString = fc.oneof(
 );
 
 /** A string far beyond any limit; built once per size, so a run costs little. */
-export const hugeString = fc.constantFrom(3_000, 70_000, 300_000).chain((length) => fc.constantFrom('x', 'ü', '\uD800', '😀').map((unit) => unit.repeat(Math.ceil(length / unit.length))));
+export const hugeString = fc
+  .constantFrom(3_000, 70_000, 300_000)
+  .chain((length) => fc.constantFrom('x', 'ü', '\uD800', '😀').map((unit) => unit.repeat(Math.ceil(length / unit.length))));
 
 export const hostileString = fc.oneof({ arbitrary: anyString, weight: 15 }, { arbitrary: hugeString, weight: 1 });
 
@@ -40,7 +42,18 @@ export const stringifyJson = (value: unknown): string | undefined => JSON.string
 /** Any JSON value, and arbitrary JS values, with keys chosen to hurt. */
 export const hostileJson = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }),
-  fc.anything({ key: hostileKey, maxDepth: 3, maxKeys: 5, withNullPrototype: true, withSparseArray: true, withDate: true, withBoxedValues: true, withMap: true, withSet: true, withTypedArray: true }),
+  fc.anything({
+    key: hostileKey,
+    maxDepth: 3,
+    maxKeys: 5,
+    withNullPrototype: true,
+    withSparseArray: true,
+    withDate: true,
+    withBoxedValues: true,
+    withMap: true,
+    withSet: true,
+    withTypedArray: true,
+  }),
   hostileString,
 );
 
@@ -65,7 +78,9 @@ export const deepValueOf = (depths: number[]) =>
 export const deepValue = deepValueOf([33, 100, 5_000, 20_000]);
 
 /** An object with an own `__proto__` property, as JSON.parse makes one. */
-export const protoObject = fc.jsonValue({ maxDepth: 2 }).map((value) => JSON.parse(`{"__proto__": ${JSON.stringify(value)}, "constructor": {"prototype": {"polluted": true}}}`) as unknown);
+export const protoObject = fc
+  .jsonValue({ maxDepth: 2 })
+  .map((value) => JSON.parse(`{"__proto__": ${JSON.stringify(value)}, "constructor": {"prototype": {"polluted": true}}}`) as unknown);
 
 /** Problems never grow with the input: this many characters of JSON at most, whatever arrives. */
 export const MAX_PROBLEMS_JSON = (MAX_PROBLEMS + 1) * (2 * MAX_PROBLEM_TEXT * 6 + 40);

@@ -23,7 +23,16 @@ describe('HTTP request readers never throw and answer bad input with a bounded 4
     if (typeof decoded !== 'string') expectClientAnswer(decoded);
   });
 
-  test.prop([fc.oneof(hostileString, hostileJson.map((value) => stringifyJson(value) ?? '')), fc.boolean()], fuzz(200))('JSON body, plain or base64', (text, base64) => {
+  test.prop(
+    [
+      fc.oneof(
+        hostileString,
+        hostileJson.map((value) => stringifyJson(value) ?? ''),
+      ),
+      fc.boolean(),
+    ],
+    fuzz(200),
+  )('JSON body, plain or base64', (text, base64) => {
     const body = readJsonBody({ body: base64 ? Buffer.from(text, 'utf8').toString('base64') : text, isBase64Encoded: base64 }, 16 * 1024);
     if (isResult(body)) expectClientAnswer(body);
   });
@@ -32,10 +41,13 @@ describe('HTTP request readers never throw and answer bad input with a bounded 4
     expect(typeof withoutStage(path, stage)).toBe('string');
   });
 
-  test.prop([fc.array(fc.record({ path: hostileString, message: hostileString }), { maxLength: 60 })], fuzz(100))('a problem answer stays bounded however many problems it is given', (problems) => {
-    const answer = problem(400, 'INVALID', 'bad', problems.length > 0 ? problems : undefined);
-    expectClientAnswer(answer);
-    expect(JSON.parse(String(answer.body)).error.problems.length).toBeLessThanOrEqual(MAX_PROBLEMS + 1);
-    expectBoundedProblems(JSON.parse(String(answer.body)).error.problems);
-  });
+  test.prop([fc.array(fc.record({ path: hostileString, message: hostileString }), { maxLength: 60 })], fuzz(100))(
+    'a problem answer stays bounded however many problems it is given',
+    (problems) => {
+      const answer = problem(400, 'INVALID', 'bad', problems.length > 0 ? problems : undefined);
+      expectClientAnswer(answer);
+      expect(JSON.parse(String(answer.body)).error.problems.length).toBeLessThanOrEqual(MAX_PROBLEMS + 1);
+      expectBoundedProblems(JSON.parse(String(answer.body)).error.problems);
+    },
+  );
 });

@@ -9,7 +9,10 @@ import { expectUntouchedPrototypes, fuzz, hostileJson, hostileKey, hostileString
 const deps = { inbox: fakeInbox, feedback: fakeFeedback, clock };
 const log = { warn: () => undefined };
 
-const anyMethod = fc.oneof(fc.constantFrom('GET', 'POST', 'get', 'post', 'DELETE', 'PUT', 'OPTIONS'), hostileString.filter((text) => text.length < 100));
+const anyMethod = fc.oneof(
+  fc.constantFrom('GET', 'POST', 'get', 'post', 'DELETE', 'PUT', 'OPTIONS'),
+  hostileString.filter((text) => text.length < 100),
+);
 const markPath = fc.oneof(
   fc.tuple(pathSegment, fc.constantFrom('read', 'clicked', 'dismissed', 'starred')).map(([id, action]) => `/inbox/${id}/${action}`),
   fc.constantFrom(KNOWN_REQUEST, encodeURIComponent(KNOWN_SK)).map((id) => `/inbox/${id}/read`),
@@ -19,7 +22,16 @@ const route = fc.oneof(
   { arbitrary: fc.record({ method: fc.constant('GET'), path: fc.constantFrom('/inbox', '/inbox/') }), weight: 3 },
   { arbitrary: fc.record({ method: fc.constant('POST'), path: markPath }), weight: 3 },
   { arbitrary: fc.record({ method: fc.constant('POST'), path: fc.constant('/events') }), weight: 3 },
-  { arbitrary: fc.record({ method: anyMethod, path: fc.oneof(fc.array(pathSegment, { maxLength: 4 }).map((segments) => `/${segments.join('/')}`), hostileString) }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      method: anyMethod,
+      path: fc.oneof(
+        fc.array(pathSegment, { maxLength: 4 }).map((segments) => `/${segments.join('/')}`),
+        hostileString,
+      ),
+    }),
+    weight: 1,
+  },
 );
 const cursor = fc.oneof(
   hostileString,
@@ -35,7 +47,9 @@ const body = fc.oneof(
   fc.constant(undefined),
   hostileString,
   hostileJson.map((value) => stringifyJson(value) ?? 'null'),
-  fc.record({ requestId: fc.oneof(hostileString, fc.constant(KNOWN_REQUEST)), event: fc.oneof(hostileString, fc.constantFrom('opened', 'clicked')) }).map((value) => JSON.stringify(value)),
+  fc
+    .record({ requestId: fc.oneof(hostileString, fc.constant(KNOWN_REQUEST)), event: fc.oneof(hostileString, fc.constantFrom('opened', 'clicked')) })
+    .map((value) => JSON.stringify(value)),
 );
 const sub = fc.oneof({ arbitrary: fc.constant(CUSTOMER), weight: 8 }, { arbitrary: hostileString, weight: 1 }, { arbitrary: fc.constant(undefined), weight: 1 });
 

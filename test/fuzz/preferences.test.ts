@@ -17,7 +17,9 @@ const validToken = await links.sign({ purpose: 'preferences', customerId: CUSTOM
 
 /** Customers and consent as DynamoDB would take them: a key or topic it would refuse throws. */
 function deps(): PreferenceCentreDeps {
-  const customers = new MemoryCustomerDirectory([{ customerId: CUSTOMER, email: { address: 'f@example.com', status: 'active' }, phone: { number: '+447700900999' }, consent: { email: { '*': 'opt_in' } } }]);
+  const customers = new MemoryCustomerDirectory([
+    { customerId: CUSTOMER, email: { address: 'f@example.com', status: 'active' }, phone: { number: '+447700900999' }, consent: { email: { '*': 'opt_in' } } },
+  ]);
   const writer = new MemoryConsentWriter(customers);
   return {
     customers: {
@@ -49,7 +51,10 @@ const formField = fc.oneof(
   fc.tuple(fc.constant('token'), fc.oneof(fc.constant(validToken), hostileString)),
   fc.tuple(fc.constant('action'), fc.oneof(fc.constantFrom('save', 'no-marketing:email', 'no-marketing:fax', 'no-marketing:'), hostileString)),
   fc.tuple(fc.constant('on'), cell),
-  fc.tuple(fc.constant('shown'), fc.tuple(cell, fc.constantFrom(':on', ':off', ':maybe', '')).map(([c, s]) => c + s)),
+  fc.tuple(
+    fc.constant('shown'),
+    fc.tuple(cell, fc.constantFrom(':on', ':off', ':maybe', '')).map(([c, s]) => c + s),
+  ),
   fc.tuple(hostileKey, hostileString),
 );
 const formBody = fc.oneof(
@@ -61,7 +66,11 @@ const jsonBody = fc.oneof(
   fc
     .record(
       {
-        topics: fc.dictionary(fc.oneof(fc.constantFrom('promotions', 'order-updates', '*', '__proto__'), hostileKey), fc.dictionary(fc.oneof(fc.constantFrom('email', 'sms', 'push', 'in_app'), hostileKey), fc.oneof(fc.boolean(), hostileJson), { maxKeys: 4 }), { maxKeys: 4 }),
+        topics: fc.dictionary(
+          fc.oneof(fc.constantFrom('promotions', 'order-updates', '*', '__proto__'), hostileKey),
+          fc.dictionary(fc.oneof(fc.constantFrom('email', 'sms', 'push', 'in_app'), hostileKey), fc.oneof(fc.boolean(), hostileJson), { maxKeys: 4 }),
+          { maxKeys: 4 },
+        ),
         noMarketingOn: fc.array(fc.oneof(fc.constantFrom('email', 'sms'), hostileString), { maxLength: 6 }),
       },
       { requiredKeys: [] },
@@ -73,7 +82,10 @@ const jsonBody = fc.oneof(
 const request = fc
   .record({
     path: fc.oneof({ arbitrary: fc.constantFrom('/preference-centre', '/preferences', '/preferences/', '/prod/preferences'), weight: 6 }, { arbitrary: hostileString, weight: 1 }),
-    method: fc.oneof(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'), hostileString.filter((m) => m.length < 100)),
+    method: fc.oneof(
+      fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
+      hostileString.filter((m) => m.length < 100),
+    ),
     token: fc.option(fc.oneof(fc.constant(validToken), hostileString), { nil: undefined }),
     body: fc.option(fc.oneof(formBody, jsonBody), { nil: undefined }),
     sub: fc.oneof({ arbitrary: fc.constant(CUSTOMER), weight: 6 }, { arbitrary: hostileString, weight: 1 }, { arbitrary: fc.constant(undefined), weight: 1 }),

@@ -8,7 +8,21 @@ import { type ProfileApiDeps, routeProfile } from '../../functions/profile-api/r
 import { topicRegistrySchema } from '../../functions/core/topics.js';
 import { iamEvent } from '../support/http-events.js';
 import { clock, CUSTOMER, expectClientAnswer } from './fakes.js';
-import { assertKey, deepValue, expectUntouchedPrototypes, fuzz, hostileJson, hostileKey, hostileString, nestedJsonText, pathSegment, pathsIn, protoObject, replaceAt, stringifyJson } from './hostile.js';
+import {
+  assertKey,
+  deepValue,
+  expectUntouchedPrototypes,
+  fuzz,
+  hostileJson,
+  hostileKey,
+  hostileString,
+  nestedJsonText,
+  pathSegment,
+  pathsIn,
+  protoObject,
+  replaceAt,
+  stringifyJson,
+} from './hostile.js';
 
 /** 400 KB, DynamoDB's item limit; the fakes refuse more as the table would. */
 const MAX_ITEM_BYTES = 400 * 1024;
@@ -104,13 +118,28 @@ const mutated = (fixture: unknown) =>
 
 const customerSegment = fc.oneof({ arbitrary: fc.constant(CUSTOMER), weight: 3 }, { arbitrary: pathSegment, weight: 2 });
 const route = fc.oneof(
-  { arbitrary: fc.record({ method: fc.constantFrom('GET', 'PUT', 'DELETE'), path: customerSegment.map((id) => `/customers/${id}`), body: fc.oneof(mutated(PROFILE), hostileJson) }), weight: 4 },
-  { arbitrary: fc.record({ method: fc.constant('PATCH'), path: customerSegment.map((id) => `/customers/${id}/context`), body: fc.oneof(mutated(CONTEXT), hostileJson) }), weight: 3 },
-  { arbitrary: fc.record({ method: fc.constant('POST'), path: customerSegment.map((id) => `/customers/${id}/consent`), body: fc.oneof(mutated(CONSENT), hostileJson) }), weight: 3 },
+  {
+    arbitrary: fc.record({ method: fc.constantFrom('GET', 'PUT', 'DELETE'), path: customerSegment.map((id) => `/customers/${id}`), body: fc.oneof(mutated(PROFILE), hostileJson) }),
+    weight: 4,
+  },
+  {
+    arbitrary: fc.record({ method: fc.constant('PATCH'), path: customerSegment.map((id) => `/customers/${id}/context`), body: fc.oneof(mutated(CONTEXT), hostileJson) }),
+    weight: 3,
+  },
+  {
+    arbitrary: fc.record({ method: fc.constant('POST'), path: customerSegment.map((id) => `/customers/${id}/consent`), body: fc.oneof(mutated(CONSENT), hostileJson) }),
+    weight: 3,
+  },
   {
     arbitrary: fc.record({
-      method: fc.oneof(fc.constantFrom('GET', 'POST', 'patch', 'OPTIONS'), hostileString.filter((m) => m.length < 100)),
-      path: fc.oneof(fc.array(pathSegment, { maxLength: 4 }).map((segments) => `/${segments.join('/')}`), hostileString),
+      method: fc.oneof(
+        fc.constantFrom('GET', 'POST', 'patch', 'OPTIONS'),
+        hostileString.filter((m) => m.length < 100),
+      ),
+      path: fc.oneof(
+        fc.array(pathSegment, { maxLength: 4 }).map((segments) => `/${segments.join('/')}`),
+        hostileString,
+      ),
       body: hostileJson,
     }),
     weight: 1,

@@ -38,7 +38,8 @@ const hostileFields = fc
     mail.tags = { requestId: [text], customerId: [text], template: [text], topic: [text] };
     (detail as Record<string, unknown>).eventType = fixture === 'ses-send' ? text : detail.eventType;
     for (const part of ['bounce', 'complaint', 'open', 'click', 'deliveryDelay', 'subscription', 'reject', 'failure'] as const) {
-      if (detail[part]) Object.assign(detail[part], { timestamp: text, feedbackId: text, bounceSubType: text, link: text, delayType: text, reason: text, templateName: text, source: text });
+      if (detail[part])
+        Object.assign(detail[part], { timestamp: text, feedbackId: text, bounceSubType: text, link: text, delayType: text, reason: text, templateName: text, source: text });
     }
     if (detail.subscription) {
       detail.subscription.newTopicPreferences = {

@@ -36,11 +36,14 @@ describe('SMS status log reader never throws and stays bounded', () => {
     expectNormalized(fromSmsStatusLog(message, at));
   });
 
-  test.prop([fc.constantFrom(...FIXTURES), fc.constantFrom(8.64e15 + 1, 1e300, -1e300)], fuzz(9))('for a record without its own time, logged at a time no Date can hold', (fixture, at) => {
-    const record = JSON.parse(smsFixture(fixture)) as { notification: { timestamp?: string } };
-    delete record.notification.timestamp;
-    expect(fromSmsStatusLog(JSON.stringify(record), at)).toEqual({ ok: false, reason: 'SMS status record without a readable timestamp', path: 'notification.timestamp' });
-  });
+  test.prop([fc.constantFrom(...FIXTURES), fc.constantFrom(8.64e15 + 1, 1e300, -1e300)], fuzz(9))(
+    'for a record without its own time, logged at a time no Date can hold',
+    (fixture, at) => {
+      const record = JSON.parse(smsFixture(fixture)) as { notification: { timestamp?: string } };
+      delete record.notification.timestamp;
+      expect(fromSmsStatusLog(JSON.stringify(record), at)).toEqual({ ok: false, reason: 'SMS status record without a readable timestamp', path: 'notification.timestamp' });
+    },
+  );
 
   test.prop([fc.constantFrom(5_000, 100_000), fc.constantFrom('object', 'array' as const)], fuzz(4))('for a log message nested thousands deep', (depth, kind) => {
     expectNormalized(fromSmsStatusLog(nestedJsonText(depth, kind)));

@@ -41,7 +41,10 @@ const body = fc.oneof(fc.constant(undefined), fc.constant('List-Unsubscribe=One-
 
 const request = fc
   .record({
-    method: fc.oneof(fc.constantFrom('GET', 'POST', 'PUT'), hostileString.filter((m) => m.length < 100)),
+    method: fc.oneof(
+      fc.constantFrom('GET', 'POST', 'PUT'),
+      hostileString.filter((m) => m.length < 100),
+    ),
     token: fc.option(token, { nil: undefined }),
     body,
     base64: fc.boolean(),

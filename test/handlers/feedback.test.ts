@@ -29,7 +29,11 @@ beforeAll(async () => {
   await local.doc.send(new PutCommand({ TableName: local.tables.customers, Item: customer }));
   const log = new DynamoDeliveryLog(local.doc, { tableName: local.tables.deliveries });
   const index = new DynamoProviderMessageIndex(local.doc, { tableName: local.tables.deliveries });
-  for (const [requestId, channel] of [[FIXTURE_REQUEST_ID, 'email'], ['r-sms-1', 'sms'], ['r-sms-2', 'sms']] as const) {
+  for (const [requestId, channel] of [
+    [FIXTURE_REQUEST_ID, 'email'],
+    ['r-sms-1', 'sms'],
+    ['r-sms-2', 'sms'],
+  ] as const) {
     await log.claim({ requestId, customerId: FIXTURE_CUSTOMER_ID, template: 'cart-reminder', createdAt: at, now: new Date(at), leaseMs: 60_000 });
     await log.finish({
       requestId,
@@ -95,7 +99,10 @@ describe('feedback handler, SES events from EventBridge', () => {
 
   it('publishes engagement by channel and by channel and template', async () => {
     await ses('ses-bounce-transient');
-    expect(metrics().get('Bounced')).toEqual([['service', 'channel'], ['service', 'channel', 'template']]);
+    expect(metrics().get('Bounced')).toEqual([
+      ['service', 'channel'],
+      ['service', 'channel', 'template'],
+    ]);
     expect(metrics().get('FeedbackEvents')).toEqual([['service', 'outcome', 'channel']]);
   });
 
@@ -151,4 +158,3 @@ describe('feedback handler, SMS status logs from a subscription filter', () => {
     expect(await handler({ awslogs: { data: gzipSync(Buffer.from(JSON.stringify(payload))).toString('base64') } }, context)).toMatchObject({ applied: 0, ignored: 1 });
   });
 });
-

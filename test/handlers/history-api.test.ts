@@ -18,8 +18,18 @@ const CUSTOMER = 'c-history';
 
 const decision: Decision = {
   ranked: [
-    { channel: 'push', score: 0.812, reasons: ['context +0.40: in store berlin-mitte', 'engagement +0.21: engaged with 7 of 12 delivered', 'preference +0.25: first preferred channel', 'cost -0.01'], components: { context: 0.4, preference: 0.25, engagement: 0.21, urgency: 0, cost: -0.01 } },
-    { channel: 'email', score: 0.301, reasons: ['engagement +0.06: engaged with 4 of 29 delivered'], components: { context: 0, preference: 0.2, engagement: 0.06, urgency: 0, cost: -0.02 } },
+    {
+      channel: 'push',
+      score: 0.812,
+      reasons: ['context +0.40: in store berlin-mitte', 'engagement +0.21: engaged with 7 of 12 delivered', 'preference +0.25: first preferred channel', 'cost -0.01'],
+      components: { context: 0.4, preference: 0.25, engagement: 0.21, urgency: 0, cost: -0.01 },
+    },
+    {
+      channel: 'email',
+      score: 0.301,
+      reasons: ['engagement +0.06: engaged with 4 of 29 delivered'],
+      components: { context: 0, preference: 0.2, engagement: 0.06, urgency: 0, cost: -0.02 },
+    },
   ],
   excluded: [{ channel: 'sms', reason: 'OPTED_OUT', detail: 'sms/promotions: opt_out' }],
 };
@@ -157,7 +167,8 @@ describe('GET /customers/{customerId}/deliveries', () => {
     }
     const forged = await get(`/customers/${CUSTOMER}/deliveries`, { cursor: 'A'.repeat(5_000) });
     expect(forged.statusCode).toBe(400);
-    expect(body<{ error: { problems: { path: string }[] } }>(forged).error.problems).toEqual([{ path: 'query.cursor', message: 'the cursor is not one this API returned for this customer' }]);
+    expect(body<{ error: { problems: { path: string }[] } }>(forged).error.problems).toEqual([
+      { path: 'query.cursor', message: 'the cursor is not one this API returned for this customer' },
+    ]);
   });
 });
-

@@ -29,7 +29,16 @@ beforeAll(async () => {
 afterAll(() => local.client.destroy());
 
 const call = (method: string, path: string, extra: { query?: Record<string, string>; body?: unknown; sub?: string | null } = {}) =>
-  handler(jwtEvent({ method, path, ...(extra.query ? { query: extra.query } : {}), ...(extra.body !== undefined ? { body: extra.body } : {}), ...(extra.sub === null ? {} : { sub: extra.sub ?? ME }) }), context);
+  handler(
+    jwtEvent({
+      method,
+      path,
+      ...(extra.query ? { query: extra.query } : {}),
+      ...(extra.body !== undefined ? { body: extra.body } : {}),
+      ...(extra.sub === null ? {} : { sub: extra.sub ?? ME }),
+    }),
+    context,
+  );
 
 async function record(requestId: string): Promise<DeliveryRecord> {
   return (await local.doc.send(new GetCommand({ TableName: local.tables.deliveries, Key: { requestId }, ConsistentRead: true }))).Item as DeliveryRecord;
@@ -61,7 +70,11 @@ describe('GET /inbox', () => {
     const forged = await call('GET', '/inbox', { query: { cursor: 'bm90LWEtY3Vyc29y' } });
     expect(forged.statusCode).toBe(400);
     expect(body(forged)).toEqual({
-      error: { code: 'INVALID_CURSOR', message: 'the cursor is not one this API returned', problems: [{ path: 'query.cursor', message: 'the cursor is not one this API returned' }] },
+      error: {
+        code: 'INVALID_CURSOR',
+        message: 'the cursor is not one this API returned',
+        problems: [{ path: 'query.cursor', message: 'the cursor is not one this API returned' }],
+      },
     });
   });
 
@@ -70,7 +83,12 @@ describe('GET /inbox', () => {
     const [item] = body<Page>(await call('GET', '/inbox', { sub: 'c-inbox-expired' })).items;
     expect(item?.requestId).toBe('r-expired');
     await local.doc.send(
-      new UpdateCommand({ TableName: local.tables.inbox, Key: { customerId: 'c-inbox-expired', sk: item?.id }, UpdateExpression: 'SET expiresAtEpoch = :past', ExpressionAttributeValues: { ':past': 1_000 } }),
+      new UpdateCommand({
+        TableName: local.tables.inbox,
+        Key: { customerId: 'c-inbox-expired', sk: item?.id },
+        UpdateExpression: 'SET expiresAtEpoch = :past',
+        ExpressionAttributeValues: { ':past': 1_000 },
+      }),
     );
     expect(body<Page>(await call('GET', '/inbox', { sub: 'c-inbox-expired' }))).toEqual({ items: [], unreadCount: 0 });
   });
@@ -153,6 +171,10 @@ describe('authentication and routes', () => {
   it('lists every problem of a malformed push event with its path in the body', async () => {
     const response = await call('POST', '/events', { body: { requestId: 'bad id!', event: 'liked', extra: 1 } });
     expect(response.statusCode).toBe(400);
-    expect(body<{ error: { problems: { path: string }[] } }>(response).error.problems.map((p) => p.path).sort()).toEqual(['body', 'body.event', 'body.requestId']);
+    expect(
+      body<{ error: { problems: { path: string }[] } }>(response)
+        .error.problems.map((p) => p.path)
+        .sort(),
+    ).toEqual(['body', 'body.event', 'body.requestId']);
   });
 });

@@ -23,7 +23,16 @@ describe('orchestrator configuration', () => {
     } catch (error) {
       const problems = (error as ConfigError).problems.map((p) => p.split(' ')[0]);
       expect(problems.sort()).toEqual(
-        ['COUNTERS_TABLE', 'DELIVERIES_TABLE', 'INBOX_TABLE', 'PREFERENCES_BASE_URL', 'SES_CONFIGURATION_SET', 'SES_FROM_ADDRESS', 'TEMPLATE_BUNDLE_PATH', 'UNSUBSCRIBE_BASE_URL'].sort(),
+        [
+          'COUNTERS_TABLE',
+          'DELIVERIES_TABLE',
+          'INBOX_TABLE',
+          'PREFERENCES_BASE_URL',
+          'SES_CONFIGURATION_SET',
+          'SES_FROM_ADDRESS',
+          'TEMPLATE_BUNDLE_PATH',
+          'UNSUBSCRIBE_BASE_URL',
+        ].sort(),
       );
     }
   });

@@ -37,7 +37,12 @@ beforeAll(async () => {
 afterAll(() => local.client.destroy());
 
 async function customer(customerId: string, consent: Customer['consent']): Promise<void> {
-  const item: Customer = { customerId, email: { address: 'ada@example.com', status: 'active' }, phone: { number: '+447700900123', status: 'active' }, ...(consent ? { consent } : {}) };
+  const item: Customer = {
+    customerId,
+    email: { address: 'ada@example.com', status: 'active' },
+    phone: { number: '+447700900123', status: 'active' },
+    ...(consent ? { consent } : {}),
+  };
   await local.doc.send(new PutCommand({ TableName: local.tables.customers, Item: item }));
 }
 async function consentOf(customerId: string): Promise<Customer['consent']> {
@@ -56,9 +61,16 @@ const call = (event: APIGatewayProxyEventV2WithJWTAuthorizer) => routePreference
 /** What a browser posts for the page as it was rendered, after clicking the boxes in `toggle`. */
 function formFrom(page: string, toggle: string[] = [], action = 'save'): URLSearchParams {
   const form = new URLSearchParams();
-  const unescape = (text: string) => text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const unescape = (text: string) =>
+    text
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
   for (const [, name, value] of page.matchAll(/<input type="hidden" name="(token|shown)" value="([^"]*)">/g)) form.append(name as string, unescape(value as string));
-  for (const [, value, checked] of page.matchAll(/name="on" value="([^"]+)"( checked)?>/g)) if (Boolean(checked) !== toggle.includes(value as string)) form.append('on', value as string);
+  for (const [, value, checked] of page.matchAll(/name="on" value="([^"]+)"( checked)?>/g))
+    if (Boolean(checked) !== toggle.includes(value as string)) form.append('on', value as string);
   form.append('action', action);
   return form;
 }
@@ -94,7 +106,10 @@ describe('the preference centre page', () => {
     expect(saved.headers?.location).toBe(`preference-centre?${new URLSearchParams({ token, saved: '1' }).toString()}`);
     const consent = await consentOf('c-page-2');
     expect(consent?.email?.promotions).toEqual({ value: 'opt_out', updatedAt: NOW.toISOString(), source: 'preference_centre' });
-    expect(checkConsent(consent, 'email', 'marketing', 'promotions')).toMatchObject({ allowed: false, basis: `email/promotions: opt_out (preference_centre, ${NOW.toISOString()})` });
+    expect(checkConsent(consent, 'email', 'marketing', 'promotions')).toMatchObject({
+      allowed: false,
+      basis: `email/promotions: opt_out (preference_centre, ${NOW.toISOString()})`,
+    });
     // Only the box that changed was written.
     expect(Object.keys(consent?.email ?? {}).sort()).toEqual(['*', 'promotions']);
     const again = await call(pageRequest('GET', { query: { token, saved: '1' } }));
@@ -143,7 +158,9 @@ describe('the preference centre page', () => {
     const answer = await call(pageRequest('POST', { form }));
 
     expect(answer.statusCode).toBe(400);
-    expect(answer.body).toContain('<div class="notice problems" role="alert"><h2>Nothing was saved</h2><ul><li>Order updates is required on email and cannot be switched off</li></ul></div>');
+    expect(answer.body).toContain(
+      '<div class="notice problems" role="alert"><h2>Nothing was saved</h2><ul><li>Order updates is required on email and cannot be switched off</li></ul></div>',
+    );
     expect(await consentOf('c-page-5')).toEqual({ email: { '*': 'opt_in' } });
   });
 
@@ -163,7 +180,10 @@ describe('the preference centre page', () => {
           : kind === 'foreign'
             ? await new MemoryLinkSigner(ring('k9')).sign({ purpose: 'preferences', customerId: 'c-page-6', expiresAt: NOW.getTime() + DAY })
             : kind;
-    for (const event of [pageRequest('GET', token ? { query: { token } } : {}), pageRequest('POST', { form: new URLSearchParams({ token: token ?? '', action: 'no-marketing:email' }) })]) {
+    for (const event of [
+      pageRequest('GET', token ? { query: { token } } : {}),
+      pageRequest('POST', { form: new URLSearchParams({ token: token ?? '', action: 'no-marketing:email' }) }),
+    ]) {
       const answer = await call(event);
       expect([answer.statusCode, answer.body]).toEqual([status, expect.stringContaining(`<h1>${heading}</h1>`)]);
     }
@@ -181,7 +201,8 @@ describe('the preference centre page', () => {
   });
 });
 
-const app = (method: string, body?: unknown, sub: string | null = 'c-app-1') => call(jwtEvent({ method, path: '/preferences', ...(sub ? { sub } : {}), ...(body === undefined ? {} : { body }) }));
+const app = (method: string, body?: unknown, sub: string | null = 'c-app-1') =>
+  call(jwtEvent({ method, path: '/preferences', ...(sub ? { sub } : {}), ...(body === undefined ? {} : { body }) }));
 
 describe('GET and PUT /preferences for the app', () => {
   it('answers with the signed-in customer’s choices and saves changes with the source "app"', async () => {
@@ -200,7 +221,11 @@ describe('GET and PUT /preferences for the app', () => {
   it('refuses what the registry does not allow, listing every problem with its path', async () => {
     await customer('c-app-2', { email: { '*': 'opt_in' } });
 
-    const answer = await app('PUT', { topics: { 'order-updates': { email: false }, promotion: { email: false }, promotions: { fax: true } }, noMarketingOn: ['carrier-pigeon'] }, 'c-app-2');
+    const answer = await app(
+      'PUT',
+      { topics: { 'order-updates': { email: false }, promotion: { email: false }, promotions: { fax: true } }, noMarketingOn: ['carrier-pigeon'] },
+      'c-app-2',
+    );
 
     expect(answer.statusCode).toBe(400);
     expect(JSON.parse(answer.body).error.problems.map((p: { path: string }) => p.path)).toEqual(['body.topics.promotions', 'body.noMarketingOn.0']);

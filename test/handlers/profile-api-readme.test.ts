@@ -92,7 +92,13 @@ describe('the README’s profile API examples', () => {
   it.skipIf(!curlSigns)('work when copied: every request signed, every answer a success', async () => {
     const script = readmeExamples().replace(/^API=\$\(aws cloudformation[\s\S]*?--output text\)[^\n]*\n/m, `API=${apiUrl}\n`);
     expect(script).not.toContain('aws cloudformation');
-    const env = { PATH: process.env.PATH ?? '', AWS_REGION: 'eu-central-1', AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'example-secret', AWS_SESSION_TOKEN: 'example-session' };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      AWS_REGION: 'eu-central-1',
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'example-secret',
+      AWS_SESSION_TOKEN: 'example-session',
+    };
     await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', script], { env, timeout: 30_000 });
 
     expect(seen.map(({ method, path, status }) => `${method} ${path} ${status}`)).toEqual([
@@ -103,7 +109,9 @@ describe('the README’s profile API examples', () => {
       'DELETE /customers/c-1001 200',
     ]);
     for (const request of seen) {
-      expect(request.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-central-1\/execute-api\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/);
+      expect(request.authorization).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-central-1\/execute-api\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/,
+      );
       expect(request.securityToken).toBe('example-session');
     }
   });

@@ -76,7 +76,10 @@ describe('PUT and GET /customers/{customerId}', () => {
     const read = await call('GET', '/customers/c-new');
     expect(read.statusCode).toBe(200);
     expect(body(read)).toEqual(expected);
-    expect(audit).toContainEqual({ message: 'profile written', fields: { caller: 'arn:aws:sts::123456789012:assumed-role/customer-service/agent', customerId: 'c-new', created: true } });
+    expect(audit).toContainEqual({
+      message: 'profile written',
+      fields: { caller: 'arn:aws:sts::123456789012:assumed-role/customer-service/agent', customerId: 'c-new', created: true },
+    });
   });
 
   it('a replace (200) keeps what Switchboard learned: suppressed addresses, token state, consent, engagement, context, other systems’ attributes', async () => {
@@ -102,7 +105,10 @@ describe('PUT and GET /customers/{customerId}', () => {
       attributes: { firstName: 'Sam' },
       email: { address: 'sam@example.com' },
       phone: { number: '+447700900999' },
-      push: [{ token: 'dead-token', platform: 'APNS' }, { token: 'new-token', platform: 'GCM' }],
+      push: [
+        { token: 'dead-token', platform: 'APNS' },
+        { token: 'new-token', platform: 'GCM' },
+      ],
     });
     expect(replaced.statusCode).toBe(200);
     const after = await stored('c-replace');
@@ -136,7 +142,11 @@ describe('PUT and GET /customers/{customerId}', () => {
       consent: { email: { '*': 'opt_in' } },
     });
     expect(response.statusCode).toBe(400);
-    expect(problems(response).map((p) => p.path).sort()).toEqual(
+    expect(
+      problems(response)
+        .map((p) => p.path)
+        .sort(),
+    ).toEqual(
       [
         'body',
         // The empty key: the path ends where the key would be named.
@@ -183,7 +193,12 @@ describe('PATCH /customers/{customerId}/context', () => {
     await local.doc.send(new PutCommand({ TableName: local.tables.customers, Item: { customerId: 'c-moment' } satisfies Customer }));
     const first = await call('PATCH', '/customers/c-moment/context', { surface: 'store', storeId: 'berlin-mitte', observedAt: '2026-11-24T11:00:00Z' });
     expect(body(first)).toEqual({ customerId: 'c-moment', applied: true });
-    const second = await call('PATCH', '/customers/c-moment/context', { surface: 'app', storeId: null, sessionActiveUntil: '2026-11-24T12:30:00+01:00', observedAt: '2026-11-24T11:55:00Z' });
+    const second = await call('PATCH', '/customers/c-moment/context', {
+      surface: 'app',
+      storeId: null,
+      sessionActiveUntil: '2026-11-24T12:30:00+01:00',
+      observedAt: '2026-11-24T11:55:00Z',
+    });
     expect(body(second)).toEqual({ customerId: 'c-moment', applied: true });
     const late = await call('PATCH', '/customers/c-moment/context', { surface: 'offline', observedAt: '2026-11-24T11:30:00Z' });
     expect(late.statusCode).toBe(200);
@@ -196,7 +211,11 @@ describe('PATCH /customers/{customerId}/context', () => {
     expect(future.statusCode).toBe(400);
     expect(problems(future)).toEqual([{ path: 'body.observedAt', message: 'is in the future; an observation is of a moment that has happened' }]);
     const invalid = await call('PATCH', '/customers/c-moment/context', { surface: 'kiosk' });
-    expect(problems(invalid).map((p) => p.path).sort()).toEqual(['body.observedAt', 'body.surface']);
+    expect(
+      problems(invalid)
+        .map((p) => p.path)
+        .sort(),
+    ).toEqual(['body.observedAt', 'body.surface']);
     const unknown = await call('PATCH', '/customers/c-nobody/context', { surface: 'web', observedAt: '2026-11-24T11:00:00Z' });
     expect(unknown.statusCode).toBe(404);
     expect(await stored('c-nobody')).toBeUndefined();
@@ -208,7 +227,10 @@ describe('POST /customers/{customerId}/consent', () => {
     await local.doc.send(
       new PutCommand({
         TableName: local.tables.customers,
-        Item: { customerId: 'c-consent', consent: { email: { newsletter: { value: 'opt_in', updatedAt: '2026-11-24T10:00:00.000Z', source: 'preference_centre' } } } } satisfies Customer,
+        Item: {
+          customerId: 'c-consent',
+          consent: { email: { newsletter: { value: 'opt_in', updatedAt: '2026-11-24T10:00:00.000Z', source: 'preference_centre' } } },
+        } satisfies Customer,
       }),
     );
     const response = await call('POST', '/customers/c-consent/consent', {
@@ -269,7 +291,10 @@ describe('POST /customers/{customerId}/consent', () => {
   });
 
   it('answers 404 for an unknown customer and creates nothing', async () => {
-    const response = await call('POST', '/customers/c-ghost/consent', { source: 'crm', changes: [{ channel: 'email', topic: 'promotions', value: 'opt_in', updatedAt: '2026-11-24T09:00:00Z' }] });
+    const response = await call('POST', '/customers/c-ghost/consent', {
+      source: 'crm',
+      changes: [{ channel: 'email', topic: 'promotions', value: 'opt_in', updatedAt: '2026-11-24T09:00:00Z' }],
+    });
     expect(response.statusCode).toBe(404);
     expect(await stored('c-ghost')).toBeUndefined();
   });
@@ -293,9 +318,18 @@ describe('DELETE /customers/{customerId}', () => {
           topic: 'order-updates',
           status: 'DELIVERED',
           channel: 'sms',
-          attempts: [{ channel: 'sms', at: '2026-11-24T09:00:00.000Z', outcome: 'SENT', providerMessageId: 'sns-1' }, { channel: 'email', at: '2026-11-24T08:59:00.000Z', outcome: 'FAILED_PERMANENT', error: { code: 'EMAIL_REJECTED', message: 'erase@example.com refused' } }],
-          decision: { ranked: [{ channel: 'sms', score: 0.5, reasons: ['context +0.40: in store berlin-mitte'], components: { context: 0.4 } }], excluded: [{ channel: 'push', reason: 'QUIET_HOURS', detail: 'quiet hours 21:00–08:00 in Europe/Berlin' }] },
-          timeline: [{ status: 'SENT', at: '2026-11-24T09:00:00.000Z', channel: 'sms' }, { status: 'DELIVERED', at: '2026-11-24T09:00:05.000Z', channel: 'sms', detail: 'SUCCESS to +4915112345678', eventId: 'sms:sns-1' }],
+          attempts: [
+            { channel: 'sms', at: '2026-11-24T09:00:00.000Z', outcome: 'SENT', providerMessageId: 'sns-1' },
+            { channel: 'email', at: '2026-11-24T08:59:00.000Z', outcome: 'FAILED_PERMANENT', error: { code: 'EMAIL_REJECTED', message: 'erase@example.com refused' } },
+          ],
+          decision: {
+            ranked: [{ channel: 'sms', score: 0.5, reasons: ['context +0.40: in store berlin-mitte'], components: { context: 0.4 } }],
+            excluded: [{ channel: 'push', reason: 'QUIET_HOURS', detail: 'quiet hours 21:00–08:00 in Europe/Berlin' }],
+          },
+          timeline: [
+            { status: 'SENT', at: '2026-11-24T09:00:00.000Z', channel: 'sms' },
+            { status: 'DELIVERED', at: '2026-11-24T09:00:05.000Z', channel: 'sms', detail: 'SUCCESS to +4915112345678', eventId: 'sms:sns-1' },
+          ],
           problems: [{ path: 'data.address', message: 'erase@example.com' }],
           seenEvents: new Set(['sms:sns-1']),
           createdAt: '2026-11-24T09:00:00.000Z',
@@ -316,7 +350,9 @@ describe('DELETE /customers/{customerId}', () => {
     expect(await stored(id)).toBeUndefined();
     const inbox = await local.doc.send(new QueryCommand({ TableName: local.tables.inbox, KeyConditionExpression: 'customerId = :c', ExpressionAttributeValues: { ':c': id } }));
     expect(inbox.Items).toEqual([]);
-    const counters = await local.doc.send(new QueryCommand({ TableName: local.tables.counters, KeyConditionExpression: 'counterKey = :k', ExpressionAttributeValues: { ':k': `${id}#sms#transactional#2026-W48` } }));
+    const counters = await local.doc.send(
+      new QueryCommand({ TableName: local.tables.counters, KeyConditionExpression: 'counterKey = :k', ExpressionAttributeValues: { ':k': `${id}#sms#transactional#2026-W48` } }),
+    );
     expect(counters.Items).toEqual([]);
     const olderCounter = await local.doc.send(new GetCommand({ TableName: local.tables.counters, Key: { counterKey: `${id}#email#marketing#2026-W46` } }));
     expect(olderCounter.Item).toBeUndefined();
@@ -332,9 +368,15 @@ describe('DELETE /customers/{customerId}', () => {
       topic: 'order-updates',
       status: 'DELIVERED',
       channel: 'sms',
-      attempts: [{ channel: 'sms', at: '2026-11-24T09:00:00.000Z', outcome: 'SENT' }, { channel: 'email', at: '2026-11-24T08:59:00.000Z', outcome: 'FAILED_PERMANENT', error: { code: 'EMAIL_REJECTED' } }],
+      attempts: [
+        { channel: 'sms', at: '2026-11-24T09:00:00.000Z', outcome: 'SENT' },
+        { channel: 'email', at: '2026-11-24T08:59:00.000Z', outcome: 'FAILED_PERMANENT', error: { code: 'EMAIL_REJECTED' } },
+      ],
       decision: { ranked: [{ channel: 'sms', score: 0.5, reasons: [], components: { context: 0.4 } }], excluded: [{ channel: 'push', reason: 'QUIET_HOURS' }] },
-      timeline: [{ status: 'SENT', at: '2026-11-24T09:00:00.000Z', channel: 'sms' }, { status: 'DELIVERED', at: '2026-11-24T09:00:05.000Z', channel: 'sms' }],
+      timeline: [
+        { status: 'SENT', at: '2026-11-24T09:00:00.000Z', channel: 'sms' },
+        { status: 'DELIVERED', at: '2026-11-24T09:00:05.000Z', channel: 'sms' },
+      ],
       createdAt: '2026-11-24T09:00:00.000Z',
       updatedAt: '2026-11-24T09:00:05.000Z',
       expiresAtEpoch: 1_900_000_000,

@@ -128,7 +128,6 @@ describe('one-click unsubscribe', () => {
   });
 });
 
-
 describe('one-click unsubscribe with no signing keys configured', () => {
   const unconfigured = { feedback: fakeFeedback, links: new MemoryLinkSigner(), log: { info: () => undefined, error: () => undefined } };
 

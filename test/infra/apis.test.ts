@@ -78,7 +78,10 @@ describe('service REST API', () => {
 
   it('serves the profile, context, consent and erasure routes from the profile function, all behind IAM', () => {
     const resources = full.template.findResources('AWS::ApiGateway::Resource');
-    const idOf = (part: string) => Object.entries(resources).filter(([, r]) => r.Properties.PathPart === part).map(([id]) => id);
+    const idOf = (part: string) =>
+      Object.entries(resources)
+        .filter(([, r]) => r.Properties.PathPart === part)
+        .map(([id]) => id);
     const [customer] = idOf('{customerId}');
     expect(idOf('{customerId}')).toHaveLength(1);
     const onProfile = { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^ProfileApiHandlerFunction'), 'Arn'] }])] };

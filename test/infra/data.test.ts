@@ -23,8 +23,7 @@ afterAll(() => {
   prod.cleanup();
 });
 
-const queueWithRedrive = (template: Template) =>
-  Object.values(template.findResources('AWS::SQS::Queue', { Properties: { RedrivePolicy: Match.anyValue() } }));
+const queueWithRedrive = (template: Template) => Object.values(template.findResources('AWS::SQS::Queue', { Properties: { RedrivePolicy: Match.anyValue() } }));
 
 describe('requests queue', () => {
   it('redrives to a dead-letter queue after the defined number of receives', () => {
@@ -55,9 +54,7 @@ describe('requests queue', () => {
     const policies = Object.values(dev.template.findResources('AWS::SQS::QueuePolicy'));
     expect(policies).toHaveLength(Object.keys(queues).length);
     for (const policy of policies) {
-      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
-        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-      );
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     }
   });
 });
@@ -77,9 +74,7 @@ describe('tables', () => {
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       });
     }
-    expect(table(dev.template, 'switchboard-dev-customers').Properties.KeySchema).toEqual([
-      { AttributeName: 'customerId', KeyType: 'HASH' },
-    ]);
+    expect(table(dev.template, 'switchboard-dev-customers').Properties.KeySchema).toEqual([{ AttributeName: 'customerId', KeyType: 'HASH' }]);
     expect(table(dev.template, 'switchboard-dev-inbox').Properties.KeySchema).toEqual([
       { AttributeName: 'customerId', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },

@@ -10,8 +10,7 @@ beforeAll(() => {
 afterAll(() => synthesized.cleanup());
 
 const template = () => synthesized.template;
-const idOf = (type: string, prefix: string) =>
-  Object.keys(template().findResources(type)).find((id) => id.startsWith(prefix)) as string;
+const idOf = (type: string, prefix: string) => Object.keys(template().findResources(type)).find((id) => id.startsWith(prefix)) as string;
 
 describe('email feedback', () => {
   it('creates the configured SES configuration set', () => {
@@ -26,9 +25,18 @@ describe('email feedback', () => {
     expect(destinations).toHaveLength(1);
     const destination = destinations[0]?.Properties.EventDestination;
     expect(destination.Enabled).toBe(true);
-    expect([...destination.MatchingEventTypes].sort()).toEqual(
-      ['bounce', 'click', 'complaint', 'delivery', 'deliveryDelay', 'open', 'reject', 'renderingFailure', 'send', 'subscription'],
-    );
+    expect([...destination.MatchingEventTypes].sort()).toEqual([
+      'bounce',
+      'click',
+      'complaint',
+      'delivery',
+      'deliveryDelay',
+      'open',
+      'reject',
+      'renderingFailure',
+      'send',
+      'subscription',
+    ]);
     expect(JSON.stringify(destination.EventBridgeDestination.EventBusArn)).toContain(':event-bus/default');
   });
 

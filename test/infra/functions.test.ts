@@ -10,9 +10,15 @@ let base: Synthesized;
 let channels: Synthesized;
 beforeAll(() => {
   base = synthesize();
-  channels = synthesize(
-    { pinpointApplicationId: PINPOINT_APP, smsSenderId: 'Shop', smsOriginationNumber: '+15555550100', batchSize: 500, maxBatchingWindowSeconds: 5, maxConcurrency: 40, orchestratorMemoryMb: 3008 },
-  );
+  channels = synthesize({
+    pinpointApplicationId: PINPOINT_APP,
+    smsSenderId: 'Shop',
+    smsOriginationNumber: '+15555550100',
+    batchSize: 500,
+    maxBatchingWindowSeconds: 5,
+    maxConcurrency: 40,
+    orchestratorMemoryMb: 3008,
+  });
 });
 afterAll(() => {
   base.cleanup();
@@ -76,9 +82,22 @@ describe('orchestrator', () => {
     const { env } = functionNamed(base.template, 'switchboard-orchestrator');
     expect(Object.keys(env).sort()).toEqual(
       [
-        'APP_DEEP_LINK_SCHEME', 'COUNTERS_TABLE', 'CUSTOMERS_TABLE', 'DELIVERIES_TABLE', 'DELIVERY_RETENTION_DAYS', 'INBOX_RETENTION_DAYS',
-        'INBOX_TABLE', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'SES_CONFIGURATION_SET', 'SES_FROM_ADDRESS',
-        'TEMPLATE_BUNDLE_PATH', 'UNSUBSCRIBE_BASE_URL', 'PREFERENCES_BASE_URL', 'LINK_SIGNING_SECRET_ID',
+        'APP_DEEP_LINK_SCHEME',
+        'COUNTERS_TABLE',
+        'CUSTOMERS_TABLE',
+        'DELIVERIES_TABLE',
+        'DELIVERY_RETENTION_DAYS',
+        'INBOX_RETENTION_DAYS',
+        'INBOX_TABLE',
+        'NODE_OPTIONS',
+        'POWERTOOLS_METRICS_NAMESPACE',
+        'POWERTOOLS_SERVICE_NAME',
+        'SES_CONFIGURATION_SET',
+        'SES_FROM_ADDRESS',
+        'TEMPLATE_BUNDLE_PATH',
+        'UNSUBSCRIBE_BASE_URL',
+        'PREFERENCES_BASE_URL',
+        'LINK_SIGNING_SECRET_ID',
       ].sort(),
     );
     expect(env).toMatchObject({
@@ -153,9 +172,7 @@ describe('the other handlers', () => {
   });
 
   it('inbox API reads and marks inbox items and records engagement as feedback', () => {
-    expect(Object.keys(functionNamed(base.template, 'switchboard-inbox-api').env)).toEqual(
-      expect.arrayContaining(['INBOX_TABLE', 'DELIVERIES_TABLE', 'CUSTOMERS_TABLE']),
-    );
+    expect(Object.keys(functionNamed(base.template, 'switchboard-inbox-api').env)).toEqual(expect.arrayContaining(['INBOX_TABLE', 'DELIVERIES_TABLE', 'CUSTOMERS_TABLE']));
     expect(grantsOf(base.template, 'InboxApiFunctionServiceRole')).toEqual({
       ...XRAY,
       inbox: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
@@ -196,15 +213,26 @@ describe('the other handlers', () => {
   it('unsubscribe verifies links with the keys the orchestrator signs them with and records feedback', () => {
     const { env } = functionNamed(base.template, 'switchboard-unsubscribe');
     expect(env.LINK_SIGNING_SECRET_ID).toEqual({ Ref: secretId(base.template) });
-    expect(grantsOf(base.template, 'UnsubscribeFunctionServiceRole')).toEqual({ ...XRAY, ...FEEDBACK_RECORDER, [`<${secretId(base.template)}>`]: ['secretsmanager:GetSecretValue'] });
+    expect(grantsOf(base.template, 'UnsubscribeFunctionServiceRole')).toEqual({
+      ...XRAY,
+      ...FEEDBACK_RECORDER,
+      [`<${secretId(base.template)}>`]: ['secretsmanager:GetSecretValue'],
+    });
   });
-
 });
 
 describe('preference centre', () => {
   it('ships the topic registry in the template bundle, shows the configured brand, checks links with the signing secret and reads and writes only customers', () => {
     const { env } = functionNamed(base.template, 'switchboard-preferences');
-    expect(Object.keys(env).sort()).toEqual(['BRAND_NAME', 'CUSTOMERS_TABLE', 'LINK_SIGNING_SECRET_ID', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME', 'TEMPLATE_BUNDLE_PATH']);
+    expect(Object.keys(env).sort()).toEqual([
+      'BRAND_NAME',
+      'CUSTOMERS_TABLE',
+      'LINK_SIGNING_SECRET_ID',
+      'NODE_OPTIONS',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'POWERTOOLS_SERVICE_NAME',
+      'TEMPLATE_BUNDLE_PATH',
+    ]);
     expect(env).toMatchObject({ TEMPLATE_BUNDLE_PATH: '/var/task/templates.bundle.json', BRAND_NAME: 'Example Shop', LINK_SIGNING_SECRET_ID: { Ref: secretId(base.template) } });
     expect(grantsOf(base.template, 'PreferencesHandlerFunctionServiceRole')).toEqual({
       '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'],

@@ -24,7 +24,14 @@ import { synthesize, type Synthesized, TEMPLATE_BUNDLE } from './synth.js';
  * allowed by its role in the synthesized stack, and its role may hold nothing those calls do not
  * use.
  */
-const SERVICES = ['switchboard-feedback', 'switchboard-inbox-api', 'switchboard-history-api', 'switchboard-unsubscribe', 'switchboard-preferences', 'switchboard-profile-api'] as const;
+const SERVICES = [
+  'switchboard-feedback',
+  'switchboard-inbox-api',
+  'switchboard-history-api',
+  'switchboard-unsubscribe',
+  'switchboard-preferences',
+  'switchboard-profile-api',
+] as const;
 type Service = (typeof SERVICES)[number];
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -44,7 +51,12 @@ let current: Service | undefined;
 beforeAll(async () => {
   secrets = await startLocalSecretsManager({ secrets: { [SECRET_NAME]: KEY_1 } });
   const linkSigningSecret = secrets.arnOf(SECRET_NAME);
-  local = await handlerTables('iam', { AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint, LINK_SIGNING_SECRET_ID: linkSigningSecret, TEMPLATE_BUNDLE_PATH: TEMPLATE_BUNDLE, BRAND_NAME: 'Fernhill' });
+  local = await handlerTables('iam', {
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+    LINK_SIGNING_SECRET_ID: linkSigningSecret,
+    TEMPLATE_BUNDLE_PATH: TEMPLATE_BUNDLE,
+    BRAND_NAME: 'Fernhill',
+  });
   for (const service of SERVICES) calls[service] = new SdkCallLog({ tables: local.tables, linkSigningSecret });
   // Handler invocations run one at a time, so a call belongs to whichever handler is running.
   undo = instrumentSdkClients(
@@ -99,7 +111,10 @@ describe('the handlers on DynamoDB Local', () => {
     await local.doc.send(new PutCommand({ TableName: local.tables.customers, Item: customer }));
     await deliver(local, { requestId: FIXTURE_REQUEST_ID, customerId: FIXTURE_CUSTOMER_ID, channel: 'email', at: AT });
     const index = new DynamoProviderMessageIndex(local.doc, { tableName: local.tables.deliveries });
-    for (const [requestId, fixture] of [['r-iam-sms-1', 'sms-success'], ['r-iam-sms-2', 'sms-opted-out']] as const) {
+    for (const [requestId, fixture] of [
+      ['r-iam-sms-1', 'sms-success'],
+      ['r-iam-sms-2', 'sms-opted-out'],
+    ] as const) {
       await deliver(local, { requestId, customerId: FIXTURE_CUSTOMER_ID, channel: 'sms', at: AT });
       await index.remember('sms', smsFixtureMessageId(fixture), requestId, new Date(AT));
     }
@@ -119,7 +134,10 @@ describe('the handlers on DynamoDB Local', () => {
     const [newest] = (JSON.parse(String(listed.body)) as { items: { id: string }[] }).items;
     // A message is marked by the id the list gave it or by its request id: a read by key, or a query.
     expect((await inbox('POST', `/inbox/${encodeURIComponent(newest?.id ?? '')}/read`)).statusCode).toBe(200);
-    for (const [requestId, action] of [['r-iam-in-2', 'clicked'], ['r-iam-in-3', 'dismissed']]) {
+    for (const [requestId, action] of [
+      ['r-iam-in-2', 'clicked'],
+      ['r-iam-in-3', 'dismissed'],
+    ]) {
       expect((await inbox('POST', `/inbox/${requestId}/${action}`)).statusCode).toBe(200);
     }
     expect((await inbox('POST', '/events', { requestId: 'r-iam-push', event: 'opened' })).statusCode).toBe(202);
@@ -146,16 +164,25 @@ describe('the handlers on DynamoDB Local', () => {
   });
 
   it('the preference centre opens from a signed link, its keys read from the secret', async () => {
-    await local.doc.send(new PutCommand({ TableName: local.tables.customers, Item: { customerId: 'c-iam-5', email: { address: 'e@example.com', status: 'active' } } satisfies Customer }));
+    await local.doc.send(
+      new PutCommand({ TableName: local.tables.customers, Item: { customerId: 'c-iam-5', email: { address: 'e@example.com', status: 'active' } } satisfies Customer }),
+    );
     const token = await signer.sign(preferencesClaims('c-iam-5', new Date()));
     const page = await as('switchboard-preferences', (h) => h(jwtEvent({ method: 'GET', path: '/preference-centre', query: { token } }), context));
     expect(page).toMatchObject({ statusCode: 200 });
   });
 
   it('the preferences API reads the signed-in customer’s choices and saves a change', async () => {
-    await local.doc.send(new PutCommand({ TableName: local.tables.customers, Item: { customerId: 'c-iam-4', email: { address: 'c@example.com', status: 'active' }, consent: { email: { '*': 'opt_in' } } } satisfies Customer }));
+    await local.doc.send(
+      new PutCommand({
+        TableName: local.tables.customers,
+        Item: { customerId: 'c-iam-4', email: { address: 'c@example.com', status: 'active' }, consent: { email: { '*': 'opt_in' } } } satisfies Customer,
+      }),
+    );
     const call = (method: string, body?: unknown) =>
-      as('switchboard-preferences', (h) => h(jwtEvent({ method, path: '/preferences', sub: 'c-iam-4', ...(body === undefined ? {} : { body }) }), context)) as ReturnType<HttpHandler>;
+      as('switchboard-preferences', (h) =>
+        h(jwtEvent({ method, path: '/preferences', sub: 'c-iam-4', ...(body === undefined ? {} : { body }) }), context),
+      ) as ReturnType<HttpHandler>;
     expect((await call('GET')).statusCode).toBe(200);
     expect((await call('PUT', { topics: { promotions: { email: false } } })).statusCode).toBe(200);
   });
@@ -169,7 +196,9 @@ describe('the handlers on DynamoDB Local', () => {
     expect((await call('PUT', '/customers/c-iam-6', { email: { address: 'f@example.com' }, inApp: { enabled: true }, locale: 'de' })).statusCode).toBe(200);
     expect((await call('GET', '/customers/c-iam-6')).statusCode).toBe(200);
     expect((await call('PATCH', '/customers/c-iam-6/context', { surface: 'app', observedAt: past })).statusCode).toBe(200);
-    expect((await call('POST', '/customers/c-iam-6/consent', { source: 'crm', changes: [{ channel: 'email', topic: 'promotions', value: 'opt_in', updatedAt: past }] })).statusCode).toBe(200);
+    expect(
+      (await call('POST', '/customers/c-iam-6/consent', { source: 'crm', changes: [{ channel: 'email', topic: 'promotions', value: 'opt_in', updatedAt: past }] })).statusCode,
+    ).toBe(200);
     await deliver(local, { requestId: 'r-iam-erase', customerId: 'c-iam-6', channel: 'in_app', at: AT });
     const erased = await call('DELETE', '/customers/c-iam-6');
     expect(JSON.parse(String(erased.body))).toMatchObject({ erased: { profile: true, inboxItems: 1, deliveryRecords: 1, providerMessageIds: 1 } });

@@ -9,8 +9,7 @@ beforeAll(() => {
 afterAll(() => synthesized.cleanup());
 
 const template = () => synthesized.template;
-const idOf = (type: string, prefix: string) =>
-  Object.keys(template().findResources(type)).find((id) => id.startsWith(prefix)) as string;
+const idOf = (type: string, prefix: string) => Object.keys(template().findResources(type)).find((id) => id.startsWith(prefix)) as string;
 const alarms = () => Object.values(template().findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
 const topicRef = () => ({ Ref: idOf('AWS::SNS::Topic', 'MonitoringAlarmTopic') });
 
@@ -22,9 +21,7 @@ describe('alarms', () => {
     template().hasResourceProperties('AWS::KMS::Key', {
       EnableKeyRotation: true,
       KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] }),
-        ]),
+        Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]),
       },
     });
     for (const alarm of alarms()) {
@@ -62,7 +59,10 @@ describe('alarms', () => {
       ComparisonOperator: 'GreaterThanThreshold',
       Metrics: Match.arrayWith([
         Match.objectLike({ Expression: 'IF(invocations > 0, 100 * errors / invocations, 0)', ReturnData: true }),
-        Match.objectLike({ Id: 'errors', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: orchestrator }] }) }) }),
+        Match.objectLike({
+          Id: 'errors',
+          MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: orchestrator }] }) }),
+        }),
         Match.objectLike({ Id: 'invocations', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'Invocations' }) }) }),
       ]),
     });
@@ -87,7 +87,15 @@ describe('alarms', () => {
       .filter((alarm) => alarm.MetricName === 'Throttles')
       .map((alarm) => alarm.Dimensions[0].Value.Ref as string)
       .sort();
-    const handlers = ['OrchestratorHandlerFunction', 'FeedbackFunction', 'InboxApiFunction', 'HistoryApiFunction', 'ProfileApiHandlerFunction', 'UnsubscribeFunction', 'PreferencesHandlerFunction'];
+    const handlers = [
+      'OrchestratorHandlerFunction',
+      'FeedbackFunction',
+      'InboxApiFunction',
+      'HistoryApiFunction',
+      'ProfileApiHandlerFunction',
+      'UnsubscribeFunction',
+      'PreferencesHandlerFunction',
+    ];
     expect(throttled).toEqual(handlers.map((prefix) => idOf('AWS::Lambda::Function', prefix)).sort());
   });
 });
@@ -100,8 +108,7 @@ describe('dashboard', () => {
     const text = parts.map((part) => (typeof part === 'string' ? part : 'REF')).join('');
     return (JSON.parse(text) as { widgets: { properties: { title: string; metrics: unknown[][] } }[] }).widgets.map((w) => w.properties);
   };
-  const expressions = () =>
-    widgets().flatMap((widget) => widget.metrics.map((metric) => (metric[0] as { expression?: string }).expression).filter(Boolean));
+  const expressions = () => widgets().flatMap((widget) => widget.metrics.map((metric) => (metric[0] as { expression?: string }).expression).filter(Boolean));
   const metricNames = () => widgets().flatMap((widget) => widget.metrics.map((metric) => metric.slice(0, 2).join('/')));
 
   it('graphs the Switchboard metrics by channel and by reason', () => {
@@ -118,9 +125,7 @@ describe('dashboard', () => {
     for (const stat of ['p50', 'p95', 'p99']) {
       expect(expressions()).toContain(`SEARCH('Namespace="Switchboard" MetricName="EndToEndLatency" channel', '${stat}', 300)`);
     }
-    expect(metricNames()).toEqual(
-      expect.arrayContaining(['AWS/SQS/NumberOfMessagesSent', 'AWS/SQS/ApproximateNumberOfMessagesVisible', 'AWS/Lambda/Errors']),
-    );
+    expect(metricNames()).toEqual(expect.arrayContaining(['AWS/SQS/NumberOfMessagesSent', 'AWS/SQS/ApproximateNumberOfMessagesVisible', 'AWS/Lambda/Errors']));
     expect(widgets().map((widget) => widget.title)).toContain('End-to-end latency (ms)');
   });
 });

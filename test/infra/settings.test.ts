@@ -35,9 +35,7 @@ describe('settings', () => {
   });
 
   it('coerces command-line strings: numbers, audience lists, blanks as unset', () => {
-    const settings = parseSettings(
-      withContext({ batchSize: '200', maxConcurrency: '50', jwtAudience: 'app, web', smsSenderId: '', pinpointApplicationId: 'a'.repeat(32) }),
-    );
+    const settings = parseSettings(withContext({ batchSize: '200', maxConcurrency: '50', jwtAudience: 'app, web', smsSenderId: '', pinpointApplicationId: 'a'.repeat(32) }));
     expect(settings).toMatchObject({ batchSize: 200, maxConcurrency: 50, jwtAudience: ['app', 'web'], pinpointApplicationId: 'a'.repeat(32) });
     expect(settings.smsSenderId).toBeUndefined();
   });
@@ -74,18 +72,12 @@ describe('settings', () => {
   });
 
   it('refuses a from address the sender identity does not cover', () => {
-    expect(problemsOf(withContext({ senderIdentity: 'shop.test', fromAddress: 'news@other.test' }))).toEqual([
-      'fromAddress: is not covered by senderIdentity shop.test',
-    ]);
-    expect(parseSettings(withContext({ senderIdentity: 'shop.test', fromAddress: 'news@mail.shop.test' })).fromAddress).toBe(
-      'news@mail.shop.test',
-    );
+    expect(problemsOf(withContext({ senderIdentity: 'shop.test', fromAddress: 'news@other.test' }))).toEqual(['fromAddress: is not covered by senderIdentity shop.test']);
+    expect(parseSettings(withContext({ senderIdentity: 'shop.test', fromAddress: 'news@mail.shop.test' })).fromAddress).toBe('news@mail.shop.test');
   });
 
   it('refuses batches above 10 without a batching window, as SQS does', () => {
-    expect(problemsOf(withContext({ batchSize: 100, maxBatchingWindowSeconds: 0 }))).toEqual([
-      'maxBatchingWindowSeconds: must be at least 1 when batchSize is above 10',
-    ]);
+    expect(problemsOf(withContext({ batchSize: 100, maxBatchingWindowSeconds: 0 }))).toEqual(['maxBatchingWindowSeconds: must be at least 1 when batchSize is above 10']);
   });
 
   it('refuses the example values outside dev', () => {

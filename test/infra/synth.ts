@@ -12,8 +12,7 @@ export const TEMPLATE_BUNDLE = join(ROOT, 'dist', 'templates.bundle.json');
 const FIXTURE_HANDLER = join(ROOT, 'test', 'infra', 'fixtures', 'handler.ts');
 
 /** cdk.json's context: the settings and feature flags a fresh clone deploys with; tests override per case. */
-export const BASE_CONTEXT = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> })
-  .context;
+export const BASE_CONTEXT = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
 
 export interface Synthesized {
   template: Template;

@@ -91,7 +91,14 @@ describe('delivered counts of a batch', () => {
       const output = await send(command);
       // Another writer creates the engagement map right after the first request found none.
       if (sent.length === 1) {
-        await send(new UpdateCommand({ TableName: local.tables.customers, Key: { customerId: 'raced' }, UpdateExpression: 'SET engagement = :e', ExpressionAttributeValues: { ':e': { email: { opened: 1 } } } }));
+        await send(
+          new UpdateCommand({
+            TableName: local.tables.customers,
+            Key: { customerId: 'raced' },
+            UpdateExpression: 'SET engagement = :e',
+            ExpressionAttributeValues: { ':e': { email: { opened: 1 } } },
+          }),
+        );
       }
       return output;
     }) as typeof local.doc.send);

@@ -70,7 +70,10 @@ afterAll(() => local.client.destroy());
 
 async function send(request: { strategy: 'best' | 'all'; template?: 'test-receipt' }): Promise<{ outcome: Outcome; record: DeliveryRecord }> {
   const requestId = `loop-${++sequence}`;
-  const [outcome] = await orchestrateBatch([{ messageId: `m-${sequence}`, body: JSON.stringify({ requestId, customerId: CUSTOMER, template: 'test-offer', data: { item: 'boots' }, ...request }) }], orchestrator);
+  const [outcome] = await orchestrateBatch(
+    [{ messageId: `m-${sequence}`, body: JSON.stringify({ requestId, customerId: CUSTOMER, template: 'test-offer', data: { item: 'boots' }, ...request }) }],
+    orchestrator,
+  );
   const record = await deliveries.getDelivery(requestId);
   if (!outcome || !record) throw new Error(`no outcome for ${requestId}`);
   return { outcome, record };

@@ -33,7 +33,10 @@ function sentRecord(requestId: string, overrides: Partial<DeliveryRecord> = {}):
     status: 'SENT',
     channel: 'push',
     attempts: [{ channel: 'push', at: at(1_000).toISOString(), outcome: 'SENT', providerMessageId: 'm-1' }],
-    decision: { ranked: [{ channel: 'push', score: 0.8, reasons: ['context +0.40: in store'], components: { context: 0.4, preference: 0.2, engagement: 0.1, urgency: 0.1, cost: 0 } }], excluded: [] },
+    decision: {
+      ranked: [{ channel: 'push', score: 0.8, reasons: ['context +0.40: in store'], components: { context: 0.4, preference: 0.2, engagement: 0.1, urgency: 0.1, cost: 0 } }],
+      excluded: [],
+    },
     timeline: [{ status: 'SENT', at: at(1_000).toISOString(), channel: 'push' }],
     createdAt: T0.toISOString(),
     updatedAt: at(1_000).toISOString(),
@@ -467,7 +470,13 @@ describe('DynamoInboxSender on DynamoDB Local', () => {
     expect(await sender.send(message)).toEqual({ outcome: 'SENT', providerMessageId: `${T0.toISOString()}#r-inbox` });
     const key = { customerId: 'c-inbox', sk: `${T0.toISOString()}#r-inbox` };
     await local.doc.send(
-      new UpdateCommand({ TableName: local.tables.inbox, Key: key, UpdateExpression: 'SET #s = :read', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':read': 'read' } }),
+      new UpdateCommand({
+        TableName: local.tables.inbox,
+        Key: key,
+        UpdateExpression: 'SET #s = :read',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':read': 'read' },
+      }),
     );
     expect((await sender.send(message)).outcome).toBe('SENT');
     const item = await local.doc.send(new GetCommand({ TableName: local.tables.inbox, Key: key }));

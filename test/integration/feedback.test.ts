@@ -270,7 +270,14 @@ describe('finding the request', () => {
     // and a provider event can arrive first.
     const requestId = 'still-writing';
     await world.putCustomer({ customerId: 'c-writing' });
-    await world.deliveries.claim({ requestId, customerId: 'c-writing', template: 'cart-reminder', createdAt: '2026-11-24T12:00:00.000Z', now: new Date('2026-11-24T12:00:00.000Z'), leaseMs: 60_000 });
+    await world.deliveries.claim({
+      requestId,
+      customerId: 'c-writing',
+      template: 'cart-reminder',
+      createdAt: '2026-11-24T12:00:00.000Z',
+      now: new Date('2026-11-24T12:00:00.000Z'),
+      leaseMs: 60_000,
+    });
     await world.deliveries.recordAccepted(requestId, { channel: 'push', at: '2026-11-24T12:00:01.000Z', outcome: 'SENT' });
     const delivered = fromSesEventBridge(sesFixture('ses-delivery', { requestId, customerId: 'c-writing' }));
     if (!delivered.ok) throw new Error(delivered.reason);
@@ -283,7 +290,15 @@ describe('finding the request', () => {
     await world.putCustomer({ customerId: 'c-moved-on' });
     await world.deliveries.claim({ requestId, customerId: 'c-moved-on', template: 'cart-reminder', createdAt: at(0), now: new Date(at(0)), leaseMs: 60_000 });
     await world.deliveries.recordAccepted(requestId, { channel: 'push', at: at(1), outcome: 'SENT' });
-    const pushDelivered: FeedbackEvent = { eventId: 'app:push:moved-on:delivered', requestId, customerId: 'c-moved-on', channel: 'push', kind: 'delivered', at: at(2), source: 'app' };
+    const pushDelivered: FeedbackEvent = {
+      eventId: 'app:push:moved-on:delivered',
+      requestId,
+      customerId: 'c-moved-on',
+      channel: 'push',
+      kind: 'delivered',
+      at: at(2),
+      source: 'app',
+    };
     expect(await applyFeedbackEvent(pushDelivered, world.deps)).toMatchObject({ outcome: 'applied', requestId });
     expect((await world.delivery(requestId)).status).toBe('DELIVERED');
 

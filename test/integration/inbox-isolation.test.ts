@@ -20,7 +20,8 @@ beforeAll(async () => {
 });
 afterAll(() => local.client.destroy());
 
-const as = (sub: string, method: string, path: string, extra: { query?: Record<string, string>; body?: unknown } = {}) => handler(jwtEvent({ method, path, sub, ...extra }), context);
+const as = (sub: string, method: string, path: string, extra: { query?: Record<string, string>; body?: unknown } = {}) =>
+  handler(jwtEvent({ method, path, sub, ...extra }), context);
 
 async function record(requestId: string): Promise<DeliveryRecord> {
   return (await local.doc.send(new GetCommand({ TableName: local.tables.deliveries, Key: { requestId }, ConsistentRead: true }))).Item as DeliveryRecord;

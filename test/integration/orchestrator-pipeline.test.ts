@@ -128,7 +128,7 @@ async function enqueue(bodies: unknown[]): Promise<void> {
 /** Drains the queue through the real handler, batch by batch, as the event source mapping would. */
 async function drain(batchSize = 100, parallel = 1): Promise<number> {
   let invocations = 0;
-  for (let idle = 0; idle < 2; ) {
+  for (let idle = 0; idle < 2;) {
     const results = await Promise.all(Array.from({ length: parallel }, () => pollOnce({ sqs: eventSource, queue: queues.requests, handler, batchSize })));
     invocations += results.filter((r) => r.received > 0).length;
     idle = results.every((r) => r.received === 0) ? idle + 1 : 0;
@@ -221,7 +221,13 @@ describe('the orchestrator handler on DynamoDB Local and the SQS emulator', () =
   });
 
   it('fails over from a permanently failed push token to the next channel, recording both attempts', async () => {
-    await seed([reachableCustomer('dead-device', { timeZone: AWAKE_ZONE, push: [{ token: DEAD_TOKEN, platform: 'GCM', status: 'active' }], context: { surface: 'store', storeId: 'berlin-mitte', observedAt: new Date().toISOString() } })]);
+    await seed([
+      reachableCustomer('dead-device', {
+        timeZone: AWAKE_ZONE,
+        push: [{ token: DEAD_TOKEN, platform: 'GCM', status: 'active' }],
+        context: { surface: 'store', storeId: 'berlin-mitte', observedAt: new Date().toISOString() },
+      }),
+    ]);
     await enqueue([offer('dead-r', 'dead-device', { context: { surface: 'store', storeId: 'berlin-mitte' } })]);
     await drain();
     const done = await record('dead-r');

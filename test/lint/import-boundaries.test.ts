@@ -91,7 +91,9 @@ describe('the import boundaries between layers', () => {
   });
 
   it('constrains every folder under functions/', async () => {
-    const folders = readdirSync('functions', { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    const folders = readdirSync('functions', { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
     expect(folders.length).toBeGreaterThan(10);
     const unconstrained: string[] = [];
     for (const folder of folders) {

@@ -54,7 +54,14 @@ describe('Pinpoint SendMessages', () => {
     expect(result['old-token']).toMatchObject({ DeliveryStatus: 'SUCCESSFUL', UpdatedToken: 'new-token' });
     const { body } = await control('messages');
     expect(body.push).toEqual([
-      expect.objectContaining({ applicationId: 'app-1', traceId: 'r-1', title: 'Still there?', body: 'Your jumper is waiting', url: 'https://shop.example/cart', data: { requestId: 'r-1' } }),
+      expect.objectContaining({
+        applicationId: 'app-1',
+        traceId: 'r-1',
+        title: 'Still there?',
+        body: 'Your jumper is waiting',
+        url: 'https://shop.example/cart',
+        data: { requestId: 'r-1' },
+      }),
     ]);
   });
 
@@ -93,11 +100,17 @@ describe('SNS Publish and CheckIfPhoneNumberIsOptedOut', () => {
     sandbox.state.events.on('sms-status', (status: SmsStatusRecord) => statuses.push(status));
 
     const output = await sns.send(
-      new PublishCommand({ PhoneNumber: '+4915112345678', Message: 'Your order shipped', MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } } }),
+      new PublishCommand({
+        PhoneNumber: '+4915112345678',
+        Message: 'Your order shipped',
+        MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
+      }),
     );
 
     expect(output.MessageId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(sandbox.state.sms).toEqual([expect.objectContaining({ messageId: output.MessageId, phoneNumber: '+4915112345678', message: 'Your order shipped', smsType: 'Transactional', status: 'SUCCESS' })]);
+    expect(sandbox.state.sms).toEqual([
+      expect.objectContaining({ messageId: output.MessageId, phoneNumber: '+4915112345678', message: 'Your order shipped', smsType: 'Transactional', status: 'SUCCESS' }),
+    ]);
     expect(statuses).toEqual([expect.objectContaining({ status: 'SUCCESS', notification: expect.objectContaining({ messageId: output.MessageId }) })]);
     expect(statuses[0]?.notification.timestamp).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/);
   });
@@ -117,14 +130,25 @@ describe('SNS Publish and CheckIfPhoneNumberIsOptedOut', () => {
   it('rejects a number that is not E.164 with InvalidParameterException and a throttled call with ThrottledException', async () => {
     await expect(sns.send(new PublishCommand({ PhoneNumber: '015112345678', Message: 'hi' }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
     await control('faults', { method: 'POST', body: JSON.stringify({ throttle: { sns: 1 } }) });
-    await expect(sns.send(new PublishCommand({ PhoneNumber: '+4915112345678', Message: 'hi' }))).rejects.toMatchObject({ name: 'ThrottledException', $metadata: { httpStatusCode: 429 } });
+    await expect(sns.send(new PublishCommand({ PhoneNumber: '+4915112345678', Message: 'hi' }))).rejects.toMatchObject({
+      name: 'ThrottledException',
+      $metadata: { httpStatusCode: 429 },
+    });
   });
 
   it('makes the SMS adapter stop at the opt-out check for marketing', async () => {
     sandbox.state.applyFaults({ optedOutNumbers: ['+12025550143'] });
     const sender = new SnsSmsSender(sns);
 
-    const result = await sender.send({ requestId: 'r-3', customerId: 'c-1', template: 't', category: 'marketing', topic: 'promotions', to: '+12025550143', content: { body: 'Sale!', encoding: 'GSM-7', segments: 1 } });
+    const result = await sender.send({
+      requestId: 'r-3',
+      customerId: 'c-1',
+      template: 't',
+      category: 'marketing',
+      topic: 'promotions',
+      to: '+12025550143',
+      content: { body: 'Sale!', encoding: 'GSM-7', segments: 1 },
+    });
 
     expect(result).toMatchObject({ outcome: 'FAILED_PERMANENT', code: 'SMS_OPTED_OUT' });
     expect(sandbox.state.sms).toHaveLength(0);

@@ -20,7 +20,11 @@ describe('the service API as local mode calls it', () => {
     expect(put).toEqual({ statusCode: 201, body: { customerId: 'c-local-1', locale: 'en-GB', inApp: { enabled: true } } });
     const consent = await invokeRestApi(
       handler,
-      { method: 'POST', path: '/customers/c-local-1/consent', body: { source: 'outbox', changes: [{ channel: 'in_app', topic: 'promotions', value: 'opt_in', updatedAt: '2020-01-01T00:00:00Z' }] } },
+      {
+        method: 'POST',
+        path: '/customers/c-local-1/consent',
+        body: { source: 'outbox', changes: [{ channel: 'in_app', topic: 'promotions', value: 'opt_in', updatedAt: '2020-01-01T00:00:00Z' }] },
+      },
       context,
     );
     expect(consent.statusCode).toBe(200);

@@ -47,11 +47,19 @@ describe('the local SQS poller', () => {
       await until(() => poller.idle());
 
       const record = events[0]?.Records[0];
-      expect(record).toMatchObject({ eventSource: 'aws:sqs', eventSourceARN: queues.requests.arn, awsRegion: inject('sqsRegion'), receiptHandle: expect.any(String), md5OfBody: expect.stringMatching(/^[0-9a-f]{32}$/) });
+      expect(record).toMatchObject({
+        eventSource: 'aws:sqs',
+        eventSourceARN: queues.requests.arn,
+        awsRegion: inject('sqsRegion'),
+        receiptHandle: expect.any(String),
+        md5OfBody: expect.stringMatching(/^[0-9a-f]{32}$/),
+      });
       expect(seen.filter((b) => b === 'steady')).toHaveLength(1);
       const redelivered = events.flatMap((e) => e.Records).filter((r) => r.body === 'flaky');
       expect(redelivered.map((r) => r.attributes.ApproximateReceiveCount)).toEqual(['1', '2']);
-      const left = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queues.requests.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+      const left = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: queues.requests.url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      );
       expect(left.Attributes).toMatchObject({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
     } finally {
       await poller.stop();

@@ -42,7 +42,11 @@ export function jwtEvent(request: RequestShape & { sub?: string }): APIGatewayPr
     ...event,
     requestContext: {
       ...event.requestContext,
-      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: request.sub === undefined ? {} : { sub: request.sub, iss: 'https://id.shop.example.com' }, scopes: [] } },
+      authorizer: {
+        principalId: '',
+        integrationLatency: 0,
+        jwt: { claims: request.sub === undefined ? {} : { sub: request.sub, iss: 'https://id.shop.example.com' }, scopes: [] },
+      },
     },
   };
 }

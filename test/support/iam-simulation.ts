@@ -78,9 +78,7 @@ export class DeployedStack {
 
   /** The inline policies of the role of the function whose Powertools service name is `service`. */
   policiesOf(service: string): FunctionPolicies {
-    const functions = Object.values(this.resources).filter(
-      (r) => r.Type === 'AWS::Lambda::Function' && this.environmentOf(r).POWERTOOLS_SERVICE_NAME === service,
-    );
+    const functions = Object.values(this.resources).filter((r) => r.Type === 'AWS::Lambda::Function' && this.environmentOf(r).POWERTOOLS_SERVICE_NAME === service);
     if (functions.length !== 1) throw new Error(`expected one function for ${service}, found ${functions.length}`);
     const roleId = ((functions[0]?.Properties?.Role as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'] ?? [])[0];
     if (!roleId) throw new Error(`the role of ${service} is not a role of this stack`);
@@ -243,6 +241,9 @@ export function unexercisedGrants(stack: DeployedStack, policies: FunctionPolici
 
 /** IAM resource patterns: `*` any run of characters, `?` any one. */
 function glob(pattern: string): RegExp {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`);
 }

@@ -96,7 +96,11 @@ function printReadable(report: DryRunReport, out: CliOutput): void {
   }
   if (report.decision.excluded.length > 0) {
     out.log('\nexcluded channels');
-    for (const line of formatTable(['channel', 'reason'], report.decision.excluded.map((e) => [e.channel, e.reason]))) out.log(line);
+    for (const line of formatTable(
+      ['channel', 'reason'],
+      report.decision.excluded.map((e) => [e.channel, e.reason]),
+    ))
+      out.log(line);
   }
   for (const [channel, content] of Object.entries(report.rendered)) {
     out.log(`\n${channel} message`);

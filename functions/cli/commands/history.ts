@@ -1,15 +1,7 @@
 import { connectDynamo } from '../../adapters/dynamo-connection.js';
 import { DynamoDeliveryLog } from '../../adapters/dynamo-delivery-log.js';
 import { DynamoProfileStore } from '../../adapters/dynamo-profile-store.js';
-import {
-  type ConsentProvenance,
-  type ConsentReader,
-  consentProvenance,
-  type DeliveryHistory,
-  type HistoryEntry,
-  historyEntry,
-  interleaveConsent,
-} from '../../core/history.js';
+import { type ConsentProvenance, type ConsentReader, consentProvenance, type DeliveryHistory, type HistoryEntry, historyEntry, interleaveConsent } from '../../core/history.js';
 import { ENV } from '../../definitions/tables.js';
 import { readLocalConfig } from '../../tooling/local-config.js';
 import type { CliOutput } from '../io.js';

@@ -6,10 +6,7 @@ import { checkTemplateFolder } from '../../template-compiler/check.js';
  * `<template> [<channel>/<locale>] <message>`, then a one-line summary. Exit code 1 on any problem.
  * Notes (an email whose text part is converted at every send) are listed too, but pass.
  */
-export async function templatesCheck(
-  args: { templatesDir: string; appScheme?: string },
-  out: { log(line: string): void; error(line: string): void },
-): Promise<number> {
+export async function templatesCheck(args: { templatesDir: string; appScheme?: string }, out: { log(line: string): void; error(line: string): void }): Promise<number> {
   const { problems, notes, folders } = await checkTemplateFolder(args.templatesDir, args.appScheme ? { appScheme: args.appScheme } : {});
   for (const note of notes) out.log(`note: ${formatProblem(note)}`);
   for (const problem of problems) out.error(formatProblem(problem));

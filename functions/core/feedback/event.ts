@@ -5,19 +5,7 @@ import { clipText } from '../problem-bounds.js';
  * What happened to a message after it left, in one vocabulary for every provider: SES events,
  * SNS SMS delivery logs, inbox actions and push opens reported by the app all become this.
  */
-export const FEEDBACK_KINDS = [
-  'sent',
-  'delivered',
-  'delayed',
-  'opened',
-  'clicked',
-  'dismissed',
-  'bounced',
-  'complained',
-  'rejected',
-  'failed',
-  'unsubscribed',
-] as const;
+export const FEEDBACK_KINDS = ['sent', 'delivered', 'delayed', 'opened', 'clicked', 'dismissed', 'bounced', 'complained', 'rejected', 'failed', 'unsubscribed'] as const;
 export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
 
 export type BounceType = 'Permanent' | 'Transient' | 'Undetermined';

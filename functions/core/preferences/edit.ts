@@ -49,7 +49,8 @@ export function planPreferenceEdit(registry: TopicRegistry, customer: Customer, 
     else if (seen.has(key) && seen.get(key) !== choice.subscribed) problems.push({ path: `topics.${choice.topic}.${choice.channel}`, message: 'is asked for both ways' });
     seen.set(key, choice.subscribed);
     const topic = findTopic(registry, choice.topic);
-    if (!problem && topic && checkConsent(customer.consent, choice.channel, topic.category, topic.id).allowed !== choice.subscribed) want(choice.channel, topic.id, choice.subscribed);
+    if (!problem && topic && checkConsent(customer.consent, choice.channel, topic.category, topic.id).allowed !== choice.subscribed)
+      want(choice.channel, topic.id, choice.subscribed);
   }
   for (const channel of silenced) {
     for (const topic of registry.topics) {

@@ -19,9 +19,7 @@ export type PreferenceLookup =
   | { kind: 'malformed'; problems: Problem[] };
 
 export type PreferenceUpdate =
-  | { kind: 'saved'; view: PreferenceView; applied: ConsentChange[] }
-  | { kind: 'invalid'; problems: Problem[] }
-  | Exclude<PreferenceLookup, { kind: 'found' }>;
+  { kind: 'saved'; view: PreferenceView; applied: ConsentChange[] } | { kind: 'invalid'; problems: Problem[] } | Exclude<PreferenceLookup, { kind: 'found' }>;
 
 export async function readPreferences(customerId: string, deps: Pick<PreferenceDeps, 'customers' | 'registry'>): Promise<PreferenceLookup> {
   const record = (await deps.customers.getMany([customerId])).get(customerId);

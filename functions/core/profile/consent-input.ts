@@ -65,7 +65,8 @@ function changeProblems(list: readonly (ChangeInput | undefined)[], registry: To
         problems.push({ path: at('value'), message: `topic "${topic.id}" is required on ${change.channel}: customers cannot opt out of it there` });
       }
     }
-    if (Date.parse(change.updatedAt) > now.getTime() + MAX_CLOCK_SKEW_MS) problems.push({ path: at('updatedAt'), message: 'is in the future; a consent change is recorded when the customer made it' });
+    if (Date.parse(change.updatedAt) > now.getTime() + MAX_CLOCK_SKEW_MS)
+      problems.push({ path: at('updatedAt'), message: 'is in the future; a consent change is recorded when the customer made it' });
     const key = `${change.channel}/${change.topic}`;
     if (seen.has(key)) problems.push({ path: at('topic'), message: `${key} is changed twice in one call` });
     seen.add(key);

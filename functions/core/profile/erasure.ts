@@ -11,7 +11,27 @@ export type DocumentPath = readonly (string | number)[];
  * still expire with the deliveries table's retention.
  */
 const KEEP = {
-  record: ['requestId', 'customerId', 'template', 'category', 'topic', 'strategy', 'status', 'channel', 'channels', 'attempts', 'timeline', 'decision', 'createdAt', 'updatedAt', 'retries', 'lastRetry', 'leaseUntil', 'expiresAtEpoch', 'erasedAt'],
+  record: [
+    'requestId',
+    'customerId',
+    'template',
+    'category',
+    'topic',
+    'strategy',
+    'status',
+    'channel',
+    'channels',
+    'attempts',
+    'timeline',
+    'decision',
+    'createdAt',
+    'updatedAt',
+    'retries',
+    'lastRetry',
+    'leaseUntil',
+    'expiresAtEpoch',
+    'erasedAt',
+  ],
   /** Provider message ids lead to the provider's logs, which hold the address; error messages may quote it. */
   attempt: ['channel', 'at', 'outcome', 'error'],
   error: ['code'],

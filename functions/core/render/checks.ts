@@ -127,12 +127,7 @@ function checkLocales(template: CompiledTemplate, channel: Channel): TemplatePro
   return problems;
 }
 
-async function checkRender(
-  template: CompiledTemplate,
-  channel: Channel,
-  locale: LocaleKey,
-  renderer: Renderer,
-): Promise<TemplateProblem[]> {
+async function checkRender(template: CompiledTemplate, channel: Channel, locale: LocaleKey, renderer: Renderer): Promise<TemplateProblem[]> {
   try {
     await renderer.render(template, channel, sampleScope(template, channel, locale), locale);
     return [];

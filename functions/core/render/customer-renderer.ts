@@ -27,13 +27,7 @@ export class CustomerRenderer {
     this.linkUse = new LinkVariableIndex(renderer);
   }
 
-  async render<C extends Channel>(
-    template: CompiledTemplate,
-    channel: C,
-    customer: Customer,
-    request: SendRequest,
-    now: Date,
-  ): Promise<RenderedMessage<C>> {
+  async render<C extends Channel>(template: CompiledTemplate, channel: C, customer: Customer, request: SendRequest, now: Date): Promise<RenderedMessage<C>> {
     const scope = buildScope(customer, request, channel, now);
     const locale = typeof scope.context.locale === 'string' ? scope.context.locale : '';
     const wanted = this.linkUse.used(template, channel, locale);

@@ -4,7 +4,10 @@ export const DEFAULT_VARIANT: LocaleKey = 'default';
 
 /** `de-AT` → [`de-at`, `de`, `default`]: the most specific variant first, lower-cased. */
 export function localeChain(locale: string): string[] {
-  const subtags = locale.toLowerCase().split('-').filter((tag) => tag.length > 0);
+  const subtags = locale
+    .toLowerCase()
+    .split('-')
+    .filter((tag) => tag.length > 0);
   const chain: string[] = [];
   for (let length = subtags.length; length > 0; length -= 1) chain.push(subtags.slice(0, length).join('-'));
   if (!chain.includes(DEFAULT_VARIANT)) chain.push(DEFAULT_VARIANT);

@@ -10,14 +10,8 @@ export const CONTEXT_FIELDS = requestContextSchema.keyof().options;
 
 const variablePath = z
   .string()
-  .regex(
-    /^(customer|data|context)(\.[A-Za-z_][A-Za-z0-9_]*)+$/,
-    'must be a dotted path under customer, data or context, e.g. data.item',
-  )
-  .refine(
-    (path) => !path.startsWith('context.') || (CONTEXT_FIELDS as readonly string[]).includes(path.split('.')[1] ?? ''),
-    `context has only ${CONTEXT_FIELDS.join(', ')}`,
-  );
+  .regex(/^(customer|data|context)(\.[A-Za-z_][A-Za-z0-9_]*)+$/, 'must be a dotted path under customer, data or context, e.g. data.item')
+  .refine((path) => !path.startsWith('context.') || (CONTEXT_FIELDS as readonly string[]).includes(path.split('.')[1] ?? ''), `context has only ${CONTEXT_FIELDS.join(', ')}`);
 
 /** `template.json` exactly as DESIGN.md defines it; unknown fields are problems, not noise. */
 export const templateManifestSchema = z.strictObject({
@@ -46,9 +40,7 @@ export const templateManifestSchema = z.strictObject({
 /** `template.json`, exactly as marketers write it (DESIGN.md, "Templates"). */
 export type TemplateManifest = z.output<typeof templateManifestSchema>;
 
-export type ManifestParse =
-  | { ok: true; manifest: TemplateManifest }
-  | { ok: false; problems: { path: string; message: string }[] };
+export type ManifestParse = { ok: true; manifest: TemplateManifest } | { ok: false; problems: { path: string; message: string }[] };
 
 export function parseManifest(value: unknown): ManifestParse {
   const parsed = templateManifestSchema.safeParse(value);

@@ -44,12 +44,7 @@ export class Renderer {
     this.appScheme = scheme;
   }
 
-  async render<C extends Channel>(
-    template: CompiledTemplate,
-    channel: C,
-    scope: RenderScope,
-    locale: string,
-  ): Promise<RenderedMessage<C>> {
+  async render<C extends Channel>(template: CompiledTemplate, channel: C, scope: RenderScope, locale: string): Promise<RenderedMessage<C>> {
     const id = template.manifest.id;
     if (!template.manifest.channels.includes(channel)) {
       throw new TemplateRenderError([{ template: id, channel, message: `the template does not offer ${channel}` }]);
@@ -82,13 +77,7 @@ export class Renderer {
     return spec?.derived ? this.emailTextEngine : this.textEngine;
   }
 
-  private async renderParts(
-    template: CompiledTemplate,
-    channel: Channel,
-    scope: RenderScope,
-    locale: string,
-    problems: TemplateProblem[],
-  ): Promise<RenderedParts> {
+  private async renderParts(template: CompiledTemplate, channel: Channel, scope: RenderScope, locale: string, problems: TemplateProblem[]): Promise<RenderedParts> {
     const id = template.manifest.id;
     const rendered: RenderedParts = new Map();
     const limits = renderLimitsFor(channel);
@@ -120,13 +109,7 @@ export class Renderer {
   }
 
   /** Builds the channel's message from rendered parts, adding a problem for each broken rule. */
-  private assemble(
-    template: CompiledTemplate,
-    channel: Channel,
-    scope: RenderScope,
-    parts: RenderedParts,
-    problems: TemplateProblem[],
-  ): RenderedByChannel[Channel] {
+  private assemble(template: CompiledTemplate, channel: Channel, scope: RenderScope, parts: RenderedParts, problems: TemplateProblem[]): RenderedByChannel[Channel] {
     const id = template.manifest.id;
     const text = (part: PartName): string => parts.get(part)?.text ?? '';
     const problem = (part: PartName, message: string): void => {
@@ -183,13 +166,7 @@ export class Renderer {
    * values are text); converting the rendered HTML instead costs more than the rest of a render,
    * so that is left to variants the build could not derive a text part for.
    */
-  private textPart(
-    template: CompiledTemplate,
-    scope: RenderScope,
-    locale: LocaleKey | undefined,
-    html: string,
-    problems: TemplateProblem[],
-  ): string {
+  private textPart(template: CompiledTemplate, scope: RenderScope, locale: LocaleKey | undefined, html: string, problems: TemplateProblem[]): string {
     if (locale === undefined || template.parts['email.text']?.[locale] === undefined) return emailText(html);
     try {
       return finishEmailText(String(this.emailTextEngine.renderSync(this.parse(template, 'email.text', locale), scope, renderLimitsFor('email'))));

@@ -22,7 +22,7 @@ function wrapLine(line: string, width: number): string {
   let lineStart = 0;
   let words = 0;
   let left = width;
-  for (let word = 0; word <= line.length; ) {
+  for (let word = 0; word <= line.length;) {
     let end = line.indexOf(' ', word);
     if (end < 0) end = line.length;
     const length = end - word;

@@ -90,7 +90,13 @@ export function decideDeferral(input: DeferralInput, rules: DeferralRules = DEFA
   const best = usable[0];
   if (!best) return { kind: 'none', reasons: [...linesThrough(undefined), 'no channel can carry the message, now or later'] };
   if (sendAt && sendAt.getTime() > now.getTime()) {
-    return { kind: 'defer', until: sendAt, reason: 'SCHEDULED', channel: best.channel, reasons: [`scheduled for ${at(sendAt)}; channels are chosen again then, ${best.channel} leads now`] };
+    return {
+      kind: 'defer',
+      until: sendAt,
+      reason: 'SCHEDULED',
+      channel: best.channel,
+      reasons: [`scheduled for ${at(sendAt)}; channels are chosen again then, ${best.channel} leads now`],
+    };
   }
   if (best.state === 'open') return { kind: 'send_now', channel: best.channel, reasons: linesThrough(best) };
 
@@ -113,7 +119,11 @@ export function decideDeferral(input: DeferralInput, rules: DeferralRules = DEFA
   }
   const late = `waiting for ${best.channel} would land at or after expiresAt ${at(expiresAt)}`;
   if (rules.perishable === 'expire') {
-    return { kind: 'expire', reason: best.reason, reasons: [...linesThrough(best), late, 'a message that would expire waiting is not sent on a worse channel (perishable: expire)'] };
+    return {
+      kind: 'expire',
+      reason: best.reason,
+      reasons: [...linesThrough(best), late, 'a message that would expire waiting is not sent on a worse channel (perishable: expire)'],
+    };
   }
   return sendNowOrSoonest([late, 'a message that would expire waiting takes the best channel available now (perishable: best_available_now)']);
 }

@@ -22,9 +22,7 @@ export const STOP_CAUSES = ['engaged', 'expired', 'no_channel_left'] as const;
 export type StopCause = (typeof STOP_CAUSES)[number];
 
 export type EscalationAction =
-  | { kind: 'wait'; until: Date; reason: string }
-  | { kind: 'send'; channel: Channel; reason: string }
-  | { kind: 'stop'; cause: StopCause; reason: string };
+  { kind: 'wait'; until: Date; reason: string } | { kind: 'send'; channel: Channel; reason: string } | { kind: 'stop'; cause: StopCause; reason: string };
 
 /**
  * The next move of an `escalate` strategy: send on the best channel, and while nobody engages,

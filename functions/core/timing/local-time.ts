@@ -32,10 +32,7 @@ export interface LocalDateTime extends LocalDate {
  * How one local date and time maps to instants: usually one; two in the hour a fall-back repeats;
  * none in the hour a spring-forward skips, where `resumesAt` is the first instant after the gap.
  */
-export type LocalResolution =
-  | { kind: 'unique'; instant: Date }
-  | { kind: 'repeated'; earlier: Date; later: Date }
-  | { kind: 'skipped'; resumesAt: Date };
+export type LocalResolution = { kind: 'unique'; instant: Date } | { kind: 'repeated'; earlier: Date; later: Date } | { kind: 'skipped'; resumesAt: Date };
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 

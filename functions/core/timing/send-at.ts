@@ -8,13 +8,7 @@ const SEND_AT_FORMS = 'must be an ISO 8601 date-time with an offset (2026-11-24T
  * When a request asks to be sent: an absolute instant, or a time of day on the customer's own
  * wall clock. A date-time without an offset is refused: whose 09:00 it means would be a guess.
  */
-export const sendAtSchema = z.union(
-  [
-    z.iso.datetime({ offset: true, message: SEND_AT_FORMS }),
-    z.strictObject({ localTime: clockTimeSchema }),
-  ],
-  { error: SEND_AT_FORMS },
-);
+export const sendAtSchema = z.union([z.iso.datetime({ offset: true, message: SEND_AT_FORMS }), z.strictObject({ localTime: clockTimeSchema })], { error: SEND_AT_FORMS });
 export type SendAt = z.output<typeof sendAtSchema>;
 
 /**

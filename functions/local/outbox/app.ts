@@ -37,8 +37,16 @@ export async function createOutboxApp(system: LocalSystem, baseUrl: string): Pro
     ['GET', /^\/customers\/([^/]+)\/preferences$/, (_req, res, m) => openPreferenceCentre(system, res, decodeURIComponent(m[1] as string))],
     ['GET', /^\/api\/customers\/([^/]+)\/preferences$/, (req, res, m) => appPreferences(system, req, res, decodeURIComponent(m[1] as string))],
     ['PUT', /^\/api\/customers\/([^/]+)\/preferences$/, (req, res, m) => appPreferences(system, req, res, decodeURIComponent(m[1] as string))],
-    ['POST', /^\/api\/inbox\/([^/]+)\/([^/]+)\/(read|clicked|dismissed)$/, (_req, res, m) => inboxAction(system, res, decodeURIComponent(m[1] as string), decodeURIComponent(m[2] as string), m[3] as string)],
-    ['POST', /^\/api\/push\/([^/]+)\/([^/]+)\/(opened|clicked)$/, (_req, res, m) => pushAction(system, res, decodeURIComponent(m[1] as string), decodeURIComponent(m[2] as string), m[3] as string)],
+    [
+      'POST',
+      /^\/api\/inbox\/([^/]+)\/([^/]+)\/(read|clicked|dismissed)$/,
+      (_req, res, m) => inboxAction(system, res, decodeURIComponent(m[1] as string), decodeURIComponent(m[2] as string), m[3] as string),
+    ],
+    [
+      'POST',
+      /^\/api\/push\/([^/]+)\/([^/]+)\/(opened|clicked)$/,
+      (_req, res, m) => pushAction(system, res, decodeURIComponent(m[1] as string), decodeURIComponent(m[2] as string), m[3] as string),
+    ],
     ['GET', /^\/api\/sandbox\/faults$/, (req, res) => sandboxFaults(system, req, res)],
     ['POST', /^\/api\/sandbox\/faults$/, (req, res) => sandboxFaults(system, req, res)],
     ['DELETE', /^\/api\/sandbox\/faults$/, (req, res) => sandboxFaults(system, req, res)],

@@ -39,7 +39,10 @@ export function describeCustomer(customer: Customer, note: string | undefined, n
 
 function addresses(customer: Customer): AddressFact[] {
   const facts: AddressFact[] = [];
-  const state = (s: { status?: string; reason?: string }) => ({ status: s.status === 'suppressed' ? ('suppressed' as const) : ('active' as const), ...(s.reason ? { reason: s.reason } : {}) });
+  const state = (s: { status?: string; reason?: string }) => ({
+    status: s.status === 'suppressed' ? ('suppressed' as const) : ('active' as const),
+    ...(s.reason ? { reason: s.reason } : {}),
+  });
   if (customer.email) facts.push({ label: 'email', value: customer.email.address, ...state(customer.email) });
   if (customer.phone) facts.push({ label: 'phone', value: customer.phone.number, ...state(customer.phone) });
   for (const token of customer.push ?? []) facts.push({ label: `push ${token.platform}`, value: token.token, ...state(token) });

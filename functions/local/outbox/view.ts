@@ -73,7 +73,10 @@ export async function buildOutboxView(system: LocalSystem): Promise<OutboxView> 
   const known = new Set(customers.map((c) => c.customerId));
   return {
     customers: views,
-    others: records.filter((r) => !known.has(r.customerId)).map(unsentView).reverse(),
+    others: records
+      .filter((r) => !known.has(r.customerId))
+      .map(unsentView)
+      .reverse(),
     generatedAt: now.toISOString(),
   };
 }
@@ -134,13 +137,30 @@ function contentOf(record: DeliveryRecord, attempt: Attempt, sources: Sources): 
       const sms = sources.sms.find((s) => s.messageId === attempt.providerMessageId);
       if (!sms) return undefined;
       const measured = measureSms(sms.message);
-      return { body: sms.message, to: sms.phoneNumber, at: sms.at, carrier: sms.status, providerResponse: sms.providerResponse, encoding: measured.encoding, segments: measured.segments };
+      return {
+        body: sms.message,
+        to: sms.phoneNumber,
+        at: sms.at,
+        carrier: sms.status,
+        providerResponse: sms.providerResponse,
+        encoding: measured.encoding,
+        segments: measured.segments,
+      };
     }
     case 'email': {
       const email = sources.emails.find((e) => e.headers?.some((h) => h.name.toLowerCase() === REQUEST_ID_HEADER.toLowerCase() && h.value === record.requestId));
       if (!email) return undefined;
       const unsubscribe = email.headers?.find((h) => h.name.toLowerCase() === 'list-unsubscribe')?.value.replace(/^<|>$/g, '');
-      return { messageId: email.messageId, subject: email.subject, from: email.from, to: email.destination.to, html: email.body.html ?? '', text: email.body.text ?? '', at: new Date(email.at * 1000).toISOString(), ...(unsubscribe ? { unsubscribe } : {}) };
+      return {
+        messageId: email.messageId,
+        subject: email.subject,
+        from: email.from,
+        to: email.destination.to,
+        html: email.body.html ?? '',
+        text: email.body.text ?? '',
+        at: new Date(email.at * 1000).toISOString(),
+        ...(unsubscribe ? { unsubscribe } : {}),
+      };
     }
     case 'in_app': {
       const item = sources.inbox.find((i) => i.requestId === record.requestId);

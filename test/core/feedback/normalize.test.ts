@@ -64,7 +64,11 @@ describe('SES events from EventBridge', () => {
 
   it('reports what it cannot read instead of throwing', () => {
     expect(fromSesEventBridge({ source: 'aws.ec2', 'detail-type': 'x', detail: {} })).toEqual({ ok: false, reason: 'not an SES EventBridge event', path: 'source' });
-    expect(fromSesEventBridge({ source: 'aws.ses', 'detail-type': 'Email Sent', detail: { eventType: 'Send' } })).toEqual({ ok: false, reason: 'malformed SES event: mail', path: 'detail.mail' });
+    expect(fromSesEventBridge({ source: 'aws.ses', 'detail-type': 'Email Sent', detail: { eventType: 'Send' } })).toEqual({
+      ok: false,
+      reason: 'malformed SES event: mail',
+      path: 'detail.mail',
+    });
     const unknown = sesFixture('ses-send');
     unknown.detail.eventType = 'Teleport';
     expect(fromSesEventBridge(unknown)).toEqual({ ok: false, reason: 'SES event type Teleport is not handled', path: 'detail.eventType' });

@@ -133,7 +133,11 @@ describe('automatic suppression', () => {
 
   it('opts out of the topics an unsubscribe names, or of all marketing for unsubscribe-all', () => {
     const one = suppressionFor(event('unsubscribed', { unsubscribe: { topics: ['promotions'], all: false }, source: 'unsubscribe_link' }), marketing, undefined);
-    expect(one).toMatchObject({ reason: 'unsubscribe', source: 'one_click_unsubscribe', changes: [{ kind: 'opt_out_topics', topics: ['promotions'], withdrawEveryTopicOptIn: false }] });
+    expect(one).toMatchObject({
+      reason: 'unsubscribe',
+      source: 'one_click_unsubscribe',
+      changes: [{ kind: 'opt_out_topics', topics: ['promotions'], withdrawEveryTopicOptIn: false }],
+    });
     const all = suppressionFor(event('unsubscribed', { unsubscribe: { topics: [], all: true } }), marketing, { email: { '*': 'opt_in' } });
     expect(all).toMatchObject({ source: 'ses_subscription', changes: [{ kind: 'opt_out_topics', topics: ['promotions'], withdrawEveryTopicOptIn: true }] });
   });

@@ -143,7 +143,7 @@ describe('decideDeferral: the best channel opening only after expiresAt', () => 
     });
   });
 
-  it('expires when no channel opens in time, naming the best channel\'s reason', () => {
+  it("expires when no channel opens in time, naming the best channel's reason", () => {
     const decision = decideDeferral(input({ channels: [outsideWindow('push', morning), quiet('email', morning), noConsent('sms')], expiresAt }));
     expect(decision).toMatchObject({ kind: 'expire', reason: 'SEND_WINDOW' });
     expect(decision.reasons).toContain('sms cannot be used: NO_CONSENT (no opt-in for promotions)');
@@ -159,7 +159,11 @@ describe('decideDeferral: nothing to send on, expired, scheduled', () => {
   it('gives up when no channel can carry the message now or later', () => {
     expect(decideDeferral(input({ channels: [noConsent('push'), outsideWindow('email', undefined)] }))).toEqual({
       kind: 'none',
-      reasons: ['push cannot be used: NO_CONSENT (no opt-in for promotions)', 'email is outside its send window, which never opens', 'no channel can carry the message, now or later'],
+      reasons: [
+        'push cannot be used: NO_CONSENT (no opt-in for promotions)',
+        'email is outside its send window, which never opens',
+        'no channel can carry the message, now or later',
+      ],
     });
   });
 
@@ -205,9 +209,9 @@ describe('decideDeferral, properties', () => {
   const timing = (channel: Channel) =>
     fc.oneof(
       fc.constant<ChannelTiming>(open(channel)),
-      fc.record({ reason: fc.constantFrom('QUIET_HOURS' as const, 'SEND_WINDOW' as const), opensAt: fc.option(instant, { nil: undefined }) }).map(
-        ({ reason, opensAt }): ChannelTiming => ({ channel, state: 'closed_for_now', reason, opensAt }),
-      ),
+      fc
+        .record({ reason: fc.constantFrom('QUIET_HOURS' as const, 'SEND_WINDOW' as const), opensAt: fc.option(instant, { nil: undefined }) })
+        .map(({ reason, opensAt }): ChannelTiming => ({ channel, state: 'closed_for_now', reason, opensAt })),
       fc.constant<ChannelTiming>(noConsent(channel)),
     );
   const channels = fc.shuffledSubarray([...CHANNELS]).chain((list) => fc.tuple(...list.map(timing)));

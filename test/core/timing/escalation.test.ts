@@ -26,7 +26,11 @@ describe('nextEscalation', () => {
 
   it('sends on the next eligible channel once it has', () => {
     const steps = [{ channel: 'in_app' as const, sentAt: start }];
-    expect(nextEscalation({ channels, steps, escalateAfterMs, now: minutesLater(30) })).toEqual({ kind: 'send', channel: 'push', reason: 'no engagement on in_app within 30 min → push' });
+    expect(nextEscalation({ channels, steps, escalateAfterMs, now: minutesLater(30) })).toEqual({
+      kind: 'send',
+      channel: 'push',
+      reason: 'no engagement on in_app within 30 min → push',
+    });
   });
 
   it('skips channels already used and those no longer eligible', () => {
@@ -36,7 +40,14 @@ describe('nextEscalation', () => {
 
   it.each([
     ['on the first step', [{ channel: 'in_app', sentAt: start, engagedAt: minutesLater(5) }], 'engaged on in_app'],
-    ['on the second step', [{ channel: 'in_app', sentAt: start }, { channel: 'push', sentAt: minutesLater(30), engagedAt: minutesLater(31) }], 'engaged on push'],
+    [
+      'on the second step',
+      [
+        { channel: 'in_app', sentAt: start },
+        { channel: 'push', sentAt: minutesLater(30), engagedAt: minutesLater(31) },
+      ],
+      'engaged on push',
+    ],
     [
       'on the last step',
       [
@@ -132,7 +143,10 @@ describe('an escalation run, step by step', () => {
   });
 
   it('stops at expiresAt, before the step that would have fallen due then', () => {
-    expect(run(undefined, minutesLater(60))).toEqual({ log: ['0 min: in_app', '30 min: push'], last: { kind: 'stop', cause: 'expired', reason: 'expired at 2026-11-23T11:00:00.000Z' } });
+    expect(run(undefined, minutesLater(60))).toEqual({
+      log: ['0 min: in_app', '30 min: push'],
+      last: { kind: 'stop', cause: 'expired', reason: 'expired at 2026-11-23T11:00:00.000Z' },
+    });
   });
 
   it('still stops at an engagement that comes before expiresAt', () => {

@@ -21,22 +21,85 @@ describe('checkTimeRules', () => {
     ['Tokyo 20:00, the window has closed (notAfter exclusive)', '2026-11-23T11:00:00Z', 'Asia/Tokyo', office, 'SEND_WINDOW', '2026-11-23T23:00:00.000Z'],
     ['Tokyo 19:59, still in the window', '2026-11-23T10:59:00Z', 'Asia/Tokyo', office, undefined, undefined],
     ['both rules: 23:00 opens when the later of them does, and names it', '2026-11-23T14:00:00Z', 'Asia/Tokyo', both, 'SEND_WINDOW', '2026-11-23T23:00:00.000Z'],
-    ['a send window crossing midnight, after it', '2026-11-23T18:00:00Z', 'Asia/Tokyo', { sendWindow: { notBefore: '20:00', notAfter: '02:00' } }, 'SEND_WINDOW', '2026-11-24T11:00:00.000Z'],
-    ['a send window crossing midnight, inside it after midnight', '2026-11-23T16:59:00Z', 'Asia/Tokyo', { sendWindow: { notBefore: '20:00', notAfter: '02:00' } }, undefined, undefined],
+    [
+      'a send window crossing midnight, after it',
+      '2026-11-23T18:00:00Z',
+      'Asia/Tokyo',
+      { sendWindow: { notBefore: '20:00', notAfter: '02:00' } },
+      'SEND_WINDOW',
+      '2026-11-24T11:00:00.000Z',
+    ],
+    [
+      'a send window crossing midnight, inside it after midnight',
+      '2026-11-23T16:59:00Z',
+      'Asia/Tokyo',
+      { sendWindow: { notBefore: '20:00', notAfter: '02:00' } },
+      undefined,
+      undefined,
+    ],
     ['Kolkata 07:30 (UTC+05:30)', '2026-11-23T02:00:00Z', 'Asia/Kolkata', { quietHours: { start: '21:00', end: '08:00' } }, 'QUIET_HOURS', '2026-11-23T02:30:00.000Z'],
     ['Kathmandu 08:45 (UTC+05:45)', '2026-11-23T03:00:00Z', 'Asia/Kathmandu', { sendWindow: { notBefore: '09:00', notAfter: '18:00' } }, 'SEND_WINDOW', '2026-11-23T03:15:00.000Z'],
-    ['Adelaide 07:30 in summer (UTC+10:30)', '2026-11-22T21:00:00Z', 'Australia/Adelaide', { quietHours: { start: '21:00', end: '08:00' } }, 'QUIET_HOURS', '2026-11-22T21:30:00.000Z'],
+    [
+      'Adelaide 07:30 in summer (UTC+10:30)',
+      '2026-11-22T21:00:00Z',
+      'Australia/Adelaide',
+      { quietHours: { start: '21:00', end: '08:00' } },
+      'QUIET_HOURS',
+      '2026-11-22T21:30:00.000Z',
+    ],
     // Berlin springs forward at 01:00Z on 2026-03-29: 02:00 CET becomes 03:00 CEST.
     ['Berlin spring-forward night: 07:00 CEST', '2026-03-29T00:00:00Z', 'Europe/Berlin', night, 'QUIET_HOURS', '2026-03-29T05:00:00.000Z'],
-    ['Berlin spring-forward night: an end skipped by the gap opens at the gap', '2026-03-29T00:30:00Z', 'Europe/Berlin', { quietHours: { start: '01:00', end: '02:30' } }, 'QUIET_HOURS', '2026-03-29T01:00:00.000Z'],
+    [
+      'Berlin spring-forward night: an end skipped by the gap opens at the gap',
+      '2026-03-29T00:30:00Z',
+      'Europe/Berlin',
+      { quietHours: { start: '01:00', end: '02:30' } },
+      'QUIET_HOURS',
+      '2026-03-29T01:00:00.000Z',
+    ],
     // Berlin falls back at 01:00Z on 2026-10-25: 03:00 CEST becomes 02:00 CET.
-    ['Berlin fall-back night: 02:30 CEST, the first time', '2026-10-24T23:00:00Z', 'Europe/Berlin', { quietHours: { start: '22:00', end: '02:30' } }, 'QUIET_HOURS', '2026-10-25T00:30:00.000Z'],
-    ['Berlin fall-back night: quiet again in the repeated hour, until 02:45 CET', '2026-10-25T01:20:00Z', 'Europe/Berlin', { quietHours: { start: '02:15', end: '02:45' } }, 'QUIET_HOURS', '2026-10-25T01:45:00.000Z'],
-    ['Berlin fall-back night: the clock going back out of quiet hours opens them', '2026-10-25T00:45:00Z', 'Europe/Berlin', { quietHours: { start: '02:30', end: '07:00' } }, 'QUIET_HOURS', '2026-10-25T01:00:00.000Z'],
+    [
+      'Berlin fall-back night: 02:30 CEST, the first time',
+      '2026-10-24T23:00:00Z',
+      'Europe/Berlin',
+      { quietHours: { start: '22:00', end: '02:30' } },
+      'QUIET_HOURS',
+      '2026-10-25T00:30:00.000Z',
+    ],
+    [
+      'Berlin fall-back night: quiet again in the repeated hour, until 02:45 CET',
+      '2026-10-25T01:20:00Z',
+      'Europe/Berlin',
+      { quietHours: { start: '02:15', end: '02:45' } },
+      'QUIET_HOURS',
+      '2026-10-25T01:45:00.000Z',
+    ],
+    [
+      'Berlin fall-back night: the clock going back out of quiet hours opens them',
+      '2026-10-25T00:45:00Z',
+      'Europe/Berlin',
+      { quietHours: { start: '02:30', end: '07:00' } },
+      'QUIET_HOURS',
+      '2026-10-25T01:00:00.000Z',
+    ],
     // New York springs forward at 07:00Z on 2026-03-08 and falls back at 06:00Z on 2026-11-01.
-    ['New York spring-forward night: an end skipped by the gap', '2026-03-08T06:30:00Z', 'America/New_York', { quietHours: { start: '22:00', end: '02:30' } }, 'QUIET_HOURS', '2026-03-08T07:00:00.000Z'],
+    [
+      'New York spring-forward night: an end skipped by the gap',
+      '2026-03-08T06:30:00Z',
+      'America/New_York',
+      { quietHours: { start: '22:00', end: '02:30' } },
+      'QUIET_HOURS',
+      '2026-03-08T07:00:00.000Z',
+    ],
     ['New York spring-forward day: the window opens at 08:00 EDT', '2026-03-08T06:00:00Z', 'America/New_York', office, 'SEND_WINDOW', '2026-03-08T12:00:00.000Z'],
-    ['New York fall-back night: the clock going back to 01:00 EST opens them', '2026-11-01T05:45:00Z', 'America/New_York', { quietHours: { start: '01:30', end: '06:00' } }, 'QUIET_HOURS', '2026-11-01T06:00:00.000Z'],
+    [
+      'New York fall-back night: the clock going back to 01:00 EST opens them',
+      '2026-11-01T05:45:00Z',
+      'America/New_York',
+      { quietHours: { start: '01:30', end: '06:00' } },
+      'QUIET_HOURS',
+      '2026-11-01T06:00:00.000Z',
+    ],
     ['New York fall-back day: the window opens at 08:00 EST', '2026-11-01T05:00:00Z', 'America/New_York', office, 'SEND_WINDOW', '2026-11-01T13:00:00.000Z'],
     ['an unknown zone is read as UTC', '2026-11-23T23:00:00Z', 'Mars/Olympus_Mons', night, 'QUIET_HOURS', '2026-11-24T07:00:00.000Z'],
   ];
@@ -88,8 +151,24 @@ describe('sendWindowSchema', () => {
 });
 
 describe('nextOpening, properties', () => {
-  const zones = ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Adelaide', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/St_Johns', 'Asia/Tokyo', 'UTC'];
-  const clock = fc.oneof(fc.integer({ min: 0, max: 47 }).map((half) => half * 30), fc.integer({ min: 0, max: 1439 })).map((minutes) => `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`);
+  const zones = [
+    'Europe/Berlin',
+    'America/New_York',
+    'Asia/Kolkata',
+    'Asia/Kathmandu',
+    'Australia/Adelaide',
+    'Australia/Lord_Howe',
+    'Pacific/Chatham',
+    'America/St_Johns',
+    'Asia/Tokyo',
+    'UTC',
+  ];
+  const clock = fc
+    .oneof(
+      fc.integer({ min: 0, max: 47 }).map((half) => half * 30),
+      fc.integer({ min: 0, max: 1439 }),
+    )
+    .map((minutes) => `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`);
   const quietHours = fc.record({ start: clock, end: clock });
   const sendWindow = fc.record({ notBefore: clock, notAfter: clock }).filter((window) => window.notBefore !== window.notAfter);
   const rules = fc.record({ quietHours: fc.option(quietHours, { nil: undefined }), sendWindow: fc.option(sendWindow, { nil: undefined }) }).map(withoutUndefined);
@@ -117,9 +196,12 @@ describe('nextOpening, properties', () => {
     },
   );
 
-  test.prop([instants, fc.constantFrom(...zones), rules], { seed: SEED, numRuns: 60 })('equals the first allowed minute found by walking minute by minute', (now, zone, timeRules) => {
-    expect(nextOpening(now, zone, timeRules)?.toISOString()).toBe(walkToOpening(now, zone, timeRules)?.toISOString());
-  });
+  test.prop([instants, fc.constantFrom(...zones), rules], { seed: SEED, numRuns: 60 })(
+    'equals the first allowed minute found by walking minute by minute',
+    (now, zone, timeRules) => {
+      expect(nextOpening(now, zone, timeRules)?.toISOString()).toBe(walkToOpening(now, zone, timeRules)?.toISOString());
+    },
+  );
 });
 
 /** Every zone used has whole-minute offsets, so the wall clock turns its minutes when UTC does. */

@@ -120,14 +120,18 @@ function timeline(events) {
 /** @param {Decision | undefined} d */
 function decision(d) {
   if (!d) return '';
-  const ranked = d.ranked.map((r, i) => `<tr><td>${i + 1}. ${esc(CHANNEL_NAMES[r.channel])}</td><td>${r.score.toFixed(3)}</td><td>${r.reasons.map(esc).join('<br>')}</td></tr>`).join('');
+  const ranked = d.ranked
+    .map((r, i) => `<tr><td>${i + 1}. ${esc(CHANNEL_NAMES[r.channel])}</td><td>${r.score.toFixed(3)}</td><td>${r.reasons.map(esc).join('<br>')}</td></tr>`)
+    .join('');
   const excluded = d.excluded.map((e) => `<tr><td>✕ ${esc(CHANNEL_NAMES[e.channel])}</td><td>${esc(e.reason)}</td><td>${esc(e.detail ?? '')}</td></tr>`).join('');
   return `<details class="decision"><summary>How the channel was chosen</summary><table>${ranked}${excluded}</table></details>`;
 }
 
 /** @param {MessageView} message */
 function meta(message) {
-  const failed = message.attempt ? `<div class="why">not delivered: ${esc(message.attempt.code ?? message.attempt.outcome)}${message.attempt.message ? ` — ${esc(message.attempt.message)}` : ''}</div>` : '';
+  const failed = message.attempt
+    ? `<div class="why">not delivered: ${esc(message.attempt.code ?? message.attempt.outcome)}${message.attempt.message ? ` — ${esc(message.attempt.message)}` : ''}</div>`
+    : '';
   const why = message.attempt ? '' : `<div class="why">Why ${esc(CHANNEL_NAMES[message.channel])}: ${esc(message.why || message.summary)}</div>`;
   return `<div class="msg-meta">${statusChip(message.status)} <span>${esc(message.template ?? '')}</span> <span title="request id">· ${esc(message.requestId)}</span>${failed}${why}${timeline(message.timeline)}${decision(message.decision)}</div>`;
 }
@@ -164,7 +168,8 @@ const renderers = {
     const c = message.content;
     if (!c) return { cls: 'email', main: '<div class="subject">(no email was sent)</div>', meta: meta(message) };
     const base = `/api/email/${encodeURIComponent(c.messageId)}`;
-    const buttons = ['open', 'click', 'bounce', 'complain'].map((a) => button(a.charAt(0).toUpperCase() + a.slice(1), `${base}/${a}`, a)).join('') +
+    const buttons =
+      ['open', 'click', 'bounce', 'complain'].map((a) => button(a.charAt(0).toUpperCase() + a.slice(1), `${base}/${a}`, a)).join('') +
       (c.unsubscribe ? button('Unsubscribe (one-click)', `${base}/unsubscribe`, 'unsubscribe') : '');
     return {
       cls: 'email',
@@ -178,7 +183,9 @@ const renderers = {
     if (!c) return { cls: 'inbox-item', main: '<div class="title">(nothing reached the inbox)</div>', meta: meta(message) };
     const base = `/api/inbox/${encodeURIComponent(customer.customerId)}/${encodeURIComponent(c.id)}`;
     const cta = c.action ? `<span class="cta" title="${esc(c.action.url)}">${esc(c.action.label)}</span>` : '';
-    const buttons = /** @type {const} */ (['read', 'clicked', 'dismissed']).map((a) => button({ read: 'Read', clicked: 'Tap action', dismissed: 'Dismiss' }[a], `${base}/${a}`, a)).join('');
+    const buttons = /** @type {const} */ (['read', 'clicked', 'dismissed'])
+      .map((a) => button({ read: 'Read', clicked: 'Tap action', dismissed: 'Dismiss' }[a], `${base}/${a}`, a))
+      .join('');
     return {
       cls: `inbox-item${c.status === 'unread' ? ' unread' : ''}`,
       main: `<div class="title">${esc(c.title)}</div><div class="text">${esc(c.body)}</div>${cta}<div class="from">${esc(c.status)} · ${esc(clock(c.at))}</div><div class="buttons">${buttons}</div>`,
@@ -196,7 +203,10 @@ function customerHead(c) {
     c.timeZone && `<span class="chip${night ? ' night' : ''}" title="${esc(c.timeZone)}">${night ? '☾ ' : ''}${esc(c.localTime ?? '')} ${esc(c.timeZone)}</span>`,
     c.moment && `<span class="chip moment">${esc(c.moment)}</span>`,
     c.preferred.length > 0 && `<span class="chip">prefers ${esc(c.preferred.map((p) => CHANNEL_NAMES[p]).join(' › '))}</span>`,
-    ...c.addresses.map((a) => `<span class="chip ${a.status}" title="${esc(a.reason ? `${a.status}: ${a.reason}` : a.status)}">${esc(a.label)} ${esc(a.value)}${a.reason ? ` (${esc(a.reason)})` : ''}</span>`),
+    ...c.addresses.map(
+      (a) =>
+        `<span class="chip ${a.status}" title="${esc(a.reason ? `${a.status}: ${a.reason}` : a.status)}">${esc(a.label)} ${esc(a.value)}${a.reason ? ` (${esc(a.reason)})` : ''}</span>`,
+    ),
   ].filter(Boolean);
   // A signed link to the customer's own preference centre, as the footer of a marketing email carries it.
   const preferences = `<a class="prefs" data-role="preferences" href="/customers/${encodeURIComponent(c.customerId)}/preferences" target="_blank" rel="noopener">Preferences ↗</a>`;
@@ -208,7 +218,11 @@ function customerHead(c) {
  * @returns {Card}
  */
 function unsentItem(u) {
-  return { cls: 'unsent-item', main: `${statusChip(u.status)} <strong>${esc(u.template ?? '(no template)')}</strong> · ${esc(u.summary)}`, meta: `<div class="msg-meta">${esc(u.requestId)}${timeline(u.timeline)}${decision(u.decision)}</div>` };
+  return {
+    cls: 'unsent-item',
+    main: `${statusChip(u.status)} <strong>${esc(u.template ?? '(no template)')}</strong> · ${esc(u.summary)}`,
+    meta: `<div class="msg-meta">${esc(u.requestId)}${timeline(u.timeline)}${decision(u.decision)}</div>`,
+  };
 }
 
 /** @param {CustomerView} customer */
@@ -293,7 +307,10 @@ function renderCustomer(section, c) {
   setHtml(part(section, '.customer-head'), customerHead(c));
   part(section, '.clock').textContent = c.localTime ?? '';
   const email = c.addresses.find((a) => a.label === 'email');
-  setHtml(part(section, '.mail-top'), `<span>${email ? esc(email.value) : 'no email address'}</span><span>${c.channels.email.length} message${c.channels.email.length === 1 ? '' : 's'}</span>`);
+  setHtml(
+    part(section, '.mail-top'),
+    `<span>${email ? esc(email.value) : 'no email address'}</span><span>${c.channels.email.length} message${c.channels.email.length === 1 ? '' : 's'}</span>`,
+  );
   const unread = c.channels.in_app.filter((m) => m.content?.status === 'unread').length;
   setHtml(part(section, '.app-top'), `<span>Fernhill · Inbox</span>${unread ? `<span class="badge">${unread}</span>` : ''}`);
   for (const channel of /** @type {const} */ (['push', 'sms', 'email', 'in_app'])) renderChannel(section, c, channel);
@@ -310,7 +327,13 @@ function renderCustomer(section, c) {
 function renderChannel(section, c, channel) {
   /** @type {(message: MessageView<C>, customer: CustomerView) => Card} */
   const renderer = renderers[channel];
-  reconcile(part(section, `.list-${channel}`), c.channels[channel], (m) => `${m.requestId}|${m.channel}`, (m) => renderer(m, c), `No ${CHANNEL_NAMES[channel]} messages`);
+  reconcile(
+    part(section, `.list-${channel}`),
+    c.channels[channel],
+    (m) => `${m.requestId}|${m.channel}`,
+    (m) => renderer(m, c),
+    `No ${CHANNEL_NAMES[channel]} messages`,
+  );
 }
 
 /**
@@ -328,7 +351,9 @@ function renderCounts(view) {
   /** @type {Record<string, number>} */
   const tally = {};
   for (const status of byRequest.values()) tally[status] = (tally[status] ?? 0) + 1;
-  byId('counts').innerHTML = Object.entries(tally).map(([status, n]) => `<span class="chip">${esc(status)} ${n}</span>`).join('');
+  byId('counts').innerHTML = Object.entries(tally)
+    .map(([status, n]) => `<span class="chip">${esc(status)} ${n}</span>`)
+    .join('');
 }
 
 /** @param {OutboxView} view */
