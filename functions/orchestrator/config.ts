@@ -1,12 +1,7 @@
 import * as z from 'zod';
-import { ConfigError } from '../core/errors.js';
+import { optionalSetting as optional, readEnvironment, requiredSetting as required } from '../composition/environment.js';
 import { ENV } from '../definitions/tables.js';
 
-const required = (what: string) => z.string({ error: `is required (${what})` }).min(1, `is required (${what})`);
-const optional = z
-  .string()
-  .optional()
-  .transform((value) => (value === '' ? undefined : value));
 const days = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 const schema = z.object({
@@ -46,11 +41,7 @@ export interface OrchestratorConfig {
 
 /** Reads the environment once at cold start; a bad deployment fails loudly, naming every key. */
 export function readOrchestratorConfig(env: Record<string, string | undefined>): OrchestratorConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
-  }
-  const v = parsed.data;
+  const v = readEnvironment(schema, env);
   return {
     tables: { customers: v[ENV.customersTable], deliveries: v[ENV.deliveriesTable], inbox: v[ENV.inboxTable], counters: v[ENV.countersTable] },
     email: { configurationSet: v[ENV.sesConfigurationSet], fromAddress: v[ENV.sesFromAddress] },

@@ -1,8 +1,6 @@
 import * as z from 'zod';
-import { ConfigError } from '../core/errors.js';
+import { readEnvironment, requiredSetting as required } from '../composition/environment.js';
 import { ENV } from '../definitions/tables.js';
-
-const required = (what: string) => z.string({ error: `is required (${what})` }).min(1, `is required (${what})`);
 
 const schema = z.object({
   [ENV.customersTable]: required('customers table name'),
@@ -25,9 +23,7 @@ export interface PreferencesConfig {
 
 /** Read once at cold start; a bad deployment fails naming every key. */
 export function readPreferencesConfig(env: Record<string, string | undefined>): PreferencesConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
-  const v = parsed.data;
+  const v = readEnvironment(schema, env);
   const secretId = v[ENV.linkSigningSecretId];
   return {
     tables: { customers: v[ENV.customersTable] },

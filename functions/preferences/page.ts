@@ -21,36 +21,26 @@ export function preferencesPage(input: PageInput, statusCode = 200): APIGatewayP
   const { brand, view } = input;
   const title = `Messages from ${brand}`;
   const content = html`<h1>${title}</h1>
-    <p>Choose what ${brand} may send you, and where. Messages you must receive, such as updates about your own orders, are marked required.</p>
-    ${notice(input.notice)}${channelStatus(view.channels)}
-    <form method="post" action="${input.action}">
-      <input type="hidden" name="token" value="${input.token}" />
-      ${view.topics.map((topic) => topicFieldset(topic, view.channels))}
-      <p><button type="submit" name="action" value="${'save' satisfies PageAction}">Save my choices</button></p>
-      ${noMarketingSection(view.channels)}
-    </form>`;
+<p>Choose what ${brand} may send you, and where. Messages you must receive, such as updates about your own orders, are marked required.</p>
+${notice(input.notice)}${channelStatus(view.channels)}
+<form method="post" action="${input.action}">
+<input type="hidden" name="token" value="${input.token}">
+${view.topics.map((topic) => topicFieldset(topic, view.channels))}
+<p><button type="submit" name="action" value="${'save' satisfies PageAction}">Save my choices</button></p>
+${noMarketingSection(view.channels)}
+</form>`;
   return page(statusCode, title, content);
 }
 
 /** A page with a sentence and no form: an invalid or expired link, or a passing fault. */
 export function messagePage(statusCode: number, brand: string, heading: string, message: string): APIGatewayProxyStructuredResultV2 {
-  return page(
-    statusCode,
-    `Messages from ${brand}`,
-    html`<h1>${heading}</h1>
-      <p>${message}</p>`,
-  );
+  return page(statusCode, `Messages from ${brand}`, html`<h1>${heading}</h1><p>${message}</p>`);
 }
 
 function notice(value: PageInput['notice']): SafeHtml | string {
   if (!value) return '';
   if (value.kind === 'saved') return html`<p class="notice saved" role="status">Your choices are saved.</p>`;
-  return html`<div class="notice problems" role="alert">
-    <h2>Nothing was saved</h2>
-    <ul>
-      ${value.problems.map((p) => html`<li>${p.message}</li>`)}
-    </ul>
-  </div>`;
+  return html`<div class="notice problems" role="alert"><h2>Nothing was saved</h2><ul>${value.problems.map((p) => html`<li>${p.message}</li>`)}</ul></div>`;
 }
 
 function channelStatus(channels: ChannelPreferences[]): SafeHtml | string {
@@ -59,20 +49,12 @@ function channelStatus(channels: ChannelPreferences[]): SafeHtml | string {
     if (c.marketingTopics.length > 0 && c.noMarketing) return [html`<li>${CHANNEL_NAMES[c.channel]}: no marketing.</li>`];
     return [];
   });
-  return lines.length > 0
-    ? html`<ul class="status">
-        ${lines}
-      </ul>`
-    : '';
+  return lines.length > 0 ? html`<ul class="status">${lines}</ul>` : '';
 }
 
 function topicFieldset(topic: TopicPreferences, channels: ChannelPreferences[]): SafeHtml {
   const cells = channels.filter((c) => topic.choices[c.channel]).map((c) => checkbox(topic, c, topic.choices[c.channel] as TopicChoice));
-  return html`<fieldset>
-    <legend>${topic.name}</legend>
-    <p class="description">${topic.description}</p>
-    <div class="choices">${cells}</div>
-  </fieldset>`;
+  return html`<fieldset><legend>${topic.name}</legend><p class="description">${topic.description}</p><div class="choices">${cells}</div></fieldset>`;
 }
 
 function checkbox(topic: TopicPreferences, channel: ChannelPreferences, choice: TopicChoice): SafeHtml {
@@ -81,12 +63,11 @@ function checkbox(topic: TopicPreferences, channel: ChannelPreferences, choice: 
   const note = choice.required ? ' (required)' : channel.allOff ? ' (switched off)' : '';
   const checked = choice.subscribed ? raw(' checked') : '';
   if (!choice.changeable) {
-    return html`<label for="${id}"><input type="checkbox" id="${id}" disabled${checked} /> ${CHANNEL_NAMES[channel.channel]}${note}</label>`;
+    return html`<label for="${id}"><input type="checkbox" id="${id}" disabled${checked}> ${CHANNEL_NAMES[channel.channel]}${note}</label>`;
   }
   // What the page showed travels with the form: only boxes the customer changed are written,
   // so a change made elsewhere after the page was opened is not undone by saving it.
-  return html`<label for="${id}"><input type="checkbox" id="${id}" name="on" value="${key}" ${checked} /> ${CHANNEL_NAMES[channel.channel]}</label
-    ><input type="hidden" name="shown" value="${key}:${choice.subscribed ? 'on' : 'off'}" />`;
+  return html`<label for="${id}"><input type="checkbox" id="${id}" name="on" value="${key}"${checked}> ${CHANNEL_NAMES[channel.channel]}</label><input type="hidden" name="shown" value="${key}:${choice.subscribed ? 'on' : 'off'}">`;
 }
 
 function noMarketingSection(channels: ChannelPreferences[]): SafeHtml | string {
@@ -94,15 +75,11 @@ function noMarketingSection(channels: ChannelPreferences[]): SafeHtml | string {
   if (offered.length === 0) return '';
   const buttons = offered.map(
     (c) =>
-      html`<button type="submit" class="secondary" name="action" value="${`no-marketing:${c.channel}` satisfies PageAction}">
-        No marketing by ${CHANNEL_NAMES[c.channel].toLowerCase()}
-      </button>`,
+      html`<button type="submit" class="secondary" name="action" value="${`no-marketing:${c.channel}` satisfies PageAction}">No marketing by ${CHANNEL_NAMES[c.channel].toLowerCase()}</button>`,
   );
-  return html`<section aria-labelledby="no-marketing">
-    <h2 id="no-marketing">No marketing on a channel</h2>
-    <p>Switches off every offer and newsletter on that channel at once. Messages that are not marketing, such as updates about your own orders, still arrive.</p>
-    <p class="buttons">${buttons}</p>
-  </section>`;
+  return html`<section aria-labelledby="no-marketing"><h2 id="no-marketing">No marketing on a channel</h2>
+<p>Switches off every offer and newsletter on that channel at once. Messages that are not marketing, such as updates about your own orders, still arrive.</p>
+<p class="buttons">${buttons}</p></section>`;
 }
 
 function since(updatedAt: string | undefined): string {
@@ -143,20 +120,6 @@ function page(statusCode: number, title: string, content: SafeHtml): APIGatewayP
       'x-content-type-options': 'nosniff',
       'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     },
-    body: html`<!doctype html>
-      <html lang="en">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <meta name="robots" content="noindex" />
-          <title>${title}</title>
-          <style>
-            ${raw(STYLE)}
-          </style>
-        </head>
-        <body>
-          <main>${content}</main>
-        </body>
-      </html>`.toString(),
+    body: html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${title}</title><style>${raw(STYLE)}</style></head><body><main>${content}</main></body></html>`.toString(),
   };
 }

@@ -1,8 +1,6 @@
 import * as z from 'zod';
-import { ConfigError } from '../core/errors.js';
+import { readEnvironment, requiredSetting as required } from '../composition/environment.js';
 import { ENV } from '../definitions/tables.js';
-
-const required = (what: string) => z.string({ error: `is required (${what})` }).min(1, `is required (${what})`);
 
 const schema = z.object({
   [ENV.customersTable]: required('customers table name'),
@@ -19,9 +17,7 @@ export interface ProfileApiConfig {
 
 /** Read once at cold start; a bad deployment fails naming every key. */
 export function readProfileApiConfig(env: Record<string, string | undefined>): ProfileApiConfig {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
-  const v = parsed.data;
+  const v = readEnvironment(schema, env);
   return {
     tables: { customers: v[ENV.customersTable], deliveries: v[ENV.deliveriesTable], inbox: v[ENV.inboxTable], counters: v[ENV.countersTable] },
     templateBundlePath: v[ENV.templateBundlePath],
