@@ -1,47 +1,22 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, type RunningLocalMode, startLocalMode as startLocal } from '../support/local-mode.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS = join(ROOT, 'test-results');
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-let local: ChildProcess;
+let local: RunningLocalMode | undefined;
 let outboxUrl = '';
 let profile = '';
 let browser: BrowserContext;
 let page: Page;
 
-/** Local mode as a person starts it, in its own process so its environment stays its own. */
 async function startLocalMode(): Promise<void> {
-  local = spawn(process.execPath, ['--import', 'tsx', 'functions/local/main.ts'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`local mode did not start:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const ready = /ready in [\d.]+ s: outbox (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (ready?.[1] && output.includes('demo: ')) {
-        clearTimeout(timer);
-        outboxUrl = ready[1];
-        resolve();
-      }
-    };
-    local.stdout?.on('data', onData);
-    local.stderr?.on('data', onData);
-    local.once('exit', (code) => reject(new Error(`local mode exited (${code}):\n${output}`)));
-  });
-}
-
-async function stopLocalMode(): Promise<void> {
-  if (local.exitCode !== null || local.pid === undefined) return;
-  const exited = new Promise((resolve) => local.once('exit', resolve));
-  process.kill(local.pid, 'SIGTERM');
-  await exited;
+  local = await startLocal();
+  outboxUrl = local.outboxUrl;
 }
 
 const customer = (id: string) => page.locator(`section.customer[data-customer="${id}"]`);
@@ -58,7 +33,7 @@ afterAll(async () => {
   /* eslint-disable @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning them. */
   await browser?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
-  if (local) await stopLocalMode();
+  await local?.stop();
   /* eslint-enable @typescript-eslint/no-unnecessary-condition */
 }, 30_000);
 

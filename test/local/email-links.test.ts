@@ -1,8 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { type RunningLocalMode, startLocalMode as startLocal } from '../support/local-mode.js';
 
 interface EmailView {
   html: string;
@@ -13,28 +10,12 @@ interface Outbox {
   customers: { customerId: string; channels: { email: { template?: string; category?: string; content?: EmailView }[] } }[];
 }
 
-let local: ChildProcess;
+let local: RunningLocalMode | undefined;
 let outboxUrl = '';
 
-/** Local mode as a person starts it, in its own process so its environment stays its own. */
 async function startLocalMode(): Promise<void> {
-  local = spawn(process.execPath, ['--import', 'tsx', 'functions/local/main.ts'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`local mode did not start:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const ready = /ready in [\d.]+ s: outbox (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (ready?.[1] && output.includes('demo: ')) {
-        clearTimeout(timer);
-        outboxUrl = ready[1];
-        resolve();
-      }
-    };
-    local.stdout?.on('data', onData);
-    local.stderr?.on('data', onData);
-    local.once('exit', (code) => reject(new Error(`local mode exited (${code}):\n${output}`)));
-  });
+  local = await startLocal();
+  outboxUrl = local.outboxUrl;
 }
 
 /** The demo's marketing email to Julien (back in stock), once it has been sent. */
@@ -54,11 +35,7 @@ const hrefs = (html: string) => [...html.matchAll(/href="([^"]+)"/g)].map((m) =>
 
 beforeAll(startLocalMode, 90_000);
 afterAll(async () => {
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it.
-  if (!local || local.exitCode !== null || local.pid === undefined) return;
-  const exited = new Promise((resolve) => local.once('exit', resolve));
-  process.kill(local.pid, 'SIGTERM');
-  await exited;
+  await local?.stop();
 });
 
 describe('the links in a local marketing email', () => {

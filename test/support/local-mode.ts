@@ -10,17 +10,19 @@ export interface RunningLocalMode {
 
 /**
  * `npm start` as a person runs it, in its own process so its environment stays its own; resolves
- * once it prints the outbox address. Stopped by its PID.
+ * once it prints the outbox address and, unless started with `--no-demo`, has enqueued the demo.
+ * Stopped by its PID.
  */
 export async function startLocalMode(args: string[] = []): Promise<RunningLocalMode> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'functions/local/main.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const demo = !args.includes('--no-demo');
   let output = '';
   const outboxUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`local mode did not start:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
       const ready = /ready in [\d.]+ s: outbox (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (ready?.[1]) {
+      if (ready?.[1] && (!demo || output.includes('demo: '))) {
         clearTimeout(timer);
         resolve(ready[1]);
       }
