@@ -28,6 +28,10 @@ const DUMMIES: Record<string, string> = {
   UNSUBSCRIBE_BASE_URL: 'https://example.com/unsubscribe',
   PREFERENCES_BASE_URL: 'https://example.com/preference-centre',
   PINPOINT_APPLICATION_ID: '0123456789abcdef0123456789abcdef',
+  REQUESTS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/000000000000/bench-requests',
+  REQUESTS_QUEUE_ARN: 'arn:aws:sqs:us-east-1:000000000000:bench-requests',
+  WAKE_SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/bench-wakes',
+  WAKE_DEAD_LETTER_QUEUE_ARN: 'arn:aws:sqs:us-east-1:000000000000:bench-wake-dlq',
 };
 
 /** Times `import()` of the stack-built bundle, each in a new process, as a Lambda cold start loads it. */

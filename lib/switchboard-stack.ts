@@ -18,6 +18,7 @@ import { RequestsQueue } from './constructs/requests-queue.js';
 import { ServiceApi } from './constructs/service-api.js';
 import { SmsChannel } from './constructs/sms-channel.js';
 import { SwitchboardTables } from './constructs/tables.js';
+import { WakeSchedules } from './constructs/wake-schedules.js';
 import { ORCHESTRATOR_TABLE_ACCESS } from './orchestrator-access.js';
 import type { Settings } from './settings.js';
 
@@ -58,6 +59,12 @@ export class SwitchboardStack extends Stack {
 
     const tables = new SwitchboardTables(this, 'Tables', { namePrefix: `switchboard-${settings.stage}-`, protect: !dev });
     const requests = new RequestsQueue(this, 'Requests', { definition: requestsQueue, removalPolicy });
+    const wakes = new WakeSchedules(this, 'WakeSchedules', {
+      groupName: `switchboard-${settings.stage}-wakes`,
+      queue: requests.queue,
+      deadLetterRetentionDays: requestsQueue.deadLetterRetentionDays,
+      removalPolicy,
+    });
     const serviceApi = new ServiceApi(this, 'ServiceApi', {
       apiName: `switchboard-${settings.stage}-service`,
       stageName: settings.stage,
@@ -111,6 +118,7 @@ export class SwitchboardStack extends Stack {
     customerApi.bindUnsubscribeUrl(orchestrator);
     customerApi.bindPreferencesUrl(orchestrator);
     linkSecret.bind(orchestrator);
+    wakes.bindScheduler(orchestrator);
     functions.Orchestrator = orchestrator;
 
     // Feedback arrives asynchronously (EventBridge, log subscriptions): what cannot be delivered or
@@ -126,12 +134,16 @@ export class SwitchboardStack extends Stack {
     feedback.configureAsyncInvoke({ onFailure: feedbackDeadLetters.asFailureDestination(), retryAttempts: 2 });
     email.routeEventsTo(feedback, feedbackDeadLetters);
     sms.routeStatusTo(feedback);
+    // An email opened or clicked concludes an escalation at once.
+    wakes.bindWakeAdvancer(feedback);
     functions.Feedback = feedback;
 
     const inbox = handler('inboxApi', 'InboxApi', 'inboxApi');
     tables.inbox.bind(inbox, { actions: ['Query', 'UpdateItem', 'GetItem'] });
     // Reads and clicks in the inbox are feedback too.
     tables.bindFeedbackRecorder(inbox);
+    // So does an in-app message read or clicked, or a push the app reports opened.
+    wakes.bindWakeAdvancer(inbox);
     customerApi.addInbox(inbox);
     functions.InboxApi = inbox;
 
@@ -177,7 +189,8 @@ export class SwitchboardStack extends Stack {
       dashboardName: `switchboard-${settings.stage}`,
       alarmEmail: settings.alarmEmail,
       requestsQueue: requests.queue,
-      deadLetterQueues: { Requests: requests.deadLetterQueue, Feedback: feedbackDeadLetters },
+      deadLetterQueues: { Requests: requests.deadLetterQueue, Feedback: feedbackDeadLetters, Wakes: wakes.deadLetterQueue },
+      wakeSchedules: wakes.group,
       functions,
       orchestrator,
       maxRequestAge: Duration.minutes(5),

@@ -1,7 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { PermanentError } from '../core/errors.js';
 import type { Attempt, DeliveryRecord, DeliveryStatus } from '../core/model.js';
-import type { ClaimRequest, ClaimResult, DeliveryLog, ReleaseRequest } from '../core/ports.js';
+import { RetryableError } from '../core/errors.js';
+import type { ClaimRequest, ClaimResult, DeliveryLog, EscalationWrite, ReleaseRequest, WakeClaimRequest, WakeClaimResult } from '../core/ports.js';
 import { DELIVERIES_BY_CUSTOMER_INDEX } from '../definitions/tables.js';
 import { isConditionalCheckFailed, toSwitchboardError } from './aws-errors.js';
 import { BATCH_GET_LIMIT, batchGetAll } from './dynamo-batch-get.js';
@@ -23,7 +24,24 @@ const DAY_MS = 86_400_000;
 // Feedback's de-duplication sets are bookkeeping, not part of the record other systems read.
 const STORAGE_ONLY = ['leaseUntil', 'expiresAtEpoch', 'seenEvents', 'seenEventsEarlier', 'countedEngagement'] as const;
 /** Columns `finish` may set; the key, `customerId`/`createdAt` (the GSI key) and the timeline are handled apart. */
-const FINISH_FIELDS = ['channel', 'channels', 'attempts', 'decision', 'template', 'category', 'topic', 'strategy', 'problems'] as const;
+const FINISH_FIELDS = [
+  'channel',
+  'channels',
+  'attempts',
+  'decision',
+  'template',
+  'category',
+  'topic',
+  'strategy',
+  'problems',
+  'deferredUntil',
+  'escalation',
+  'wake',
+  'wakes',
+  'request',
+] as const;
+/** What only a waiting request has: a record finished without them no longer waits, so they go. */
+const WAITING_FIELDS = ['deferredUntil', 'wake', 'request'] as const;
 
 /** The deliveries table: one item per requestId, the claim lease and the record that customer service reads. */
 export class DynamoDeliveryLog implements DeliveryLog {
@@ -101,6 +119,111 @@ export class DynamoDeliveryLog implements DeliveryLog {
     }
   }
 
+  /**
+   * Only the wake the record expects can claim it, and only while no live claim holds it. A
+   * deferral becomes ACCEPTED again, so the ordinary finish applies; an escalation keeps the
+   * status feedback gave it and holds just the lease.
+   */
+  async claimWake(claim: WakeClaimRequest): Promise<WakeClaimResult> {
+    const now = claim.now.getTime();
+    const lease = now + claim.leaseMs;
+    const deferral = claim.kind === 'deferral';
+    try {
+      const output = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { requestId: claim.requestId },
+          UpdateExpression: `SET ${deferral ? '#status = :accepted, ' : ''}#leaseUntil = :lease, #updatedAt = :at`,
+          ConditionExpression: deferral
+            ? '#wake.#token = :token AND #wake.#kind = :kind AND (#status = :deferred OR (#status = :accepted AND #leaseUntil < :now))'
+            : '#wake.#token = :token AND #wake.#kind = :kind AND (attribute_not_exists(#leaseUntil) OR #leaseUntil < :now)',
+          ExpressionAttributeNames: {
+            '#wake': 'wake',
+            '#token': 'token',
+            '#kind': 'kind',
+            '#leaseUntil': 'leaseUntil',
+            '#updatedAt': 'updatedAt',
+            ...(deferral ? { '#status': 'status' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':token': claim.token,
+            ':kind': claim.kind,
+            ':lease': lease,
+            ':now': now,
+            ':at': claim.now.toISOString(),
+            ...(deferral ? { ':accepted': 'ACCEPTED', ':deferred': 'DEFERRED' } : {}),
+          },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { kind: 'claimed', lease, record: toRecord(output.Attributes ?? {}) };
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw toSwitchboardError(error, 'deliveries UpdateItem (wake claim)');
+      const wake = (error.Item?.wake as { M?: Record<string, { S?: unknown }> } | undefined)?.M;
+      const expected = wake?.token?.S === claim.token && wake.kind?.S === claim.kind;
+      return expected ? { kind: 'busy' } : { kind: 'stale' };
+    }
+  }
+
+  async recordEscalation(write: EscalationWrite): Promise<void> {
+    const names: Record<string, string> = {
+      '#attempts': 'attempts',
+      '#channels': 'channels',
+      '#escalation': 'escalation',
+      '#wakes': 'wakes',
+      '#timeline': 'timeline',
+      '#updatedAt': 'updatedAt',
+      '#leaseUntil': 'leaseUntil',
+      '#wake': 'wake',
+      '#expires': 'expiresAtEpoch',
+    };
+    const values: Record<string, unknown> = {
+      ':attempts': plainValue(write.attempts),
+      ':none': [],
+      ':channels': write.channels,
+      ':escalation': plainValue(write.escalation),
+      ':wakes': write.wakes,
+      ':events': plainValue(write.events),
+      ':at': write.at.toISOString(),
+      ':lease': write.lease,
+      ':expires': this.expiresAt(write.at.getTime()),
+    };
+    const sets = [
+      '#attempts = list_append(if_not_exists(#attempts, :none), :attempts)',
+      '#channels = :channels',
+      '#escalation = :escalation',
+      '#wakes = :wakes',
+      '#timeline = list_append(if_not_exists(#timeline, :none), :events)',
+      '#updatedAt = :at',
+      '#expires = :expires',
+    ];
+    const removes = ['#leaseUntil'];
+    if (write.wake) {
+      sets.push('#wake = :wake');
+      values[':wake'] = write.wake;
+    } else {
+      // Nothing waits any more: the stored request (and the personal data in it) goes too.
+      names['#request'] = 'request';
+      removes.push('#wake', '#request');
+    }
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { requestId: write.requestId },
+          UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
+          ConditionExpression: '#leaseUntil = :lease',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) throw new RetryableError('the escalation claim was lost before its step was recorded', 'LEASE_LOST', { cause: error });
+      throw toSwitchboardError(error, 'deliveries UpdateItem (escalation)');
+    }
+  }
+
   /** Conditioned only on the item existing: a provider's early delivery event may already have moved the status. */
   async recordAccepted(requestId: string, attempt: Attempt): Promise<void> {
     try {
@@ -157,11 +280,17 @@ export class DynamoDeliveryLog implements DeliveryLog {
     } else {
       sets.push('#status = if_not_exists(#status, :status)');
     }
+    const removes = ['#leaseUntil'];
+    for (const field of WAITING_FIELDS) {
+      if (record[field] !== undefined) continue;
+      names[`#${field}`] = field;
+      removes.push(`#${field}`);
+    }
     await this.client.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { requestId: record.requestId },
-        UpdateExpression: `SET ${sets.join(', ')} REMOVE #leaseUntil`,
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
         ...(setStatus ? { ConditionExpression: 'attribute_not_exists(#status) OR #status = :accepted' } : {}),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
@@ -181,12 +310,12 @@ export class DynamoDeliveryLog implements DeliveryLog {
           TableName: this.tableName,
           Key: { requestId: release.requestId },
           UpdateExpression: 'SET #leaseUntil = :zero, #lastRetry = :lastRetry ADD #retries :one',
-          ConditionExpression: '#status = :accepted AND #leaseUntil = :lease',
-          ExpressionAttributeNames: { '#leaseUntil': 'leaseUntil', '#status': 'status', '#lastRetry': 'lastRetry', '#retries': 'retries' },
+          // The lease alone identifies the claim: a woken escalation holds one without being ACCEPTED.
+          ConditionExpression: '#leaseUntil = :lease',
+          ExpressionAttributeNames: { '#leaseUntil': 'leaseUntil', '#lastRetry': 'lastRetry', '#retries': 'retries' },
           ExpressionAttributeValues: {
             ':zero': 0,
             ':one': 1,
-            ':accepted': 'ACCEPTED',
             ':lease': release.lease,
             ':lastRetry': { code: release.code, at: release.at.toISOString() },
           },
@@ -274,7 +403,11 @@ function withIndexKeys(record: DeliveryRecord): Record<string, unknown> {
 
 /** Records are plain JSON; this drops `undefined` fields, which the marshaller would otherwise reject. */
 function plain(record: DeliveryRecord): DeliveryRecord {
-  return JSON.parse(JSON.stringify(record)) as DeliveryRecord;
+  return plainValue(record);
+}
+
+function plainValue<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 function toRecord(item: Record<string, unknown>): DeliveryRecord {

@@ -48,6 +48,7 @@ export class DynamoFeedbackStore implements FeedbackStore {
       SEEN,
       SEEN_EARLIER,
       'countedEngagement',
+      'wake',
     ];
     const output = await this.client
       .send(
@@ -76,6 +77,7 @@ export class DynamoFeedbackStore implements FeedbackStore {
       recentSeenCount: recent.size,
       countedEngagement: stringSet(item.countedEngagement),
       timelineLength: Array.isArray(item.timeline) ? item.timeline.length : 0,
+      ...pendingWake(item.wake),
     };
   }
 
@@ -187,4 +189,10 @@ function stringSet(value: unknown): ReadonlySet<string> {
 
 function optionalStrings(item: Record<string, unknown>, keys: string[]): Record<string, string> {
   return Object.fromEntries(keys.filter((key) => typeof item[key] === 'string').map((key) => [key, item[key] as string]));
+}
+
+function pendingWake(value: unknown): Pick<FeedbackTarget, 'pendingWake'> {
+  if (typeof value !== 'object' || value === null) return {};
+  const { token, kind } = value as Record<string, unknown>;
+  return typeof token === 'string' && (kind === 'deferral' || kind === 'escalation') ? { pendingWake: { token, kind } } : {};
 }

@@ -1,5 +1,6 @@
 import type { Category, Channel, QuietHours, ScoreComponent, Surface } from './model.js';
 import type { CapLimits } from './ports.js';
+import { DEFAULT_DEFERRAL_RULES, type DeferralRules } from './timing/deferral.js';
 
 /** How much each signal about the customer's current moment favours a channel, raw 0..1. */
 export interface ContextConfig {
@@ -42,6 +43,8 @@ export interface DecisionConfig {
   urgency: UrgencyConfig;
   context: ContextConfig;
   preference: PreferenceConfig;
+  /** When the best channel is closed by the clock: wait for it, or take the best one open now. */
+  deferral: DeferralRules;
 }
 
 export const defaultDecisionConfig: DecisionConfig = {
@@ -86,7 +89,7 @@ export const defaultDecisionConfig: DecisionConfig = {
     email: { marketing: { perDay: 2, perWeek: 7 } },
     in_app: { marketing: { perDay: 5 } },
   },
-  // DESIGN.md: missing preferences.quietHours means 21:00–08:00 in the customer's time zone.
+  // docs/timing.md: missing preferences.quietHours means 21:00–08:00 in the customer's time zone.
   defaultQuietHours: { start: '21:00', end: '08:00' },
   // Email and in-app are silent: they wait in an inbox until the customer looks.
   quietHourChannels: ['push', 'sms'],
@@ -115,4 +118,5 @@ export const defaultDecisionConfig: DecisionConfig = {
   },
   // The customer's own word counts double the sender's ordering, which already limits the channels.
   preference: { customerOrder: 1, senderOrder: 0.5 },
+  deferral: DEFAULT_DEFERRAL_RULES,
 };

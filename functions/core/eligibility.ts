@@ -20,9 +20,23 @@ export type Eligibility = { eligible: true; channel: Channel } | { eligible: fal
  * are not judged here: they are counted atomically when a channel is about to be sent on.
  */
 export function checkEligibility(input: EligibilityInput, config: DecisionConfig): Eligibility {
-  const { customer, channel } = input;
-  const exclusion = consentExclusion(input) ?? reachabilityExclusion(customer, channel) ?? quietHoursExclusion(input, config);
-  return exclusion ? { eligible: false, excluded: exclusion } : { eligible: true, channel };
+  const exclusion = standingExclusion(input) ?? quietHoursExclusion(input, config);
+  return exclusion ? { eligible: false, excluded: exclusion } : { eligible: true, channel: input.channel };
+}
+
+/** What rules a channel out whatever the hour: consent, then reachability. Waiting never lifts these. */
+export function standingExclusion(input: Omit<EligibilityInput, 'now' | 'priority'>): ExcludedChannel | undefined {
+  return consentExclusion(input) ?? reachabilityExclusion(input.customer, input.channel);
+}
+
+/**
+ * The customer's quiet hours where they apply: to channels that interrupt, and never to what the
+ * customer must know now (transactional and high priority: a fraud alert, a delivery at the door).
+ */
+export function applicableQuietHours(input: Pick<EligibilityInput, 'customer' | 'channel' | 'category' | 'priority'>, config: DecisionConfig): QuietHours | undefined {
+  if (!config.quietHourChannels.includes(input.channel)) return undefined;
+  if (input.category === 'transactional' && input.priority === 'high') return undefined;
+  return quietWindow(input.customer, config);
 }
 
 /** Push tokens worth sending to: everything not suppressed (absent status means active). */
@@ -39,7 +53,7 @@ function isLive(address: AddressState): boolean {
   return address.status !== 'suppressed';
 }
 
-function consentExclusion({ customer, channel, category, topic }: EligibilityInput): ExcludedChannel | undefined {
+function consentExclusion({ customer, channel, category, topic }: Omit<EligibilityInput, 'now' | 'priority'>): ExcludedChannel | undefined {
   const verdict = checkConsent(customer.consent, channel, category, topic);
   return verdict.allowed ? undefined : { channel, reason: verdict.reason, detail: verdict.basis };
 }
@@ -75,11 +89,8 @@ function suppressed(channel: Channel, what: string, address: AddressState): Excl
 
 function quietHoursExclusion(input: EligibilityInput, config: DecisionConfig): ExcludedChannel | undefined {
   const { customer, channel } = input;
-  if (!config.quietHourChannels.includes(channel)) return undefined;
-  // Only what the customer must know now (a fraud alert, a delivery at the door) may wake them.
-  if (input.category === 'transactional' && input.priority === 'high') return undefined;
-  const window = quietWindow(customer, config);
-  if (!isWithinQuietHours(input.now, customer.timeZone, window)) return undefined;
+  const window = applicableQuietHours(input, config);
+  if (!window || !isWithinQuietHours(input.now, customer.timeZone, window)) return undefined;
   const zone = resolveTimeZone(customer.timeZone);
   const zoneNote = zone === customer.timeZone ? zone : `${zone} (time zone missing or unknown)`;
   return { channel, reason: 'QUIET_HOURS', detail: `quiet hours ${window.start}–${window.end} in ${zoneNote}` };

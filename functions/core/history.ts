@@ -1,4 +1,5 @@
 import { instantMs } from './instant.js';
+import { describeDuration } from './timing/duration.js';
 import {
   type Attempt,
   type Category,
@@ -7,9 +8,11 @@ import {
   type ConsentValue,
   type DeliveryRecord,
   type DeliveryStatus,
+  type EscalationState,
   type ExclusionReason,
   type Problem,
   type TimelineEvent,
+  type TimingNote,
 } from './model.js';
 
 /** Reads a customer's delivery records, newest first; the delivery log adapter implements it. */
@@ -49,18 +52,30 @@ export interface HistoryEntry {
   decision: {
     ranked: { channel: Channel; score: number; reasons: string[] }[];
     excluded: { channel: Channel; reason: ExclusionReason; detail?: string }[];
+    /** When the clock had a say: sent now, deferred until when, or expired, and why. */
+    timing?: TimingNote;
   };
   attempts: Pick<Attempt, 'channel' | 'at' | 'outcome' | 'error'>[];
   problems?: Problem[];
+  /** While `DEFERRED`: when the message is decided again. */
+  deferredUntil?: string;
+  /** Under strategy `escalate`: each step with its reason, the next look while it runs, and how it ended. */
+  escalation?: EscalationState;
   /** The answer to "why did she get this, on that channel?" in a few lines. */
   why: string[];
 }
 
-/** Built field by field, so storage attributes (leases, de-duplication sets, TTL) never leak out. */
+/**
+ * Built field by field, so storage attributes (leases, de-duplication sets, TTL) never leak out,
+ * nor what a waiting record keeps for itself: the stored request (personal data) and its wake.
+ */
 export function historyEntry(record: DeliveryRecord): HistoryEntry {
   const ranked = (record.decision?.ranked ?? []).map(({ channel, score, reasons }) => ({ channel, score, reasons }));
   const excluded = (record.decision?.excluded ?? []).map(({ channel, reason, detail }) => ({ channel, reason, ...(detail ? { detail } : {}) }));
+  const timing = record.decision?.timing ? timingOf(record.decision.timing) : undefined;
   const attempts = record.attempts.map(({ channel, at, outcome, error }) => ({ channel, at, outcome, ...(error ? { error } : {}) }));
+  const escalation = record.escalation ? escalationOf(record.escalation) : undefined;
+  const sent = record.channels ?? (record.channel ? [record.channel] : []);
   return {
     requestId: record.requestId,
     createdAt: record.createdAt,
@@ -72,10 +87,25 @@ export function historyEntry(record: DeliveryRecord): HistoryEntry {
     ...(record.channel ? { channel: record.channel } : {}),
     ...(record.channels ? { channels: record.channels } : {}),
     timeline: chronological(record.timeline),
-    decision: { ranked, excluded },
+    decision: { ranked, excluded, ...(timing ? { timing } : {}) },
     attempts,
     ...(record.problems?.length ? { problems: record.problems } : {}),
-    why: explain(record.channel, ranked, excluded, attempts, record.problems ?? []),
+    ...(record.deferredUntil ? { deferredUntil: record.deferredUntil } : {}),
+    ...(escalation ? { escalation } : {}),
+    why: [...explainTiming(timing), ...explain(sent, ranked, excluded, attempts, record.problems ?? []), ...explainEscalation(escalation)],
+  };
+}
+
+function timingOf({ outcome, reason, until, channel, reasons }: TimingNote): TimingNote {
+  return { outcome, ...(reason ? { reason } : {}), ...(until ? { until } : {}), ...(channel ? { channel } : {}), reasons: [...reasons] };
+}
+
+function escalationOf({ afterMs, steps, nextAt, stopped }: EscalationState): EscalationState {
+  return {
+    afterMs,
+    steps: steps.map(({ channel, sentAt, reason }) => ({ channel, sentAt, reason })),
+    ...(nextAt ? { nextAt } : {}),
+    ...(stopped ? { stopped: { cause: stopped.cause, reason: stopped.reason, at: stopped.at } } : {}),
   };
 }
 
@@ -95,7 +125,7 @@ function withoutEventId({ eventId: _id, ...event }: TimelineEvent): TimelineEven
 const TOP_REASONS = 3;
 
 function explain(
-  sentOn: Channel | undefined,
+  sentOn: readonly Channel[],
   ranked: HistoryEntry['decision']['ranked'],
   excluded: HistoryEntry['decision']['excluded'],
   attempts: HistoryEntry['attempts'],
@@ -103,12 +133,41 @@ function explain(
 ): string[] {
   const lines: string[] = [];
   ranked.forEach((r, i) => {
-    const chosen = r.channel === sentOn ? ', sent' : '';
+    const chosen = sentOn.includes(r.channel) ? ', sent' : '';
     lines.push(`#${i + 1} ${r.channel} (score ${r.score.toFixed(3)}${chosen}): ${r.reasons.slice(0, TOP_REASONS).join('; ') || 'no reasons recorded'}`);
   });
   for (const e of excluded) lines.push(`excluded ${e.channel}: ${e.reason}${e.detail ? ` (${e.detail})` : ''}`);
   for (const a of attempts) if (a.error) lines.push(`${a.channel} attempt failed: ${a.error.code}`);
   for (const p of problems) lines.push(`problem: ${p.path ? `${p.path}: ` : ''}${p.message}`);
+  return lines;
+}
+
+/**
+ * First, when the clock had a say: the reasons already read on the customer's clock ("push is in
+ * quiet hours until 08:00 Asia/Tokyo"), so the line needs no time zone of its own.
+ */
+function explainTiming(timing: TimingNote | undefined): string[] {
+  if (!timing) return [];
+  const reasons = timing.reasons.join('; ') || 'no reasons recorded';
+  switch (timing.outcome) {
+    case 'defer':
+      return [`deferred${timing.reason ? ` (${timing.reason})` : ''}${timing.until ? ` until ${timing.until}` : ''}: ${reasons}`];
+    case 'expire':
+      return [`expired${timing.reason ? ` (${timing.reason})` : ''}: ${reasons}`];
+    default:
+      return [`timing: ${reasons}`];
+  }
+}
+
+/** Last, what happened after the first send: each further step, the next look, and the end. */
+function explainEscalation(escalation: EscalationState | undefined): string[] {
+  if (!escalation) return [];
+  const [first, ...later] = escalation.steps;
+  const lines: string[] = [];
+  if (first) lines.push(`escalation: ${first.reason}; the next channel after ${describeDuration(escalation.afterMs)} without engagement`);
+  for (const step of later) lines.push(`escalated: ${step.reason}`);
+  if (escalation.nextAt && !escalation.stopped) lines.push(`escalation: next look at ${escalation.nextAt}`);
+  if (escalation.stopped) lines.push(`escalation stopped: ${escalation.stopped.reason}`);
   return lines;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The shared vocabulary of Switchboard: channels, the customer record and the delivery record
- * exactly as DESIGN.md defines them. Other systems read and write these shapes; change them only
- * through a versioned contract change.
+ * as docs/delivery-record.md (and, for the customer record, the README's "Profiles, context and
+ * consent from upstream systems") describe them. Other systems read and write these shapes;
+ * change them only through a versioned contract change.
  */
 export const CHANNELS = ['push', 'sms', 'email', 'in_app'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -76,7 +77,18 @@ export interface Customer {
   context?: StoredContext;
 }
 
-export const EXCLUSION_REASONS = ['NO_CONSENT', 'OPTED_OUT', 'NO_ADDRESS', 'ADDRESS_SUPPRESSED', 'QUIET_HOURS', 'FREQUENCY_CAP', 'NOT_IN_TEMPLATE', 'NOT_ALLOWED'] as const;
+/** `SEND_WINDOW` came later than the rest: a list only ever grows, so readers of older records are unaffected. */
+export const EXCLUSION_REASONS = [
+  'NO_CONSENT',
+  'OPTED_OUT',
+  'NO_ADDRESS',
+  'ADDRESS_SUPPRESSED',
+  'QUIET_HOURS',
+  'FREQUENCY_CAP',
+  'NOT_IN_TEMPLATE',
+  'NOT_ALLOWED',
+  'SEND_WINDOW',
+] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
 export const SCORE_COMPONENTS = ['context', 'preference', 'engagement', 'urgency', 'cost'] as const;
@@ -95,12 +107,26 @@ export interface ExcludedChannel {
   reason: ExclusionReason;
   detail?: string;
 }
+/** Why the message goes now, later or not at all, when time had a say (quiet hours, a send window, `sendAt`). */
+export interface TimingNote {
+  outcome: 'send_now' | 'defer' | 'expire' | 'none';
+  /** For `defer` and `expire`: what held the message back. */
+  reason?: 'QUIET_HOURS' | 'SEND_WINDOW' | 'SCHEDULED' | 'PAST_EXPIRES_AT';
+  /** For `defer`: when it is decided again. */
+  until?: string;
+  /** For `defer`: the channel waited for (it is chosen again when the wait ends). */
+  channel?: Channel;
+  reasons: string[];
+}
+
 export interface Decision {
   ranked: RankedChannel[];
   excluded: ExcludedChannel[];
+  /** Present when a channel was closed by the clock or the request named `sendAt`. */
+  timing?: TimingNote;
 }
 
-export const STRATEGIES = ['best', 'failover', 'all'] as const;
+export const STRATEGIES = ['best', 'failover', 'all', 'escalate'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
 
 export const PRIORITIES = ['high', 'normal'] as const;
@@ -119,6 +145,7 @@ export const DELIVERY_STATUSES = [
   'FAILED',
   'BOUNCED',
   'COMPLAINED',
+  'DEFERRED',
 ] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
@@ -147,6 +174,32 @@ export interface Problem {
   message: string;
 }
 
+/** One message of an escalation, in the order sent; `reason` says why this channel at this step. */
+export interface EscalationStep {
+  channel: Channel;
+  sentAt: string;
+  reason: string;
+}
+
+export const ESCALATION_STOPS = ['engaged', 'expired', 'no_channel_left', 'wake_failed', 'complained'] as const;
+export type EscalationStop = (typeof ESCALATION_STOPS)[number];
+
+export interface EscalationState {
+  /** How long each step is given to be opened, read or clicked before the next channel. */
+  afterMs: number;
+  steps: EscalationStep[];
+  /** When the next step is looked at, while the escalation runs. */
+  nextAt?: string;
+  stopped?: { cause: EscalationStop; reason: string; at: string };
+}
+
+/** The one wake a record expects: a wake message with another token is stale and claims nothing. */
+export interface PendingWake {
+  token: string;
+  kind: 'deferral' | 'escalation';
+  due: string;
+}
+
 export interface DeliveryRecord {
   requestId: string;
   customerId: string;
@@ -164,6 +217,19 @@ export interface DeliveryRecord {
   /** While a request waits in the queue for another try: why the last try gave it back, and how often. */
   lastRetry?: { code: string; at: string };
   retries?: number;
+  /** While `DEFERRED`: when the request is decided again. */
+  deferredUntil?: string;
+  /** Under strategy `escalate`: the steps so far and how the escalation ended. */
+  escalation?: EscalationState;
+  /** While a deferral or an escalation waits: the wake that will resume it. */
+  wake?: PendingWake;
+  /** Wakes arranged so far; numbers each wake's token. */
+  wakes?: number;
+  /**
+   * While a deferral or an escalation waits: the request as admitted, so it can be decided again
+   * without the queue message. Dropped once nothing waits.
+   */
+  request?: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,90 +1,39 @@
 import { mapWithConcurrency } from './concurrency.js';
-import type { DecisionConfig } from './config.js';
-import { decide, messageClass } from './decide.js';
-import { type DeliverResult, deliver, type MessageRenderer } from './deliver.js';
+import { messageClass } from './decide.js';
+import { type DeliverResult, deliver } from './deliver.js';
 import { codeOf } from './errors.js';
 import { addressChangeEvents } from './feedback/address-changes.js';
-import type { DeliveredCount, DeliveredRecorder, ProviderMessage, ProviderMessageRecorder } from './feedback/ports.js';
-import type { Attempt, Channel, Customer, DeliveryRecord } from './model.js';
-import type {
-  AddressChange,
-  CapSlot,
-  Clock,
-  CustomerDirectory,
-  DeliveryLog,
-  FrequencyCounter,
-  MalformedCustomer,
-  OrchestrationStatus,
-  Senders,
-  Telemetry,
-  TemplateStore,
-  TimeBudget,
-  WriteRetry,
-} from './ports.js';
+import type { Customer, Decision, DeliveryRecord } from './model.js';
+import type { CompiledTemplate } from './templates.js';
+import type { MalformedCustomer, OrchestrationStatus, TimeBudget } from './ports.js';
 import { acceptedRecord, fallbackRequestId, finishedRecord, rejectedRecord, summarizeProblems } from './records.js';
-import { type ParseResult, parseSendRequest, type SendRequest } from './request.js';
+import { type ParseResult, parseSendRequest } from './request.js';
 import { isMalformedCustomer } from './customer-record.js';
 import { checkMessageClass } from './message-class.js';
+import {
+  type Bookkeeping,
+  type Claimed,
+  DEFAULT_RESERVE_MS,
+  finish,
+  finishSent,
+  guarded,
+  type InboundMessage,
+  noteSends,
+  type OrchestratorDeps,
+  type Outcome,
+  recordAccepted,
+  recordAddressChanges,
+  refund,
+  report,
+  retry,
+  writeBookkeeping,
+  followUp,
+} from './orchestrate-support.js';
+import { admitWake, continueEscalation, deferRequest, startEscalation } from './orchestrate-wakes.js';
+import { planDelivery } from './timing/plan.js';
+import { wakeBodyOf } from './timing/wake.js';
 
-export interface OrchestratorDeps {
-  customers: CustomerDirectory;
-  deliveries: DeliveryLog;
-  counter: FrequencyCounter;
-  templates: TemplateStore;
-  senders: Senders;
-  renderer: MessageRenderer;
-  telemetry: Telemetry;
-  clock: Clock;
-  decisionConfig: DecisionConfig;
-  /** How long a claim protects a request from a second worker; longer than one invocation. */
-  leaseMs: number;
-  /** Push and in-app have no delivery events, so their sends count as delivered here; optional for dry runs. */
-  engagement?: DeliveredRecorder;
-  /** SMS delivery logs name only the provider's message id; remembered so feedback finds the request. */
-  providerMessages?: ProviderMessageRecorder;
-  /** Requests of one batch handled at once; bounded so a large batch cannot exhaust sockets. */
-  concurrency: number;
-  /** Retries, within the invocation, the writes that follow a provider's acceptance; absent: one try. */
-  writeRetry?: WriteRetry;
-  /** Time an invocation must have left to render, send and record one more channel. */
-  reserveMs?: number;
-  /** Receives of a message before the queue moves it to the DLQ; absent: never a last try. */
-  maxReceives?: number;
-}
-
-/** Enough for the longest render the engine allows, a provider call and the finishing writes. */
-export const DEFAULT_RESERVE_MS = 5_000;
-
-export interface InboundMessage {
-  /** The queue's id for the message; names the record of a request too broken to carry its own id. */
-  messageId: string;
-  body: unknown;
-  /** How many times the queue has delivered this message, this time included. */
-  receiveCount?: number;
-}
-
-export interface Outcome {
-  messageId: string;
-  requestId: string;
-  status: OrchestrationStatus;
-  channels: Channel[];
-  reason?: string;
-}
-
-interface Claimed {
-  messageId: string;
-  lastTry: boolean;
-  request: SendRequest;
-  lease: number;
-  /** What a provider accepted under an earlier claim: those channels are never sent again. */
-  accepted: Attempt[];
-}
-
-/** Bookkeeping gathered while a batch is sent and written at its end, in batched requests. */
-interface Bookkeeping {
-  delivered: DeliveredCount[];
-  providerMessages: ProviderMessage[];
-}
+export { DEFAULT_RESERVE_MS, type InboundMessage, type OrchestratorDeps, type Outcome } from './orchestrate-support.js';
 
 /**
  * The orchestrate use case for one batch: validate, claim (idempotency), drop expired moments,
@@ -131,6 +80,8 @@ async function orchestrate(messages: readonly InboundMessage[], deps: Orchestrat
  * record that cannot be written, sends only this message back to the queue, never its batch.
  */
 async function admit(message: InboundMessage, deps: OrchestratorDeps): Promise<Outcome | Claimed> {
+  const wake = wakeBodyOf(message.body);
+  if (wake) return admitWake(message, wake, deps, isLastTry(message, deps)).catch((error: unknown) => retryUnclaimed(message, deps, codeOf(error)));
   const parsed = parseSafely(message.body);
   const requestId = parsed.ok ? parsed.request.requestId : (parsed.requestId ?? fallbackRequestId(message.messageId));
   try {
@@ -138,6 +89,14 @@ async function admit(message: InboundMessage, deps: OrchestratorDeps): Promise<O
   } catch (error) {
     return report(deps, { messageId: message.messageId, requestId, status: 'RETRY', channels: [], reason: codeOf(error) });
   }
+}
+
+function isLastTry(message: InboundMessage, deps: OrchestratorDeps): boolean {
+  return deps.maxReceives !== undefined && (message.receiveCount ?? 1) >= deps.maxReceives;
+}
+
+function retryUnclaimed(message: InboundMessage, deps: OrchestratorDeps, code: string): Outcome {
+  return report(deps, { messageId: message.messageId, requestId: fallbackRequestId(message.messageId), status: 'RETRY', channels: [], reason: code });
 }
 
 /** The parser promises never to throw; this keeps a broken promise from taking the batch with it. */
@@ -176,8 +135,8 @@ async function claimOrReject(message: InboundMessage, parsed: ParseResult, reque
     leaseMs: deps.leaseMs,
   });
   if (claim.kind === 'claimed') {
-    const lastTry = deps.maxReceives !== undefined && (message.receiveCount ?? 1) >= deps.maxReceives;
-    return { messageId: message.messageId, request, lease: claim.lease, accepted: claim.accepted, lastTry };
+    const lastTry = isLastTry(message, deps);
+    return { messageId: message.messageId, request, lease: claim.lease, accepted: claim.accepted, lastTry, wakes: 0 };
   }
   const status = claim.kind === 'duplicate' ? 'DUPLICATE' : 'RETRY';
   const reason = claim.kind === 'duplicate' ? `already ${claim.status}` : 'IN_PROGRESS_ELSEWHERE';
@@ -186,8 +145,11 @@ async function claimOrReject(message: InboundMessage, parsed: ParseResult, reque
 
 async function dropExpired(claimed: Claimed[], deps: OrchestratorDeps, outcomes: Map<string, Outcome>): Promise<Claimed[]> {
   const now = deps.clock.now();
-  // A request a provider already accepted is finished as sent, however late its redelivery.
-  const expired = claimed.filter(({ request, accepted }) => accepted.length === 0 && request.expiresAt !== undefined && Date.parse(request.expiresAt) <= now.getTime());
+  // A request a provider already accepted is finished as sent, however late its redelivery; an
+  // escalation already sent its first step, and ends itself at `expiresAt`.
+  const expired = claimed.filter(
+    ({ request, accepted, woken }) => accepted.length === 0 && woken?.kind !== 'escalation' && request.expiresAt !== undefined && Date.parse(request.expiresAt) <= now.getTime(),
+  );
   await mapWithConcurrency(expired, deps.concurrency, async (item) => {
     const record = finishedRecord(item.request, {}, { status: 'EXPIRED', sentChannels: [], attempts: [], detail: `expired at ${item.request.expiresAt}` }, now);
     outcomes.set(item.messageId, await guarded(item, deps, () => finish(record, item, deps, 'EXPIRED', 'PAST_EXPIRES_AT')));
@@ -216,6 +178,7 @@ async function decideAndSend(
   const { request } = item;
   const now = deps.clock.now();
   const unusable = !customer || isMalformedCustomer(customer);
+  if (item.woken?.kind === 'escalation') return escalate(item, item.woken.record, unusable ? undefined : customer, deps, books, budget);
   // Sent under an earlier claim and nothing more to send: finish the record, send nothing.
   if (item.accepted.length > 0 && (unusable || request.strategy !== 'all')) {
     return finishSent(acceptedRecord(request, item.accepted, now), item, deps, []);
@@ -231,13 +194,85 @@ async function decideAndSend(
     const record = finishedRecord(request, {}, { status: 'FAILED', sentChannels: [], attempts: [], problems, detail, reasonCode: 'MALFORMED_CUSTOMER' }, now);
     return finish(record, item, deps, 'FAILED', 'MALFORMED_CUSTOMER');
   }
-  const template = deps.templates.get(request.template);
-  if (!template) throw new Error(`template ${request.template} vanished after admission`);
+  const template = templateOf(item, deps);
   const { category, topic } = messageClass(request, template.manifest);
-  const decision = decide({ request, customer, manifest: template.manifest, now }, deps.decisionConfig);
+  // A woken deferral has waited for `sendAt` already; everything else is decided afresh from the record as it is now.
+  const plan = planDelivery({ request, customer, manifest: template.manifest, now, sendAtReached: item.woken?.kind === 'deferral' }, deps.decisionConfig);
+  const { timing } = plan;
+  if (timing.kind === 'defer' && item.accepted.length === 0) return deferRequest(item, { ...plan, timing }, { category, topic }, deps);
+  if (timing.kind === 'expire' && item.accepted.length === 0) {
+    const detail = timing.reasons.join('; ');
+    const record = finishedRecord(
+      request,
+      { category, topic },
+      { status: 'EXPIRED', sentChannels: [], attempts: [], decision: plan.decision, detail, reasonCode: timing.reason },
+      now,
+    );
+    return finish(record, item, deps, 'EXPIRED', timing.reason);
+  }
+  const result = await sendOn(plan.decision, item, customer, deps, budget);
+  if (result.kind === 'retry') {
+    await followUp('address_changes', deps, () => deps.customers.applyAddressChanges(customer.customerId, result.addressChanges, now), result.addressChanges.length > 0);
+    return retry(item, deps, result.code);
+  }
+  const record = finishedRecord(request, { category, topic }, result.state, now);
+  record.timeline.push(...addressChangeEvents(result.addressChanges, record.status, record.updatedAt));
+  if (result.state.sentChannels.length === 0) {
+    const outcome = await finish(record, item, deps, result.state.status as OrchestrationStatus, result.state.reasonCode);
+    await recordAddressChanges(record, result.addressChanges, deps, now);
+    return outcome;
+  }
+  if (request.strategy === 'escalate') await startEscalation(record, item, plan, template.manifest.escalateAfter, deps);
+  const outcome = await finishSent(record, item, deps, result.unpersisted);
+  await recordAddressChanges(record, result.addressChanges, deps, now);
+  noteSends(record, books);
+  return outcome;
+}
+
+/** The next step of an escalation, from the customer's record as it is now; an unusable record leaves no channel. */
+async function escalate(
+  item: Claimed,
+  record: DeliveryRecord,
+  customer: Customer | undefined,
+  deps: OrchestratorDeps,
+  books: Bookkeeping,
+  budget: TimeBudget | undefined,
+): Promise<Outcome> {
+  const now = deps.clock.now();
+  const template = templateOf(item, deps);
+  const plan = customer ? planDelivery({ request: item.request, customer, manifest: template.manifest, now, sendAtReached: true }, deps.decisionConfig) : undefined;
+  return continueEscalation(
+    item,
+    record,
+    plan,
+    async (channels) => {
+      if (!plan || !customer) return { kind: 'finished', attempts: [], sent: [] };
+      const decision = { ...plan.decision, ranked: plan.decision.ranked.filter((entry) => channels.includes(entry.channel)) };
+      const result = await sendOn(decision, item, customer, deps, budget);
+      await recordAddressChanges(record, result.addressChanges, deps, now);
+      if (result.kind === 'retry') return result;
+      const attempts = result.state.attempts;
+      noteSends({ ...record, attempts }, books);
+      return { kind: 'finished', attempts, sent: result.state.sentChannels, ...(result.state.detail ? { detail: result.state.detail } : {}) };
+    },
+    deps,
+  );
+}
+
+function templateOf(item: Claimed, deps: OrchestratorDeps): CompiledTemplate {
+  const template = deps.templates.get(item.request.template);
+  if (!template) throw new Error(`template ${item.request.template} vanished after admission`);
+  return template;
+}
+
+/** Renders and sends by the request's strategy over the decision's ranked channels. */
+function sendOn(decision: Decision, item: Claimed, customer: Customer, deps: OrchestratorDeps, budget: TimeBudget | undefined): Promise<DeliverResult> {
+  const { request } = item;
+  const template = templateOf(item, deps);
+  const { category, topic } = messageClass(request, template.manifest);
   const reserveMs = deps.reserveMs ?? DEFAULT_RESERVE_MS;
-  const result: DeliverResult = await deliver(
-    { request, customer, template, decision, category, topic, now, accepted: item.accepted, lastTry: item.lastTry },
+  return deliver(
+    { request, customer, template, decision, category, topic, now: deps.clock.now(), accepted: item.accepted, lastTry: item.lastTry },
     {
       senders: deps.senders,
       counter: deps.counter,
@@ -248,148 +283,4 @@ async function decideAndSend(
       hasTimeFor: () => budget === undefined || budget.remainingMs() >= reserveMs,
     },
   );
-  if (result.kind === 'retry') {
-    await followUp('address_changes', deps, () => deps.customers.applyAddressChanges(customer.customerId, result.addressChanges, now), result.addressChanges.length > 0);
-    return retry(item, deps, result.code);
-  }
-  for (const attempt of result.state.attempts.slice(item.accepted.length)) {
-    deps.telemetry.record({ kind: 'attempt', channel: attempt.channel, attempt: attempt.outcome, ...(attempt.error ? { code: attempt.error.code } : {}) });
-  }
-  const record = finishedRecord(request, { category, topic }, result.state, now);
-  record.timeline.push(...addressChangeEvents(result.addressChanges, record.status, record.updatedAt));
-  if (result.state.sentChannels.length === 0) {
-    const outcome = await finish(record, item, deps, result.state.status as OrchestrationStatus, result.state.reasonCode);
-    await recordAddressChanges(record, result.addressChanges, deps, now);
-    return outcome;
-  }
-  const outcome = await finishSent(record, item, deps, result.unpersisted);
-  await recordAddressChanges(record, result.addressChanges, deps, now);
-  noteSends(record, books);
-  return outcome;
-}
-
-/** False when no write could record it: then only the final record can still tell. */
-async function recordAccepted(item: Claimed, attempt: Attempt, deps: OrchestratorDeps): Promise<boolean> {
-  try {
-    await retrying(deps, () => deps.deliveries.recordAccepted(item.request.requestId, attempt));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function refund(slot: CapSlot, deps: OrchestratorDeps): Promise<void> {
-  await followUp('cap_refund', deps, () => retrying(deps, () => deps.counter.refund(slot)));
-}
-
-/**
- * Finishes a record after a provider accepted, retrying the write in process. If it still fails,
- * the accepted attempts alone (a small write) are stored instead and the request goes back to the
- * queue: its redelivery finishes the record without sending. Only when neither write lands is the
- * claim kept until its lease lapses: the one window in which a message can go out twice.
- */
-async function finishSent(record: DeliveryRecord, item: Claimed, deps: OrchestratorDeps, unpersisted: Attempt[]): Promise<Outcome> {
-  try {
-    await retrying(deps, () => deps.deliveries.finish(record));
-    return outcomeOf(record, item, deps, 'SENT');
-  } catch (error) {
-    const code = codeOf(error);
-    const unrecorded: Attempt[] = [];
-    for (const attempt of unpersisted) if (!(await recordAccepted(item, attempt, deps))) unrecorded.push(attempt);
-    if (unrecorded.length === 0) return retry(item, deps, code);
-    for (const attempt of unrecorded) deps.telemetry.record({ kind: 'unrecorded_send', channel: attempt.channel, code });
-    return report(deps, { messageId: item.messageId, requestId: item.request.requestId, status: 'RETRY', channels: [], reason: code }, item.request.template);
-  }
-}
-
-function retrying<T>(deps: OrchestratorDeps, work: () => Promise<T>): Promise<T> {
-  return deps.writeRetry ? deps.writeRetry.run(work) : work();
-}
-
-/**
- * Address changes learned while sending (a dead token, a STOP), once the outcome is recorded and
- * best effort: failing to note one must not send the request back to the queue, which would send
- * it twice. They are rare, so each is written as it happens rather than with the batch's bookkeeping.
- */
-async function recordAddressChanges(record: DeliveryRecord, changes: AddressChange[], deps: OrchestratorDeps, now: Date): Promise<void> {
-  await followUp('address_changes', deps, () => deps.customers.applyAddressChanges(record.customerId, changes, now), changes.length > 0);
-}
-
-function noteSends(record: DeliveryRecord, books: Bookkeeping): void {
-  for (const attempt of record.attempts) {
-    if (attempt.outcome !== 'SENT') continue;
-    if (attempt.channel === 'sms' && attempt.providerMessageId) {
-      books.providerMessages.push({ channel: 'sms', providerMessageId: attempt.providerMessageId, requestId: record.requestId });
-    }
-    // Push and in-app have no delivery events: the provider's synchronous success is the delivery.
-    if (attempt.channel === 'push' || attempt.channel === 'in_app') {
-      books.delivered.push({ customerId: record.customerId, channel: attempt.channel });
-    }
-  }
-}
-
-/** Once per batch, so the counts and ids of many messages share a few requests instead of one write each. */
-async function writeBookkeeping(books: Bookkeeping, deps: OrchestratorDeps): Promise<void> {
-  const { engagement, providerMessages } = deps;
-  const now = deps.clock.now();
-  await Promise.all([
-    providerMessages && followUp('provider_message', deps, () => providerMessages.rememberAll(books.providerMessages, now), books.providerMessages.length > 0),
-    engagement && followUp('engagement', deps, () => engagement.recordDelivered(books.delivered, now), books.delivered.length > 0),
-  ]);
-}
-
-async function followUp(
-  step: 'address_changes' | 'engagement' | 'provider_message' | 'cap_refund',
-  deps: OrchestratorDeps,
-  work: () => Promise<void>,
-  needed = true,
-): Promise<void> {
-  if (!needed) return;
-  try {
-    await work();
-  } catch (error) {
-    deps.telemetry.record({ kind: 'follow_up_failed', step, code: codeOf(error) });
-  }
-}
-
-async function finish(record: DeliveryRecord, item: Claimed, deps: OrchestratorDeps, status: OrchestrationStatus, reason?: string): Promise<Outcome> {
-  await deps.deliveries.finish(record);
-  return outcomeOf(record, item, deps, status, reason);
-}
-
-function outcomeOf(record: DeliveryRecord, item: Claimed, deps: OrchestratorDeps, status: OrchestrationStatus, reason?: string): Outcome {
-  const channels = record.channels ?? (record.channel && status === 'SENT' ? [record.channel] : []);
-  const createdAt = item.request.createdAt ? Date.parse(item.request.createdAt) : undefined;
-  const latencyMs = status === 'SENT' && createdAt !== undefined ? deps.clock.now().getTime() - createdAt : undefined;
-  return report(deps, { messageId: item.messageId, requestId: record.requestId, status, channels, ...(reason ? { reason } : {}) }, record.template, latencyMs);
-}
-
-async function retry(item: Claimed, deps: OrchestratorDeps, code: string): Promise<Outcome> {
-  // Best effort: a release that fails leaves the claim to lapse with its lease.
-  await deps.deliveries.release({ requestId: item.request.requestId, lease: item.lease, code, at: deps.clock.now() }).catch(() => undefined);
-  return report(deps, { messageId: item.messageId, requestId: item.request.requestId, status: 'RETRY', channels: [], reason: code }, item.request.template);
-}
-
-/**
- * Any error on one request sends only that request back to the queue, its code noted on the
- * record: a passing fault gets another try, and a lasting one ends in the DLQ saying why.
- */
-async function guarded(item: Claimed, deps: OrchestratorDeps, work: () => Promise<Outcome>): Promise<Outcome> {
-  try {
-    return await work();
-  } catch (error) {
-    return retry(item, deps, codeOf(error));
-  }
-}
-
-function report(deps: OrchestratorDeps, outcome: Outcome, template?: string, latencyMs?: number): Outcome {
-  deps.telemetry.record({
-    kind: 'outcome',
-    status: outcome.status,
-    ...(template ? { template } : {}),
-    ...(outcome.channels[0] ? { channel: outcome.channels[0] } : {}),
-    ...(outcome.reason ? { reason: outcome.reason } : {}),
-    ...(latencyMs !== undefined ? { latencyMs } : {}),
-  });
-  return outcome;
 }

@@ -2,9 +2,23 @@
  * The ports the core depends on. Interfaces only: adapters in `functions/adapters/` implement
  * them with the AWS SDK, in-memory versions implement them for the CLI and tests.
  */
-import type { Attempt, Category, Channel, ConsentValue, Customer, DeliveryRecord, DeliveryStatus, Problem, PushToken } from './model.js';
+import type {
+  Attempt,
+  Category,
+  Channel,
+  ConsentValue,
+  Customer,
+  DeliveryRecord,
+  DeliveryStatus,
+  EscalationState,
+  PendingWake,
+  Problem,
+  PushToken,
+  TimelineEvent,
+} from './model.js';
 import type { CompiledTemplate, RenderedByChannel } from './templates.js';
 import type { TopicRegistry } from './topics.js';
+import type { Wake, WakeKind, WakeTarget } from './timing/wake.js';
 
 export interface Clock {
   now(): Date;
@@ -55,8 +69,49 @@ export interface ReleaseRequest {
   at: Date;
 }
 
+export interface WakeClaimRequest {
+  requestId: string;
+  token: string;
+  kind: WakeKind;
+  now: Date;
+  leaseMs: number;
+}
+
+export type WakeClaimResult =
+  /** This worker owns the request until `lease`; `record` is the record as the wake found it. */
+  | { kind: 'claimed'; lease: number; record: DeliveryRecord }
+  /** The record expects no such wake (fired before, replaced, or the request finished): nothing to do. */
+  | { kind: 'stale' }
+  /** The same wake is being handled by another worker: report back to the queue and try later. */
+  | { kind: 'busy' };
+
+/** An escalation step (or the escalation's end) recorded under a wake's claim, which it lets go. */
+export interface EscalationWrite {
+  requestId: string;
+  lease: number;
+  /** Attempts of this step, appended to the record's. */
+  attempts: Attempt[];
+  /** Every channel sent on so far, the first step's included. */
+  channels: Channel[];
+  escalation: EscalationState;
+  /** The next wake; absent when the escalation has ended. */
+  wake?: PendingWake;
+  wakes: number;
+  /** Appended to the timeline. */
+  events: TimelineEvent[];
+  at: Date;
+}
+
 export interface DeliveryLog {
   claim(claim: ClaimRequest): Promise<ClaimResult>;
+  /**
+   * Claims a request for the wake that names it, only if the record still expects that very wake
+   * (its token) and no live claim holds it. A deferred request becomes ACCEPTED again; a request
+   * escalating keeps the status feedback gave it.
+   */
+  claimWake(claim: WakeClaimRequest): Promise<WakeClaimResult>;
+  /** Fails with a retryable error when the claim was lost meanwhile: the step is then not recorded. */
+  recordEscalation(write: EscalationWrite): Promise<void>;
   /**
    * Appends an attempt a provider accepted to the claimed record ahead of the final write, so a
    * redelivery of the request finishes the record instead of sending again.
@@ -68,6 +123,25 @@ export interface DeliveryLog {
   release(release: ReleaseRequest): Promise<void>;
   /** Records a request rejected before any claim; never overwrites a record that is not REJECTED. */
   reject(record: DeliveryRecord): Promise<void>;
+}
+
+/**
+ * Arranges wakes: at `due`, a `{ wake }` message reaches the requests queue. Deployed, a wake
+ * under 15 minutes away is a delayed queue message and a later one a one-time schedule that
+ * deletes itself after firing; locally, a timer. A wake may arrive late, and more than once, but
+ * never before `due`.
+ */
+export interface WakeScheduler {
+  /** Idempotent: arranging the same wake (request and token) twice arranges it once. */
+  schedule(wake: Wake, now: Date): Promise<void>;
+  /** Best effort and idempotent: a wake already fired, cancelled or never arranged is no error. */
+  cancel(target: WakeTarget): Promise<void>;
+  /**
+   * Moves a pending wake to `wake.due`, which is earlier. The wake at the new time is arranged
+   * before the old one is cancelled, so a failure in between leaves both (the later one then
+   * finds its token spent) and never neither.
+   */
+  bringForward(wake: Wake, now: Date): Promise<void>;
 }
 
 export interface CapLimits {
@@ -168,7 +242,7 @@ export interface Telemetry {
   flush?(): void;
 }
 
-export type OrchestrationStatus = 'SENT' | 'SUPPRESSED' | 'EXPIRED' | 'REJECTED' | 'RENDER_FAILED' | 'FAILED' | 'DUPLICATE' | 'RETRY';
+export type OrchestrationStatus = 'SENT' | 'SUPPRESSED' | 'EXPIRED' | 'REJECTED' | 'RENDER_FAILED' | 'FAILED' | 'DUPLICATE' | 'RETRY' | 'DEFERRED' | 'ESCALATED';
 
 /**
  * One consent decision with its provenance. `topic` is a registry topic or `"*"` (every topic on

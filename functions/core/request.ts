@@ -4,6 +4,8 @@ import { CATEGORIES, CHANNELS, PRIORITIES, type Problem, STRATEGIES, SURFACES } 
 import { clipText, isWellFormed, problemsOf } from './problem-bounds.js';
 import { EVERY_TOPIC, MAX_TOPIC_LENGTH } from './topics.js';
 import { EVERY_TOPIC_PROBLEM } from './message-class.js';
+import { durationTextSchema } from './timing/duration.js';
+import { sendAtSchema } from './timing/send-at.js';
 
 export { MAX_FIELD_NAME, MAX_LISTED_FIELDS, MAX_PROBLEM_TEXT, MAX_PROBLEMS } from './problem-bounds.js';
 
@@ -74,6 +76,10 @@ export const sendRequestSchema = z.strictObject({
   context: requestContextSchema.default({}),
   expiresAt: isoInstant.optional(),
   createdAt: isoInstant.optional(),
+  /** Not before then: an instant, or `{ "localTime": "09:00" }` on the customer's clock (its next occurrence). */
+  sendAt: sendAtSchema.optional(),
+  /** Under strategy `escalate`: how long a step may go unengaged before the next channel; else the template's, else 30 minutes. */
+  escalateAfter: durationTextSchema.optional(),
 });
 
 export type SendRequest = z.output<typeof sendRequestSchema>;

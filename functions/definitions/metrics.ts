@@ -33,6 +33,9 @@ export const OUTCOME_METRICS = {
   DUPLICATE: 'Duplicate',
   RETRY: 'Retry',
   RENDER_FAILED: 'RenderFailed',
+  DEFERRED: 'Deferred',
+  /** An escalation wake that waited on or ended the escalation without sending. */
+  ESCALATED: 'EscalationChecked',
 } as const;
 
 /** From a request's `createdAt` to the provider call, in milliseconds, split by `channel`. */

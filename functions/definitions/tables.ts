@@ -96,4 +96,13 @@ export const ENV = {
   appDeepLinkScheme: 'APP_DEEP_LINK_SCHEME',
   /** The name customers know the sender by, shown on the preference centre. */
   brandName: 'BRAND_NAME',
+  /** The requests queue, by URL (a wake sent with a delay) and by ARN (a schedule's target). */
+  requestsQueueUrl: 'REQUESTS_QUEUE_URL',
+  requestsQueueArn: 'REQUESTS_QUEUE_ARN',
+  /** The EventBridge Scheduler group that holds the one-time schedules of wakes. */
+  wakeScheduleGroup: 'WAKE_SCHEDULE_GROUP',
+  /** The role a wake's schedule runs as: it may send to the requests queue and the dead-letter queue below. */
+  wakeSchedulerRoleArn: 'WAKE_SCHEDULER_ROLE_ARN',
+  /** Where a schedule puts a wake it could not deliver to the requests queue. */
+  wakeDeadLetterQueueArn: 'WAKE_DEAD_LETTER_QUEUE_ARN',
 } as const;

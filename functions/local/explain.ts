@@ -6,6 +6,9 @@ import type { Channel, DeliveryRecord, RankedChannel } from '../core/model.js';
  * failed before it, or why nothing was sent.
  */
 export function explainRecord(record: DeliveryRecord): string {
+  if (record.status === 'DEFERRED' && record.decision?.timing) return `deferred: ${record.decision.timing.reasons.join('; ')}`;
+  const escalation = escalationNote(record);
+  if (escalation) return [escalation, exclusionsNote(record)].filter(Boolean).join('; ');
   const failedFirst = record.attempts.filter((a) => a.outcome !== 'SENT' && a.channel !== record.channel);
   const failover = failedFirst.map((a) => `${a.channel} failed (${a.error?.code ?? a.outcome})`).join(', ');
   if (record.channel) {
@@ -40,4 +43,11 @@ export function channelReasons(record: DeliveryRecord, channel: Channel, limit =
 function strongest(ranked: RankedChannel): string[] {
   const size = (reason: string) => Math.abs(Number(/^\w+ ([+-][\d.]+):/.exec(reason)?.[1] ?? 0));
   return [...ranked.reasons].filter((reason) => size(reason) > 0 && !reason.startsWith('cost')).sort((a, b) => size(b) - size(a));
+}
+
+/** Once an escalation went past its first step: each step's reason, and how it ended if it did. */
+export function escalationNote(record: DeliveryRecord): string {
+  const state = record.escalation;
+  if (!state || (state.steps.length < 2 && !state.stopped)) return '';
+  return [...state.steps.map((step) => step.reason), state.stopped ? `stopped: ${state.stopped.reason}` : ''].filter(Boolean).join('; ');
 }

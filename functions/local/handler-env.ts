@@ -3,6 +3,9 @@ import { PREFERENCE_CENTRE_PATH } from '../definitions/paths.js';
 import { DEFAULT_BUNDLE_PATH } from '../template-compiler/paths.js';
 import type { TableNames } from './provision.js';
 
+/** The account id emulators answer for. */
+const LOCAL_ACCOUNT = '000000000000';
+
 export interface HandlerEnvInput {
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
@@ -37,6 +40,8 @@ export function handlerEnvironment(input: HandlerEnvInput): Record<string, strin
     AWS_ENDPOINT_URL_SESV2: input.endpoints.sesv2,
     AWS_ENDPOINT_URL_PINPOINT: input.endpoints.providerSandbox,
     AWS_ENDPOINT_URL_SNS: input.endpoints.providerSandbox,
+    // The provider sandbox takes the schedules the deployed composition would make; none leaves the machine.
+    AWS_ENDPOINT_URL_SCHEDULER: input.endpoints.providerSandbox,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     // Metrics reach CloudWatch as log lines; locally they are noise.
     POWERTOOLS_METRICS_DISABLED: 'true',
@@ -55,6 +60,13 @@ export function handlerEnvironment(input: HandlerEnvInput): Record<string, strin
     ...(input.linkSecret ? { AWS_ENDPOINT_URL_SECRETS_MANAGER: input.linkSecret.endpoint, [ENV.linkSigningSecretId]: input.linkSecret.secretId } : {}),
     [ENV.templateBundlePath]: DEFAULT_BUNDLE_PATH,
     [ENV.pinpointApplicationId]: input.pushApplicationId,
+    // The deployed wake settings are required by the orchestrator's configuration; locally they
+    // name no real schedule group, role or queue.
+    [ENV.requestsQueueUrl]: new URL(`/${LOCAL_ACCOUNT}/switchboard-local-requests`, input.endpoints.sqs).toString(),
+    [ENV.requestsQueueArn]: `arn:aws:sqs:${input.region}:${LOCAL_ACCOUNT}:switchboard-local-requests`,
+    [ENV.wakeScheduleGroup]: 'switchboard-local-wakes',
+    [ENV.wakeSchedulerRoleArn]: `arn:aws:iam::${LOCAL_ACCOUNT}:role/switchboard-local-wakes`,
+    [ENV.wakeDeadLetterQueueArn]: `arn:aws:sqs:${input.region}:${LOCAL_ACCOUNT}:switchboard-local-wake-dlq`,
   };
 }
 

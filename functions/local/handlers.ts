@@ -1,6 +1,7 @@
 import type { HttpApiHandler, RestApiHandler } from '../tooling/api-gateway.js';
 import type { LambdaHandler } from './feedback/bridge.js';
 import type { SqsHandler } from './sqs-poller.js';
+import type { LocalWakeScheduler } from './wake-scheduler.js';
 
 export interface LocalHandlers {
   orchestrator: SqsHandler;
@@ -18,11 +19,12 @@ export interface LocalHandlers {
 
 /**
  * Imports the deployed Lambdas' own handler modules. They read their configuration at import,
- * so the environment must already point at the emulators.
+ * so the environment must already point at the emulators. The orchestrator is composed the same
+ * way, with `wakes` arranging its deferrals and escalation steps.
  */
-export async function loadHandlers(): Promise<LocalHandlers> {
+export async function loadHandlers(wakes: LocalWakeScheduler): Promise<LocalHandlers> {
   return {
-    orchestrator: (await import('../orchestrator/handler.js')).handler as unknown as SqsHandler,
+    orchestrator: (await import('./orchestrator.js')).loadLocalOrchestrator(wakes),
     feedback: (await import('../feedback/handler.js')).handler as unknown as LambdaHandler,
     inbox: (await import('../inbox-api/handler.js')).handler as unknown as HttpApiHandler,
     unsubscribe: (await import('../unsubscribe/handler.js')).handler as unknown as HttpApiHandler,

@@ -10,7 +10,8 @@ export interface LocalOptions {
 
 export const USAGE = `npm start [-- options]
 
-  --once                run the demo scenario, print a summary, stop (exit 1 if a request has no final record)
+  --once                run the demo scenario, print a summary, stop (exit 1 if a request has no final record);
+                        deferrals and escalation steps are fired early rather than waited for
   --no-demo             start without enqueuing the demo scenario
   --port N              outbox page port            (env SWITCHBOARD_PORT; default: a free port)
   --dynamodb-port N     DynamoDB Local port         (env SWITCHBOARD_DYNAMODB_PORT)

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { listen, readBody, requestUrl, sendJson, sendText } from '../tooling/loopback-http.js';
 import { SEND_MESSAGES_PATH, sendMessages } from './sandbox/pinpoint.js';
+import { SCHEDULE_PATH, scheduleAction } from './sandbox/scheduler.js';
 import { snsAction } from './sandbox/sns.js';
 import { PROVIDER_FAULT_KINDS, PUSH_STATUSES, SandboxState } from './sandbox/state.js';
 
@@ -19,10 +20,10 @@ export {
 } from './sandbox/state.js';
 
 export interface ProviderSandbox {
-  /** Point both the Pinpoint and the SNS client here. */
+  /** Point the Pinpoint, SNS and EventBridge Scheduler clients here. */
   endpoint: string;
   port: number;
-  /** `GET messages`, `POST faults` (a FaultsPatch), `DELETE faults`, `DELETE messages`, `GET stats`. */
+  /** `GET messages`, `POST faults` (a FaultsPatch), `DELETE faults`, `DELETE messages`, `GET stats`, `GET schedules`. */
   controlUrl: string;
   applicationId: string;
   state: SandboxState;
@@ -60,8 +61,8 @@ const faultsPatchSchema = z.strictObject({
 const MAX_HOLD_MS = 60_000;
 
 /**
- * Stands in for the two provider APIs no emulator covers: Pinpoint `SendMessages` (push) and SNS
- * `Publish` / `CheckIfPhoneNumberIsOptedOut` (SMS). It records what it receives and can be told
+ * Stands in for the provider APIs no emulator covers: Pinpoint `SendMessages` (push), SNS
+ * `Publish` / `CheckIfPhoneNumberIsOptedOut` (SMS) and EventBridge Scheduler's schedules. It records what it receives and can be told
  * to fail, so demos and tests can show throttling, dead tokens and opted-out numbers.
  */
 export async function startProviderSandbox(options: ProviderSandboxOptions = {}): Promise<ProviderSandbox> {
@@ -96,6 +97,11 @@ async function route(req: IncomingMessage, res: ServerResponse, state: SandboxSt
     const answer = snsAction(state, form, fault);
     return sendText(res, answer.status, answer.body, 'text/xml');
   }
+  const schedule = SCHEDULE_PATH.exec(url.pathname);
+  if (schedule?.[1]) {
+    const answer = scheduleAction(state.schedules, req.method ?? 'GET', schedule[1], body, url.searchParams);
+    return sendJson(res, answer.status, answer.body, answer.headers);
+  }
   sendJson(res, 404, { message: `the provider sandbox does not answer ${req.method} ${url.pathname}` }, { 'x-amzn-ErrorType': 'NotFoundException' });
 }
 
@@ -116,6 +122,7 @@ async function control(req: IncomingMessage, res: ServerResponse, state: Sandbox
     return sendJson(res, 200, { cleared: true });
   }
   if (path === 'faults' && req.method === 'GET') return sendJson(res, 200, state.faults);
+  if (path === 'schedules' && req.method === 'GET') return sendJson(res, 200, [...state.schedules.values()]);
   if (path === 'stats' && req.method === 'GET') return sendJson(res, 200, { calls: state.tally.calls, faults: state.tally.faults });
   if (path === 'faults' && req.method === 'POST') {
     let raw: unknown;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type LocalConfig, localConfigPath, readLocalConfig, removeLocalConfig, writeLocalConfig } from '../tooling/local-config.js';
-import { runDemoOnce, summaryTable } from './once.js';
+import { firedEarlyTable, type Person, runDemoOnce, summaryTable } from './once.js';
 import { type LocalOptions, parseLocalOptions, USAGE } from './options.js';
 import { createOutboxApp, type OutboxApp } from './outbox/app.js';
 import { type OutboxServer, startOutboxServer } from './outbox/server.js';
@@ -48,8 +48,12 @@ export async function runLocal(argv: string[]): Promise<number> {
   if (options.once) {
     const result = await Promise.race([runDemoOnce(system), interrupted.then(() => undefined)]);
     if (result) {
-      const names = new Map(system.customers.map((c) => [c.customer.customerId, String(c.customer.attributes?.firstName ?? '')]));
+      const people = new Map(
+        system.customers.map(({ customer }): [string, Person] => [customer.customerId, { name: String(customer.attributes?.firstName ?? ''), timeZone: customer.timeZone }]),
+      );
+      const names = new Map([...people].map(([id, person]) => [id, person.name]));
       out(`\n${summaryTable(result, names).join('\n')}\n\n`);
+      if (result.early.length > 0) out(`fired early for the demo, each handled as at its due time:\n${firedEarlyTable(result, people).join('\n')}\n\n`);
     } else out('\ninterrupted\n');
     await stop();
     out(`done in ${progress.elapsed()}\n`);

@@ -5,6 +5,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { composeLinkSigner } from '../adapters/compose-link-signer.js';
 import { createDocumentClient } from '../adapters/dynamo-document-client.js';
 import { SqsRequestQueue } from '../adapters/sqs-request-queue.js';
+import { systemClock } from '../adapters/system-clock.js';
 import type { Problem } from '../core/model.js';
 import { preferencesUrl } from '../core/links.js';
 import { parseSendRequest } from '../core/request.js';
@@ -27,6 +28,7 @@ import { LOCAL_LINK_SECRET_NAME, localLinkSigningSecret, startLocalSecretsManage
 import { type LocalSes, startLocalSes } from './ses-local.js';
 import { startSqsEmulator } from './sqs-emulator.js';
 import { type SqsPoller, startSqsPoller } from './sqs-poller.js';
+import { LocalWakeScheduler } from './wake-scheduler.js';
 import {
   type HttpApiAnswer,
   type HttpApiCall,
@@ -72,6 +74,8 @@ export interface LocalSystem {
   ses: LocalSes;
   /** Hands SES events and SMS status logs to the feedback handler. */
   feedback: FeedbackBridge;
+  /** Deferrals and escalation steps waiting for their time; `firePending` sends them at once. */
+  wakes: LocalWakeScheduler;
   /** Calls the inbox API as the app would. */
   inboxApi: (call: HttpApiCall) => Promise<HttpApiAnswer>;
   /** Calls the one-click unsubscribe endpoint. */
@@ -157,7 +161,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       const logs = captureHandlerLogs(options.handlerLogPath, { echo: options.echoHandlerLogs ?? false });
       stops.unshift(() => logs.restore());
     }
-    const handlers = await loadHandlers();
+    const queue = new SqsRequestQueue(sqsClient, queues.requests.url);
+    const wakes = new LocalWakeScheduler({
+      send: async (message) => void (await queue.enqueue(JSON.stringify(message))),
+      clock: systemClock,
+      onError: (error) => onError('wakes', error),
+    });
+    stops.push(() => wakes.stop());
+    const handlers = await loadHandlers(wakes);
     const links = composeLinkSigner(env[ENV.linkSigningSecretId]);
     const deliveries = dynamoDeliveryReader(documents, tables.deliveries);
 
@@ -188,7 +199,6 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     feedback.start();
     stops.push(() => feedback.stop());
 
-    const queue = new SqsRequestQueue(sqsClient, queues.requests.url);
     const enqueue = async (body: unknown): Promise<EnqueueResult> => {
       const parsed = parseSendRequest(body);
       if (!parsed.ok) return { ok: false, problems: parsed.problems };
@@ -216,6 +226,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       sandbox,
       ses,
       feedback,
+      wakes,
       inboxApi: inboxCaller(handlers.inbox, region),
       unsubscribeApi: unsubscribeCaller(handlers.unsubscribe, region),
       preferencesApi: rawCaller(handlers.preferences, 'switchboard-preferences', region),

@@ -2,8 +2,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PinpointClient } from '@aws-sdk/client-pinpoint';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { BundleTemplateStore, loadTemplateBundle } from '../adapters/bundle-template-store.js';
 import { composeLinkSigner } from '../adapters/compose-link-signer.js';
 import { DynamoCustomerDirectory } from '../adapters/dynamo-customer-directory.js';
@@ -13,21 +15,24 @@ import { DynamoProviderMessageIndex } from '../adapters/dynamo-provider-message-
 import { createDocumentClient } from '../adapters/dynamo-document-client.js';
 import { DynamoFrequencyCounter } from '../adapters/dynamo-frequency-counter.js';
 import { DynamoInboxSender } from '../adapters/dynamo-inbox-sender.js';
+import { EventBridgeWakeScheduler } from '../adapters/eventbridge-wake-scheduler.js';
 import { longestCallMs, withHttpTimeouts } from '../adapters/http-timeouts.js';
 import { JitteredWriteRetry } from '../adapters/jittered-retry.js';
 import { PinpointPushSender } from '../adapters/pinpoint-push-sender.js';
 import { PowertoolsTelemetry } from '../adapters/powertools-telemetry.js';
 import { SesEmailSender } from '../adapters/ses-email-sender.js';
 import { SnsSmsSender } from '../adapters/sns-sms-sender.js';
+import { SqsDelayedWake } from '../adapters/sqs-delayed-wake.js';
 import { systemClock } from '../adapters/system-clock.js';
+import { RoutedWakeScheduler } from '../composition/wake-scheduler.js';
 import { defaultDecisionConfig } from '../core/config.js';
 import type { OrchestratorDeps } from '../core/orchestrate.js';
-import type { Senders } from '../core/ports.js';
+import type { Senders, WakeScheduler } from '../core/ports.js';
 import { CustomerRenderer } from '../core/render/customer-renderer.js';
 import { Renderer } from '../core/render/renderer.js';
 import { METRICS_NAMESPACE, ORCHESTRATOR_SERVICE_NAME as SERVICE_NAME } from '../definitions/metrics.js';
 import { requestsQueue } from '../definitions/tables.js';
-import type { OrchestratorConfig } from './config.js';
+import type { OrchestratorConfig, WakeSettings } from './config.js';
 
 /** The record writes after a send, with their in-process retries. */
 const FINISHING_WRITES_MS = 3_000;
@@ -87,6 +92,22 @@ export function composeOrchestrator(config: OrchestratorConfig) {
     // Room for the slowest provider call and then the record writes after it.
     reserveMs: longestCallMs() + FINISHING_WRITES_MS,
     maxReceives: requestsQueue.maxReceiveCount,
+    scheduler: composeWakeScheduler(config.wakes, clientSettings),
   };
   return { deps, logger };
+}
+
+/** Wakes soon as delayed messages on the requests queue, later ones as one-time EventBridge schedules. */
+export function composeWakeScheduler(wakes: WakeSettings, clientSettings = withHttpTimeouts()): WakeScheduler {
+  return new RoutedWakeScheduler(
+    // The queue is in the function's own region, so the SDK's endpoint for it serves it (locally,
+    // `AWS_ENDPOINT_URL_SQS`), whatever host its URL names: an emulator's may not resolve.
+    new SqsDelayedWake(new SQSClient({ ...clientSettings, useQueueUrlAsEndpoint: false }), wakes.queueUrl),
+    new EventBridgeWakeScheduler(new SchedulerClient(clientSettings), {
+      groupName: wakes.scheduleGroup,
+      queueArn: wakes.queueArn,
+      roleArn: wakes.roleArn,
+      deadLetterQueueArn: wakes.deadLetterQueueArn,
+    }),
+  );
 }

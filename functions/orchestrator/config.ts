@@ -3,6 +3,7 @@ import { optionalSetting as optional, readEnvironment, requiredSetting as requir
 import { ENV } from '../definitions/tables.js';
 
 const days = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const arn = (service: string, what: string) => required(what).regex(new RegExp(`^arn:[\\w-]+:${service}:`), `must be the ARN of the ${what}`);
 
 const schema = z.object({
   [ENV.customersTable]: required('customers table name'),
@@ -21,6 +22,11 @@ const schema = z.object({
   [ENV.inboxRetentionDays]: days(90),
   [ENV.appDeepLinkScheme]: optional,
   [ENV.templateBundlePath]: required('path of the compiled templates bundle'),
+  [ENV.requestsQueueUrl]: z.url({ error: 'must be the URL of the requests queue, where wakes due within 15 minutes are sent' }),
+  [ENV.requestsQueueArn]: arn('sqs', 'requests queue, where wake schedules send'),
+  [ENV.wakeScheduleGroup]: required('EventBridge Scheduler group of the wake schedules'),
+  [ENV.wakeSchedulerRoleArn]: arn('iam', 'role wake schedules run as'),
+  [ENV.wakeDeadLetterQueueArn]: arn('sqs', 'dead-letter queue of wake schedules'),
 });
 
 export interface OrchestratorConfig {
@@ -37,6 +43,16 @@ export interface OrchestratorConfig {
   retentionDays: { deliveries: number; inbox: number };
   appDeepLinkScheme?: string;
   templateBundlePath: string;
+  /** Where deferred requests and escalation steps are woken: a delayed queue message, or a one-time schedule. */
+  wakes: WakeSettings;
+}
+
+export interface WakeSettings {
+  queueUrl: string;
+  queueArn: string;
+  scheduleGroup: string;
+  roleArn: string;
+  deadLetterQueueArn: string;
 }
 
 /** Reads the environment once at cold start; a bad deployment fails loudly, naming every key. */
@@ -58,5 +74,12 @@ export function readOrchestratorConfig(env: Record<string, string | undefined>):
     retentionDays: { deliveries: v[ENV.deliveryRetentionDays], inbox: v[ENV.inboxRetentionDays] },
     ...(v[ENV.appDeepLinkScheme] ? { appDeepLinkScheme: v[ENV.appDeepLinkScheme] } : {}),
     templateBundlePath: v[ENV.templateBundlePath],
+    wakes: {
+      queueUrl: v[ENV.requestsQueueUrl],
+      queueArn: v[ENV.requestsQueueArn],
+      scheduleGroup: v[ENV.wakeScheduleGroup],
+      roleArn: v[ENV.wakeSchedulerRoleArn],
+      deadLetterQueueArn: v[ENV.wakeDeadLetterQueueArn],
+    },
   };
 }

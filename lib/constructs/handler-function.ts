@@ -2,9 +2,13 @@ import { type Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { fileURLToPath } from 'node:url';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../functions/definitions/metrics.js';
 import { NAG } from '../nag.js';
+
+/** The SDK's default credential chain, replaced in bundles by the environment alone (see the module). */
+const LAMBDA_CREDENTIALS = fileURLToPath(new URL('../../functions/composition/lambda-credentials.ts', import.meta.url));
 
 /** Lets CommonJS dependencies bundled into the ESM output still call `require` for Node built-ins. */
 const ESM_REQUIRE_BANNER = "import { createRequire as __switchboardCreateRequire } from 'node:module'; const require = __switchboardCreateRequire(import.meta.url);";
@@ -57,6 +61,7 @@ export class HandlerFunction extends Construct {
         sourcesContent: false,
         // Bundle the pinned SDK versions rather than whatever the runtime ships.
         bundleAwsSDK: true,
+        esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS },
         commandHooks: {
           beforeInstall: () => [],
           beforeBundling: () => [],

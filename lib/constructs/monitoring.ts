@@ -4,6 +4,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -23,6 +24,8 @@ export interface MonitoringProps {
   requestsQueue: sqs.IQueue;
   /** Label → dead-letter queue; any message in one is an alarm. */
   deadLetterQueues: Record<string, sqs.IQueue>;
+  /** The group of the one-time schedules that wake deferred requests. */
+  wakeSchedules: scheduler.IScheduleGroup;
   /** Label → function, for errors, throttles and duration. */
   functions: Record<string, lambda.IFunction>;
   orchestrator: lambda.IFunction;
@@ -91,6 +94,23 @@ export class Monitoring extends Construct {
       threshold: props.maxRequestAge.toSeconds(),
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+    // A failed delivery is retried and then dead-lettered (the alarm above); these two are the wakes
+    // that reached neither the queue nor the dead-letter queue, and so are lost.
+    this.alarm('WakesLost', {
+      alarmDescription: 'Wake schedules fired but their wake reached neither the requests queue nor their dead-letter queue: the requests they stand for are never woken.',
+      metric: new cloudwatch.MathExpression({
+        expression: 'FILL(dropped, 0) + FILL(unsent, 0)',
+        usingMetrics: {
+          dropped: props.wakeSchedules.metricDropped({ period: FIVE_MINUTES, statistic: 'Sum' }),
+          unsent: props.wakeSchedules.metricFailedToBeSentToDLQ(undefined, { period: FIVE_MINUTES, statistic: 'Sum' }),
+        },
+        label: 'Wakes lost',
+        period: FIVE_MINUTES,
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });
     const { orchestrator } = props;
     this.alarm('OrchestratorErrorRate', {

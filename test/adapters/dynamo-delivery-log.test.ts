@@ -147,7 +147,8 @@ describe('DynamoDeliveryLog.finish', () => {
     await log.finish({ ...record, problems: undefined });
     const input = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(input?.UpdateExpression).toContain('#timeline = list_append(if_not_exists(#timeline, :none), :events)');
-    expect(input?.UpdateExpression).toMatch(/ REMOVE #leaseUntil$/);
+    // A finished record waits for nothing: what only a deferral or an escalation needs goes with the lease.
+    expect(input?.UpdateExpression).toMatch(/ REMOVE #leaseUntil, #deferredUntil, #wake, #request$/);
     expect(input?.UpdateExpression).toContain('#status = :status');
     expect(input?.ConditionExpression).toBe('attribute_not_exists(#status) OR #status = :accepted');
     expect(input?.ExpressionAttributeValues).toMatchObject({ ':events': record.timeline, ':status': 'SENT', ':channel': 'email', ':attempts': record.attempts });
@@ -168,19 +169,18 @@ describe('DynamoDeliveryLog.finish', () => {
 describe('DynamoDeliveryLog.release and reject', () => {
   const release = { requestId: 'r-1', lease: T0.getTime() + 60_000, code: 'EMAIL_THROTTLED', at: new Date('2026-11-24T10:00:05.000Z') };
 
-  it('release ends only the given lease of an ACCEPTED item and notes why and how often', async () => {
+  it('release ends only the given lease and notes why and how often', async () => {
     ddb.on(UpdateCommand).resolves({});
     await log.release(release);
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input).toEqual({
       TableName: 'deliveries',
       Key: { requestId: 'r-1' },
       UpdateExpression: 'SET #leaseUntil = :zero, #lastRetry = :lastRetry ADD #retries :one',
-      ConditionExpression: '#status = :accepted AND #leaseUntil = :lease',
-      ExpressionAttributeNames: { '#leaseUntil': 'leaseUntil', '#status': 'status', '#lastRetry': 'lastRetry', '#retries': 'retries' },
+      ConditionExpression: '#leaseUntil = :lease',
+      ExpressionAttributeNames: { '#leaseUntil': 'leaseUntil', '#lastRetry': 'lastRetry', '#retries': 'retries' },
       ExpressionAttributeValues: {
         ':zero': 0,
         ':one': 1,
-        ':accepted': 'ACCEPTED',
         ':lease': T0.getTime() + 60_000,
         ':lastRetry': { code: 'EMAIL_THROTTLED', at: '2026-11-24T10:00:05.000Z' },
       },

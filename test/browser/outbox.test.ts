@@ -111,6 +111,68 @@ describe('the outbox page', () => {
     await expect.poll(() => item.getAttribute('data-status'), { timeout: 10_000 }).toBe('OPENED');
   }, 20_000);
 
+  it('counts down to a deferred order update, and "Fire now" sends it as at its time', async () => {
+    const deferred = customer('c-3011').locator('.list-unsent [data-status="DEFERRED"]');
+    await expect.poll(() => deferred.count(), { timeout: 20_000 }).toBe(1);
+    expect(await deferred.locator('.waiting').innerText()).toMatch(/deferred until (\d{4}-\d\d-\d\d )?08:00 \S+ \(QUIET_HOURS\)/);
+    const countdown = deferred.locator('.countdown');
+    await expect.poll(() => countdown.innerText(), { timeout: 5_000 }).toMatch(/^in \d+:\d\d:\d\d$/);
+    const before = await countdown.innerText();
+    // It ticks between polls of the page's data.
+    await expect.poll(() => countdown.innerText(), { timeout: 5_000 }).not.toBe(before);
+
+    await deferred.locator('button[data-action="fire"]').click();
+
+    const push = customer('c-3011').locator('.list-push article');
+    await expect.poll(() => push.count(), { timeout: 15_000 }).toBe(1);
+    expect(await push.getAttribute('data-status')).toBe('SENT');
+    expect(await push.locator('.early').innerText()).toMatch(/fired early for the demo, handled as at (\d{4}-\d\d-\d\d )?08:00 /);
+    expect(await push.locator('.timeline').innerText()).toMatch(/DEFERRED[\s\S]*SENT/);
+    expect(await customer('c-3011').locator('.list-unsent [data-status="DEFERRED"]').count()).toBe(0);
+  }, 40_000);
+
+  it('shows an escalation waiting on its unread in-app message, and "Fire now" takes its next step to push', async () => {
+    // A request of its own, an hour apart: the demo's escalation takes its next step two minutes in, on its own.
+    const requestId = `browser-escalate-${Date.now().toString(36)}`;
+    const queued = await fetch(`${outboxUrl}/api/requests`, {
+      method: 'POST',
+      body: JSON.stringify({
+        requestId,
+        customerId: 'c-3012',
+        template: 'back-in-stock',
+        strategy: 'escalate',
+        escalateAfter: 'PT1H',
+        context: { surface: 'app', sessionActive: true },
+        data: {
+          itemName: 'Canvas tote',
+          size: 'one size',
+          sku: 'CT-NAT',
+          price: '€25.00',
+          imageUrl: 'https://cdn.fernhill.example/products/tote.jpg',
+          itemUrl: 'https://fernhill.example/p/tote',
+          storeName: 'Lisbon Chiado',
+          unitsInStore: 4,
+        },
+      }),
+    });
+    expect(queued.status).toBe(202);
+    const inApp = customer('c-3012').locator(`.list-in_app article[data-request-id="${requestId}"]`);
+    await expect.poll(() => inApp.count(), { timeout: 15_000 }).toBe(1);
+    const waiting = inApp.locator('.waiting[data-kind="escalation"]');
+    await expect.poll(() => waiting.count(), { timeout: 10_000 }).toBe(1);
+    expect(await waiting.innerText()).toMatch(/next escalation step at \d\d:\d\d /);
+    await expect.poll(() => waiting.locator('.countdown').innerText(), { timeout: 5_000 }).toMatch(/^in (59:\d\d|1:00:00)$/);
+    expect(await inApp.locator('.escalation').innerText()).toContain('in_app first, the best channel');
+
+    await waiting.locator('button[data-action="fire"]').click();
+
+    const push = customer('c-3012').locator(`.list-push article[data-request-id="${requestId}"]`);
+    await expect.poll(() => push.count(), { timeout: 15_000 }).toBe(1);
+    expect(await push.getAttribute('data-status')).toBe('SENT');
+    await expect.poll(() => inApp.locator('.escalation').innerText(), { timeout: 10_000 }).toContain('no engagement on in_app within 1 h → push');
+    expect(await push.locator('.early').innerText()).toContain('fired early for the demo');
+  }, 40_000);
+
   it('lists every problem of an invalid request instead of queuing it', async () => {
     await page.locator('#toggle-form').click();
     await page.locator('#compose-body').fill(JSON.stringify({ requestId: 'has spaces', template: 'cart-reminder', channels: ['fax'] }));

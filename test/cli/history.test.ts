@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { history } from '../../functions/cli/commands/history.js';
+import { history, type HistoryReport } from '../../functions/cli/commands/history.js';
 import { DynamoDeliveryLog } from '../../functions/adapters/dynamo-delivery-log.js';
 import type { DeliveryRecord } from '../../functions/core/model.js';
 import { type LocalConfig, writeLocalConfig } from '../../functions/tooling/local-config.js';
@@ -145,6 +145,98 @@ describe('switchboard history', () => {
       { channel: 'email', topic: 'promotions', value: 'opt_out', at: '2026-11-21T08:30:00.000Z', source: 'one_click_unsubscribe' },
       { channel: 'email', topic: '*', value: 'opt_in' },
     ]);
+  });
+
+  it('shows a deferral with until when and why, and an escalation step by step, never the stored request', async () => {
+    const log = new DynamoDeliveryLog(local.doc, { tableName: local.tables.deliveries });
+    const customerId = 'c-cli-timing';
+    const deferred: DeliveryRecord = {
+      ...sent,
+      requestId: 'r-cli-d1',
+      customerId,
+      status: 'DEFERRED',
+      channel: undefined,
+      attempts: [],
+      decision: {
+        ranked: [],
+        excluded: [{ channel: 'push', reason: 'QUIET_HOURS', detail: 'quiet hours 21:00–08:00 in Asia/Tokyo, until 08:00 Asia/Tokyo' }],
+        timing: {
+          outcome: 'defer',
+          reason: 'QUIET_HOURS',
+          until: '2026-11-23T23:00:00.000Z',
+          reasons: ['push is in quiet hours until 08:00 Asia/Tokyo', 'marketing waits for the best channel'],
+        },
+      },
+      timeline: [{ status: 'DEFERRED', at: '2026-11-23T16:00:00.000Z', detail: 'QUIET_HOURS until 2026-11-23T23:00:00.000Z' }],
+      deferredUntil: '2026-11-23T23:00:00.000Z',
+      wake: { token: 'd1', kind: 'deferral', due: '2026-11-23T23:00:00.000Z' },
+      wakes: 1,
+      request: { requestId: 'r-cli-d1', customerId, template: 'cart-reminder', data: { cartUrl: 'https://fernhill.example/cart/r/private' } },
+      createdAt: '2026-11-23T16:00:00.000Z',
+      updatedAt: '2026-11-23T16:00:00.000Z',
+    };
+    const escalated: DeliveryRecord = {
+      ...sent,
+      requestId: 'r-cli-e1',
+      customerId,
+      strategy: 'escalate',
+      channel: 'in_app',
+      channels: ['in_app', 'push'],
+      attempts: [
+        { channel: 'in_app', at: '2026-11-22T12:00:00.000Z', outcome: 'SENT' },
+        { channel: 'push', at: '2026-11-22T12:30:00.000Z', outcome: 'SENT' },
+      ],
+      decision: { ranked: [], excluded: [] },
+      timeline: [
+        { status: 'SENT', at: '2026-11-22T12:00:00.000Z', channel: 'in_app' },
+        { status: 'SENT', at: '2026-11-22T12:30:00.000Z', channel: 'push', detail: 'no engagement on in_app within 30 min → push' },
+      ],
+      escalation: {
+        afterMs: 1_800_000,
+        steps: [
+          { channel: 'in_app', sentAt: '2026-11-22T12:00:00.000Z', reason: 'in_app first, the best channel' },
+          { channel: 'push', sentAt: '2026-11-22T12:30:00.000Z', reason: 'no engagement on in_app within 30 min → push' },
+        ],
+        stopped: { cause: 'engaged', reason: 'engaged on push', at: '2026-11-22T13:00:00.000Z' },
+      },
+      wakes: 2,
+      createdAt: '2026-11-22T12:00:00.000Z',
+      updatedAt: '2026-11-22T13:00:00.000Z',
+    };
+    for (const record of [deferred, escalated]) {
+      await log.claim({ requestId: record.requestId, customerId, template: 'cart-reminder', createdAt: record.createdAt, now: new Date(record.createdAt), leaseMs: 60_000 });
+      await log.finish(record);
+    }
+
+    const { lines, out } = collector();
+    expect(await history({ customerId, json: false }, out, { env: {}, localConfigPath: configPath })).toBe(0);
+    expect(lines).toEqual([
+      '2026-11-23 16:00:00Z  cart-reminder  DEFERRED until 2026-11-23 23:00:00Z  [r-cli-d1]',
+      '  why',
+      '    deferred (QUIET_HOURS) until 2026-11-23T23:00:00.000Z: push is in quiet hours until 08:00 Asia/Tokyo; marketing waits for the best channel',
+      '    excluded push: QUIET_HOURS (quiet hours 21:00–08:00 in Asia/Tokyo, until 08:00 Asia/Tokyo)',
+      '  timeline',
+      '    2026-11-23 16:00:00Z  ACCEPTED',
+      '    2026-11-23 16:00:00Z  DEFERRED             QUIET_HOURS until 2026-11-23T23:00:00.000Z',
+      '',
+      '2026-11-22 12:00:00Z  cart-reminder  SENT via in_app → push  [r-cli-e1]',
+      '  why',
+      '    escalation: in_app first, the best channel; the next channel after 30 min without engagement',
+      '    escalated: no engagement on in_app within 30 min → push',
+      '    escalation stopped: engaged on push',
+      '  timeline',
+      '    2026-11-22 12:00:00Z  ACCEPTED',
+      '    2026-11-22 12:00:00Z  SENT         in_app',
+      '    2026-11-22 12:30:00Z  SENT         push    no engagement on in_app within 30 min → push',
+    ]);
+
+    const json = collector();
+    await history({ customerId, json: true }, json.out, { env: {}, localConfigPath: configPath });
+    const text = json.lines.join('\n');
+    const [first, second] = (JSON.parse(text) as HistoryReport).items;
+    expect(first).toMatchObject({ status: 'DEFERRED', deferredUntil: '2026-11-23T23:00:00.000Z', decision: { timing: deferred.decision?.timing } });
+    expect(second?.escalation).toEqual(escalated.escalation);
+    expect(text).not.toMatch(/"(wake|wakes|request)"|private/);
   });
 
   it('says so when a customer has no deliveries', async () => {

@@ -71,7 +71,7 @@ describe('checkConsent', () => {
     });
   });
 
-  it("applies Lena's consent from DESIGN.md", () => {
+  it("applies Lena's consent (test/fixtures/customers/lena-c-1001.json)", () => {
     const lena: ConsentBook = {
       email: { '*': withSource },
       sms: { promotions: 'opt_out', 'order-updates': 'opt_in' },

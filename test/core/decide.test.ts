@@ -30,7 +30,7 @@ function order(decision: Decision): Channel[] {
   return decision.ranked.map((r) => r.channel);
 }
 
-describe('decide for the DESIGN.md example customer, Lena (c-1001)', () => {
+describe('decide for the example customer, Lena (c-1001)', () => {
   it('sends a promotion by push while she is in the store, never by SMS', () => {
     const decision = decideFor('lena-c-1001');
     expect(order(decision)).toEqual(['push', 'email', 'in_app']);

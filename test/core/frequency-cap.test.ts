@@ -39,11 +39,11 @@ describe('frequency caps, counted by the frequency counter at send time', () => 
     expect(outcomes.map((o) => o.status)).toEqual(['SENT', 'SENT', 'SENT']);
   });
 
-  it('are not consumed by a channel excluded for quiet hours, which is the reason recorded', async () => {
-    // 23:30 in Berlin: SMS is a quiet-hours channel.
+  it('are not consumed by a message deferred for quiet hours, which is the reason recorded', async () => {
+    // 23:30 in Berlin: SMS is a quiet-hours channel, so the marketing message waits for the morning.
     const h = harness({ customers: [reachableCustomer('c-1')], now: '2026-11-24T22:30:00Z' });
     const [outcome] = await h.run([sms('r-night')]);
-    expect(outcome).toMatchObject({ status: 'SUPPRESSED', reason: 'QUIET_HOURS' });
+    expect(outcome).toMatchObject({ status: 'DEFERRED', reason: 'QUIET_HOURS' });
     const counter = h.deps.counter as MemoryFrequencyCounter;
     expect(counter.countOn({ customerId: 'c-1', channel: 'sms', category: 'marketing', now: new Date('2026-11-24T22:30:00Z') })).toBe(0);
   });

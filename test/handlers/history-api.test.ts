@@ -147,6 +147,50 @@ describe('GET /customers/{customerId}/deliveries', () => {
     for (const internal of ['seenEvents', 'countedEngagement', 'leaseUntil', 'expiresAtEpoch', 'eventId', 'providerMessageId', 'provider#']) expect(text).not.toContain(internal);
   });
 
+  it('shows a deferral and an escalation as customer service needs them, never the stored request or its wake', async () => {
+    const waiting = 'c-history-timing';
+    const log = new DynamoDeliveryLog(local.doc, { tableName: local.tables.deliveries });
+    const timing = { outcome: 'defer' as const, reason: 'QUIET_HOURS' as const, until: '2026-11-23T23:00:00.000Z', reasons: ['push is in quiet hours until 08:00 Asia/Tokyo'] };
+    const deferred = record('r-t1', '2026-11-23T16:00:00.000Z', {
+      customerId: waiting,
+      status: 'DEFERRED',
+      channel: undefined,
+      attempts: [],
+      decision: { ...decision, timing },
+      timeline: [{ status: 'DEFERRED', at: '2026-11-23T16:00:00.000Z', detail: 'QUIET_HOURS until 2026-11-23T23:00:00.000Z' }],
+      deferredUntil: '2026-11-23T23:00:00.000Z',
+      wake: { token: 'd1', kind: 'deferral', due: '2026-11-23T23:00:00.000Z' },
+      wakes: 1,
+      request: { requestId: 'r-t1', customerId: waiting, template: 'cart-reminder', data: { firstName: 'Haruto-private' } },
+    });
+    const escalation = {
+      afterMs: 1_800_000,
+      steps: [{ channel: 'push' as const, sentAt: '2026-11-22T10:00:00.000Z', reason: 'push first, the best channel' }],
+      nextAt: '2026-11-22T10:30:00.000Z',
+    };
+    const running = record('r-t2', '2026-11-22T10:00:00.000Z', {
+      customerId: waiting,
+      strategy: 'escalate',
+      channels: ['push'],
+      escalation,
+      wake: { token: 'e1', kind: 'escalation', due: '2026-11-22T10:30:00.000Z' },
+      wakes: 1,
+      request: { requestId: 'r-t2', customerId: waiting, template: 'cart-reminder', data: { firstName: 'Haruto-private' } },
+    });
+    for (const r of [deferred, running]) {
+      await log.claim({ requestId: r.requestId, customerId: waiting, template: 'cart-reminder', createdAt: r.createdAt, now: new Date(r.createdAt), leaseMs: 60_000 });
+      await log.finish(r);
+    }
+    const page = body<Page>(await get(`/customers/${waiting}/deliveries`));
+    const [first, second] = page.items;
+    expect(first).toMatchObject({ requestId: 'r-t1', status: 'DEFERRED', deferredUntil: '2026-11-23T23:00:00.000Z', decision: { timing } });
+    expect(first?.why).toContain('deferred (QUIET_HOURS) until 2026-11-23T23:00:00.000Z: push is in quiet hours until 08:00 Asia/Tokyo');
+    expect(second).toMatchObject({ requestId: 'r-t2', escalation });
+    expect(second?.why).toContain('escalation: next look at 2026-11-22T10:30:00.000Z');
+    const text = JSON.stringify(page);
+    for (const internal of ['"request"', '"wake"', '"wakes"', 'Haruto-private']) expect(text).not.toContain(internal);
+  });
+
   it('answers an empty list for a customer without deliveries, and refuses bad paging', async () => {
     expect(body<Page>(await get('/customers/c-nobody/deliveries')).items).toEqual([]);
     expect((await get(`/customers/${CUSTOMER}/deliveries`, { limit: '101' })).statusCode).toBe(400);

@@ -12,6 +12,11 @@ const complete = {
   UNSUBSCRIBE_BASE_URL: 'https://api.example.com/unsubscribe',
   PREFERENCES_BASE_URL: 'https://api.example.com/preference-centre',
   TEMPLATE_BUNDLE_PATH: '/var/task/templates.bundle.json',
+  REQUESTS_QUEUE_URL: 'https://sqs.eu-central-1.amazonaws.com/123456789012/requests',
+  REQUESTS_QUEUE_ARN: 'arn:aws:sqs:eu-central-1:123456789012:requests',
+  WAKE_SCHEDULE_GROUP: 'switchboard-prod-wakes',
+  WAKE_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/wakes',
+  WAKE_DEAD_LETTER_QUEUE_ARN: 'arn:aws:sqs:eu-central-1:123456789012:wake-dead-letters',
 };
 
 describe('orchestrator configuration', () => {
@@ -32,6 +37,11 @@ describe('orchestrator configuration', () => {
           'SES_FROM_ADDRESS',
           'TEMPLATE_BUNDLE_PATH',
           'UNSUBSCRIBE_BASE_URL',
+          'REQUESTS_QUEUE_URL',
+          'REQUESTS_QUEUE_ARN',
+          'WAKE_SCHEDULE_GROUP',
+          'WAKE_SCHEDULER_ROLE_ARN',
+          'WAKE_DEAD_LETTER_QUEUE_ARN',
         ].sort(),
       );
     }
@@ -58,6 +68,22 @@ describe('orchestrator configuration', () => {
       secretId: arn,
     });
     expect(readOrchestratorConfig({ ...complete, LINK_SIGNING_SECRET_ID: '' }).links.secretId).toBeUndefined();
+  });
+
+  it('reads where wakes go: the requests queue, the schedule group, its role and dead-letter queue', () => {
+    expect(readOrchestratorConfig(complete).wakes).toEqual({
+      queueUrl: complete.REQUESTS_QUEUE_URL,
+      queueArn: complete.REQUESTS_QUEUE_ARN,
+      scheduleGroup: 'switchboard-prod-wakes',
+      roleArn: complete.WAKE_SCHEDULER_ROLE_ARN,
+      deadLetterQueueArn: complete.WAKE_DEAD_LETTER_QUEUE_ARN,
+    });
+  });
+
+  it('refuses a queue or role given by name where its ARN is needed', () => {
+    const attempt = () => readOrchestratorConfig({ ...complete, REQUESTS_QUEUE_ARN: 'requests', WAKE_SCHEDULER_ROLE_ARN: 'arn:aws:sqs:eu-central-1:123456789012:requests' });
+    expect(attempt).toThrow(/REQUESTS_QUEUE_ARN must be the ARN/);
+    expect(attempt).toThrow(/WAKE_SCHEDULER_ROLE_ARN must be the ARN/);
   });
 
   it('refuses a retention that is not a positive whole number of days', () => {

@@ -98,6 +98,11 @@ describe('orchestrator', () => {
         'UNSUBSCRIBE_BASE_URL',
         'PREFERENCES_BASE_URL',
         'LINK_SIGNING_SECRET_ID',
+        'REQUESTS_QUEUE_URL',
+        'REQUESTS_QUEUE_ARN',
+        'WAKE_SCHEDULE_GROUP',
+        'WAKE_SCHEDULER_ROLE_ARN',
+        'WAKE_DEAD_LETTER_QUEUE_ARN',
       ].sort(),
     );
     expect(env).toMatchObject({
@@ -115,6 +120,12 @@ describe('orchestrator', () => {
       LINK_SIGNING_SECRET_ID: { Ref: secretId(base.template) },
       UNSUBSCRIBE_BASE_URL: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^CustomerApi/), 'ApiEndpoint'] }, '/unsubscribe']] },
       PREFERENCES_BASE_URL: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^CustomerApi/), 'ApiEndpoint'] }, '/preference-centre']] },
+      // Wakes: delayed messages to the requests queue, and schedules in the stage's own group.
+      REQUESTS_QUEUE_URL: { Ref: queueId(base.template) },
+      REQUESTS_QUEUE_ARN: { 'Fn::GetAtt': [queueId(base.template), 'Arn'] },
+      WAKE_SCHEDULE_GROUP: 'switchboard-dev-wakes',
+      WAKE_SCHEDULER_ROLE_ARN: { 'Fn::GetAtt': [expect.stringMatching(/^WakeSchedulesRole/), 'Arn'] },
+      WAKE_DEAD_LETTER_QUEUE_ARN: { 'Fn::GetAtt': [expect.stringMatching(/^WakeSchedulesDeadLetters/), 'Arn'] },
     });
   });
 
@@ -127,8 +138,12 @@ describe('orchestrator', () => {
       inbox: ['dynamodb:PutItem'],
       'arn:<Partition>:ses:<Region>:<AccountId>:identity/example.com': ['ses:SendEmail'],
       [`arn:<Partition>:ses:<Region>:<AccountId>:configuration-set/<${configurationSetId(base.template)}>`]: ['ses:SendEmail'],
-      [queueId(base.template)]: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
+      // Consumed, and sent to: a wake due within 15 minutes is a delayed message the orchestrator sends itself.
+      [queueId(base.template)]: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage'],
       [`<${secretId(base.template)}>`]: ['secretsmanager:GetSecretValue'],
+      // It creates wake schedules and never moves or deletes one: engagement handlers delete them.
+      'arn:<Partition>:scheduler:<Region>:<AccountId>:schedule/switchboard-dev-wakes/*': ['scheduler:CreateSchedule'],
+      [roleId(base.template, 'WakeSchedulesRole')]: ['iam:PassRole'],
     });
   });
 
@@ -159,24 +174,36 @@ describe('the other handlers', () => {
     customers: ['dynamodb:UpdateItem'],
   };
   const XRAY = { '*': ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'] };
+  /** An engagement concludes an escalation: its wake is sent to the requests queue now and its schedule deleted, nothing more. */
+  const WAKE_ADVANCER = () => ({
+    [queueId(base.template)]: ['sqs:SendMessage'],
+    'arn:<Partition>:scheduler:<Region>:<AccountId>:schedule/switchboard-dev-wakes/*': ['scheduler:DeleteSchedule'],
+  });
+  const WAKE_ADVANCER_ENV = () => ({ REQUESTS_QUEUE_URL: { Ref: queueId(base.template) }, WAKE_SCHEDULE_GROUP: 'switchboard-dev-wakes' });
 
-  it('feedback records events on deliveries and customers and parks failures in its dead-letter queue', () => {
-    expect(functionNamed(base.template, 'switchboard-feedback').env).toMatchObject({ DELIVERIES_TABLE: expect.anything(), CUSTOMERS_TABLE: expect.anything() });
+  it('feedback records events on deliveries and customers, concludes escalations and parks failures in its dead-letter queue', () => {
+    const { env } = functionNamed(base.template, 'switchboard-feedback');
+    expect(env).toMatchObject({ DELIVERIES_TABLE: expect.anything(), CUSTOMERS_TABLE: expect.anything(), ...WAKE_ADVANCER_ENV() });
+    expect(env).not.toHaveProperty('WAKE_SCHEDULER_ROLE_ARN');
     const deadLetters = Object.keys(base.template.findResources('AWS::SQS::Queue')).find((id) => id.startsWith('FeedbackDeadLetters')) as string;
     expect(grantsOf(base.template, 'FeedbackFunctionServiceRole')).toEqual({
       ...XRAY,
       ...FEEDBACK_RECORDER,
       customers: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
       [deadLetters]: ['sqs:SendMessage'],
+      ...WAKE_ADVANCER(),
     });
   });
 
-  it('inbox API reads and marks inbox items and records engagement as feedback', () => {
-    expect(Object.keys(functionNamed(base.template, 'switchboard-inbox-api').env)).toEqual(expect.arrayContaining(['INBOX_TABLE', 'DELIVERIES_TABLE', 'CUSTOMERS_TABLE']));
+  it('inbox API reads and marks inbox items, records engagement as feedback and concludes escalations', () => {
+    const { env } = functionNamed(base.template, 'switchboard-inbox-api');
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(['INBOX_TABLE', 'DELIVERIES_TABLE', 'CUSTOMERS_TABLE']));
+    expect(env).toMatchObject(WAKE_ADVANCER_ENV());
     expect(grantsOf(base.template, 'InboxApiFunctionServiceRole')).toEqual({
       ...XRAY,
       inbox: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       ...FEEDBACK_RECORDER,
+      ...WAKE_ADVANCER(),
     });
   });
 
@@ -269,4 +296,7 @@ function configurationSetId(template: Template): string {
 }
 function queueId(template: Template): string {
   return Object.keys(template.findResources('AWS::SQS::Queue', { Properties: { RedrivePolicy: Match.anyValue() } }))[0] as string;
+}
+function roleId(template: Template, prefix: string): string {
+  return Object.keys(template.findResources('AWS::IAM::Role')).find((id) => id.startsWith(prefix)) as string;
 }

@@ -1,12 +1,18 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { instrumentSdkClients } from '../../bench/count-requests.js';
 import { DynamoProviderMessageIndex } from '../../functions/adapters/dynamo-provider-message-index.js';
 import { MemoryLinkSigner } from '../../functions/adapters/memory/link-signer.js';
+import { scheduleName } from '../../functions/adapters/eventbridge-wake-scheduler.js';
 import { preferencesClaims, unsubscribeClaims } from '../../functions/core/links.js';
+import { localSqsClient } from '../../functions/local/clients.js';
+import { createQueues, type QueueNames } from '../../functions/local/provision.js';
 import { type LocalSecretsManager, startLocalSecretsManager } from '../../functions/local/secrets-manager-local.js';
 import type { Customer } from '../../functions/core/model.js';
 import { awslogsEvent, FIXTURE_CUSTOMER_ID, FIXTURE_REQUEST_ID, type SesFixture, sesFixture, smsFixture, smsFixtureMessageId } from '../support/feedback-fixtures.js';
@@ -41,6 +47,11 @@ const signer = new MemoryLinkSigner(ring('k0', { k0: KEY_1 }));
 let secrets: LocalSecretsManager;
 const AT = '2026-11-24T12:00:00.000Z';
 const CUSTOMER = 'c-iam-1';
+/** The wake schedule group the handlers are told of; Scheduler itself is mocked, the queue is the emulator's. */
+const WAKE_GROUP = 'iam-wakes';
+const scheduler = mockClient(SchedulerClient);
+const sqs = localSqsClient(inject('sqsEndpoint'), inject('sqsRegion'));
+let queues: QueueNames;
 let local: LocalTables;
 let synthesized: Synthesized;
 let undo: () => void;
@@ -51,13 +62,19 @@ let current: Service | undefined;
 beforeAll(async () => {
   secrets = await startLocalSecretsManager({ secrets: { [SECRET_NAME]: KEY_1 } });
   const linkSigningSecret = secrets.arnOf(SECRET_NAME);
+  queues = await createQueues(sqs, `iam-${Date.now()}-`);
   local = await handlerTables('iam', {
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
     LINK_SIGNING_SECRET_ID: linkSigningSecret,
     TEMPLATE_BUNDLE_PATH: TEMPLATE_BUNDLE,
     BRAND_NAME: 'Fernhill',
+    REQUESTS_QUEUE_URL: queues.requests.url,
+    WAKE_SCHEDULE_GROUP: WAKE_GROUP,
   });
-  for (const service of SERVICES) calls[service] = new SdkCallLog({ tables: local.tables, linkSigningSecret });
+  scheduler.on(DeleteScheduleCommand).resolves({});
+  for (const service of SERVICES) {
+    calls[service] = new SdkCallLog({ tables: local.tables, linkSigningSecret, queues: { requests: queues.requests.url }, wakeScheduleGroup: WAKE_GROUP });
+  }
   // Handler invocations run one at a time, so a call belongs to whichever handler is running.
   undo = instrumentSdkClients(
     [DynamoDBClient, SecretsManagerClient],
@@ -65,7 +82,7 @@ beforeAll(async () => {
       if (!current) throw new Error(`${call.service} ${call.operation} made outside a handler invocation`);
       calls[current].add(call.service, call.operation, call.input);
     },
-    { ignore: [local.client, local.doc] },
+    { ignore: [local.client, local.doc, sqs] },
   );
   const modules = {
     'switchboard-feedback': import('../../functions/feedback/handler.js'),
@@ -82,6 +99,7 @@ beforeAll(async () => {
 afterAll(async () => {
   /* eslint-disable @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning them. */
   undo?.();
+  scheduler.restore();
   synthesized?.cleanup();
   local?.client.destroy();
   await secrets?.stop();
@@ -94,14 +112,34 @@ async function as<T>(service: Service, work: (handler: Handler) => Promise<T>): 
     return await work(handlers[service]);
   } finally {
     current = undefined;
+    // The mock answers before any middleware sees the call: taken in here, for this handler.
+    calls[service].addMocked('Scheduler', scheduler);
+    scheduler.resetHistory();
   }
 }
+
+/** The delivery record waits for its escalation's next look, as after a step the orchestrator sent. */
+async function escalating(requestId: string): Promise<void> {
+  const due = new Date(Date.parse(AT) + 30 * 60_000).toISOString();
+  await local.doc.send(
+    new UpdateCommand({ TableName: local.tables.deliveries, Key: { requestId }, UpdateExpression: 'SET wake = :w', ExpressionAttributeValues: { ':w': { token: 'e1', kind: 'escalation', due } } }),
+  );
+}
+
+/** The wake messages on the requests queue, taken off it. */
+async function wakesSent(): Promise<unknown[]> {
+  const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queues.requests.url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+  for (const message of Messages) await sqs.send(new DeleteMessageCommand({ QueueUrl: queues.requests.url, ReceiptHandle: message.ReceiptHandle }));
+  return Messages.map((message) => JSON.parse(message.Body ?? '') as unknown);
+}
+
+const wakeOf = (requestId: string) => ({ wake: { requestId, token: 'e1', kind: 'escalation' } });
 
 const inbox = (method: string, path: string, body?: unknown) =>
   as('switchboard-inbox-api', (h) => h(jwtEvent({ method, path, sub: CUSTOMER, ...(body === undefined ? {} : { body }) }), context)) as ReturnType<HttpHandler>;
 
 describe('the handlers on DynamoDB Local', () => {
-  it('feedback applies SES events and SMS status logs, complaints and STOP replies included', async () => {
+  it('feedback applies SES events and SMS status logs, complaints and STOP replies included, and concludes an escalation on an open', async () => {
     const customer: Customer = {
       customerId: FIXTURE_CUSTOMER_ID,
       email: { address: 'customer@example.com', status: 'active' },
@@ -110,6 +148,7 @@ describe('the handlers on DynamoDB Local', () => {
     };
     await local.doc.send(new PutCommand({ TableName: local.tables.customers, Item: customer }));
     await deliver(local, { requestId: FIXTURE_REQUEST_ID, customerId: FIXTURE_CUSTOMER_ID, channel: 'email', at: AT });
+    await escalating(FIXTURE_REQUEST_ID);
     const index = new DynamoProviderMessageIndex(local.doc, { tableName: local.tables.deliveries });
     for (const [requestId, fixture] of [
       ['r-iam-sms-1', 'sms-success'],
@@ -119,16 +158,25 @@ describe('the handlers on DynamoDB Local', () => {
       await index.remember('sms', smsFixtureMessageId(fixture), requestId, new Date(AT));
     }
     const ses = (name: SesFixture) => as('switchboard-feedback', (h) => h(sesFixture(name), context));
-    for (const name of ['ses-send', 'ses-delivery', 'ses-open', 'ses-click'] as const) expect(await ses(name)).toMatchObject({ applied: 1 });
+    for (const name of ['ses-send', 'ses-delivery'] as const) expect(await ses(name)).toMatchObject({ applied: 1 });
+    expect(await wakesSent()).toEqual([]);
+    // The open brings the escalation's wake forward: sent to the queue now, its schedule deleted.
+    expect(await ses('ses-open')).toMatchObject({ applied: 1 });
+    expect(await wakesSent()).toEqual([wakeOf(FIXTURE_REQUEST_ID)]);
+    expect(calls['switchboard-feedback'].requests()).toContainEqual({ action: 'scheduler:DeleteSchedule', resource: `schedule/${scheduleName({ requestId: FIXTURE_REQUEST_ID, token: 'e1' })}` });
+    // A click before the orchestrator took the wake sends it again; the second copy finds its token spent.
+    expect(await ses('ses-click')).toMatchObject({ applied: 1 });
+    expect(await wakesSent()).toEqual([wakeOf(FIXTURE_REQUEST_ID)]);
     expect(await ses('ses-complaint')).toMatchObject({ applied: 1 });
     const logs = awslogsEvent([smsFixture('sms-success'), smsFixture('sms-opted-out')]);
     expect(await as('switchboard-feedback', (h) => h(logs, context))).toMatchObject({ applied: 2 });
   }, 60_000);
 
-  it('the inbox API lists, marks and reports push engagement', async () => {
+  it('the inbox API lists, marks and reports push engagement, concluding an escalation on an open', async () => {
     await local.doc.send(new PutCommand({ TableName: local.tables.customers, Item: { customerId: CUSTOMER, inApp: { enabled: true } } satisfies Customer }));
     for (const requestId of ['r-iam-in-1', 'r-iam-in-2', 'r-iam-in-3']) await deliver(local, { requestId, customerId: CUSTOMER, channel: 'in_app', at: AT });
     await deliver(local, { requestId: 'r-iam-push', customerId: CUSTOMER, channel: 'push', at: AT });
+    await escalating('r-iam-push');
     const listed = await inbox('GET', '/inbox');
     expect(listed.statusCode).toBe(200);
     const [newest] = (JSON.parse(String(listed.body)) as { items: { id: string }[] }).items;
@@ -140,7 +188,11 @@ describe('the handlers on DynamoDB Local', () => {
     ]) {
       expect((await inbox('POST', `/inbox/${requestId}/${action}`)).statusCode).toBe(200);
     }
+    expect(await wakesSent()).toEqual([]);
+    // The push opened concludes that request's escalation.
     expect((await inbox('POST', '/events', { requestId: 'r-iam-push', event: 'opened' })).statusCode).toBe(202);
+    expect(await wakesSent()).toEqual([wakeOf('r-iam-push')]);
+    expect(calls['switchboard-inbox-api'].requests()).toContainEqual({ action: 'scheduler:DeleteSchedule', resource: `schedule/${scheduleName({ requestId: 'r-iam-push', token: 'e1' })}` });
   });
 
   it('the history API pages through a customer’s records', async () => {

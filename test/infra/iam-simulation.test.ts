@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeployedStack, type FunctionPolicies, simulate, TEST_ACCOUNT, TEST_REGION, unexercisedGrants } from '../support/iam-simulation.js';
-import { iamRequestsOf, type LocalNames } from '../support/sdk-calls.js';
+import { type IamRequest, iamRequestsOf, type LocalNames } from '../support/sdk-calls.js';
 import { synthesize, type Synthesized } from './synth.js';
 
 const PINPOINT_APP = '0123456789abcdef0123456789abcdef';
@@ -9,7 +9,10 @@ const NAMES: LocalNames = {
   queues: { requests: 'http://127.0.0.1:1/000000000000/x-requests' },
   sesConfigurationSet: 'local-events',
   pinpointApplicationId: 'local-app',
+  wakeScheduleGroup: 'local-wakes',
+  roles: { wakeScheduler: 'arn:aws:iam::000000000000:role/local-wakes' },
 };
+const SCHEDULER = { 'iam:PassedToService': 'scheduler.amazonaws.com' };
 
 describe('the IAM requests of an SDK call', () => {
   it('are per table for batches, per item for transactions and per statement for PartiQL', () => {
@@ -41,6 +44,23 @@ describe('the IAM requests of an SDK call', () => {
     expect(iamRequestsOf('SQS', 'DeleteMessageBatch', { QueueUrl: NAMES.queues?.requests }, NAMES)).toEqual([{ action: 'sqs:DeleteMessage', resource: 'queue/requests' }]);
   });
 
+  it('name the schedule, and the role a new or replaced schedule passes to Scheduler', () => {
+    const target = { Arn: 'arn:aws:sqs:us-east-1:000000000000:x-requests', RoleArn: NAMES.roles?.wakeScheduler };
+    expect(iamRequestsOf('Scheduler', 'CreateSchedule', { Name: 'wake-1', GroupName: 'local-wakes', Target: target }, NAMES)).toEqual([
+      { action: 'scheduler:CreateSchedule', resource: 'schedule/wake-1' },
+      { action: 'iam:PassRole', resource: 'role/wakeScheduler', context: SCHEDULER },
+    ]);
+    expect(iamRequestsOf('Scheduler', 'UpdateSchedule', { Name: 'wake-1', GroupName: 'local-wakes', Target: target }, NAMES)).toEqual([
+      { action: 'scheduler:UpdateSchedule', resource: 'schedule/wake-1' },
+      { action: 'iam:PassRole', resource: 'role/wakeScheduler', context: SCHEDULER },
+    ]);
+    expect(iamRequestsOf('Scheduler', 'DeleteSchedule', { Name: 'wake-1', GroupName: 'local-wakes' }, NAMES)).toEqual([
+      { action: 'scheduler:DeleteSchedule', resource: 'schedule/wake-1' },
+    ]);
+    // Without a group the call goes to the account's default group, which the stack does not own.
+    expect(iamRequestsOf('Scheduler', 'DeleteSchedule', { Name: 'wake-1' }, NAMES)).toEqual([{ action: 'scheduler:DeleteSchedule', resource: 'unknown/schedule/default/wake-1' }]);
+  });
+
   it('mark a name the test did not declare as unknown, and refuse a call with no mapping', () => {
     expect(iamRequestsOf('DynamoDB', 'GetItem', { TableName: 'someone-elses' }, NAMES)).toEqual([{ action: 'dynamodb:GetItem', resource: 'unknown/someone-elses' }]);
     expect(() => iamRequestsOf('DynamoDB', 'DescribeTable', { TableName: 'x-inbox' }, NAMES)).toThrow(/no IAM mapping/);
@@ -59,7 +79,7 @@ describe('the synthesized orchestrator role, simulated', () => {
   });
   afterAll(() => synthesized.cleanup());
 
-  const results = async (requests: { action: string; resource: string }[]) => (await simulate(stack, policies, requests)).map((v) => v.result);
+  const results = async (requests: IamRequest[]) => (await simulate(stack, policies, requests)).map((v) => v.result);
 
   it('has every token resolved to ARNs of the test account', () => {
     const text = JSON.stringify(policies.documents);
@@ -83,6 +103,33 @@ describe('the synthesized orchestrator role, simulated', () => {
     ).toEqual(['ImplicitlyDenied', 'ImplicitlyDenied', 'ImplicitlyDenied', 'ImplicitlyDenied']);
   });
 
+  it('may create wake schedules, pass the wake role to Scheduler, and send wakes to the requests queue', async () => {
+    expect(
+      await results([
+        { action: 'scheduler:CreateSchedule', resource: 'schedule/wake-0123abcd-d1' },
+        { action: 'iam:PassRole', resource: 'role/wakeScheduler', context: SCHEDULER },
+        { action: 'sqs:SendMessage', resource: 'queue/requests' },
+      ]),
+    ).toEqual(['Allowed', 'Allowed', 'Allowed']);
+  });
+
+  it('may not move or delete a schedule, touch one outside the wake group, pass the role to another service, or send to a dead-letter queue', async () => {
+    const inDefaultGroup = `arn:aws:scheduler:${TEST_REGION}:${TEST_ACCOUNT}:schedule/default/wake-0123abcd-d1`;
+    expect(
+      await results([
+        { action: 'scheduler:UpdateSchedule', resource: 'schedule/wake-0123abcd-d1' },
+        { action: 'scheduler:DeleteSchedule', resource: 'schedule/wake-0123abcd-d1' },
+        { action: 'scheduler:CreateSchedule', resource: inDefaultGroup },
+        { action: 'scheduler:GetSchedule', resource: 'schedule/wake-0123abcd-d1' },
+        { action: 'iam:PassRole', resource: 'role/wakeScheduler', context: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
+        { action: 'iam:PassRole', resource: 'role/wakeScheduler' },
+        { action: 'iam:PassRole', resource: policies.roleArn, context: SCHEDULER },
+        { action: 'sqs:SendMessage', resource: 'queue/wakeDeadLetters' },
+        { action: 'sqs:SendMessage', resource: 'queue/requestsDeadLetters' },
+      ]),
+    ).toEqual(Array.from({ length: 9 }, () => 'ImplicitlyDenied'));
+  });
+
   it('never allows a call on a resource the test did not declare', async () => {
     expect(await results([{ action: 'dynamodb:UpdateItem', resource: 'unknown/another-table' }])).not.toContain('Allowed');
   });
@@ -92,5 +139,89 @@ describe('the synthesized orchestrator role, simulated', () => {
     expect(surplus).toContain(`dynamodb:PutItem on arn:aws:dynamodb:${TEST_REGION}:${TEST_ACCOUNT}:table/switchboard-dev-inbox`);
     expect(surplus).toContain('sns:CheckIfPhoneNumberIsOptedOut on *');
     expect(surplus.join('\n')).not.toMatch(/dynamodb:UpdateItem on .*switchboard-dev-counters|xray:|sqs:GetQueueAttributes/);
+  });
+});
+
+describe.each(['switchboard-feedback', 'switchboard-inbox-api'])('the synthesized role of %s, which concludes escalations, simulated', (service) => {
+  let synthesized: Synthesized;
+  let stack: DeployedStack;
+  let policies: FunctionPolicies;
+  beforeAll(() => {
+    synthesized = synthesize();
+    stack = new DeployedStack(synthesized.template.toJSON(), { stackName: synthesized.stack.stackName });
+    policies = stack.policiesOf(service);
+  });
+  afterAll(() => synthesized.cleanup());
+
+  const results = async (requests: IamRequest[]) => (await simulate(stack, policies, requests)).map((v) => v.result);
+  /** What bringing a wake forward to now does: the wake on the queue, then its schedule deleted. */
+  const ADVANCE = [
+    { action: 'sqs:SendMessage', resource: 'queue/requests' },
+    { action: 'scheduler:DeleteSchedule', resource: 'schedule/wake-0123abcd-e1' },
+  ];
+
+  it('may send a wake to the requests queue and delete a wake schedule', async () => {
+    expect(await results(ADVANCE)).toEqual(['Allowed', 'Allowed']);
+  });
+
+  it('may not create, move or read a schedule, pass the wake role, or delete a schedule of another group', async () => {
+    const target = { Arn: 'arn:aws:sqs:us-east-1:000000000000:x-requests', RoleArn: NAMES.roles?.wakeScheduler };
+    const created = iamRequestsOf('Scheduler', 'CreateSchedule', { Name: 'wake-0123abcd-e1', GroupName: 'local-wakes', Target: target }, NAMES);
+    const moved = iamRequestsOf('Scheduler', 'UpdateSchedule', { Name: 'wake-0123abcd-e1', GroupName: 'local-wakes', Target: target }, NAMES);
+    const inGroup = (group: string) => `arn:aws:scheduler:${TEST_REGION}:${TEST_ACCOUNT}:schedule/${group}/wake-0123abcd-e1`;
+    const denied = [
+      ...created,
+      ...moved,
+      { action: 'scheduler:DeleteSchedule', resource: inGroup('default') },
+      // Another stage's wakes, in the same account.
+      { action: 'scheduler:DeleteSchedule', resource: inGroup('switchboard-prod-wakes') },
+      { action: 'scheduler:GetSchedule', resource: 'schedule/wake-0123abcd-e1' },
+      { action: 'iam:PassRole', resource: 'role/wakeScheduler' },
+      { action: 'sqs:SendMessage', resource: 'queue/requestsDeadLetters' },
+      { action: 'sqs:SendMessage', resource: 'queue/wakeDeadLetters' },
+      { action: 'sqs:ReceiveMessage', resource: 'queue/requests' },
+    ];
+    expect(denied.map((r) => r.action)).toEqual(expect.arrayContaining(['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'iam:PassRole']));
+    expect(await results(denied)).toEqual(denied.map(() => 'ImplicitlyDenied'));
+  });
+
+  it('holds no wake grant that bringing a wake forward does not use', () => {
+    expect(unexercisedGrants(stack, policies, ADVANCE).filter((grant) => /^(sqs|scheduler|iam):/.test(grant))).toEqual([]);
+  });
+});
+
+describe('the synthesized wake schedule role, simulated', () => {
+  let synthesized: Synthesized;
+  let stack: DeployedStack;
+  let policies: FunctionPolicies;
+  beforeAll(() => {
+    synthesized = synthesize();
+    stack = new DeployedStack(synthesized.template.toJSON(), { stackName: synthesized.stack.stackName });
+    policies = stack.policiesOfRole('wakeScheduler');
+  });
+  afterAll(() => synthesized.cleanup());
+
+  /** What a schedule does with the role: deliver its wake, or park it in the dead-letter queue. */
+  const DELIVERIES = [
+    { action: 'sqs:SendMessage', resource: 'queue/requests' },
+    { action: 'sqs:SendMessage', resource: 'queue/wakeDeadLetters' },
+  ];
+
+  it('may send to the requests queue and to the wake dead-letter queue', async () => {
+    expect((await simulate(stack, policies, DELIVERIES)).map((v) => v.result)).toEqual(['Allowed', 'Allowed']);
+  });
+
+  it('may do nothing else: no other queue, no reading or purging, no other service', async () => {
+    const denied = await simulate(stack, policies, [
+      { action: 'sqs:SendMessage', resource: 'queue/requestsDeadLetters' },
+      { action: 'sqs:SendMessage', resource: 'queue/feedbackDeadLetters' },
+      { action: 'sqs:ReceiveMessage', resource: 'queue/requests' },
+      { action: 'sqs:DeleteMessage', resource: 'queue/wakeDeadLetters' },
+      { action: 'sqs:PurgeQueue', resource: 'queue/requests' },
+      { action: 'dynamodb:UpdateItem', resource: 'table/deliveries' },
+      { action: 'lambda:InvokeFunction', resource: '*' },
+    ]);
+    expect(denied.map((v) => v.result)).toEqual(Array.from({ length: 7 }, () => 'ImplicitlyDenied'));
+    expect(unexercisedGrants(stack, policies, DELIVERIES)).toEqual([]);
   });
 });

@@ -31,7 +31,7 @@ describe('alarms', () => {
   });
 
   it('fire as soon as any dead-letter queue holds a message', () => {
-    for (const queue of ['RequestsDeadLetters', 'FeedbackDeadLetters']) {
+    for (const queue of ['RequestsDeadLetters', 'FeedbackDeadLetters', 'WakeSchedulesDeadLetters']) {
       template().hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/SQS',
         MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -41,6 +41,22 @@ describe('alarms', () => {
         EvaluationPeriods: 1,
       });
     }
+  });
+
+  it('fire on the first wake a schedule dropped or could not dead-letter', () => {
+    const lost = alarms().find((alarm) => alarm.Metrics?.some((m: { Expression?: string }) => m.Expression === 'FILL(dropped, 0) + FILL(unsent, 0)'));
+    expect(lost).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1, TreatMissingData: 'notBreaching' });
+    const scheduler = (metricName: string) => ({
+      Metric: { Namespace: 'AWS/Scheduler', MetricName: metricName, Dimensions: [{ Name: 'ScheduleGroup', Value: 'switchboard-dev-wakes' }] },
+      Period: 300,
+      Stat: 'Sum',
+    });
+    expect(lost.Metrics).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Id: 'dropped', MetricStat: scheduler('InvocationDroppedCount'), ReturnData: false }),
+        expect.objectContaining({ Id: 'unsent', MetricStat: scheduler('InvocationsFailedToBeSentToDeadLetterCount'), ReturnData: false }),
+      ]),
+    );
   });
 
   it('fire when the oldest send request is older than five minutes', () => {

@@ -9,6 +9,7 @@ import { DynamoFrequencyCounter } from '../../functions/adapters/dynamo-frequenc
 import { DynamoProviderMessageIndex } from '../../functions/adapters/dynamo-provider-message-index.js';
 import { DynamoSuppressionWriter } from '../../functions/adapters/dynamo-suppression-writer.js';
 import { CapturingSender } from '../../functions/adapters/memory/capturing-sender.js';
+import { MemoryWakeScheduler } from '../../functions/adapters/memory/wake-scheduler.js';
 import { MemoryTelemetry } from '../../functions/adapters/memory/telemetry.js';
 import { defaultDecisionConfig } from '../../functions/core/config.js';
 import { applyFeedbackEvent, type FeedbackDeps } from '../../functions/core/feedback/apply.js';
@@ -54,6 +55,7 @@ beforeAll(async () => {
     decisionConfig: defaultDecisionConfig,
     leaseMs: 60_000,
     concurrency: 4,
+    scheduler: new MemoryWakeScheduler(),
   };
   feedback = {
     store: new DynamoFeedbackStore(local.doc, { deliveriesTable: local.tables.deliveries, customersTable: local.tables.customers }),

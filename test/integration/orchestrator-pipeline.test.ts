@@ -2,14 +2,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PinpointClient, SendMessagesCommand, type SendMessagesCommandInput } from '@aws-sdk/client-pinpoint';
+import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { scheduleName } from '../../functions/adapters/eventbridge-wake-scheduler.js';
 import type { Customer, DeliveryRecord } from '../../functions/core/model.js';
 import type { TemplateBundle } from '../../functions/core/templates.js';
 import { ORCHESTRATOR_SERVICE_NAME } from '../../functions/definitions/metrics.js';
@@ -17,7 +19,8 @@ import { MemoryLinkSigner } from '../../functions/adapters/memory/link-signer.js
 import { localSqsClient } from '../../functions/local/clients.js';
 import { type LocalSecretsManager, startLocalSecretsManager } from '../../functions/local/secrets-manager-local.js';
 import { createQueues, type QueueNames } from '../../functions/local/provision.js';
-import { zoneWhere } from '../../functions/local/seed/tokens.js';
+import { localHour, zoneWhere } from '../../functions/local/seed/tokens.js';
+import { type SqsEmulator, startSqsEmulator } from '../../functions/local/sqs-emulator.js';
 import { pollOnce, type SqsHandler } from '../../functions/local/sqs-lambda-poller.js';
 import { synthesize } from '../infra/synth.js';
 import { awsError } from '../support/aws-errors.js';
@@ -30,14 +33,23 @@ import { SdkCallLog } from '../support/sdk-calls.js';
 const ses = mockClient(SESv2Client);
 const sns = mockClient(SNSClient);
 const pinpoint = mockClient(PinpointClient);
-const sqs = localSqsClient(inject('sqsEndpoint'), inject('sqsRegion'));
+const scheduler = mockClient(SchedulerClient);
+/**
+ * An SQS emulator of this file's own, in this process: the wake tests move the clock forward,
+ * and the emulator must see the same clock to release a delayed message when it comes due.
+ */
+let emulator: SqsEmulator;
+let sqs: SQSClient;
 /** Lambda's event source mapping polls with the function's role: its calls are the orchestrator's. */
-const eventSource = localSqsClient(inject('sqsEndpoint'), inject('sqsRegion'));
+let eventSource: SQSClient;
 
 const PINPOINT_APP = '0123456789abcdef0123456789abcdef';
 const CONFIGURATION_SET = 'switchboard-events';
 /** The link signing keys, as a stack generates them, behind the Secrets Manager stand-in. */
 const LINK_SECRET = 'switchboard-pipeline/link-signing';
+/** The wake schedule group and role as the orchestrator is told them; Scheduler itself is mocked. */
+const WAKE_GROUP = 'pipeline-wakes';
+const WAKE_ROLE = 'arn:aws:iam::000000000000:role/pipeline-wakes';
 let secrets: LocalSecretsManager;
 let local: LocalTables;
 let queues: QueueNames;
@@ -59,6 +71,9 @@ function pinpointAnswer(input: SendMessagesCommandInput) {
 }
 
 beforeAll(async () => {
+  emulator = await startSqsEmulator();
+  sqs = localSqsClient(emulator.endpoint, emulator.region);
+  eventSource = localSqsClient(emulator.endpoint, emulator.region);
   secrets = await startLocalSecretsManager({ secrets: { [LINK_SECRET]: KEY_1 } });
   local = await handlerTables('pipeline');
   queues = await createQueues(sqs, `pipeline-${Date.now()}-`);
@@ -75,17 +90,27 @@ beforeAll(async () => {
     LINK_SIGNING_SECRET_ID: secrets.arnOf(LINK_SECRET),
     PINPOINT_APPLICATION_ID: PINPOINT_APP,
     TEMPLATE_BUNDLE_PATH: join(bundleDir, 'bundle.json'),
+    // A wake due soon is a delayed message the orchestrator sends to the requests queue itself.
+    AWS_ENDPOINT_URL_SQS: emulator.endpoint,
+    REQUESTS_QUEUE_URL: queues.requests.url,
+    REQUESTS_QUEUE_ARN: queues.requests.arn,
+    WAKE_SCHEDULE_GROUP: WAKE_GROUP,
+    WAKE_SCHEDULER_ROLE_ARN: WAKE_ROLE,
+    WAKE_DEAD_LETTER_QUEUE_ARN: queues.deadLetter.arn,
   });
   ses.on(SendEmailCommand).callsFake(() => ({ MessageId: `email-${ses.calls().length}` }));
   sns.on(PublishCommand).callsFake(() => ({ MessageId: `sms-${sns.calls().length}` }));
   sns.on(CheckIfPhoneNumberIsOptedOutCommand).resolves({ isOptedOut: false });
   pinpoint.on(SendMessagesCommand).callsFake(pinpointAnswer);
+  scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:aws:scheduler:us-east-1:000000000000:schedule/pipeline-wakes/x' });
   calls = new SdkCallLog({
     tables: local.tables,
     queues: { requests: queues.requests.url },
     sesConfigurationSet: CONFIGURATION_SET,
     pinpointApplicationId: PINPOINT_APP,
     linkSigningSecret: secrets.arnOf(LINK_SECRET),
+    wakeScheduleGroup: WAKE_GROUP,
+    roles: { wakeScheduler: WAKE_ROLE },
   });
   calls.recordClients([DynamoDBClient, SecretsManagerClient], [local.client, local.doc, sqs]);
   ({ handler } = await import('../../functions/orchestrator/handler.js'));
@@ -96,14 +121,19 @@ afterEach(() => {
   calls.addMocked('SESv2', ses);
   calls.addMocked('SNS', sns);
   calls.addMocked('Pinpoint', pinpoint);
+  calls.addMocked('Scheduler', scheduler);
 });
 
 afterAll(async () => {
   ses.restore();
   sns.restore();
   pinpoint.restore();
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning it.
-  await secrets?.stop();
+  scheduler.restore();
+  /* eslint-disable @typescript-eslint/no-unnecessary-condition -- unset when beforeAll failed before assigning them. */
+  sqs?.destroy();
+  eventSource?.destroy();
+  await Promise.all([secrets?.stop(), emulator?.stop()]);
+  /* eslint-enable @typescript-eslint/no-unnecessary-condition */
 });
 
 async function seed(customers: Customer[]): Promise<void> {
@@ -320,9 +350,112 @@ describe('the orchestrator handler on DynamoDB Local and the SQS emulator', () =
     expect(check).toMatchObject({ ok: true, claims: { requestId: 'linked-r', customerId: 'linked', topic: 'promotions' } });
   });
 
+  describe('with the clock pinned, so the wakes come due when the test says', () => {
+    /** 18:00 in Berlin, 02:00 in Tokyo. */
+    const PINNED = new Date('2026-11-24T17:00:00.000Z');
+    /** A zone where it is night at the pinned time: marketing push and SMS wait for morning there. */
+    const NIGHT_ZONE = zoneWhere('night', 'Asia/Tokyo', PINNED);
+    const at = (ms: number) => vi.setSystemTime(new Date(PINNED.getTime() + ms));
+
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true, now: PINNED });
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    async function delayedMessages(): Promise<number> {
+      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queues.requests.url, AttributeNames: ['ApproximateNumberOfMessagesDelayed'] }));
+      return Number(Attributes?.ApproximateNumberOfMessagesDelayed ?? 0);
+    }
+
+    it('defers a marketing message in the customer’s night with a one-time schedule that wakes it in the morning', async () => {
+      expect(localHour(NIGHT_ZONE, PINNED)).toBeLessThan(6);
+      await seed([reachableCustomer('night-owl', { timeZone: NIGHT_ZONE, email: undefined, inApp: { enabled: false } })]);
+      scheduler.resetHistory();
+      await enqueue([offer('night-owl-r', 'night-owl')]);
+      await drain();
+
+      const deferred = await record('night-owl-r');
+      expect(deferred).toMatchObject({ status: 'DEFERRED', wake: { token: 'd1', kind: 'deferral' } });
+      const until = new Date(deferred?.deferredUntil ?? '');
+      expect(until.getTime() - PINNED.getTime()).toBeGreaterThan(2 * 3_600_000);
+      expect(localHour(NIGHT_ZONE, until)).toBe(8);
+      // Hours away, beyond a delayed message: a schedule in the wake group that sends the wake to the queue once, then goes.
+      const wake = { wake: { requestId: 'night-owl-r', token: 'd1', kind: 'deferral' } };
+      expect(scheduler.commandCalls(CreateScheduleCommand).map((call) => call.args[0].input)).toEqual([
+        {
+          Name: scheduleName({ requestId: 'night-owl-r', token: 'd1' }),
+          GroupName: WAKE_GROUP,
+          ScheduleExpression: `at(${until.toISOString().slice(0, 19)})`,
+          ScheduleExpressionTimezone: 'UTC',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          ActionAfterCompletion: 'DELETE',
+          Target: {
+            Arn: queues.requests.arn,
+            RoleArn: WAKE_ROLE,
+            Input: JSON.stringify(wake),
+            DeadLetterConfig: { Arn: queues.deadLetter.arn },
+            RetryPolicy: expect.any(Object),
+          },
+        },
+      ]);
+      expect(await queueDepth(queues.requests.url)).toBe(0);
+
+      // In the morning the schedule puts its input on the queue; the handler sends the message then.
+      at(until.getTime() - PINNED.getTime() + 1_000);
+      await enqueue([scheduler.commandCalls(CreateScheduleCommand)[0]?.args[0].input.Target?.Input]);
+      await drain();
+      const sent = await record('night-owl-r');
+      expect(sent).toMatchObject({ status: 'SENT', channel: 'push' });
+      expect(sent).not.toHaveProperty('wake');
+    });
+
+    it('escalates after PT2M with a delayed wake on the queue, and sends the next step when it arrives', async () => {
+      await seed([reachableCustomer('escalating', { email: undefined, phone: undefined })]);
+      pinpoint.resetHistory();
+      const request = offer('escalating-r', 'escalating', { strategy: 'escalate', escalateAfter: 'PT2M', channels: ['in_app', 'push'], context: { sessionActive: true } });
+      await enqueue([request]);
+      await drain();
+      expect(await record('escalating-r')).toMatchObject({ status: 'SENT', channels: ['in_app'], wake: { token: 'e1', kind: 'escalation' } });
+      expect(pinpoint.commandCalls(SendMessagesCommand)).toHaveLength(0);
+      // Two minutes is within a delayed message's reach: on the queue, not a schedule, and not visible yet.
+      expect(await delayedMessages()).toBe(1);
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queues.requests.url, MaxNumberOfMessages: 10 }));
+      expect(Messages).toEqual([]);
+
+      // Two minutes on, the queue hands the wake to the handler, and the next channel gets the message.
+      at(2 * 60_000 + 1_000);
+      const arrived: unknown[] = [];
+      const polled = await pollOnce({
+        sqs: eventSource,
+        queue: queues.requests,
+        batchSize: 10,
+        handler: (event, context) => {
+          arrived.push(...event.Records.map((r) => JSON.parse(r.body) as unknown));
+          return handler(event, context);
+        },
+      });
+      expect(polled).toMatchObject({ received: 1, failed: 0 });
+      expect(arrived).toEqual([{ wake: { requestId: 'escalating-r', token: 'e1', kind: 'escalation' } }]);
+      const stepped = await record('escalating-r');
+      expect(stepped).toMatchObject({ channels: ['in_app', 'push'], wake: { token: 'e2', kind: 'escalation' } });
+      expect(stepped?.escalation?.steps.map((step) => step.channel)).toEqual(['in_app', 'push']);
+      expect(pinpoint.commandCalls(SendMessagesCommand)).toHaveLength(1);
+
+      // The last step is waited for too; with no channel left the escalation ends there, the queue empty.
+      expect(await delayedMessages()).toBe(1);
+      at(4 * 60_000 + 2_000);
+      await drain();
+      expect((await record('escalating-r'))?.escalation?.stopped).toMatchObject({ cause: 'no_channel_left' });
+      expect(pinpoint.commandCalls(SendMessagesCommand)).toHaveLength(1);
+      expect(await queueDepth(queues.requests.url)).toBe(0);
+    });
+  });
+
   it('made only calls the synthesized stack allows, on every service, and holds no grant it never used', async () => {
     const requests = calls.requests();
-    expect([...new Set(requests.map((r) => r.action.split(':')[0]))].sort()).toEqual(['dynamodb', 'mobiletargeting', 'secretsmanager', 'ses', 'sns', 'sqs']);
+    expect([...new Set(requests.map((r) => r.action.split(':')[0]))].sort()).toEqual(['dynamodb', 'iam', 'mobiletargeting', 'scheduler', 'secretsmanager', 'ses', 'sns', 'sqs']);
     const synthesized = synthesize({ pinpointApplicationId: PINPOINT_APP });
     try {
       const stack = new DeployedStack(synthesized.template.toJSON(), { stackName: synthesized.stack.stackName, pinpointApplicationId: PINPOINT_APP });

@@ -14,12 +14,22 @@ interface Row {
   reason: string;
 }
 
+/** A row of the table of wakes fired ahead of their time. */
+interface EarlyRow {
+  customer: string;
+  template: string;
+  waited: string;
+  fired: string;
+  then: string;
+}
+
 interface Run {
   code: number | null;
   stdout: string;
   stderr: string;
   ms: number;
   rows: Row[];
+  early: EarlyRow[];
 }
 
 /** `npm start -- --once`, exactly as a person runs it, minus npm. */
@@ -32,25 +42,35 @@ function runOnce(): Promise<Run> {
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started, rows: parseSummary(stdout) }));
+    child.once('exit', (code) =>
+      resolve({
+        code,
+        stdout,
+        stderr,
+        ms: Date.now() - started,
+        rows: parseTable(stdout, /^customer\s+template\s+channel\s+status\s+reason/, ['customer', 'template', 'channel', 'status', 'reason']),
+        early: parseTable(stdout, /^customer\s+template\s+waited\s+fired\s+then/, ['customer', 'template', 'waited', 'fired', 'then']),
+      }),
+    );
   });
 }
 
-/** The table after its `customer  template …` header and dashed rule; columns are two spaces apart. */
-function parseSummary(stdout: string): Row[] {
+/** The table after the header `header` matches and its dashed rule; columns are two spaces apart. */
+function parseTable<K extends string>(stdout: string, header: RegExp, columns: K[]): Record<K, string>[] {
   const lines = stdout.split('\n');
-  const header = lines.findIndex((line) => /^customer\s+template\s+channel\s+status\s+reason/.test(line));
-  if (header < 0) return [];
-  const rows: Row[] = [];
-  for (const line of lines.slice(header + 2)) {
+  const start = lines.findIndex((line) => header.test(line));
+  if (start < 0) return [];
+  const rows: Record<K, string>[] = [];
+  for (const line of lines.slice(start + 2)) {
     if (line.trim() === '') break;
-    const [customer = '', template = '', channel = '', status = '', reason = ''] = line.split(/\s{2,}/);
-    rows.push({ customer, template, channel, status, reason });
+    const cells = line.split(/\s{2,}/);
+    rows.push(Object.fromEntries(columns.map((column, i) => [column, cells[i] ?? ''])) as Record<K, string>);
   }
   return rows;
 }
 
 const rowsOf = (run: Run, customerId: string) => run.rows.filter((row) => row.customer.startsWith(`${customerId} `));
+const earlyRowsOf = (run: Run, customerId: string) => run.early.filter((row) => row.customer.startsWith(`${customerId} `));
 
 describe('npm start -- --once', () => {
   let run: Run;
@@ -92,6 +112,31 @@ describe('npm start -- --once', () => {
     const [haruto] = rowsOf(run, 'c-3005');
     expect(haruto?.channel).toBe('in_app');
     expect(haruto?.reason).toContain('push (QUIET_HOURS)');
+  });
+
+  it('defers the order update of the customer asleep with only push and SMS, and sends it once its wake is fired early', () => {
+    const [deferred] = earlyRowsOf(run, 'c-3011');
+    expect(run.stdout).toContain('fired early for the demo, each handled as at its due time:');
+    // The customer's zone is chosen at run time so that it is night there; quiet hours end at 08:00.
+    expect(deferred?.waited).toMatch(/^DEFERRED until (\d{4}-\d\d-\d\d )?08:00 [\w/+-]+ \(QUIET_HOURS\)$/);
+    expect(deferred?.fired).toMatch(/^\d+ (h|min)( \d+ min)? early$/);
+    expect(deferred?.then).toMatch(/^SENT (push|sms)\b/);
+
+    const [olivia] = rowsOf(run, 'c-3011');
+    expect(olivia).toMatchObject({ template: 'order-shipped', channel: 'push' });
+    expect(olivia?.status).toMatch(/^(SENT|DELIVERED)$/);
+    expect(olivia?.reason).toContain('ranked first');
+  });
+
+  it('escalates the offer left unread in the app to push, with the reason', () => {
+    const [escalated] = earlyRowsOf(run, 'c-3012');
+    expect(escalated?.waited).toMatch(/^next escalation step at \d\d:\d\d [\w/+-]+$/);
+    expect(escalated?.fired).toMatch(/^\d+ (min|s) early$/);
+    expect(escalated?.then).toBe('SENT push: no engagement on in_app within 2 min → push');
+
+    const [ines] = rowsOf(run, 'c-3012');
+    expect(ines).toMatchObject({ template: 'back-in-stock', channel: 'in_app+push', status: 'SENT' });
+    expect(ines?.reason).toMatch(/^in_app first, the best channel; no engagement on in_app within 2 min → push/);
   });
 
   it('fails over from the dead push token to email', () => {

@@ -1,6 +1,8 @@
 import { PinpointClient, SendMessagesCommand } from '@aws-sdk/client-pinpoint';
 import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { EventBridgeWakeScheduler, scheduleName } from '../../functions/adapters/eventbridge-wake-scheduler.js';
 import { PinpointPushSender } from '../../functions/adapters/pinpoint-push-sender.js';
 import { SnsSmsSender } from '../../functions/adapters/sns-sms-sender.js';
 import { type ProviderSandbox, type SmsStatusRecord, startProviderSandbox } from '../../functions/local/provider-sandbox.js';
@@ -174,5 +176,33 @@ describe('control endpoint', () => {
     const messages = await control('messages');
     expect(faults.body).toEqual({ pushTokens: {}, renewedTokens: {}, optedOutNumbers: [], throttle: { pinpoint: 0, sns: 0 } });
     expect(messages.body).toEqual({ push: [], sms: [] });
+  });
+});
+
+describe('EventBridge Scheduler stand-in, driven by the real wake adapter', () => {
+  it('keeps a schedule once, moves it, deletes it, and answers the errors the adapter treats as done', async () => {
+    const client = new SchedulerClient({ region: 'eu-central-1', endpoint: sandbox.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    const wakes = new EventBridgeWakeScheduler(client, {
+      groupName: 'switchboard-test-wakes',
+      queueArn: 'arn:aws:sqs:eu-central-1:000000000000:requests',
+      roleArn: 'arn:aws:iam::000000000000:role/wakes',
+      deadLetterQueueArn: 'arn:aws:sqs:eu-central-1:000000000000:wakes-dlq',
+    });
+    const target = { requestId: 'order:42', token: 'd1', kind: 'deferral' as const };
+    const now = new Date('2026-11-24T12:00:00Z');
+    await wakes.schedule({ ...target, due: new Date('2026-11-25T07:00:00.250Z') }, now);
+    // Arranged again (a redelivered request): ConflictException, which counts as done.
+    await wakes.schedule({ ...target, due: new Date('2026-11-25T09:00:00Z') }, now);
+    let listed = (await control('schedules')).body as unknown as { name: string; group: string; expression: string; input: string }[];
+    expect(listed).toEqual([{ name: scheduleName(target), group: 'switchboard-test-wakes', expression: 'at(2026-11-25T07:00:01)', input: JSON.stringify({ wake: target }) }]);
+
+    await wakes.bringForward({ ...target, due: new Date('2026-11-25T06:00:00Z') }, now);
+    listed = (await control('schedules')).body as unknown as typeof listed;
+    expect(listed.map((schedule) => schedule.expression)).toEqual(['at(2026-11-25T06:00:00)']);
+
+    await wakes.cancel(target);
+    await wakes.cancel(target);
+    expect((await control('schedules')).body).toEqual([]);
+    client.destroy();
   });
 });

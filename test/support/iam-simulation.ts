@@ -8,8 +8,10 @@ export const TEST_REGION = 'eu-central-1';
 /**
  * Grants no offline test can see used, each with why it is still needed. The IAM check fails on
  * any other grant that no observed call exercises, so a permission nothing calls cannot linger.
+ * One that names a `resource` (in the terms of `IamRequest.resource`) explains the grant on that
+ * resource only: the same action granted elsewhere must still be seen used.
  */
-export const UNOBSERVABLE_GRANTS: readonly { service: string; action: string; reason: string }[] = [
+export const UNOBSERVABLE_GRANTS: readonly { service: string; action: string; resource?: string; reason: string }[] = [
   ...['xray:PutTraceSegments', 'xray:PutTelemetryRecords'].map((action) => ({
     service: '*',
     action,
@@ -23,6 +25,7 @@ export const UNOBSERVABLE_GRANTS: readonly { service: string; action: string; re
   {
     service: 'switchboard-feedback',
     action: 'sqs:SendMessage',
+    resource: 'queue/feedbackDeadLetters',
     reason: 'Lambda itself parks an asynchronous event that failed every retry on the dead-letter queue, with the function role.',
   },
 ];
@@ -56,9 +59,17 @@ export interface DeployedStackOptions {
   pinpointApplicationId?: string;
   /** Logical queue name → the construct id its CloudFormation logical id starts with. */
   queues?: Record<string, string>;
+  /** Logical role name → the construct id its CloudFormation logical id starts with. */
+  roles?: Record<string, string>;
 }
 
-const DEFAULT_QUEUES = { requests: 'RequestsQueue', feedbackDeadLetters: 'FeedbackDeadLetters' };
+const DEFAULT_QUEUES = {
+  requests: 'RequestsQueue',
+  requestsDeadLetters: 'RequestsDeadLetters',
+  feedbackDeadLetters: 'FeedbackDeadLetters',
+  wakeDeadLetters: 'WakeSchedulesDeadLetters',
+};
+const DEFAULT_ROLES = { wakeScheduler: 'WakeSchedulesRole' };
 
 /**
  * A synthesized template as it would be deployed in the test account: physical names where the
@@ -67,6 +78,7 @@ const DEFAULT_QUEUES = { requests: 'RequestsQueue', feedbackDeadLetters: 'Feedba
 export class DeployedStack {
   private readonly resources: Record<string, CfnResource>;
   private readonly queues: Record<string, string>;
+  private readonly roles: Record<string, string>;
 
   constructor(
     template: { Resources?: Record<string, CfnResource> },
@@ -74,6 +86,7 @@ export class DeployedStack {
   ) {
     this.resources = template.Resources ?? {};
     this.queues = options.queues ?? DEFAULT_QUEUES;
+    this.roles = options.roles ?? DEFAULT_ROLES;
   }
 
   /** The inline policies of the role of the function whose Powertools service name is `service`. */
@@ -84,16 +97,30 @@ export class DeployedStack {
     if (!roleId) throw new Error(`the role of ${service} is not a role of this stack`);
     // AWS managed policies (basic execution: the function's own logs) are not in the template;
     // the handlers make no SDK call they would cover.
+    return this.policiesOfRoleId(roleId, service);
+  }
+
+  /** The inline policies of a role no function runs as (one a service assumes), by its logical role name. */
+  policiesOfRole(role: string): FunctionPolicies {
+    const prefix = this.roles[role];
+    if (!prefix) throw new Error(`no role is known as ${role}`);
+    const roleId = this.only('AWS::IAM::Role', (id) => id.startsWith(prefix));
+    return this.policiesOfRoleId(roleId, role);
+  }
+
+  private policiesOfRoleId(roleId: string, label: string): FunctionPolicies {
     const documents = Object.values(this.resources)
       .filter((r) => r.Type === 'AWS::IAM::Policy' && ((r.Properties?.Roles as unknown[] | undefined) ?? []).some((role) => (role as { Ref?: string }).Ref === roleId))
       .map((r) => this.resolve(r.Properties?.PolicyDocument) as PolicyDocument);
-    return { service, roleArn: this.resolve({ 'Fn::GetAtt': [roleId, 'Arn'] }) as string, documents };
+    return { service: label, roleArn: this.resolve({ 'Fn::GetAtt': [roleId, 'Arn'] }) as string, documents };
   }
 
   /** The ARN a recorded request names, in the test account. */
   arnOf(resource: string): string {
     const [kind, name, ...rest] = resource.split('/');
     if (resource === '*') return '*';
+    // Already an ARN: a test asking about a resource outside the stack on purpose.
+    if (resource.startsWith('arn:')) return resource;
     if (kind === 'table' && name) {
       const table = this.only('AWS::DynamoDB::Table', (id, r) => String(r.Properties?.TableName ?? id).endsWith(`-${name}`));
       const arn = this.arn(table);
@@ -107,6 +134,15 @@ export class DeployedStack {
     if (kind === 'ses-identity' && name) return `arn:aws:ses:${TEST_REGION}:${TEST_ACCOUNT}:identity/${name}`;
     if (kind === 'ses-configuration-set') return `arn:aws:ses:${TEST_REGION}:${TEST_ACCOUNT}:configuration-set/${this.ref(this.only('AWS::SES::ConfigurationSet', () => true))}`;
     if (kind === 'secret' && name) return this.arn(this.only('AWS::SecretsManager::Secret', () => true));
+    if (kind === 'schedule' && name) {
+      const group = this.physicalName(this.only('AWS::Scheduler::ScheduleGroup', () => true));
+      return `arn:aws:scheduler:${TEST_REGION}:${TEST_ACCOUNT}:schedule/${group}/${name}`;
+    }
+    if (kind === 'role' && name) {
+      const prefix = this.roles[name];
+      if (!prefix) throw new Error(`no role is known as ${name}`);
+      return this.arn(this.only('AWS::IAM::Role', (id) => id.startsWith(prefix)));
+    }
     if (kind === 'pinpoint-app') return `arn:aws:mobiletargeting:${TEST_REGION}:${TEST_ACCOUNT}:apps/${this.options.pinpointApplicationId ?? 'no-application'}/messages`;
     // A name the test did not declare: an ARN no grant can match, so the check reports it.
     return `arn:aws:unknown:${TEST_REGION}:${TEST_ACCOUNT}:${resource}`;
@@ -148,6 +184,7 @@ export class DeployedStack {
       'AWS::Logs::LogGroup': `arn:aws:logs:${TEST_REGION}:${TEST_ACCOUNT}:log-group:${name}:*`,
       'AWS::SNS::Topic': this.ref(id),
       'AWS::SecretsManager::Secret': this.ref(id),
+      'AWS::Scheduler::ScheduleGroup': `arn:aws:scheduler:${TEST_REGION}:${TEST_ACCOUNT}:schedule-group/${name}`,
     };
     const arn = type ? arns[type] : undefined;
     if (!arn) throw new Error(`cannot resolve the ARN of ${id} (${type ?? 'not in the template'})`);
@@ -204,7 +241,7 @@ export async function simulate(stack: DeployedStack, policies: FunctionPolicies,
       const arn = stack.arnOf(request.resource);
       const outcome = await runSimulation(
         {
-          request: { principal: policies.roleArn, action: request.action, resource: { resource: arn, accountId: TEST_ACCOUNT }, contextVariables: {} },
+          request: { principal: policies.roleArn, action: request.action, resource: { resource: arn, accountId: TEST_ACCOUNT }, contextVariables: request.context ?? {} },
           identityPolicies,
           serviceControlPolicies: [],
           resourceControlPolicies: [],
@@ -223,7 +260,11 @@ export async function simulate(stack: DeployedStack, policies: FunctionPolicies,
  */
 export function unexercisedGrants(stack: DeployedStack, policies: FunctionPolicies, requests: readonly IamRequest[]): string[] {
   const used = requests.map((request) => ({ action: request.action.toLowerCase(), arn: stack.arnOf(request.resource) }));
-  const explained = new Set(UNOBSERVABLE_GRANTS.filter((g) => g.service === '*' || g.service === policies.service).map((g) => g.action.toLowerCase()));
+  const reasons = UNOBSERVABLE_GRANTS.filter((g) => g.service === '*' || g.service === policies.service).map((g) => ({
+    action: g.action.toLowerCase(),
+    arn: g.resource === undefined ? undefined : stack.arnOf(g.resource),
+  }));
+  const explained = (action: string, resource: string) => reasons.some((r) => r.action === action.toLowerCase() && (r.arn === undefined || r.arn === resource));
   const surplus = new Set<string>();
   for (const statement of policies.documents.flatMap((document) => document.Statement)) {
     if (statement.Effect !== 'Allow') continue;
@@ -232,7 +273,7 @@ export function unexercisedGrants(stack: DeployedStack, policies: FunctionPolici
       for (const resource of ([] as string[]).concat(statement.Resource ?? [])) {
         const pattern = glob(resource);
         const exercised = !action.includes('*') && used.some((u) => u.action === action.toLowerCase() && pattern.test(u.arn));
-        if (!exercised && !explained.has(action.toLowerCase())) surplus.add(`${action} on ${resource}`);
+        if (!exercised && !explained(action, resource)) surplus.add(`${action} on ${resource}`);
       }
     }
   }

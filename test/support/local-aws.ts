@@ -22,9 +22,14 @@ export async function localTables(label: string): Promise<LocalTables> {
 /**
  * Fresh tables, with the process environment pointed at them the way the stack configures a
  * handler, so a handler module imported afterwards reads them at its cold start.
+ *
+ * The handlers that conclude escalations also need the wake settings. By default they name a
+ * queue on the SQS emulator that does not exist and a Scheduler endpoint nothing listens on, so
+ * no call leaves the machine; a test that brings wakes forward passes a queue it created.
  */
 export async function handlerTables(label: string, env: Record<string, string> = {}): Promise<LocalTables> {
   const local = await localTables(label);
+  const sqsEndpoint = inject('sqsEndpoint');
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
@@ -36,6 +41,10 @@ export async function handlerTables(label: string, env: Record<string, string> =
     COUNTERS_TABLE: local.tables.counters,
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
+    AWS_ENDPOINT_URL_SQS: sqsEndpoint,
+    AWS_ENDPOINT_URL_SCHEDULER: 'http://127.0.0.1:9',
+    REQUESTS_QUEUE_URL: `${sqsEndpoint}/000000000000/${label}-no-such-queue`,
+    WAKE_SCHEDULE_GROUP: `${label}-wakes`,
     ...env,
   });
   return local;

@@ -1,5 +1,6 @@
 import { CapturingSender } from '../../functions/adapters/memory/capturing-sender.js';
 import { MemoryCustomerDirectory } from '../../functions/adapters/memory/customer-directory.js';
+import { MemoryWakeScheduler } from '../../functions/adapters/memory/wake-scheduler.js';
 import { MemoryDeliveryLog } from '../../functions/adapters/memory/delivery-log.js';
 import { MemoryFrequencyCounter } from '../../functions/adapters/memory/frequency-counter.js';
 import { MemoryTelemetry } from '../../functions/adapters/memory/telemetry.js';
@@ -89,6 +90,7 @@ export function harness(options: {
     decisionConfig: options.decisionConfig ?? defaultDecisionConfig,
     leaseMs: 60_000,
     concurrency: 4,
+    scheduler: new MemoryWakeScheduler(),
   };
   let sequence = 0;
   return {
@@ -97,12 +99,24 @@ export function harness(options: {
     customers: deps.customers as MemoryCustomerDirectory,
     deliveries: deps.deliveries as MemoryDeliveryLog,
     telemetry: deps.telemetry as MemoryTelemetry,
+    scheduler: deps.scheduler as MemoryWakeScheduler,
+    now: () => now,
     advance(ms: number) {
       now = new Date(now.getTime() + ms);
     },
     run(bodies: unknown[], budget?: TimeBudget) {
       const messages: InboundMessage[] = bodies.map((body) => ({ messageId: `m-${++sequence}`, body: typeof body === 'string' ? body : JSON.stringify(body) }));
       return orchestrateBatch(messages, deps, budget);
+    },
+    /** Moves the clock to each pending wake in turn and delivers it, until none is due by `until`. */
+    async fireWakesUntil(until: Date) {
+      const outcomes = [];
+      for (let wake = this.scheduler.list()[0]; wake && wake.due.getTime() <= until.getTime(); wake = this.scheduler.list()[0]) {
+        if (wake.due.getTime() > now.getTime()) now = new Date(wake.due);
+        outcomes.push(...(await this.run([this.scheduler.take(wake)])));
+      }
+      if (until.getTime() > now.getTime()) now = new Date(until);
+      return outcomes;
     },
     totalSends() {
       return Object.values(senders).reduce((sum, s) => sum + s.sent.length, 0);

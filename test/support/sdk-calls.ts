@@ -12,10 +12,13 @@ export interface IamRequest {
   action: string;
   /**
    * `table/<logical>`, `table/<logical>/index/<name>`, `queue/<logical>`,
-   * `ses-identity/<domain>`, `ses-configuration-set`, `pinpoint-app`, `secret/<name>`, `*` (no resource-level
+   * `ses-identity/<domain>`, `ses-configuration-set`, `pinpoint-app`, `secret/<name>`,
+   * `schedule/<name>` (in the stack's wake schedule group), `role/<logical>`, `*` (no resource-level
    * permission), or `unknown/<name>` for a name the test did not declare.
    */
   resource: string;
+  /** Condition keys the request carries, as IAM would see them (`iam:PassedToService`). */
+  context?: Record<string, string>;
 }
 
 type TableName = TableDefinition['logicalName'];
@@ -29,6 +32,10 @@ export interface LocalNames {
   pinpointApplicationId?: string;
   /** The secret id the code under test was given for the link signing keys. */
   linkSigningSecret?: string;
+  /** The schedule group the code under test was given for wake schedules. */
+  wakeScheduleGroup?: string;
+  /** Logical role name → the role ARN the code under test was given. */
+  roles?: Record<string, string>;
 }
 
 type Input = Readonly<Record<string, unknown>>;
@@ -73,6 +80,19 @@ const MAPPERS: Record<string, (operation: string, input: Input, names: LocalName
     if (operation !== 'GetSecretValue') throw new Error(`no IAM mapping for Secrets Manager ${operation}`);
     const id = input.SecretId;
     return [{ action: 'secretsmanager:GetSecretValue', resource: id !== undefined && id === names.linkSigningSecret ? 'secret/link-signing' : `unknown/${String(id)}` }];
+  },
+  Scheduler: (operation, input, names) => {
+    const group = input.GroupName ?? 'default';
+    const schedule = group === names.wakeScheduleGroup ? `schedule/${String(input.Name)}` : `unknown/schedule/${String(group)}/${String(input.Name)}`;
+    if (operation === 'DeleteSchedule') return [{ action: 'scheduler:DeleteSchedule', resource: schedule }];
+    if (operation !== 'CreateSchedule' && operation !== 'UpdateSchedule') throw new Error(`no IAM mapping for Scheduler ${operation}`);
+    // Creating or replacing a schedule hands its execution role to Scheduler: IAM checks PassRole on that role too.
+    const roleArn = (input.Target as { RoleArn?: unknown } | undefined)?.RoleArn;
+    const role = Object.entries(names.roles ?? {}).find(([, arn]) => arn === roleArn)?.[0];
+    return [
+      { action: `scheduler:${operation}`, resource: schedule },
+      { action: 'iam:PassRole', resource: role ? `role/${role}` : `unknown/${String(roleArn)}`, context: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    ];
   },
   SQS: (operation, input, names) => {
     const action = SQS_ACTIONS[operation];

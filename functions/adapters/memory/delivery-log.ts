@@ -1,5 +1,6 @@
+import { RetryableError } from '../../core/errors.js';
 import type { Attempt, DeliveryRecord } from '../../core/model.js';
-import type { ClaimRequest, ClaimResult, DeliveryLog, ReleaseRequest } from '../../core/ports.js';
+import type { ClaimRequest, ClaimResult, DeliveryLog, EscalationWrite, ReleaseRequest, WakeClaimRequest, WakeClaimResult } from '../../core/ports.js';
 
 interface Entry {
   record: DeliveryRecord;
@@ -33,6 +34,36 @@ export class MemoryDeliveryLog implements DeliveryLog {
     return { kind: 'claimed', lease, accepted: record.attempts.filter((attempt) => attempt.outcome === 'SENT') };
   }
 
+  async claimWake(claim: WakeClaimRequest): Promise<WakeClaimResult> {
+    const entry = this.entries.get(claim.requestId);
+    const now = claim.now.getTime();
+    const { record } = entry ?? {};
+    if (!entry || !record || record.wake?.token !== claim.token || record.wake.kind !== claim.kind) return { kind: 'stale' };
+    const claimable = claim.kind === 'deferral' ? record.status === 'DEFERRED' || (record.status === 'ACCEPTED' && (entry.leaseUntil ?? 0) < now) : (entry.leaseUntil ?? 0) < now;
+    if (!claimable) return { kind: 'busy' };
+    const lease = now + claim.leaseMs;
+    entry.leaseUntil = lease;
+    entry.record = { ...record, ...(claim.kind === 'deferral' ? { status: 'ACCEPTED' as const } : {}), updatedAt: claim.now.toISOString() };
+    return { kind: 'claimed', lease, record: structuredClone(entry.record) };
+  }
+
+  async recordEscalation(write: EscalationWrite): Promise<void> {
+    const entry = this.entries.get(write.requestId);
+    if (!entry || entry.leaseUntil !== write.lease) throw new RetryableError('the escalation claim was lost', 'LEASE_LOST');
+    const { wake: _wake, request, ...rest } = entry.record;
+    entry.leaseUntil = undefined;
+    entry.record = {
+      ...rest,
+      attempts: [...rest.attempts, ...write.attempts],
+      channels: write.channels,
+      escalation: write.escalation,
+      wakes: write.wakes,
+      timeline: [...rest.timeline, ...write.events],
+      updatedAt: write.at.toISOString(),
+      ...(write.wake ? { wake: write.wake, ...(request ? { request } : {}) } : {}),
+    };
+  }
+
   async recordAccepted(requestId: string, attempt: Attempt): Promise<void> {
     const entry = this.entries.get(requestId);
     if (entry) entry.record = { ...entry.record, attempts: [...entry.record.attempts, attempt] };
@@ -46,7 +77,7 @@ export class MemoryDeliveryLog implements DeliveryLog {
 
   async release(release: ReleaseRequest): Promise<void> {
     const entry = this.entries.get(release.requestId);
-    if (entry?.record.status !== 'ACCEPTED' || entry.leaseUntil !== release.lease) return;
+    if (entry?.leaseUntil !== release.lease) return;
     entry.leaseUntil = 0;
     entry.record = {
       ...entry.record,

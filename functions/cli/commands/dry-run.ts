@@ -4,14 +4,18 @@ import { MemoryCustomerDirectory } from '../../adapters/memory/customer-director
 import { MemoryDeliveryLog } from '../../adapters/memory/delivery-log.js';
 import { MemoryFrequencyCounter } from '../../adapters/memory/frequency-counter.js';
 import { MemoryLinkSigner } from '../../adapters/memory/link-signer.js';
+import { MemoryWakeScheduler } from '../../adapters/memory/wake-scheduler.js';
 import { MemoryTelemetry } from '../../adapters/memory/telemetry.js';
 import { BundleTemplateStore } from '../../adapters/bundle-template-store.js';
 import { fixedClock, systemClock } from '../../adapters/system-clock.js';
 import { defaultDecisionConfig } from '../../core/config.js';
-import type { Channel, Customer, DeliveryRecord } from '../../core/model.js';
+import type { Channel, Customer, DeliveryRecord, EscalationState, TimingNote } from '../../core/model.js';
 import { orchestrateBatch } from '../../core/orchestrate.js';
+import { resolveTimeZone } from '../../core/quiet-hours.js';
 import { CustomerRenderer } from '../../core/render/customer-renderer.js';
 import { formatProblem } from '../../core/render/problems.js';
+import { describeDuration } from '../../core/timing/duration.js';
+import { describeLocalInstant } from '../../core/timing/local-time.js';
 import { loadTemplateFolder } from '../../template-compiler/index.js';
 import { formatTable } from '../../tooling/text-table.js';
 import type { CliOutput } from '../io.js';
@@ -24,13 +28,37 @@ export interface DryRunArgs {
   json: boolean;
 }
 
-/** The CLI's JSON answer; its shape is a contract (DESIGN.md, issue "dry-run"). */
+/**
+ * The CLI's JSON answer; its shape is a contract (docs/delivery-record.md describes the record it
+ * is read from). Fields are only ever added: the optional ones appear only when they say something.
+ */
 export interface DryRunReport {
   status: string;
   channels: Channel[];
   decision: { ranked: { channel: Channel; score: number; reasons: string[] }[]; excluded: { channel: Channel; reason: string }[] };
   rendered: Partial<Record<Channel, unknown>>;
   problems: { path: string; message: string }[];
+  /** When the clock had a say: sent now, deferred (until when, also on the customer's clock) or expired, and why. */
+  timing?: DryRunTiming;
+  /** For a DEFERRED message: when it would be decided again. */
+  deferredUntil?: string;
+  /** Under strategy `escalate`: the first step, and the next look with the channels that would follow. */
+  escalation?: DryRunEscalation;
+}
+
+export interface DryRunTiming extends TimingNote {
+  /** `until` on the customer's wall clock, e.g. `08:00 Asia/Tokyo` (the date in front when it is another day there). */
+  untilLocal?: string;
+}
+
+export interface DryRunEscalation extends EscalationState {
+  /** `nextAt` on the customer's wall clock. */
+  nextAtLocal?: string;
+  /**
+   * The channels ranked now that no step has used yet, best first: who gets the message next if
+   * nobody engages. Each step is decided again from the customer record when it comes due.
+   */
+  nextChannels: Channel[];
 }
 
 const DRY_RUN_LINKS = { unsubscribeBaseUrl: 'https://example.com/unsubscribe', preferencesBaseUrl: 'https://example.com/preference-centre' };
@@ -43,6 +71,7 @@ export async function dryRun(args: DryRunArgs, out: CliOutput): Promise<number> 
     for (const p of templateProblems) out.error(`template problem: ${formatProblem(p)}`);
   }
   const now = args.now ? parseNow(args.now) : undefined;
+  const startedAt = now ?? new Date();
   const senders = {
     email: new CapturingSender('email'),
     sms: new CapturingSender('sms'),
@@ -63,10 +92,13 @@ export async function dryRun(args: DryRunArgs, out: CliOutput): Promise<number> 
     decisionConfig: defaultDecisionConfig,
     leaseMs: 60_000,
     concurrency: 1,
+    // A dry run shows a deferral and the wake it would arrange; nothing wakes it.
+    scheduler: new MemoryWakeScheduler(),
   });
   if (!outcome) throw new Error('the use case returned no outcome');
   const record = deliveries.get(outcome.requestId);
   const report = toReport(outcome.status, outcome.channels, record, senders);
+  addTiming(report, record, localClock(customer, startedAt));
   if (args.json) out.log(JSON.stringify(report, null, 2));
   else printReadable(report, out);
   return 0;
@@ -87,8 +119,47 @@ function toReport(status: string, channels: Channel[], record: DeliveryRecord | 
   };
 }
 
+type LocalClock = (iso: string) => string;
+
+/** Instants as the customer's wall clock shows them; UTC when the record names no zone Intl knows. */
+function localClock(customer: Customer, now: Date): LocalClock {
+  const zone = resolveTimeZone(typeof customer.timeZone === 'string' ? customer.timeZone : undefined);
+  return (iso) => describeLocalInstant(new Date(iso), zone, now);
+}
+
+/** The timing note, the deferral and the escalation of the record, each only when it has one. */
+function addTiming(report: DryRunReport, record: DeliveryRecord | undefined, local: LocalClock): void {
+  const timing = timingOf(record);
+  if (timing) report.timing = { ...timing, ...(timing.until ? { untilLocal: local(timing.until) } : {}) };
+  if (record?.deferredUntil) report.deferredUntil = record.deferredUntil;
+  const escalation = record?.escalation;
+  if (escalation) {
+    const used = new Set(escalation.steps.map((step) => step.channel));
+    report.escalation = {
+      afterMs: escalation.afterMs,
+      steps: escalation.steps.map(({ channel, sentAt, reason }) => ({ channel, sentAt, reason })),
+      ...(escalation.nextAt ? { nextAt: escalation.nextAt, nextAtLocal: local(escalation.nextAt) } : {}),
+      ...(escalation.stopped ? { stopped: { ...escalation.stopped } } : {}),
+      nextChannels: escalation.stopped ? [] : report.decision.ranked.map((entry) => entry.channel).filter((channel) => !used.has(channel)),
+    };
+  }
+}
+
+/**
+ * The record's own timing note; for a request whose `expiresAt` had passed before anything was
+ * decided, the note that moment stands for, with the record's own explanation as its reason.
+ */
+function timingOf(record: DeliveryRecord | undefined): TimingNote | undefined {
+  const note = record?.decision?.timing;
+  if (note) return { outcome: note.outcome, ...(note.reason ? { reason: note.reason } : {}), ...(note.until ? { until: note.until } : {}), reasons: [...note.reasons] };
+  if (record?.status !== 'EXPIRED') return undefined;
+  const detail = record.timeline.findLast((event) => event.status === 'EXPIRED')?.detail;
+  return { outcome: 'expire', reason: 'PAST_EXPIRES_AT', reasons: detail ? [detail] : [] };
+}
+
 function printReadable(report: DryRunReport, out: CliOutput): void {
   out.log(`status: ${report.status}${report.channels.length ? ` via ${report.channels.join(', ')}` : ''}`);
+  printTiming(report, out);
   if (report.decision.ranked.length > 0) {
     out.log('\nranked channels');
     const rows = report.decision.ranked.map((r, i) => [String(i + 1), r.channel, r.score.toFixed(3), r.reasons.join('; ')]);
@@ -102,6 +173,7 @@ function printReadable(report: DryRunReport, out: CliOutput): void {
     ))
       out.log(line);
   }
+  printEscalation(report, out);
   for (const [channel, content] of Object.entries(report.rendered)) {
     out.log(`\n${channel} message`);
     for (const [part, value] of Object.entries(content as Record<string, unknown>)) {
@@ -112,6 +184,36 @@ function printReadable(report: DryRunReport, out: CliOutput): void {
   if (report.problems.length > 0) {
     out.log('\nproblems');
     for (const p of report.problems) out.log(`  ${p.path || '(request)'}: ${p.message}`);
+  }
+}
+
+function printTiming(report: DryRunReport, out: CliOutput): void {
+  const { timing } = report;
+  if (!timing) return;
+  const reason = timing.reason ? ` (${timing.reason})` : '';
+  if (timing.outcome === 'defer') {
+    const local = timing.untilLocal ? `, ${timing.untilLocal}` : '';
+    out.log(`deferred${reason} until ${timing.until ?? '(unknown)'}${local}`);
+  } else if (timing.outcome === 'expire') {
+    out.log(`expired${reason}`);
+  } else {
+    out.log(`timing: ${timing.outcome === 'send_now' ? 'send now' : 'no channel can carry it, now or later'}`);
+  }
+  for (const line of timing.reasons) out.log(`  - ${line}`);
+}
+
+function printEscalation(report: DryRunReport, out: CliOutput): void {
+  const { escalation } = report;
+  if (!escalation) return;
+  out.log(`\nescalation (next channel after ${describeDuration(escalation.afterMs)} without engagement)`);
+  escalation.steps.forEach((step, i) => out.log(`  step ${i + 1}: ${step.channel} at ${step.sentAt}: ${step.reason}`));
+  if (escalation.stopped) {
+    out.log(`  stopped (${escalation.stopped.cause}): ${escalation.stopped.reason}`);
+  } else if (escalation.nextAt) {
+    const [next, ...then] = escalation.nextChannels;
+    const local = escalation.nextAtLocal ? ` (${escalation.nextAtLocal})` : '';
+    const action = next ? `→ ${next}${then.length > 0 ? `, then ${then.join(', ')}` : ''}` : '→ stop: no channel left';
+    out.log(`  next: if unread by ${escalation.nextAt}${local} ${action}`);
   }
 }
 

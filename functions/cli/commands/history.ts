@@ -105,8 +105,10 @@ function printReadable(report: HistoryReport, out: CliOutput): void {
       return;
     }
     const { entry } = event;
-    const via = entry.channels?.join(' + ') ?? entry.channel;
-    out.log(`${time(entry.createdAt)}  ${entry.template ?? '(no template)'}  ${entry.status}${via ? ` via ${via}` : ''}  [${entry.requestId}]`);
+    // An escalation's channels came one after another; strategy `all` sent them together.
+    const via = entry.channels?.join(entry.escalation ? ' → ' : ' + ') ?? entry.channel;
+    const until = entry.deferredUntil ? ` until ${time(entry.deferredUntil)}` : '';
+    out.log(`${time(entry.createdAt)}  ${entry.template ?? '(no template)'}  ${entry.status}${until}${via ? ` via ${via}` : ''}  [${entry.requestId}]`);
     if (entry.why.length > 0) {
       out.log('  why');
       for (const line of entry.why) out.log(`    ${line}`);

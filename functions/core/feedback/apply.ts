@@ -2,7 +2,7 @@ import { mapWithConcurrency } from '../concurrency.js';
 import { isMalformedCustomer } from '../customer-record.js';
 import { RetryableError } from '../errors.js';
 import type { ConsentBook } from '../model.js';
-import type { Clock, CustomerDirectory } from '../ports.js';
+import type { Clock, CustomerDirectory, WakeScheduler } from '../ports.js';
 import { counterFor, counterKey } from './engagement.js';
 import { type FeedbackEvent, sanitizeTagValue } from './event.js';
 import type { EngagementMetric, FeedbackOutcome, FeedbackStore, FeedbackTarget, FeedbackTelemetry, FeedbackWrite, ProviderMessageIndex, SuppressionWriter } from './ports.js';
@@ -17,6 +17,12 @@ export interface FeedbackDeps {
   suppressions: SuppressionWriter;
   telemetry: FeedbackTelemetry;
   clock: Clock;
+  /**
+   * Concludes an escalation as soon as the customer engages: its pending wake is cancelled and
+   * sent at once, so the escalation ends now rather than at its next step. Absent: that step's
+   * own wake ends it, later, with the same result.
+   */
+  wakes?: WakeScheduler;
 }
 
 /** Two events racing on one record settle within a couple of re-reads; more means something is wrong. */
@@ -79,11 +85,24 @@ async function apply(event: FeedbackEvent, deps: FeedbackDeps): Promise<Feedback
     const planned = planWrite(event, target, deps.clock.now());
     if (await deps.store.record(planned)) {
       report(event, target, plan, deps);
+      await concludeEscalation(event, target, deps);
       return { outcome: 'applied', requestId: target.requestId, status: planned.status?.to ?? target.status, ...(plan ? { suppression: plan.reason } : {}) };
     }
     target = await deps.store.find(target.requestId);
   }
   throw new RetryableError(`delivery ${located.requestId} kept changing while feedback was applied`, 'FEEDBACK_CONFLICT');
+}
+
+/** Best effort: if the wake cannot be brought forward, it ends the escalation at its own time. */
+async function concludeEscalation(event: FeedbackEvent, target: FeedbackTarget, deps: FeedbackDeps): Promise<void> {
+  const wake = target.pendingWake;
+  if (!deps.wakes || wake?.kind !== 'escalation' || (event.kind !== 'opened' && event.kind !== 'clicked')) return;
+  const pending = { requestId: target.requestId, ...wake };
+  try {
+    await deps.wakes.bringForward({ ...pending, due: deps.clock.now() }, deps.clock.now());
+  } catch {
+    // The scheduled wake still stands (or has fired): the escalation ends then instead.
+  }
 }
 
 /** The exact id first, then the provider's id, then the sanitised tag, which is exact for most ids. */

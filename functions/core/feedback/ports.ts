@@ -24,6 +24,8 @@ export interface FeedbackTarget {
   /** `counterKey`s of counters already moved for this message. */
   countedEngagement: ReadonlySet<string>;
   timelineLength: number;
+  /** The wake the record waits for, while a deferral or an escalation is pending. */
+  pendingWake?: { token: string; kind: 'deferral' | 'escalation' };
 }
 
 export interface FeedbackWrite {

@@ -10,7 +10,7 @@ import type { FeedbackEvent, FeedbackKind } from './event.js';
  * - OPENED and CLICKED outrank the failures: the customer demonstrably saw the message.
  * - COMPLAINED outranks everything that follows a send: a complaint after an open or a click is
  *   the customer's last word on the message and must stay visible.
- * - SUPPRESSED, EXPIRED and REJECTED mean nothing was sent; no provider event can move them.
+ * - SUPPRESSED, EXPIRED, REJECTED and DEFERRED mean nothing was sent; no provider event can move them.
  */
 const RANK: Record<DeliveryStatus, number> = {
   ACCEPTED: 0,
@@ -25,6 +25,8 @@ const RANK: Record<DeliveryStatus, number> = {
   SUPPRESSED: 7,
   EXPIRED: 7,
   REJECTED: 7,
+  // Nothing is sent while deferred; a provider event cannot refer to it.
+  DEFERRED: 7,
 };
 
 /** The status an event stands for; undefined for events that add to the timeline only. */

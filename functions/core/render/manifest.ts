@@ -2,6 +2,8 @@ import * as z from 'zod';
 import { CATEGORIES, CHANNELS } from '../model.js';
 import { requestContextSchema } from '../request.js';
 import { MAX_TOPIC_LENGTH } from '../topics.js';
+import { durationTextSchema } from '../timing/duration.js';
+import { sendWindowSchema } from '../timing/windows.js';
 
 export const DEFAULT_SMS_MAX_SEGMENTS = 3;
 
@@ -13,7 +15,7 @@ const variablePath = z
   .regex(/^(customer|data|context)(\.[A-Za-z_][A-Za-z0-9_]*)+$/, 'must be a dotted path under customer, data or context, e.g. data.item')
   .refine((path) => !path.startsWith('context.') || (CONTEXT_FIELDS as readonly string[]).includes(path.split('.')[1] ?? ''), `context has only ${CONTEXT_FIELDS.join(', ')}`);
 
-/** `template.json` exactly as DESIGN.md defines it; unknown fields are problems, not noise. */
+/** `template.json` exactly as templates/README.md describes it; unknown fields are problems, not noise. */
 export const templateManifestSchema = z.strictObject({
   id: z
     .string()
@@ -35,9 +37,13 @@ export const templateManifestSchema = z.strictObject({
     context: requestContextSchema.optional(),
   }),
   limits: z.strictObject({ smsMaxSegments: z.int().min(1).max(10).optional() }).optional(),
+  /** Hours of the customer's day the message may arrive in, e.g. not before 08:00, not after 20:00. */
+  sendWindow: sendWindowSchema.optional(),
+  /** Under strategy `escalate`, unless the request says otherwise: how long a step may go unengaged. */
+  escalateAfter: durationTextSchema.optional(),
 });
 
-/** `template.json`, exactly as marketers write it (DESIGN.md, "Templates"). */
+/** `template.json`, exactly as marketers write it (templates/README.md). */
 export type TemplateManifest = z.output<typeof templateManifestSchema>;
 
 export type ManifestParse = { ok: true; manifest: TemplateManifest } | { ok: false; problems: { path: string; message: string }[] };

@@ -23,7 +23,7 @@ const part = (channel: Channel, required: boolean, kind: 'line' | 'text' | 'html
   derived: kind === 'derived',
 });
 
-/** Every part a compiled template may hold (DESIGN.md, "Templates"). */
+/** Every part a compiled template may hold (templates/README.md). */
 export const PARTS: Readonly<Record<PartName, PartSpec>> = {
   'email.subject': part('email', true, 'line'),
   'email.preheader': part('email', false, 'line'),

@@ -32,6 +32,22 @@ export const durationSchema = z
     return z.NEVER;
   });
 
+/**
+ * The same rule, keeping the text: contracts that are stored and read again (a request, a
+ * template manifest) must parse to a value that parses again.
+ */
+export const durationTextSchema = z.string().superRefine((text, ctx) => {
+  const parsed = durationSchema.safeParse(text);
+  if (!parsed.success) for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+});
+
+/** Milliseconds of a duration `durationTextSchema` accepted. */
+export function durationToMs(text: string): number {
+  const parsed = durationSchema.safeParse(text);
+  if (!parsed.success) throw new RangeError(`not a duration of 1 minute to 7 days: ${text}`);
+  return parsed.data;
+}
+
 /** `30 min`, `1 h 30 min`, `2 d`: short enough for a reason line. */
 export function describeDuration(ms: number): string {
   const units: [number, string][] = [

@@ -36,10 +36,15 @@ export type TimeVerdict = { allowed: true } | { allowed: false; reason: TimeBloc
  */
 const SEARCH_HORIZON_MS = 3 * DAY_MS;
 
-export function checkTimeRules(now: Date, timeZone: string | undefined, rules: TimeRules): TimeVerdict {
+/**
+ * `findOpening: false` skips the search for `opensAt` (left absent) when the caller only needs
+ * to know whether, and why, the rules hold a message back now: the search costs far more.
+ */
+export function checkTimeRules(now: Date, timeZone: string | undefined, rules: TimeRules, options: { findOpening?: boolean } = {}): TimeVerdict {
   const zone = resolveTimeZone(timeZone);
   const blockedNow = blockAt(now, zone, rules);
   if (!blockedNow) return { allowed: true };
+  if (options.findOpening === false) return { allowed: false, reason: blockedNow, opensAt: undefined, detail: describeBlock(blockedNow, rules, zone, timeZone) };
   const opensAt = nextOpening(now, zone, rules);
   const reason = (opensAt && blockAt(new Date(opensAt.getTime() - 1), zone, rules)) || blockedNow;
   return { allowed: false, reason, opensAt, detail: describeBlock(reason, rules, zone, timeZone) };

@@ -5,6 +5,7 @@ import { requestUrl, sendJson, sendText } from '../../tooling/loopback-http.js';
 import type { LocalSystem } from '../system.js';
 import { asset } from './assets.js';
 import { emailAction, inboxAction, pushAction, sandboxFaults } from './actions.js';
+import { fireNow } from './fire-now.js';
 import { enqueueFromPage, templateExamples } from './requests.js';
 import { appPreferences, openPreferenceCentre, preferenceCentreEndpoint } from './preferences.js';
 import { oneClickUnsubscribe, unsubscribeEndpoint } from './unsubscribe.js';
@@ -28,6 +29,7 @@ export async function createOutboxApp(system: LocalSystem, baseUrl: string): Pro
     ['GET', /^\/api\/templates$/, async (_req, res) => sendJson(res, 200, templateExamples(system))],
     ['POST', /^\/api\/requests$/, (req, res) => enqueueFromPage(system, req, res)],
     ['POST', /^\/api\/demo$/, async (_req, res) => sendJson(res, 202, { requestIds: await system.runScenario() })],
+    ['POST', /^\/api\/wakes\/([^/]+)\/fire$/, (req, res, m) => fireNow(system, req, res, m[1] as string)],
     ['POST', /^\/api\/email\/([^/]+)\/(open|click|bounce|complain)$/, (req, res, m) => emailAction(system, req, res, decodeURIComponent(m[1] as string), m[2] as string)],
     ['POST', /^\/api\/email\/([^/]+)\/unsubscribe$/, (_req, res, m) => oneClickUnsubscribe(system, res, decodeURIComponent(m[1] as string))],
     ['GET', /^\/unsubscribe$/, (req, res) => unsubscribeEndpoint(system, req, res)],

@@ -7,6 +7,7 @@ import type { RecordedPush, RecordedSms } from '../sandbox/state.js';
 import type { StoredEmail } from '../ses-local.js';
 import type { LocalSystem } from '../system.js';
 import { describeCustomer, type CustomerFacts } from './customer-facts.js';
+import { type TimingView, timingView } from './timing.js';
 
 export interface MessageView {
   requestId: string;
@@ -22,6 +23,7 @@ export interface MessageView {
   timeline: TimelineEvent[];
   decision?: DeliveryRecord['decision'];
   content?: Record<string, unknown>;
+  timing?: TimingView;
 }
 
 export interface UnsentView {
@@ -32,6 +34,7 @@ export interface UnsentView {
   createdAt: string;
   timeline: TimelineEvent[];
   decision?: DeliveryRecord['decision'];
+  timing?: TimingView;
 }
 
 export interface CustomerView extends CustomerFacts {
@@ -53,6 +56,8 @@ interface Sources {
   push: RecordedPush[];
   sms: RecordedSms[];
   inbox: Record<string, unknown>[];
+  wakes: LocalSystem['wakes'];
+  now: Date;
 }
 
 /** Everything the page shows, read from the same places customer service and providers would. */
@@ -63,41 +68,42 @@ export async function buildOutboxView(system: LocalSystem): Promise<OutboxView> 
     system.ses.emails(),
     scan(system, system.config.tables.inbox),
   ]);
-  const sources: Sources = { customers, records, emails, push: system.sandbox.state.push, sms: system.sandbox.state.sms, inbox };
+  const now = new Date();
+  const sources: Sources = { customers, records, emails, push: system.sandbox.state.push, sms: system.sandbox.state.sms, inbox, wakes: system.wakes, now };
   const notes = new Map(system.customers.map((c) => [c.customer.customerId, c.note]));
   const order = new Map(system.customers.map((c, i) => [c.customer.customerId, i]));
-  const now = new Date();
   const views = customers
     .sort((a, b) => (order.get(a.customerId) ?? 999) - (order.get(b.customerId) ?? 999) || a.customerId.localeCompare(b.customerId))
-    .map((customer) => customerView(customer, notes.get(customer.customerId), sources, now));
+    .map((customer) => customerView(customer, notes.get(customer.customerId), sources));
   const known = new Set(customers.map((c) => c.customerId));
   return {
     customers: views,
     others: records
       .filter((r) => !known.has(r.customerId))
-      .map(unsentView)
+      .map((record) => unsentView(record, sources))
       .reverse(),
     generatedAt: now.toISOString(),
   };
 }
 
-function customerView(customer: Customer, note: string | undefined, sources: Sources, now: Date): CustomerView {
+function customerView(customer: Customer, note: string | undefined, sources: Sources): CustomerView {
   const channels: CustomerView['channels'] = { push: [], sms: [], email: [], in_app: [] };
   const unsent: UnsentView[] = [];
   const records = sources.records.filter((r) => r.customerId === customer.customerId).reverse();
   for (const record of records) {
     if (record.attempts.length === 0) {
-      unsent.push(unsentView(record));
+      unsent.push(unsentView(record, sources, customer.timeZone));
       continue;
     }
-    for (const attempt of record.attempts) channels[attempt.channel].push(messageView(record, attempt, sources));
+    for (const attempt of record.attempts) channels[attempt.channel].push(messageView(record, attempt, sources, customer.timeZone));
   }
-  return { ...describeCustomer(customer, note, now), channels, unsent };
+  return { ...describeCustomer(customer, note, sources.now), channels, unsent };
 }
 
-function messageView(record: DeliveryRecord, attempt: Attempt, sources: Sources): MessageView {
+function messageView(record: DeliveryRecord, attempt: Attempt, sources: Sources, timeZone: string | undefined): MessageView {
   const sent = attempt.outcome === 'SENT';
   const content = contentOf(record, attempt, sources);
+  const timing = timingView(record, timeZone, sources.wakes, sources.now);
   return {
     requestId: record.requestId,
     ...(record.template ? { template: record.template } : {}),
@@ -111,10 +117,12 @@ function messageView(record: DeliveryRecord, attempt: Attempt, sources: Sources)
     timeline: record.timeline.filter((e) => e.channel === undefined || e.channel === attempt.channel),
     ...(record.decision ? { decision: record.decision } : {}),
     ...(content ? { content } : {}),
+    ...(timing ? { timing } : {}),
   };
 }
 
-function unsentView(record: DeliveryRecord): UnsentView {
+function unsentView(record: DeliveryRecord, sources: Sources, timeZone?: string): UnsentView {
+  const timing = timingView(record, timeZone, sources.wakes, sources.now);
   return {
     requestId: record.requestId,
     ...(record.template ? { template: record.template } : {}),
@@ -123,6 +131,7 @@ function unsentView(record: DeliveryRecord): UnsentView {
     createdAt: record.createdAt,
     timeline: record.timeline,
     ...(record.decision ? { decision: record.decision } : {}),
+    ...(timing ? { timing } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { RecordedSchedule } from './scheduler.js';
 import { EventEmitter } from 'node:events';
 import { FaultTally, SeededFaults } from './seeded-faults.js';
 
@@ -97,6 +98,8 @@ const API_KINDS: Record<ProviderApi, readonly ProviderFaultKind[]> = {
 export class SandboxState {
   readonly push: RecordedPush[] = [];
   readonly sms: RecordedSms[] = [];
+  /** One-time schedules by name, as EventBridge Scheduler would hold them. */
+  readonly schedules = new Map<string, RecordedSchedule>();
   faults: SandboxFaults = emptyFaults();
   /** Emits `sms-status` (SmsStatusRecord) when a carrier would report on a text. */
   readonly events = new EventEmitter();

@@ -16,6 +16,10 @@
  * @typedef {{ channel: Channel, reason: string, detail?: string }} ExcludedChannel
  * @typedef {{ ranked: RankedChannel[], excluded: ExcludedChannel[] }} Decision
  * @typedef {{ label: string, value: string, status: string, reason?: string }} Address
+ * @typedef {object} TimingView what a request waits for, and what became of its wakes
+ * @property {{ kind: string, until: string, label: string, canFire: boolean }} [waiting]
+ * @property {{ steps: { channel: Channel, sentAt: string, reason: string }[], stopped?: string }} [escalation]
+ * @property {{ kind: string, firedAt: string, label: string }[]} [firedEarly]
  */
 
 /**
@@ -32,6 +36,7 @@
  * @property {TimelineEvent[]} timeline
  * @property {Decision} [decision]
  * @property {Contents[C]} [content] what the provider received, when it received anything
+ * @property {TimingView} [timing]
  */
 
 /**
@@ -43,6 +48,7 @@
  * @property {string} summary
  * @property {TimelineEvent[]} timeline
  * @property {Decision} [decision]
+ * @property {TimingView} [timing]
  * @property {undefined} [attempt] never present: counted alongside messages, which may have one
  */
 
@@ -127,13 +133,60 @@ function decision(d) {
   return `<details class="decision"><summary>How the channel was chosen</summary><table>${ranked}${excluded}</table></details>`;
 }
 
+/**
+ * A countdown the ticker fills in, so the card's HTML stays the same from one poll to the next.
+ * @param {string} until
+ */
+function countdown(until) {
+  return `<span class="countdown" data-until="${esc(until)}"></span>`;
+}
+
+/** @param {number} ms */
+function duration(ms) {
+  const seconds = Math.ceil(ms / 1000);
+  const [h, m, s] = [Math.floor(seconds / 3600), Math.floor((seconds % 3600) / 60), seconds % 60];
+  const two = (/** @type {number} */ n) => String(n).padStart(2, '0');
+  return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${m}:${two(s)}`;
+}
+
+function tick() {
+  const now = Date.now();
+  for (const element of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('.countdown'))) {
+    const left = Date.parse(element.dataset.until ?? '') - now;
+    element.textContent = left > 0 ? `in ${duration(left)}` : 'due now';
+  }
+}
+
+/**
+ * A deferral or escalation step waiting for its time (with "Fire now"), the escalation's steps
+ * with their reasons, and the wakes fired ahead of their time.
+ * @param {string} requestId
+ * @param {TimingView | undefined} t
+ */
+function timing(requestId, t) {
+  if (!t) return '';
+  const parts = [];
+  if (t.waiting) {
+    const fire = t.waiting.canFire ? ` ${button('Fire now', `/api/wakes/${encodeURIComponent(requestId)}/fire`, 'fire')}` : '';
+    parts.push(`<div class="waiting" data-kind="${esc(t.waiting.kind)}">◷ ${esc(t.waiting.label)} · ${countdown(t.waiting.until)}${fire}</div>`);
+  }
+  if (t.escalation) {
+    const steps = t.escalation.steps.map((step) => `<li>${esc(CHANNEL_NAMES[step.channel])} ${esc(clock(step.sentAt))} · ${esc(step.reason)}</li>`).join('');
+    const stopped = t.escalation.stopped ? `<li class="stopped">stopped · ${esc(t.escalation.stopped)}</li>` : '';
+    parts.push(`<div class="escalation">Escalation<ol>${steps}${stopped}</ol></div>`);
+  }
+  for (const early of t.firedEarly ?? []) parts.push(`<div class="early">↠ ${esc(early.label)} (fired ${esc(clock(early.firedAt))})</div>`);
+  return `<div class="timing">${parts.join('')}</div>`;
+}
+
 /** @param {MessageView} message */
 function meta(message) {
   const failed = message.attempt
     ? `<div class="why">not delivered: ${esc(message.attempt.code ?? message.attempt.outcome)}${message.attempt.message ? ` — ${esc(message.attempt.message)}` : ''}</div>`
     : '';
   const why = message.attempt ? '' : `<div class="why">Why ${esc(CHANNEL_NAMES[message.channel])}: ${esc(message.why || message.summary)}</div>`;
-  return `<div class="msg-meta">${statusChip(message.status)} <span>${esc(message.template ?? '')}</span> <span title="request id">· ${esc(message.requestId)}</span>${failed}${why}${timeline(message.timeline)}${decision(message.decision)}</div>`;
+  const when = timing(message.requestId, message.timing);
+  return `<div class="msg-meta">${statusChip(message.status)} <span>${esc(message.template ?? '')}</span> <span title="request id">· ${esc(message.requestId)}</span>${failed}${why}${when}${timeline(message.timeline)}${decision(message.decision)}</div>`;
 }
 
 /**
@@ -220,7 +273,7 @@ function customerHead(c) {
 function unsentItem(u) {
   return {
     cls: 'unsent-item',
-    main: `${statusChip(u.status)} <strong>${esc(u.template ?? '(no template)')}</strong> · ${esc(u.summary)}`,
+    main: `${statusChip(u.status)} <strong>${esc(u.template ?? '(no template)')}</strong> · ${esc(u.summary)}${timing(u.requestId, u.timing)}`,
     meta: `<div class="msg-meta">${esc(u.requestId)}${timeline(u.timeline)}${decision(u.decision)}</div>`,
   };
 }
@@ -373,6 +426,7 @@ function render(view) {
   reconcile(byId('others'), view.others, (u) => u.requestId, unsentItem, '');
   renderCounts(view);
   byId('updated').textContent = `Updated ${clock(view.generatedAt)}.`;
+  tick();
 }
 
 async function refresh() {
@@ -478,3 +532,4 @@ byId('faults-reset').addEventListener('click', async () => {
 });
 
 poll();
+setInterval(tick, 1000);
