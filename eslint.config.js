@@ -11,7 +11,9 @@ const TEMPLATE_COMPILER = 'functions/template-compiler';
 const TEMPLATE_PREVIEW = 'functions/template-preview';
 const TOOLING = 'functions/tooling';
 /** One folder per deployed function: its handler, composition and configuration. */
-const LAMBDAS = ['orchestrator', 'feedback', 'history-api', 'inbox-api', 'preferences', 'profile-api', 'unsubscribe'].map((name) => `functions/${name}`);
+const LAMBDAS = ['orchestrator', 'feedback', 'history-api', 'inbox-api', 'preferences', 'profile-api', 'unsubscribe', 'event-publisher', 'ingest'].map(
+  (name) => `functions/${name}`,
+);
 
 /**
  * Who may import whom (docs/architecture.md explains each layer). A folder always imports its own
@@ -31,9 +33,12 @@ const LAYERS = [
   // `customers` runs the profile API's routes in-process: a table reached from the CLI gets the service API's own validation.
   { folder: 'functions/cli', may: [CORE, DEFINITIONS, ADAPTERS, TEMPLATE_COMPILER, TEMPLATE_PREVIEW, TOOLING, 'functions/profile-api/routes.ts'] },
   { folder: 'functions/local', may: [CORE, DEFINITIONS, ADAPTERS, HTTP, COMPOSITION, ...LAMBDAS, TEMPLATE_COMPILER, TEMPLATE_PREVIEW, TOOLING] },
-  // The ingest API's request model is generated from the send request's schema.
-  { folder: 'lib', may: [DEFINITIONS, 'functions/core/request.ts'] },
+  { folder: 'lib', may: [DEFINITIONS] },
   { folder: 'bin', may: ['lib', DEFINITIONS, 'functions/cli/main.ts'] },
+  // The typed client for upstream systems: the request schema and the use case that queues, through the SQS adapter.
+  { folder: 'functions/client', may: [CORE, DEFINITIONS, ADAPTERS] },
+  // Examples use the client as an upstream system would, and nothing else of ours.
+  { folder: 'examples', may: ['functions/client'] },
   { folder: 'scripts', may: [CORE, DEFINITIONS, TEMPLATE_COMPILER] },
   { folder: 'bench', may: ['functions', 'lib'] },
   { folder: 'chaos', may: ['functions', 'lib', 'bench'] },

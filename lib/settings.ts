@@ -6,6 +6,9 @@ import { z } from 'zod';
  */
 export const STAGES = ['dev', 'staging', 'prod'] as const;
 
+/** The bus delivery status events are put on: one the stack creates, or the account's default bus. */
+export const EVENT_BUSES = ['dedicated', 'default'] as const;
+
 /** CloudWatch Logs accepts only these retention periods. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
@@ -60,6 +63,13 @@ export const settingsSchema = z
     appDeepLinkScheme: z.string().regex(/^[a-z][a-z0-9+.-]*$/, 'must be a URL scheme such as switchboard'),
     /** The name customers know the sender by: the preference centre shows it. */
     brandName: z.string().trim().min(1, 'must not be blank').max(80, 'must be at most 80 characters'),
+    /** Where delivery status events go: a bus of the stack's own (`switchboard-<stage>`), or the account's default bus. */
+    eventBus: z.preprocess(
+      blankToUndefined,
+      z
+        .enum(EVENT_BUSES, { error: `must be one of ${EVENT_BUSES.join(', ')}: dedicated (a bus named switchboard-<stage>) or default (the account's default bus)` })
+        .default('dedicated'),
+    ),
   })
   .superRefine((settings, ctx) => {
     // Cross-field checks only make sense once each field is well-formed on its own.

@@ -8,6 +8,7 @@ import { CustomerApi } from './constructs/customer-api.js';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.js';
 import { EmailChannel } from './constructs/email-channel.js';
 import { HandlerFunction } from './constructs/handler-function.js';
+import { IngestFunction } from './constructs/ingest-function.js';
 import { LinkSigningSecret } from './constructs/link-signing-secret.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Orchestrator } from './constructs/orchestrator.js';
@@ -17,6 +18,7 @@ import { PushChannel } from './constructs/push-channel.js';
 import { RequestsQueue } from './constructs/requests-queue.js';
 import { ServiceApi } from './constructs/service-api.js';
 import { SmsChannel } from './constructs/sms-channel.js';
+import { StatusEvents } from './constructs/status-events.js';
 import { SwitchboardTables } from './constructs/tables.js';
 import { WakeSchedules } from './constructs/wake-schedules.js';
 import { ORCHESTRATOR_TABLE_ACCESS } from './orchestrator-access.js';
@@ -29,8 +31,10 @@ export const HANDLER_ENTRIES = {
   inboxApi: 'functions/inbox-api/handler.ts',
   historyApi: 'functions/history-api/handler.ts',
   profileApi: 'functions/profile-api/handler.ts',
+  ingest: 'functions/ingest/handler.ts',
   unsubscribe: 'functions/unsubscribe/handler.ts',
   preferences: 'functions/preferences/handler.ts',
+  eventPublisher: 'functions/event-publisher/handler.ts',
 } as const;
 
 export type HandlerName = keyof typeof HANDLER_ENTRIES;
@@ -68,7 +72,6 @@ export class SwitchboardStack extends Stack {
     const serviceApi = new ServiceApi(this, 'ServiceApi', {
       apiName: `switchboard-${settings.stage}-service`,
       stageName: settings.stage,
-      queue: requests.queue,
       ...logs,
     });
     const customerApi = new CustomerApi(this, 'CustomerApi', {
@@ -148,12 +151,19 @@ export class SwitchboardStack extends Stack {
     functions.InboxApi = inbox;
 
     const history = handler('historyApi', 'HistoryApi', 'historyApi');
-    // The index holds keys only: a page is a Query on it, then one BatchGetItem of the records.
-    tables.deliveries.bind(history, { actions: ['BatchGetItem'], queryIndexes: [DELIVERIES_BY_CUSTOMER_INDEX] });
+    // The index holds keys only: a page is a Query on it, then one BatchGetItem of the records;
+    // `GET /requests/{requestId}` reads one record by key.
+    tables.deliveries.bind(history, { actions: ['BatchGetItem', 'GetItem'], queryIndexes: [DELIVERIES_BY_CUSTOMER_INDEX] });
     // The consent on the customer record is listed with the messages.
     tables.customers.bind(history, { actions: ['GetItem'] });
     serviceApi.addHistory(history);
+    serviceApi.addRequestStatus(history);
     functions.HistoryApi = history;
+
+    // Checks send requests as the orchestrator would before reading a table, and queues the valid ones.
+    const ingest = new IngestFunction(this, 'Ingest', { entry: entries.ingest, templateBundle: props.templateBundle, queue: requests.queue, ...logs }).fn;
+    serviceApi.addIngest(ingest);
+    functions.Ingest = ingest;
 
     const profile = new ProfileApiFunction(this, 'ProfileApi', { entry: entries.profileApi, templateBundle: props.templateBundle, ...logs }).fn;
     // Read, create or replace, consent and context updates, erasure.
@@ -185,11 +195,21 @@ export class SwitchboardStack extends Stack {
     customerApi.addPreferences(preferences);
     functions.Preferences = preferences;
 
+    // Every status change of a delivery record, announced to upstream systems on EventBridge.
+    const statusEvents = new StatusEvents(this, 'StatusEvents', {
+      entry: entries.eventPublisher,
+      deliveries: tables.deliveries,
+      bus: settings.eventBus,
+      busName: `switchboard-${settings.stage}`,
+      ...logs,
+    });
+    functions.EventPublisher = statusEvents.fn;
+
     new Monitoring(this, 'Monitoring', {
       dashboardName: `switchboard-${settings.stage}`,
       alarmEmail: settings.alarmEmail,
       requestsQueue: requests.queue,
-      deadLetterQueues: { Requests: requests.deadLetterQueue, Feedback: feedbackDeadLetters, Wakes: wakes.deadLetterQueue },
+      deadLetterQueues: { Requests: requests.deadLetterQueue, Feedback: feedbackDeadLetters, Wakes: wakes.deadLetterQueue, StatusEvents: statusEvents.deadLetterQueue },
       wakeSchedules: wakes.group,
       functions,
       orchestrator,
@@ -204,5 +224,7 @@ export class SwitchboardStack extends Stack {
     new CfnOutput(this, 'ServiceApiUrl', { value: serviceApi.api.url });
     new CfnOutput(this, 'CustomerApiUrl', { value: customerApi.api.apiEndpoint });
     new CfnOutput(this, 'CustomersTableName', { value: tables.customers.table.tableName });
+    new CfnOutput(this, 'EventBusName', { value: statusEvents.busName });
+    new CfnOutput(this, 'EventBusArn', { value: statusEvents.busArn });
   }
 }

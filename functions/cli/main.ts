@@ -1,62 +1,81 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type CustomersArgs, customers } from './commands/customers.js';
 import { dryRun } from './commands/dry-run.js';
 import { history } from './commands/history.js';
 import { send } from './commands/send.js';
+import { status } from './commands/status.js';
 import { templatesCheck } from './commands/templates-check.js';
 import { templatesPreview } from './commands/templates-preview.js';
 import { CHANNELS, type Channel } from '../core/model.js';
+import { EXIT } from './exit-codes.js';
 import { type CliOutput, terminal } from './io.js';
+import { COMMAND_HELP, type CommandName, USAGE } from './usage.js';
 
-const USAGE = `switchboard <command>
+const RUN: Record<CommandName, (args: string[], out: CliOutput) => Promise<number>> = {
+  'dry-run': (args, out) => dryRun(dryRunArgs(args), out),
+  send: (args, out) => send(sendArgs(args), out),
+  status: (args, out) => status(statusArgs(args), out),
+  history: (args, out) => history(historyArgs(args), out),
+  customers: (args, out) => customers(customersArgs(args), out),
+  templates: templatesCommand,
+};
 
-  dry-run --request FILE --customer FILE [--now ISO] [--templates DIR] [--json]
-      What would happen to a send request for a customer record; sends nothing.
-  templates check [--templates DIR]
-      Parses and checks every template; exits 1 naming each problem.
-  templates preview [templateId] [--templates DIR] [--port N]
-      Serves every template x channel x locale rendered from its sample data; reloads on edits.
-  history <customerId> [--json] [--limit N]
-      Every message sent to a customer, newest first, with the reason for each channel choice;
-      from the running local system, or the deployed table when DELIVERIES_TABLE is set.
-  send FILE|-
-      Validates a send request (or an array of them) and queues it: on the running local system
-      (npm start), or on the deployed queue when SWITCHBOARD_QUEUE_URL is set.
-  customers get <customerId>
-  customers put <customerId> FILE|- [--json]
-  customers consent <customerId> FILE|- [--json]
-  customers consent <customerId> --channel C --topic T --opt-in|--opt-out [--at ISO] [--source S] [--json]
-      Reads a customer record, replaces its profile, or records consent, exactly as the service
-      API does (every problem listed); on the running local system, or on the deployed customers
-      table when CUSTOMERS_TABLE is set.`;
-
-export async function main(argv: string[], out: CliOutput = terminal): Promise<number> {
+/** Runs one command line; answers the exit code (functions/cli/exit-codes.ts). */
+export async function main(argv: string[], out: CliOutput = terminal()): Promise<number> {
   const [command, ...rest] = argv;
-  try {
-    switch (command) {
-      case 'dry-run':
-        return await dryRun(dryRunArgs(rest), out);
-      case 'templates':
-        return await templatesCommand(rest, out);
-      case 'send':
-        return await sendCommand(rest, out);
-      case 'history':
-        return await history(historyArgs(rest), out);
-      case 'customers':
-        return await customers(customersArgs(rest), out);
-      case undefined:
-      case 'help':
-      case '--help':
-        out.log(USAGE);
-        return command === undefined ? 1 : 0;
-      default:
-        out.error(`unknown command "${command}"\n\n${USAGE}`);
-        return 1;
-    }
-  } catch (error) {
-    out.error(`switchboard ${command}: ${(error as Error).message}`);
-    return 1;
+  if (command === undefined) {
+    out.error(USAGE);
+    return EXIT.failed;
   }
+  if (command === '--help' || command === '-h' || command === 'help') {
+    const topic = rest[0];
+    if (topic !== undefined && isCommand(topic)) out.log(COMMAND_HELP[topic]);
+    else out.log(USAGE);
+    return EXIT.ok;
+  }
+  if (command === '--version' || command === '-v') {
+    out.log(`switchboard ${version()}`);
+    return EXIT.ok;
+  }
+  if (!isCommand(command)) {
+    out.error(`unknown command "${command}"\n\n${USAGE}`);
+    return EXIT.failed;
+  }
+  if (asksForHelp(rest)) {
+    out.log(COMMAND_HELP[command]);
+    return EXIT.ok;
+  }
+  try {
+    return await RUN[command](rest, out);
+  } catch (error) {
+    const hint = isArgumentError(error) ? `\n(switchboard ${command} --help lists its arguments)` : '';
+    out.error(`switchboard ${command}: ${(error as Error).message}${hint}`);
+    return EXIT.failed;
+  }
+}
+
+function isCommand(name: string): name is CommandName {
+  return Object.hasOwn(COMMAND_HELP, name);
+}
+
+/** `--help` or `-h` anywhere before a `--`, which ends the options. */
+function asksForHelp(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
+}
+
+/** A command line `parseArgs` refused (unknown option, missing value), or one a command refused. */
+class ArgumentError extends Error {}
+
+function isArgumentError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return error instanceof ArgumentError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_'));
+}
+
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
 }
 
 function dryRunArgs(args: string[]) {
@@ -71,7 +90,7 @@ function dryRunArgs(args: string[]) {
     },
   });
   const missing = (['request', 'customer'] as const).filter((name) => !values[name]);
-  if (missing.length > 0) throw new Error(`missing ${missing.map((m) => `--${m}`).join(' and ')}`);
+  if (missing.length > 0) throw new ArgumentError(`missing ${missing.map((m) => `--${m}`).join(' and ')}`);
   return {
     requestFile: values.request as string,
     customerFile: values.customer as string,
@@ -81,15 +100,38 @@ function dryRunArgs(args: string[]) {
   };
 }
 
+const MAX_WAIT_SECONDS = 3_600;
+
+function sendArgs(args: string[]) {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { wait: { type: 'boolean', default: false }, timeout: { type: 'string' } } });
+  const [file] = positionals;
+  if (!file || positionals.length > 1) throw new ArgumentError('expected one FILE, or - for standard input');
+  if (values.timeout === undefined) return { file, wait: values.wait };
+  if (!values.wait) throw new ArgumentError('--timeout goes with --wait');
+  const seconds = Number(values.timeout);
+  if (!(seconds > 0 && seconds <= MAX_WAIT_SECONDS)) throw new ArgumentError(`--timeout must be a number of seconds from 1 to ${MAX_WAIT_SECONDS}`);
+  return { file, wait: true, timeoutSeconds: seconds };
+}
+
+function statusArgs(args: string[]) {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  const [requestId, ...extra] = positionals;
+  if (!requestId) throw new ArgumentError('missing <requestId>');
+  if (extra.length > 0) throw new ArgumentError(`unexpected ${extra.join(' ')}`);
+  return { requestId, json: values.json };
+}
+
 function historyArgs(args: string[]) {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, limit: { type: 'string' } } });
-  const [customerId] = positionals;
-  if (!customerId) throw new Error('missing <customerId>');
+  const [customerId, ...extra] = positionals;
+  if (!customerId) throw new ArgumentError('missing <customerId>');
+  if (extra.length > 0) throw new ArgumentError(`unexpected ${extra.join(' ')}`);
   return { customerId, json: values.json, ...(values.limit !== undefined ? { limit: Number(values.limit) } : {}) };
 }
 
 function customersArgs(args: string[]): CustomersArgs {
   const [sub, ...rest] = args;
+  if (sub !== 'get' && sub !== 'put' && sub !== 'consent') throw new ArgumentError(`unknown customers command "${sub ?? ''}": get, put or consent`);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -104,22 +146,21 @@ function customersArgs(args: string[]): CustomersArgs {
     },
   });
   const [customerId, file, ...extra] = positionals;
-  if (!customerId) throw new Error(`missing <customerId>\n\n${USAGE}`);
-  if (extra.length > 0) throw new Error(`unexpected ${extra.join(' ')}`);
+  if (!customerId) throw new ArgumentError('missing <customerId>');
+  if (extra.length > 0 || (sub === 'get' && file)) throw new ArgumentError(`unexpected ${[...(sub === 'get' && file ? [file] : []), ...extra].join(' ')}`);
   const json = values.json;
   if (sub === 'get') return { command: 'get', customerId };
   if (sub === 'put') {
-    if (!file) throw new Error('expected FILE, or - for standard input');
+    if (!file) throw new ArgumentError('expected FILE, or - for standard input');
     return { command: 'put', customerId, file, json };
   }
-  if (sub !== 'consent') throw new Error(`unknown customers command "${sub ?? ''}"\n\n${USAGE}`);
   const source = values.source;
   if (file) return { command: 'consent', customerId, file, json, source };
   const optIn = values['opt-in'];
   if (!values.channel || !values.topic || optIn === values['opt-out']) {
-    throw new Error('expected FILE, or --channel, --topic and one of --opt-in or --opt-out');
+    throw new ArgumentError('expected FILE, or --channel, --topic and one of --opt-in or --opt-out');
   }
-  if (!(CHANNELS as readonly string[]).includes(values.channel)) throw new Error(`--channel must be one of ${CHANNELS.join(', ')}`);
+  if (!(CHANNELS as readonly string[]).includes(values.channel)) throw new ArgumentError(`--channel must be one of ${CHANNELS.join(', ')}`);
   const change = {
     channel: values.channel as Channel,
     topic: values.topic,
@@ -131,24 +172,17 @@ function customersArgs(args: string[]): CustomersArgs {
 
 async function templatesCommand(args: string[], out: CliOutput): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub !== 'check' && sub !== 'preview') throw new ArgumentError(`unknown templates command "${sub ?? ''}": check or preview`);
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: sub === 'preview',
     options: { templates: { type: 'string', default: 'templates' }, port: { type: 'string' } },
   });
-  if (sub === 'check') return templatesCheck({ templatesDir: values.templates }, out);
-  if (sub === 'preview') {
-    const port = values.port === undefined ? undefined : Number(values.port);
-    if (port !== undefined && !Number.isInteger(port)) throw new Error('--port must be a port number');
-    return templatesPreview({ templatesDir: values.templates, ...(positionals[0] ? { templateId: positionals[0] } : {}), ...(port !== undefined ? { port } : {}) }, out);
+  if (sub === 'check') {
+    if (values.port !== undefined) throw new ArgumentError('--port goes with templates preview');
+    return templatesCheck({ templatesDir: values.templates }, out);
   }
-  out.error(`unknown templates command "${sub ?? ''}"\n\n${USAGE}`);
-  return 1;
-}
-
-async function sendCommand(args: string[], out: CliOutput): Promise<number> {
-  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
-  const [file] = positionals;
-  if (!file || positionals.length > 1) throw new Error('expected one FILE, or - for standard input');
-  return send({ file }, out);
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) throw new ArgumentError('--port must be a port number');
+  return templatesPreview({ templatesDir: values.templates, ...(positionals[0] ? { templateId: positionals[0] } : {}), ...(port !== undefined ? { port } : {}) }, out);
 }

@@ -41,8 +41,8 @@ export class WakeAdvancer implements WakeScheduler {
   /**
    * The wake goes on the queue first and only then is its schedule deleted: a failed delete
    * leaves the schedule to fire later and find the token spent, never a wake that fires at neither
-   * time. The wake was due later, so a schedule may or may not have carried it; a missing one is
-   * no error.
+   * time. A pending wake due within 15 minutes was a delayed message and never had a schedule:
+   * one not there is no error.
    */
   async bringForward(wake: Wake, now: Date): Promise<void> {
     await this.schedule(wake, now);

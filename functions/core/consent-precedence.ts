@@ -13,6 +13,7 @@ export interface StoredConsentFacts {
  * - otherwise the newer time wins;
  * - at the same instant an opt-out wins over an opt-in, whichever arrives first, and the same
  *   value is written again (a repeated call reports the same outcome).
+ * Every writer of consent follows it (docs/customer-record.md, "Consent").
  */
 export function supersedes(change: { value: ConsentValue; updatedAt: string }, stored: StoredConsentFacts | undefined): boolean {
   const changeMs = instantMs(change.updatedAt);

@@ -16,7 +16,8 @@ const EVERY_TOPIC = '*';
  * 4. Transactional passes: without an opt-out, the customer expects to hear about their own orders.
  *
  * Entries may be the bare value or `{ value, updatedAt, source }`; an entry with any other value
- * is treated as absent, so unreadable consent never counts as an opt-in.
+ * is treated as absent, so unreadable consent never counts as an opt-in. The consent on the
+ * customer record, and who writes it: docs/customer-record.md.
  */
 export function checkConsent(consent: ConsentBook | undefined, channel: Channel, category: Category, topic: string): ConsentVerdict {
   const entries = consent?.[channel] ?? {};

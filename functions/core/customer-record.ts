@@ -31,7 +31,7 @@ function optionalFields<K extends string, T extends z.ZodType>(names: readonly K
   return Object.fromEntries(names.map((name) => [name, entry.optional()])) as Record<K, z.ZodOptional<T>>;
 }
 
-/** The stored customer record, as `Customer` in model.ts describes it. */
+/** The stored customer record, as `Customer` in model.ts and docs/customer-record.md describe it. */
 export const customerRecordSchema = z.looseObject({
   customerId: z.string().min(1),
   locale: z.string().optional(),

@@ -11,6 +11,8 @@ import {
   type EscalationState,
   type ExclusionReason,
   type Problem,
+  type RankedChannel,
+  SCORE_COMPONENTS,
   type TimelineEvent,
   type TimingNote,
 } from './model.js';
@@ -18,6 +20,11 @@ import {
 /** Reads a customer's delivery records, newest first; the delivery log adapter implements it. */
 export interface DeliveryHistory {
   listByCustomer(customerId: string, page: { limit?: number; cursor?: string }): Promise<{ items: DeliveryRecord[]; cursor?: string }>;
+}
+
+/** Reads one delivery record by its request id; the delivery log adapter implements it. */
+export interface DeliveryLookup {
+  getDelivery(requestId: string): Promise<DeliveryRecord | undefined>;
 }
 
 /** Reads the consent a customer record holds, as stored; undefined when there is no record or no consent. */
@@ -92,7 +99,7 @@ export function historyEntry(record: DeliveryRecord): HistoryEntry {
     ...(record.problems?.length ? { problems: record.problems } : {}),
     ...(record.deferredUntil ? { deferredUntil: record.deferredUntil } : {}),
     ...(escalation ? { escalation } : {}),
-    why: [...explainTiming(timing), ...explain(sent, ranked, excluded, attempts, record.problems ?? []), ...explainEscalation(escalation)],
+    why: [...explainTiming(timing), ...explain(sent, record.decision?.ranked ?? [], excluded, attempts, record.problems ?? []), ...explainEscalation(escalation)],
   };
 }
 
@@ -126,7 +133,7 @@ const TOP_REASONS = 3;
 
 function explain(
   sentOn: readonly Channel[],
-  ranked: HistoryEntry['decision']['ranked'],
+  ranked: readonly RankedChannel[],
   excluded: HistoryEntry['decision']['excluded'],
   attempts: HistoryEntry['attempts'],
   problems: Problem[],
@@ -134,12 +141,29 @@ function explain(
   const lines: string[] = [];
   ranked.forEach((r, i) => {
     const chosen = sentOn.includes(r.channel) ? ', sent' : '';
-    lines.push(`#${i + 1} ${r.channel} (score ${r.score.toFixed(3)}${chosen}): ${r.reasons.slice(0, TOP_REASONS).join('; ') || 'no reasons recorded'}`);
+    lines.push(`#${i + 1} ${r.channel} (score ${r.score.toFixed(3)}${chosen}): ${weightiestReasons(r) || 'no reasons recorded'}`);
   });
   for (const e of excluded) lines.push(`excluded ${e.channel}: ${e.reason}${e.detail ? ` (${e.detail})` : ''}`);
   for (const a of attempts) if (a.error) lines.push(`${a.channel} attempt failed: ${a.error.code}`);
   for (const p of problems) lines.push(`problem: ${p.path ? `${p.path}: ` : ''}${p.message}`);
   return lines;
+}
+
+/**
+ * The reasons that moved the score most, largest weighted part first whatever its sign (a cost
+ * of -0.30 says more than an engagement of +0.05), then how many more there are. Each reason
+ * names its component first (`context +0.40: …`, see scoring.ts); one that names none, as an
+ * older record may hold, keeps its place behind them.
+ */
+function weightiestReasons({ reasons, components }: Pick<RankedChannel, 'reasons'> & { components?: RankedChannel['components'] }): string {
+  const weight = (reason: string) => {
+    const name = SCORE_COMPONENTS.find((component) => reason.startsWith(`${component} `));
+    return name ? Math.abs(components?.[name] ?? 0) : 0;
+  };
+  const ordered = reasons.map((reason, index) => ({ reason, index, weight: weight(reason) })).sort((a, b) => b.weight - a.weight || a.index - b.index);
+  const shown = ordered.slice(0, TOP_REASONS).map(({ reason }) => reason);
+  const more = reasons.length - shown.length;
+  return [...shown, ...(more > 0 ? [`+${more} more`] : [])].join('; ');
 }
 
 /**

@@ -1,8 +1,7 @@
 /**
  * The shared vocabulary of Switchboard: channels, the customer record and the delivery record
- * as docs/delivery-record.md (and, for the customer record, the README's "Profiles, context and
- * consent from upstream systems") describe them. Other systems read and write these shapes;
- * change them only through a versioned contract change.
+ * as docs/customer-record.md and docs/delivery-record.md describe them. Other systems read and
+ * write these shapes; change them only through a versioned contract change.
  */
 export const CHANNELS = ['push', 'sms', 'email', 'in_app'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -62,6 +61,7 @@ export interface StoredContext {
   observedAt?: string;
 }
 
+/** One customer's record in the customers table: every field, and who writes it, in docs/customer-record.md. */
 export interface Customer {
   customerId: string;
   locale?: string;

@@ -9,7 +9,7 @@ import type { MalformedCustomer, OrchestrationStatus, TimeBudget } from './ports
 import { acceptedRecord, fallbackRequestId, finishedRecord, rejectedRecord, summarizeProblems } from './records.js';
 import { type ParseResult, parseSendRequest } from './request.js';
 import { isMalformedCustomer } from './customer-record.js';
-import { checkMessageClass } from './message-class.js';
+import { admissionRefusal } from './admission.js';
 import {
   type Bookkeeping,
   type Claimed,
@@ -115,16 +115,10 @@ async function claimOrReject(message: InboundMessage, parsed: ParseResult, reque
     return report(deps, { messageId: message.messageId, requestId, status: 'REJECTED', channels: [], reason: 'INVALID_REQUEST' });
   }
   const { request } = parsed;
-  const template = deps.templates.get(request.template);
-  if (!template) {
-    const problems = [{ path: 'template', message: `unknown template "${request.template}"` }];
-    await deps.deliveries.reject(rejectedRecord({ ...request, problems, at: now }));
-    return report(deps, { messageId: message.messageId, requestId, status: 'REJECTED', channels: [], reason: 'UNKNOWN_TEMPLATE' }, request.template);
-  }
-  const messageClass = checkMessageClass(request, template.manifest, deps.templates.topics());
-  if (!messageClass.ok) {
-    await deps.deliveries.reject(rejectedRecord({ ...request, problems: messageClass.problems, at: now }));
-    return report(deps, { messageId: message.messageId, requestId, status: 'REJECTED', channels: [], reason: 'INVALID_MESSAGE_CLASS' }, request.template);
+  const refusal = admissionRefusal(request, deps.templates);
+  if (refusal) {
+    await deps.deliveries.reject(rejectedRecord({ ...request, problems: refusal.problems, at: now }));
+    return report(deps, { messageId: message.messageId, requestId, status: 'REJECTED', channels: [], reason: refusal.code }, request.template);
   }
   const claim = await deps.deliveries.claim({
     requestId,

@@ -17,6 +17,8 @@ export const SERVICE_NAMES = {
   unsubscribe: 'switchboard-unsubscribe',
   preferences: 'switchboard-preferences',
   profileApi: 'switchboard-profile-api',
+  ingest: 'switchboard-ingest',
+  eventPublisher: 'switchboard-event-publisher',
 } as const;
 export type ServiceKey = keyof typeof SERVICE_NAMES;
 

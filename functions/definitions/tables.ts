@@ -13,6 +13,8 @@ export interface TableDefinition {
   partitionKey: KeyAttribute;
   sortKey?: KeyAttribute;
   timeToLiveAttribute?: string;
+  /** A DynamoDB stream of every change, with the item before and after it. */
+  stream?: 'NEW_AND_OLD_IMAGES';
   globalSecondaryIndexes?: { indexName: string; partitionKey: KeyAttribute; sortKey?: KeyAttribute; projection: 'KEYS_ONLY' | 'ALL' }[];
 }
 
@@ -26,6 +28,8 @@ export const deliveriesTable: TableDefinition = {
   logicalName: 'deliveries',
   partitionKey: { name: 'requestId', type: 'S' },
   timeToLiveAttribute: 'expiresAtEpoch',
+  // Every status change is announced from the stream, as it is stored (docs/events.md).
+  stream: 'NEW_AND_OLD_IMAGES',
   globalSecondaryIndexes: [
     {
       indexName: DELIVERIES_BY_CUSTOMER_INDEX,
@@ -105,4 +109,6 @@ export const ENV = {
   wakeSchedulerRoleArn: 'WAKE_SCHEDULER_ROLE_ARN',
   /** Where a schedule puts a wake it could not deliver to the requests queue. */
   wakeDeadLetterQueueArn: 'WAKE_DEAD_LETTER_QUEUE_ARN',
+  /** The EventBridge bus delivery status events are put on, by name (`default` for the account's default bus). */
+  eventBusName: 'EVENT_BUS_NAME',
 } as const;

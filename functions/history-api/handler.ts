@@ -19,7 +19,7 @@ const history = new DynamoDeliveryLog(documents, { tableName: config.tables.deli
 const consent = new DynamoProfileStore(documents, { tableName: config.tables.customers });
 
 async function historyApi(event: APIGatewayProxyEvent): Promise<APIGatewayProxyStructuredResultV2> {
-  return routeHistory(event, { history, consent, log: logger });
+  return routeHistory(event, { history, deliveries: history, consent, log: logger });
 }
 
 export const handler = middy(historyApi).use(injectLambdaContext(logger));

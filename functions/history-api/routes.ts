@@ -1,9 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEvent, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { isRetryable } from '../core/errors.js';
-import { type ConsentReader, consentProvenance, type DeliveryHistory, historyEntry } from '../core/history.js';
+import { type ConsentReader, consentProvenance, type DeliveryHistory, type DeliveryLookup, historyEntry } from '../core/history.js';
 import { isCustomerId } from '../core/request.js';
 import { decodePathSegment, invalidCursor, isRefusedCursor, isResult, json, problem, readCursor, readLimit, withoutStage } from '../http/responses.js';
+import { requestStatus } from './status.js';
 
 type Result = APIGatewayProxyStructuredResultV2;
 
@@ -11,10 +12,13 @@ export const DEFAULT_PAGE = 20;
 export const MAX_PAGE = 100;
 
 const ROUTE = /^\/customers\/([^/]+)\/deliveries\/?$/;
+const REQUEST_ROUTE = /^\/requests\/([^/]+)\/?$/;
 const INVALID_CURSOR = 'the cursor is not one this API returned for this customer';
 
 export interface HistoryApiDeps {
   history: DeliveryHistory;
+  /** One record by its request id, for `GET /requests/{requestId}`. */
+  deliveries: DeliveryLookup;
   /** The customer record's consent, listed with every page; without it, the answer has no `consent`. */
   consent?: ConsentReader;
   log: Pick<Logger, 'info'>;
@@ -25,11 +29,16 @@ export interface HistoryApiDeps {
  * the REST API (Lambda proxy, payload 1.0): newest first, each with its status, timeline and the
  * decision that picked the channel, and every consent decision on the customer record with its
  * source and time (`consent`, newest first: a reader places them between the messages by time).
+ * `GET /requests/{requestId}` answers one record in the same shape, for the system that sent it.
  * Bad input is a 4xx listing its problems, never an error.
  */
 export async function routeHistory(event: APIGatewayProxyEvent, deps: HistoryApiDeps): Promise<Result> {
-  const match = ROUTE.exec(withoutStage(event.path, event.requestContext.stage));
-  if (event.httpMethod.toUpperCase() !== 'GET' || !match) return problem(404, 'NOT_FOUND', 'no such route');
+  const path = withoutStage(event.path, event.requestContext.stage);
+  const get = event.httpMethod.toUpperCase() === 'GET';
+  const request = REQUEST_ROUTE.exec(path);
+  if (get && request) return requestStatus(request[1] as string, event, deps);
+  const match = ROUTE.exec(path);
+  if (!get || !match) return problem(404, 'NOT_FOUND', 'no such route');
   const customerId = decodePathSegment(match[1] as string, 'customerId');
   if (typeof customerId !== 'string') return customerId;
   if (!isCustomerId(customerId)) {

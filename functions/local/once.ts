@@ -19,6 +19,8 @@ export interface OnceResult {
   missing: string[];
   /** Deferrals and escalation steps sent ahead of their time, so the demo does not wait hours. */
   early: EarlyFire[];
+  /** Delivery status events published, every status change of the run's records once. */
+  events: number;
 }
 
 const POLL_MS = 150;
@@ -26,7 +28,8 @@ const POLL_MS = 150;
 /**
  * Enqueues the demo scenario and waits until every request has a final record (anything but
  * ACCEPTED). What then waits for its time (a deferral, an escalation's next step) is fired early
- * and waited for once more; the feedback loop catches up last, so statuses include provider reports.
+ * and waited for once more; the feedback loop catches up last, so statuses include provider reports,
+ * and the status events of every change are published before the result is read.
  */
 export async function runDemoOnce(system: LocalSystem, timeoutMs = 30_000): Promise<OnceResult> {
   const ids = await system.runScenario();
@@ -40,8 +43,10 @@ export async function runDemoOnce(system: LocalSystem, timeoutMs = 30_000): Prom
   await recordsOnceAll(system, ids, (record) => settled(record) && !(record.wake && fired.has(`${record.requestId} ${record.wake.token}`)), deadline);
 
   await system.feedback.settle(Math.max(1_000, deadline - Date.now()));
+  // The last status changes reach the stream as feedback writes them; their events follow.
+  await system.events.settle(Math.max(1_000, deadline - Date.now()));
   const final = await recordsOf(system, ids, settled);
-  return { records: final, missing: ids.filter((id) => !final.some((record) => record.requestId === id)), early };
+  return { records: final, missing: ids.filter((id) => !final.some((record) => record.requestId === id)), early, events: system.events.bus.count() };
 }
 
 /** The records of `ids` that pass `done`, once all of them do or the deadline passes. */

@@ -11,7 +11,8 @@ export interface QueueNames {
 
 /**
  * Creates every table from the shared definitions, as the stack would: on-demand, GSIs
- * projecting everything, TTL on. Idempotent, so local mode can run it at every start.
+ * projecting everything, TTL on, a stream where the definition asks for one. Idempotent, so local
+ * mode can run it at every start.
  */
 export async function createTables(client: DynamoDBClient, prefix: string): Promise<TableNames> {
   const names = {} as TableNames;
@@ -38,6 +39,7 @@ async function createTable(client: DynamoDBClient, tableName: string, table: Tab
         BillingMode: 'PAY_PER_REQUEST',
         AttributeDefinitions: [...attributes.values()].map((a): AttributeDefinition => ({ AttributeName: a.name, AttributeType: a.type })),
         KeySchema: keySchema(table.partitionKey, table.sortKey),
+        ...(table.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } } : {}),
         ...(gsis.length > 0
           ? { GlobalSecondaryIndexes: gsis.map((g) => ({ IndexName: g.indexName, KeySchema: keySchema(g.partitionKey, g.sortKey), Projection: { ProjectionType: g.projection } })) }
           : {}),

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { type LocalConfig, localConfigPath, readLocalConfig, removeLocalConfig, writeLocalConfig } from '../tooling/local-config.js';
 import { firedEarlyTable, type Person, runDemoOnce, summaryTable } from './once.js';
 import { type LocalOptions, parseLocalOptions, USAGE } from './options.js';
@@ -54,6 +54,8 @@ export async function runLocal(argv: string[]): Promise<number> {
       const names = new Map([...people].map(([id, person]) => [id, person.name]));
       out(`\n${summaryTable(result, names).join('\n')}\n\n`);
       if (result.early.length > 0) out(`fired early for the demo, each handled as at its due time:\n${firedEarlyTable(result, people).join('\n')}\n\n`);
+      const eventsFile = system.events.path ? ` to ${relative(process.cwd(), system.events.path)}` : '';
+      out(`events: ${result.events} delivery status events published${eventsFile}\n\n`);
     } else out('\ninterrupted\n');
     await stop();
     out(`done in ${progress.elapsed()}\n`);
@@ -62,6 +64,7 @@ export async function runLocal(argv: string[]): Promise<number> {
 
   if (options.demo) out(`demo: ${(await system.runScenario()).length} requests enqueued\n`);
   if (published) out(`settings for other tools: ${configPath}\n`);
+  if (system.events.path) out(`delivery status events: ${relative(process.cwd(), system.events.path)}\n`);
   out('Ctrl-C stops everything\n');
   await interrupted;
   out('\nstopping…\n');
@@ -80,6 +83,7 @@ async function start(options: LocalOptions, progress: Progress): Promise<Running
       outboxUrl: outbox.url,
       ports: options.ports,
       handlerLogPath: join(process.cwd(), '.switchboard', options.once ? 'handlers-once.log' : 'handlers.log'),
+      eventsPath: join(process.cwd(), '.switchboard', options.once ? 'events-once.jsonl' : 'events.jsonl'),
       echoHandlerLogs: options.verbose,
       progress: (step) => progress.begin(step),
       onError: (where, error) => err(`! ${where}: ${(error as Error).message}\n`),

@@ -11,7 +11,7 @@ import { preferencesUrl } from '../core/links.js';
 import { parseSendRequest } from '../core/request.js';
 import { ENV } from '../definitions/tables.js';
 import { PREFERENCE_CENTRE_PATH } from '../definitions/paths.js';
-import { localDynamoDbClient, localSqsClient } from './clients.js';
+import { localDynamoDbClient, localDynamoDbStreamsClient, localSqsClient } from './clients.js';
 import { LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.js';
 import { ensureTemplateBundle } from './ensure-bundle.js';
 import { type DeliveryReader, dynamoDeliveryReader } from './deliveries.js';
@@ -26,6 +26,8 @@ import { type ProviderSandbox, startProviderSandbox } from './provider-sandbox.j
 import { type DemoCustomer, demoCustomers, demoProviderFaults, demoScenario, seedCustomers } from './seed/seed.js';
 import { LOCAL_LINK_SECRET_NAME, localLinkSigningSecret, startLocalSecretsManager } from './secrets-manager-local.js';
 import { type LocalSes, startLocalSes } from './ses-local.js';
+import { LocalStatusEvents, localEventPublisher } from './status-events.js';
+import { startStatusStream, type StatusStreamPoller } from './status-stream.js';
 import { startSqsEmulator } from './sqs-emulator.js';
 import { type SqsPoller, startSqsPoller } from './sqs-poller.js';
 import { LocalWakeScheduler } from './wake-scheduler.js';
@@ -59,8 +61,18 @@ export interface LocalSystemOptions {
   handlerLogPath?: string;
   /** Also copy handler log lines to stderr. */
   echoHandlerLogs?: boolean;
+  /** Where delivery status events are appended as JSON lines; absent: kept in memory only. */
+  eventsPath?: string;
   progress?: (step: string) => void;
   onError?: (where: string, error: unknown) => void;
+}
+
+export interface LocalEvents {
+  bus: LocalStatusEvents;
+  /** The file the events are appended to, when there is one. */
+  path?: string;
+  /** Resolves true once every status change stored before the call was published. */
+  settle(timeoutMs: number): Promise<boolean>;
 }
 
 export type EnqueueResult = { ok: true; requestId: string; messageId: string } | { ok: false; problems: Problem[] };
@@ -76,6 +88,8 @@ export interface LocalSystem {
   feedback: FeedbackBridge;
   /** Deferrals and escalation steps waiting for their time; `firePending` sends them at once. */
   wakes: LocalWakeScheduler;
+  /** Delivery status events, published from the deliveries table's stream by the deployed publisher's code. */
+  events: LocalEvents;
   /** Calls the inbox API as the app would. */
   inboxApi: (call: HttpApiCall) => Promise<HttpApiAnswer>;
   /** Calls the one-click unsubscribe endpoint. */
@@ -90,7 +104,7 @@ export interface LocalSystem {
   enqueue(body: unknown): Promise<EnqueueResult>;
   /** Enqueues the demo scenario under fresh request ids; returns them. */
   runScenario(): Promise<string[]>;
-  /** True when the queue poller found the queue empty and feedback has caught up. */
+  /** True when the queue poller found the queue empty, and feedback and the status events have caught up. */
   quiet(): boolean;
   stop(): Promise<void>;
 }
@@ -199,6 +213,19 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     feedback.start();
     stops.push(() => feedback.stop());
 
+    const statusEvents = new LocalStatusEvents({ region, ...(options.eventsPath ? { path: options.eventsPath } : {}) });
+    const streamsClient = localDynamoDbStreamsClient(dynamo.endpoint);
+    stops.push(async () => streamsClient.destroy());
+    const statusStream: StatusStreamPoller = await startStatusStream({
+      dynamo: dynamoClient,
+      streams: streamsClient,
+      tableName: tables.deliveries,
+      handler: localEventPublisher(statusEvents),
+      context: () => lambdaContext('switchboard-event-publisher', FUNCTION_TIMEOUT_SECONDS, region),
+      onError: (error) => onError('events', error),
+    });
+    stops.push(() => statusStream.stop());
+
     const enqueue = async (body: unknown): Promise<EnqueueResult> => {
       const parsed = parseSendRequest(body);
       if (!parsed.ok) return { ok: false, problems: parsed.problems };
@@ -227,6 +254,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ses,
       feedback,
       wakes,
+      events: { bus: statusEvents, ...(options.eventsPath ? { path: options.eventsPath } : {}), settle: (timeoutMs) => statusStream.settle(timeoutMs) },
       inboxApi: inboxCaller(handlers.inbox, region),
       unsubscribeApi: unsubscribeCaller(handlers.unsubscribe, region),
       preferencesApi: rawCaller(handlers.preferences, 'switchboard-preferences', region),
@@ -243,7 +271,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         }
         return ids;
       },
-      quiet: () => poller.idle() && feedback.pending() === 0,
+      quiet: () => poller.idle() && feedback.pending() === 0 && statusStream.idle(),
       stop: stopAll,
     };
   } catch (error) {

@@ -1,26 +1,23 @@
-import { Aws, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { NAG } from '../nag.js';
-import { sendRequestJsonSchema } from '../request-model-schema.js';
 
 export interface ServiceApiProps {
   apiName: string;
   stageName: string;
-  queue: sqs.IQueue;
   logRetentionDays: number;
   removalPolicy: RemovalPolicy;
 }
 
 /**
  * The REST API for systems and staff inside the company, signed with SigV4 (AWS_IAM):
- * `POST /requests` enqueues a send request straight into SQS, `GET /customers/{customerId}/deliveries`
- * serves customer service, and `/customers/{customerId}` (with `/context` and `/consent`) lets
- * upstream systems write profiles, the current moment and consent, and erase a customer.
+ * `POST /requests` checks send requests and queues the valid ones, `GET /requests/{requestId}`
+ * tells the sender what became of one, `GET /customers/{customerId}/deliveries` serves customer
+ * service, and `/customers/{customerId}` (with `/context` and `/consent`) lets upstream systems
+ * write profiles, the current moment and consent, and erase a customer.
  */
 export class ServiceApi extends Construct {
   readonly api: apigateway.RestApi;
@@ -49,7 +46,6 @@ export class ServiceApi extends Construct {
       },
     });
     this.validator = this.api.addRequestValidator('Validator', { validateRequestBody: true, validateRequestParameters: true });
-    this.addRequestsIngest(props.queue);
     Validations.of(this.api).acknowledge(
       {
         id: 'AwsSolutions-COG4',
@@ -66,51 +62,20 @@ export class ServiceApi extends Construct {
     );
   }
 
-  /** `POST /requests` → SQS SendMessage, validated against the send-request schema first. */
-  private addRequestsIngest(queue: sqs.IQueue): void {
-    const role = new iam.Role(this, 'IngestRole', {
-      assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
-      description: 'Lets API Gateway put send requests on the requests queue',
-    });
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
+  /**
+   * `POST /requests` → the ingest function, which checks every request with the orchestrator's
+   * own parser and admission rules and answers with each problem and its path, something a
+   * request model and gateway responses cannot do.
+   */
+  addIngest(fn: lambda.IFunction): void {
+    this.api.root.resourceForPath('requests').addMethod('POST', new apigateway.LambdaIntegration(fn));
+  }
 
-    const model = this.api.addModel('SendRequest', {
-      contentType: 'application/json',
-      modelName: 'SendRequest',
-      schema: sendRequestJsonSchema(),
-    });
-    const integration = new apigateway.AwsIntegration({
-      service: 'sqs',
-      path: `${Aws.ACCOUNT_ID}/${queue.queueName}`,
-      integrationHttpMethod: 'POST',
-      options: {
-        credentialsRole: role,
-        passthroughBehavior: apigateway.PassthroughBehavior.NEVER,
-        requestParameters: {
-          'integration.request.header.Content-Type': "'application/x-www-form-urlencoded'",
-          'integration.request.header.Accept': "'application/json'",
-        },
-        requestTemplates: { 'application/json': 'Action=SendMessage&MessageBody=$util.urlEncode($input.body)' },
-        integrationResponses: [
-          {
-            statusCode: '202',
-            responseTemplates: {
-              'application/json': '{"messageId":"$input.path(\'$.SendMessageResponse.SendMessageResult.MessageId\')"}',
-            },
-          },
-          {
-            statusCode: '500',
-            selectionPattern: '[45]\\d{2}',
-            responseTemplates: { 'application/json': '{"message":"the request could not be enqueued"}' },
-          },
-        ],
-      },
-    });
-    this.api.root.addResource('requests').addMethod('POST', integration, {
-      requestValidator: this.validator,
-      requestModels: { 'application/json': model },
-      methodResponses: [{ statusCode: '202' }, { statusCode: '500' }],
-    });
+  /** `GET /requests/{requestId}` → the history function: one delivery record, shaped as the history lists it. */
+  addRequestStatus(fn: lambda.IFunction): void {
+    this.api.root
+      .resourceForPath('requests/{requestId}')
+      .addMethod('GET', new apigateway.LambdaIntegration(fn), { requestValidator: this.validator, requestParameters: { 'method.request.path.requestId': true } });
   }
 
   /** `GET /customers/{customerId}/deliveries` → the history function. */

@@ -1,7 +1,7 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ENV, countersTable, customersTable, deliveriesTable, inboxTable, type KeyAttribute, type TableDefinition } from '../../functions/definitions/tables.js';
 
@@ -41,6 +41,7 @@ export class SwitchboardTable extends Construct {
       partitionKey: attribute(definition.partitionKey),
       ...(definition.sortKey ? { sortKey: attribute(definition.sortKey) } : {}),
       ...(definition.timeToLiveAttribute ? { timeToLiveAttribute: definition.timeToLiveAttribute } : {}),
+      ...(definition.stream === 'NEW_AND_OLD_IMAGES' ? { stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES } : {}),
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: props.protect,
@@ -75,6 +76,41 @@ export class SwitchboardTable extends Construct {
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${this.table.tableArn}/index/${indexName}`] }));
     }
   }
+
+  /**
+   * Hands every change of the table to `fn` through the table's stream: the event source mapping
+   * (from the oldest record, reporting partial batch failures, halving a batch that fails the
+   * function, then parking it) and the stream reads Lambda makes with the function's role, as
+   * Lambda's documented policy for stream sources lists them, on this stream only.
+   */
+  streamTo(fn: lambda.Function, consumer: StreamConsumer): void {
+    const streamArn = this.table.tableStreamArn;
+    if (!streamArn) throw new Error(`Table ${this.definition.logicalName} has no stream`);
+    fn.addEventSourceMapping('Stream', {
+      eventSourceArn: streamArn,
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: consumer.batchSize,
+      ...(consumer.maxBatchingWindowSeconds > 0 ? { maxBatchingWindow: Duration.seconds(consumer.maxBatchingWindowSeconds) } : {}),
+      bisectBatchOnError: true,
+      retryAttempts: consumer.retryAttempts,
+      onFailure: consumer.onFailure,
+      reportBatchItemFailures: true,
+    });
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
+        resources: [streamArn],
+      }),
+    );
+  }
+}
+
+export interface StreamConsumer {
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  /** Retries of a failing batch, halved on each function error, before `onFailure` gets its description. */
+  retryAttempts: number;
+  onFailure: lambda.IEventSourceDlq;
 }
 
 export interface SwitchboardTablesProps {

@@ -84,7 +84,7 @@ export class WakeSchedules extends Construct {
   }
 
   /** What both kinds of caller have: the queue and group variables, SendMessage to the queue, and one action on the group's schedules. */
-  private bindWakes(fn: lambda.Function, scheduleAction: string, why: string): void {
+  private bindWakes(fn: lambda.Function, scheduleAction: 'scheduler:CreateSchedule' | 'scheduler:DeleteSchedule', why: string): void {
     fn.addEnvironment(ENV.requestsQueueUrl, this.queue.queueUrl);
     fn.addEnvironment(ENV.wakeScheduleGroup, this.group.scheduleGroupName);
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.queue.queueArn] }));

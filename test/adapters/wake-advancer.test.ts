@@ -45,10 +45,9 @@ afterAll(() => {
 /** Every call the advancer made, as IAM sees it. */
 function iamRequests() {
   const names = { queues: { requests: SETTINGS.queueUrl }, wakeScheduleGroup: SETTINGS.scheduleGroup };
-  return [
-    ...sqs.calls().map((call) => ({ service: 'SQS', command: call.args[0] })),
-    ...scheduler.calls().map((call) => ({ service: 'Scheduler', command: call.args[0] })),
-  ].flatMap(({ service, command }) => iamRequestsOf(service, command.constructor.name.replace(/Command$/, ''), command.input as Record<string, unknown>, names));
+  return [...sqs.calls().map((call) => ({ service: 'SQS', command: call.args[0] })), ...scheduler.calls().map((call) => ({ service: 'Scheduler', command: call.args[0] }))].flatMap(
+    ({ service, command }) => iamRequestsOf(service, command.constructor.name.replace(/Command$/, ''), command.input as Record<string, unknown>, names),
+  );
 }
 
 describe('the wake advancer of the handlers that record engagement', () => {

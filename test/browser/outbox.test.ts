@@ -92,6 +92,35 @@ describe('the outbox page', () => {
     expect(await page.locator('#counts').innerText()).toContain('OPENED 1');
   }, 30_000);
 
+  it('lists the status events upstream systems receive, newest first: the email sent, delivered, then opened', async () => {
+    const requestId = (await customer('c-3003').locator('.list-email article').getAttribute('data-request-id')) ?? '';
+    const ofEmail = page.locator(`#events > li[data-request-id="${requestId}"]`);
+    await expect
+      .poll(
+        () =>
+          ofEmail
+            .first()
+            .getAttribute('data-detail-type')
+            .catch(() => null),
+        { timeout: 10_000 },
+      )
+      .toBe('Delivery Opened');
+    expect(await ofEmail.evaluateAll((items) => items.map((item) => item.getAttribute('data-detail-type')))).toEqual(['Delivery Opened', 'Delivery Delivered', 'Delivery Sent']);
+    expect(await ofEmail.first().locator('.event-facts').innerText()).toContain('from DELIVERED · on email');
+    // The order update deferred for the night is announced too, with the reason.
+    await expect
+      .poll(
+        () =>
+          page
+            .locator('#events > li[data-detail-type="Delivery Deferred"] .event-facts')
+            .first()
+            .innerText()
+            .catch(() => ''),
+        { timeout: 10_000 },
+      )
+      .toContain('QUIET_HOURS');
+  }, 20_000);
+
   it('unsubscribes with the one-click link of a marketing email, through the unsubscribe handler', async () => {
     const email = customer('c-3003').locator('.list-email article');
 

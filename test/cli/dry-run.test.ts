@@ -16,10 +16,10 @@ async function run(argv: string[]) {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-async function dryRunJson(requestFile: string, customerFile: string, extra: string[] = []): Promise<DryRunReport> {
+async function dryRunJson(requestFile: string, customerFile: string, extra: string[] = [], exitCode = 0): Promise<DryRunReport> {
   const { code, out, err } = await run(['dry-run', '--request', requestFile, '--customer', customerFile, '--now', NOW, '--json', ...extra]);
   expect(err).toBe('');
-  expect(code).toBe(0);
+  expect(code).toBe(exitCode);
   return JSON.parse(out) as DryRunReport;
 }
 
@@ -62,12 +62,31 @@ describe('switchboard dry-run', () => {
     expect((JSON.parse(out) as DryRunReport).status).toBe('EXPIRED');
   });
 
-  it('reports REJECTED with every problem for a malformed request', async () => {
+  it('reports REJECTED with every problem for a malformed request, and exits 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dry-run-'));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ requestId: 'bad 1', template: 'cart-reminder', channel: ['sms'] }));
-    const report = await dryRunJson(join(dir, 'bad.json'), customer('lena-c-1001'));
+    const report = await dryRunJson(join(dir, 'bad.json'), customer('lena-c-1001'), [], 1);
     expect(report.status).toBe('REJECTED');
     expect(report.problems.map((p) => p.path).sort()).toEqual(['', 'customerId', 'requestId']);
+  });
+
+  it('exits 1 for a message whose template cannot be rendered from the request, and names the variables', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dry-run-'));
+    const offer = JSON.parse(readFileSync(request('in-store-offer-lena'), 'utf8')) as { data: Record<string, unknown> };
+    writeFileSync(join(dir, 'thin.json'), JSON.stringify({ ...offer, data: { ...offer.data, offerCode: undefined } }));
+    const report = await dryRunJson(join(dir, 'thin.json'), customer('lena-c-1001'), [], 1);
+    expect(report.status).toBe('RENDER_FAILED');
+    expect(JSON.stringify(report.problems)).toContain('data.offerCode');
+  });
+
+  it('names a missing file, and the line and column where a file stops being JSON', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dry-run-'));
+    writeFileSync(join(dir, 'broken.json'), '{\n  "requestId": "r-1"\n  "template": "cart-reminder"\n}\n');
+    const broken = await run(['dry-run', '--request', join(dir, 'broken.json'), '--customer', customer('lena-c-1001')]);
+    expect(broken).toMatchObject({ code: 1, out: '' });
+    expect(broken.err).toBe(`switchboard dry-run: ${join(dir, 'broken.json')} is not valid JSON: line 3, column 3: expected ',' or '}', found '"'`);
+    const missing = await run(['dry-run', '--request', request('in-store-offer-lena'), '--customer', join(dir, 'absent.json')]);
+    expect(missing).toMatchObject({ code: 1, err: `switchboard dry-run: cannot read ${join(dir, 'absent.json')}: no such file or folder` });
   });
 
   it('renders from a draft templates folder given with --templates', async () => {

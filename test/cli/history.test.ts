@@ -239,6 +239,59 @@ describe('switchboard history', () => {
     expect(text).not.toMatch(/"(wake|wakes|request)"|private/);
   });
 
+  it('shows the reasons that weighed most, largest first whatever their sign, and how many more there are', async () => {
+    const log = new DynamoDeliveryLog(local.doc, { tableName: local.tables.deliveries });
+    const customerId = 'c-cli-reasons';
+    // As scoring writes them: one reason per non-zero component, in the components' order.
+    const reasons = [
+      'context +0.05: customer is on the web',
+      "preference +0.125: customer's 2nd choice",
+      'engagement +0.08: no history, prior 20%',
+      'urgency +0.30: expires in 12 min',
+      'cost -0.35: relative cost 0.70',
+    ];
+    const record: DeliveryRecord = {
+      ...sent,
+      requestId: 'r-cli-reasons',
+      customerId,
+      channel: 'sms',
+      attempts: [{ channel: 'sms', at: sent.createdAt, outcome: 'SENT' }],
+      decision: {
+        ranked: [{ channel: 'sms', score: 0.205, reasons, components: { context: 0.05, preference: 0.125, engagement: 0.08, urgency: 0.3, cost: -0.35 } }],
+        excluded: [],
+      },
+      timeline: [{ status: 'SENT', at: sent.createdAt, channel: 'sms' }],
+    };
+    await log.claim({ requestId: record.requestId, customerId, template: 'cart-reminder', createdAt: record.createdAt, now: new Date(record.createdAt), leaseMs: 60_000 });
+    await log.finish(record);
+
+    const { lines, out } = collector();
+    expect(await history({ customerId, json: false }, out, { env: {}, localConfigPath: configPath })).toBe(0);
+    expect(lines[2]).toBe("    #1 sms (score 0.205, sent): cost -0.35: relative cost 0.70; urgency +0.30: expires in 12 min; preference +0.125: customer's 2nd choice; +2 more");
+  });
+
+  it('wraps long lines to the terminal, under their own indent, and only there', async () => {
+    const narrow = { lines: [] as string[], errors: [] as string[] };
+    const terminalOut = { log: (s: string) => narrow.lines.push(s), error: (s: string) => narrow.errors.push(s), width: 60 };
+    expect(await history({ customerId: 'c-cli-reasons', json: false }, terminalOut, { env: {}, localConfigPath: configPath })).toBe(0);
+    expect(narrow.lines).toEqual([
+      '2026-11-24 12:00:00Z  cart-reminder  SENT via sms',
+      '  [r-cli-reasons]',
+      '  why',
+      '    #1 sms (score 0.205, sent): cost -0.35: relative cost',
+      '      0.70; urgency +0.30: expires in 12 min; preference',
+      "      +0.125: customer's 2nd choice; +2 more",
+      '  timeline',
+      '    2026-11-24 12:00:00Z  ACCEPTED',
+      '    2026-11-24 12:00:00Z  SENT         sms',
+    ]);
+    expect(narrow.lines.every((line) => line.length <= 60)).toBe(true);
+
+    const piped = collector();
+    await history({ customerId: 'c-cli-reasons', json: false }, piped.out, { env: {}, localConfigPath: configPath });
+    expect(piped.lines[2]?.length).toBeGreaterThan(60);
+  });
+
   it('says so when a customer has no deliveries', async () => {
     const { lines, out } = collector();
     expect(await history({ customerId: 'c-nobody', json: false }, out, { env: {}, localConfigPath: configPath })).toBe(0);

@@ -4,7 +4,7 @@ import { PermanentError } from '../../functions/core/errors.js';
 import type { FeedbackDeps } from '../../functions/core/feedback/apply.js';
 import type { InboxMessage, InboxStore } from '../../functions/core/feedback/inbox.js';
 import type { FeedbackStore, FeedbackTarget } from '../../functions/core/feedback/ports.js';
-import type { DeliveryHistory } from '../../functions/core/history.js';
+import type { DeliveryHistory, DeliveryLookup } from '../../functions/core/history.js';
 import type { DeliveryRecord, Problem } from '../../functions/core/model.js';
 import { assertKey, expectBoundedProblems } from './hostile.js';
 
@@ -109,7 +109,11 @@ const record: DeliveryRecord = {
   updatedAt: '2026-11-24T09:00:00.000Z',
 };
 
-export const fakeHistory: DeliveryHistory = {
+export const fakeHistory: DeliveryHistory & DeliveryLookup = {
+  async getDelivery(requestId) {
+    assertKey(requestId, 'requestId');
+    return requestId === KNOWN_REQUEST ? record : undefined;
+  },
   async listByCustomer(customerId, page) {
     assertKey(customerId, 'customerId');
     if (page.cursor !== undefined) {

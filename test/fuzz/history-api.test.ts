@@ -3,14 +3,15 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect } from 'vitest';
 import { routeHistory } from '../../functions/history-api/routes.js';
 import { iamEvent } from '../support/http-events.js';
-import { CUSTOMER, expectClientAnswer, fakeHistory } from './fakes.js';
+import { CUSTOMER, expectClientAnswer, fakeHistory, KNOWN_REQUEST } from './fakes.js';
 import { expectUntouchedPrototypes, fuzz, hostileKey, hostileString, pathSegment } from './hostile.js';
 
-const deps = { history: fakeHistory, log: { info: () => undefined } };
+const deps = { history: fakeHistory, deliveries: fakeHistory, log: { info: () => undefined } };
 
 const customerSegment = fc.oneof({ arbitrary: fc.constant(CUSTOMER), weight: 2 }, { arbitrary: pathSegment, weight: 3 });
 const path = fc.oneof(
   { arbitrary: customerSegment.map((id) => `/customers/${id}/deliveries`), weight: 4 },
+  { arbitrary: fc.oneof(fc.constant(KNOWN_REQUEST), pathSegment).map((id) => `/requests/${id}`), weight: 2 },
   { arbitrary: fc.array(pathSegment, { maxLength: 4 }).map((segments) => `/${segments.join('/')}`), weight: 1 },
   { arbitrary: hostileString, weight: 1 },
 );

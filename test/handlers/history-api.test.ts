@@ -107,7 +107,7 @@ describe('GET /customers/{customerId}/deliveries', () => {
       excluded: [{ channel: 'sms', reason: 'OPTED_OUT', detail: 'sms/promotions: opt_out' }],
     });
     expect(latest?.why).toEqual([
-      '#1 push (score 0.812, sent): context +0.40: in store berlin-mitte; engagement +0.21: engaged with 7 of 12 delivered; preference +0.25: first preferred channel',
+      '#1 push (score 0.812, sent): context +0.40: in store berlin-mitte; preference +0.25: first preferred channel; engagement +0.21: engaged with 7 of 12 delivered; +1 more',
       '#2 email (score 0.301): engagement +0.06: engaged with 4 of 29 delivered',
       'excluded sms: OPTED_OUT (sms/promotions: opt_out)',
     ]);
@@ -214,5 +214,44 @@ describe('GET /customers/{customerId}/deliveries', () => {
     expect(body<{ error: { problems: { path: string }[] } }>(forged).error.problems).toEqual([
       { path: 'query.cursor', message: 'the cursor is not one this API returned for this customer' },
     ]);
+  });
+});
+
+describe('GET /requests/{requestId}', () => {
+  it('answers one record exactly as the history lists it', async () => {
+    const listed = body<Page>(await get(`/customers/${CUSTOMER}/deliveries`)).items.find((i) => i.requestId === 'r-h3');
+    const response = await get('/requests/r-h3');
+    expect(response.statusCode).toBe(200);
+    expect(body(response)).toEqual(listed);
+  });
+
+  it('answers a request still being handled, its last change standing in for the creation time it has not got yet', async () => {
+    const log = new DynamoDeliveryLog(local.doc, { tableName: local.tables.deliveries });
+    await log.claim({
+      requestId: 'r-h-busy',
+      customerId: CUSTOMER,
+      template: 'cart-reminder',
+      createdAt: '2026-11-23T10:00:00.000Z',
+      now: new Date('2026-11-23T10:00:01.000Z'),
+      leaseMs: 60_000,
+    });
+    const entry = body(await get('/requests/r-h-busy'));
+    expect(entry).toMatchObject({ requestId: 'r-h-busy', status: 'ACCEPTED', createdAt: '2026-11-23T10:00:01.000Z', updatedAt: '2026-11-23T10:00:01.000Z' });
+    expect(entry.timeline).toEqual([{ status: 'ACCEPTED', at: '2026-11-23T10:00:01.000Z' }]);
+  });
+
+  it('answers 404 for an id without a record and 400 for one no request can have, naming the path', async () => {
+    for (const [path, status, code] of [
+      ['/requests/r-never-sent', 404, 'UNKNOWN_REQUEST'],
+      ['/requests/has%20space', 400, 'INVALID_REQUEST_ID'],
+      [`/requests/${'r'.repeat(129)}`, 400, 'INVALID_REQUEST_ID'],
+      ['/requests/r-%E0%A4%A', 400, 'INVALID_PATH'],
+    ] as const) {
+      const response = await get(path);
+      expect(response.statusCode).toBe(status);
+      const { error } = body<{ error: { code: string; problems: { path: string }[] } }>(response);
+      expect(error.code).toBe(code);
+      expect(error.problems.map((p) => p.path)).toEqual(['path.requestId']);
+    }
   });
 });

@@ -1,7 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendRequestJsonSchema } from '../../lib/request-model-schema.js';
-import { grantsOf } from './iam.js';
 import { synthesize, type Synthesized } from './synth.js';
 
 let full: Synthesized;
@@ -12,13 +10,12 @@ afterAll(() => {
   full.cleanup();
 });
 
-const logicalId = (type: string, prefix: string) => Object.keys(full.template.findResources(type)).find((id) => id.startsWith(prefix));
-
 describe('service REST API', () => {
   it('requires SigV4 on every method', () => {
     const methods = Object.values(full.template.findResources('AWS::ApiGateway::Method'));
     expect(methods.map((method) => `${method.Properties.HttpMethod} ${method.Properties.AuthorizationType}`).sort()).toEqual([
       'DELETE AWS_IAM',
+      'GET AWS_IAM',
       'GET AWS_IAM',
       'GET AWS_IAM',
       'PATCH AWS_IAM',
@@ -28,40 +25,40 @@ describe('service REST API', () => {
     ]);
   });
 
-  it('puts POST /requests straight on the queue through a role that may only send there', () => {
+  it('serves POST /requests from the ingest function, with no request model left behind', () => {
+    const [requests] = Object.entries(full.template.findResources('AWS::ApiGateway::Resource', { Properties: { PathPart: 'requests' } })).map(([id]) => id);
     full.template.hasResourceProperties('AWS::ApiGateway::Method', {
       HttpMethod: 'POST',
+      ResourceId: { Ref: requests },
+      AuthorizationType: 'AWS_IAM',
       Integration: {
-        Type: 'AWS',
-        IntegrationHttpMethod: 'POST',
-        PassthroughBehavior: 'NEVER',
-        Credentials: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ServiceApiIngestRole'), 'Arn'] },
-        RequestTemplates: { 'application/json': 'Action=SendMessage&MessageBody=$util.urlEncode($input.body)' },
-        Uri: {
-          'Fn::Join': ['', Match.arrayWith([':sqs:path/', { 'Fn::GetAtt': [Match.stringLikeRegexp('^RequestsQueue'), 'QueueName'] }])],
-        },
+        Type: 'AWS_PROXY',
+        Uri: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestHandlerFunction'), 'Arn'] }])] },
       },
-      MethodResponses: [{ StatusCode: '202' }, { StatusCode: '500' }],
     });
-    const queueId = logicalId('AWS::SQS::Queue', 'RequestsQueue') as string;
-    expect(grantsOf(full.template, 'ServiceApiIngestRole')).toEqual({ [queueId]: ['sqs:SendMessage'] });
+    // The function checks bodies itself, so every problem comes back with its path; no model, no role for API Gateway.
+    expect(full.template.findResources('AWS::ApiGateway::Model')).toEqual({});
+    const gatewayRoles = Object.values(full.template.findResources('AWS::IAM::Role')).filter((role) =>
+      JSON.stringify(role.Properties.AssumeRolePolicyDocument).includes('apigateway.amazonaws.com'),
+    );
+    expect(gatewayRoles.map((role) => role.Properties.ManagedPolicyArns)).toEqual([
+      [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs']] }],
+    ]);
   });
 
-  it('validates the body against the model generated from the send-request schema, unknown fields rejected', () => {
-    const modelId = logicalId('AWS::ApiGateway::Model', 'ServiceApiSendRequest') as string;
-    const model = full.template.findResources('AWS::ApiGateway::Model')[modelId]?.Properties;
-    expect(model?.ContentType).toBe('application/json');
-    expect(model?.Schema).toEqual(sendRequestJsonSchema());
-    expect(model?.Schema.additionalProperties).toBe(false);
+  it('serves GET /requests/{requestId} from the history function, the path parameter required', () => {
+    full.template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{requestId}' });
     full.template.hasResourceProperties('AWS::ApiGateway::Method', {
-      HttpMethod: 'POST',
-      RequestModels: { 'application/json': { Ref: modelId } },
-      RequestValidatorId: { Ref: Match.anyValue() },
+      HttpMethod: 'GET',
+      AuthorizationType: 'AWS_IAM',
+      RequestParameters: { 'method.request.path.requestId': true },
+      RequestValidatorId: { Ref: Match.stringLikeRegexp('^ServiceApiValidator') },
+      Integration: {
+        Type: 'AWS_PROXY',
+        Uri: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^HistoryApiFunction'), 'Arn'] }])] },
+      },
     });
-    full.template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
-      ValidateRequestBody: true,
-      ValidateRequestParameters: true,
-    });
+    full.template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestParameters: true });
   });
 
   it('serves GET /customers/{customerId}/deliveries from the history function', () => {

@@ -38,7 +38,7 @@ function functionNamed(template: Template, service: string) {
 
 describe('every handler function', () => {
   it('runs Node.js 22 on arm64 with active tracing, source maps and its own retained log group', () => {
-    for (const service of ['orchestrator', 'feedback', 'inbox-api', 'history-api', 'unsubscribe', 'preferences', 'profile-api']) {
+    for (const service of ['orchestrator', 'feedback', 'inbox-api', 'history-api', 'unsubscribe', 'preferences', 'profile-api', 'ingest']) {
       const { props, env } = functionNamed(base.template, `switchboard-${service}`);
       expect(props).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(env).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_METRICS_NAMESPACE: 'Switchboard' });
@@ -207,11 +207,12 @@ describe('the other handlers', () => {
     });
   });
 
-  it('history API queries only the byCustomer index, reads the page of records by key and the customer’s consent', () => {
+  it('history API queries only the byCustomer index, reads records by key and the customer’s consent', () => {
     expect(functionNamed(base.template, 'switchboard-history-api').env).toMatchObject({ DELIVERIES_TABLE: expect.anything(), CUSTOMERS_TABLE: expect.anything() });
     expect(grantsOf(base.template, 'HistoryApiFunctionServiceRole')).toEqual({
       ...XRAY,
-      deliveries: ['dynamodb:BatchGetItem'],
+      // A page of records by key, and one record for GET /requests/{requestId}.
+      deliveries: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
       'deliveries/index/byCustomer': ['dynamodb:Query'],
       customers: ['dynamodb:GetItem'],
     });
@@ -235,6 +236,15 @@ describe('the other handlers', () => {
       deliveries: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem'],
       'deliveries/index/byCustomer': ['dynamodb:Query'],
     });
+  });
+
+  it('ingest is told the requests queue and the template bundle, and may only send to that queue', () => {
+    const { env, props } = functionNamed(base.template, 'switchboard-ingest');
+    const asset = join(base.outdir, `asset.${(props.Code.S3Key as string).replace(/\.zip$/, '')}`);
+    expect(readFileSync(join(asset, 'templates.bundle.json'), 'utf8')).toBe(readFileSync(TEMPLATE_BUNDLE, 'utf8'));
+    expect(env).toMatchObject({ REQUESTS_QUEUE_URL: { Ref: queueId(base.template) }, TEMPLATE_BUNDLE_PATH: '/var/task/templates.bundle.json' });
+    expect(Object.keys(env).filter((key) => key.endsWith('_TABLE'))).toEqual([]);
+    expect(grantsOf(base.template, 'IngestHandlerFunctionServiceRole')).toEqual({ ...XRAY, [queueId(base.template)]: ['sqs:SendMessage'] });
   });
 
   it('unsubscribe verifies links with the keys the orchestrator signs them with and records feedback', () => {

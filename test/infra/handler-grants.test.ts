@@ -37,6 +37,7 @@ const SERVICES = [
   'switchboard-unsubscribe',
   'switchboard-preferences',
   'switchboard-profile-api',
+  'switchboard-ingest',
 ] as const;
 type Service = (typeof SERVICES)[number];
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -91,6 +92,7 @@ beforeAll(async () => {
     'switchboard-unsubscribe': import('../../functions/unsubscribe/handler.js'),
     'switchboard-preferences': import('../../functions/preferences/handler.js'),
     'switchboard-profile-api': import('../../functions/profile-api/handler.js'),
+    'switchboard-ingest': import('../../functions/ingest/handler.js'),
   };
   for (const service of SERVICES) handlers[service] = ((await modules[service]) as unknown as { handler: Handler }).handler;
   synthesized = synthesize();
@@ -122,7 +124,12 @@ async function as<T>(service: Service, work: (handler: Handler) => Promise<T>): 
 async function escalating(requestId: string): Promise<void> {
   const due = new Date(Date.parse(AT) + 30 * 60_000).toISOString();
   await local.doc.send(
-    new UpdateCommand({ TableName: local.tables.deliveries, Key: { requestId }, UpdateExpression: 'SET wake = :w', ExpressionAttributeValues: { ':w': { token: 'e1', kind: 'escalation', due } } }),
+    new UpdateCommand({
+      TableName: local.tables.deliveries,
+      Key: { requestId },
+      UpdateExpression: 'SET wake = :w',
+      ExpressionAttributeValues: { ':w': { token: 'e1', kind: 'escalation', due } },
+    }),
   );
 }
 
@@ -163,7 +170,10 @@ describe('the handlers on DynamoDB Local', () => {
     // The open brings the escalation's wake forward: sent to the queue now, its schedule deleted.
     expect(await ses('ses-open')).toMatchObject({ applied: 1 });
     expect(await wakesSent()).toEqual([wakeOf(FIXTURE_REQUEST_ID)]);
-    expect(calls['switchboard-feedback'].requests()).toContainEqual({ action: 'scheduler:DeleteSchedule', resource: `schedule/${scheduleName({ requestId: FIXTURE_REQUEST_ID, token: 'e1' })}` });
+    expect(calls['switchboard-feedback'].requests()).toContainEqual({
+      action: 'scheduler:DeleteSchedule',
+      resource: `schedule/${scheduleName({ requestId: FIXTURE_REQUEST_ID, token: 'e1' })}`,
+    });
     // A click before the orchestrator took the wake sends it again; the second copy finds its token spent.
     expect(await ses('ses-click')).toMatchObject({ applied: 1 });
     expect(await wakesSent()).toEqual([wakeOf(FIXTURE_REQUEST_ID)]);
@@ -192,7 +202,10 @@ describe('the handlers on DynamoDB Local', () => {
     // The push opened concludes that request's escalation.
     expect((await inbox('POST', '/events', { requestId: 'r-iam-push', event: 'opened' })).statusCode).toBe(202);
     expect(await wakesSent()).toEqual([wakeOf('r-iam-push')]);
-    expect(calls['switchboard-inbox-api'].requests()).toContainEqual({ action: 'scheduler:DeleteSchedule', resource: `schedule/${scheduleName({ requestId: 'r-iam-push', token: 'e1' })}` });
+    expect(calls['switchboard-inbox-api'].requests()).toContainEqual({
+      action: 'scheduler:DeleteSchedule',
+      resource: `schedule/${scheduleName({ requestId: 'r-iam-push', token: 'e1' })}`,
+    });
   });
 
   it('the history API pages through a customer’s records', async () => {
@@ -204,6 +217,17 @@ describe('the handlers on DynamoDB Local', () => {
     const { cursor } = JSON.parse(String(first.body)) as { cursor?: string };
     expect(cursor).toBeDefined();
     expect((await get({ limit: '2', cursor: cursor as string })).statusCode).toBe(200);
+    const status = await (as('switchboard-history-api', (h) => h(iamEvent({ method: 'GET', path: '/requests/r-iam-h-1' }), context)) as ReturnType<HttpHandler>);
+    expect(status.statusCode).toBe(200);
+  });
+
+  it('ingest queues the valid requests of a batch and nothing else', async () => {
+    const requests = ['r-iam-ingest-1', 'r-iam-ingest-2'].map((requestId) => ({ requestId, customerId: 'c-iam-7', template: 'order-shipped' }));
+    const post = as('switchboard-ingest', (h) => h(iamEvent({ method: 'POST', path: '/requests', body: [...requests, { requestId: 'r-iam-ingest-3' }] }), context));
+    expect(await (post as ReturnType<HttpHandler>)).toMatchObject({ statusCode: 202 });
+    // Off the queue again, so that the wakes the other handlers send are all that is on it.
+    const queued = (await wakesSent()) as { requestId: string }[];
+    expect(queued.sort((a, b) => a.requestId.localeCompare(b.requestId))).toEqual(requests);
   });
 
   it('unsubscribe opts out on a signed one-click POST', async () => {

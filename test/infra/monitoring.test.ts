@@ -109,8 +109,10 @@ describe('alarms', () => {
       'InboxApiFunction',
       'HistoryApiFunction',
       'ProfileApiHandlerFunction',
+      'IngestHandlerFunction',
       'UnsubscribeFunction',
       'PreferencesHandlerFunction',
+      'StatusEventsPublisherFunction',
     ];
     expect(throttled).toEqual(handlers.map((prefix) => idOf('AWS::Lambda::Function', prefix)).sort());
   });

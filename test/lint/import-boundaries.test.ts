@@ -32,6 +32,9 @@ describe('the import boundaries between layers', () => {
     ['a Lambda importing a test helper', 'functions/orchestrator/example.ts', '../../test/support/sdk-calls.js'],
     ['the stack importing a Lambda folder', 'lib/constructs/example.ts', '../../functions/preferences/routes.js'],
     ['the stack importing an adapter', 'lib/example.ts', '../functions/adapters/system-clock.js'],
+    ['the stack importing the core', 'lib/example.ts', '../functions/core/request.js'],
+    ['an example reaching past the typed client', 'examples/example.ts', '../functions/core/request.js'],
+    ['the typed client importing a Lambda', 'functions/client/example.ts', '../ingest/routes.js'],
     ['bench importing a test helper', 'bench/example.ts', '../test/support/sdk-calls.js'],
   ];
 
@@ -82,7 +85,8 @@ describe('the import boundaries between layers', () => {
     ['local mode importing the tooling', 'functions/local/outbox/example.ts', '../../tooling/loopback-http.js'],
     ['the template preview importing the compiler', 'functions/template-preview/example.ts', '../template-compiler/check.js'],
     ['the stack importing the definitions', 'lib/constructs/example.ts', '../../functions/definitions/tables.js'],
-    ['the stack importing the send request schema', 'lib/example.ts', '../functions/core/request.js'],
+    ['the typed client queuing through the SQS adapter', 'functions/client/example.ts', '../adapters/sqs-request-batch.js'],
+    ['an example using the typed client', 'examples/example.ts', '../functions/client/index.js'],
     ['chaos importing local mode', 'chaos/example.ts', '../functions/local/system.js'],
   ];
 
@@ -105,7 +109,7 @@ describe('the import boundaries between layers', () => {
 
   // Linting every source folder takes several seconds on a busy machine.
   it('finds no crossing in the repository as it stands', { timeout: 120_000 }, async () => {
-    const results = await eslint.lintFiles(['functions', 'lib', 'bin', 'scripts', 'bench', 'chaos']);
+    const results = await eslint.lintFiles(['functions', 'lib', 'bin', 'scripts', 'bench', 'chaos', 'examples']);
     const found = results.flatMap((r) =>
       r.messages.filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-syntax').map((m) => `${r.filePath}:${m.line} ${m.message}`),
     );

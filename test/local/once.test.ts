@@ -152,6 +152,28 @@ describe('npm start -- --once', () => {
     expect(rowsOf(run, 'c-3006')[0]?.reason).toContain('sms failed (RENDER_FAILED)');
   });
 
+  it('publishes the status changes of its records as events, in .switchboard/events-once.jsonl', () => {
+    const count = Number(/^events: (\d+) delivery status events published to \.switchboard\/events-once\.jsonl$/m.exec(run.stdout)?.[1]);
+    const lines = readFileSync(new URL('../../.switchboard/events-once.jsonl', import.meta.url), 'utf8')
+      .trim()
+      .split('\n');
+    expect(lines).toHaveLength(count);
+    const events = lines.map(
+      (line) => JSON.parse(line) as { source: string; 'detail-type': string; detail: { customerId: string; requestId: string; status: string; previousStatus?: string } },
+    );
+    expect(events.every((event) => event.source === 'switchboard')).toBe(true);
+    // Olivia's order update: deferred for the night, then sent when its wake was fired; the claims in between are not announced.
+    const olivia = events.filter((event) => event.detail.customerId === 'c-3011');
+    expect(olivia.map((event) => event['detail-type'])).toEqual(expect.arrayContaining(['Delivery Deferred', 'Delivery Sent']));
+    expect(olivia.map((event) => event['detail-type']).indexOf('Delivery Deferred')).toBeLessThan(olivia.map((event) => event['detail-type']).indexOf('Delivery Sent'));
+    // Every status change once: no request announces the same status twice, and ACCEPTED never.
+    const changes = events.map((event) => `${event.detail.requestId} ${event.detail.status}`);
+    expect(new Set(changes).size).toBe(changes.length);
+    expect(events.some((event) => event.detail.status === 'ACCEPTED')).toBe(false);
+    // SES reported the delivery of Julien's email, and it was announced.
+    expect(events.find((event) => event.detail.customerId === 'c-3003' && event['detail-type'] === 'Delivery Delivered')).toBeDefined();
+  });
+
   it('lets SES report delivery of the email it accepted', () => {
     expect(rowsOf(run, 'c-3003')[0]).toMatchObject({ channel: 'email', status: 'DELIVERED' });
   });

@@ -28,6 +28,18 @@ export const UNOBSERVABLE_GRANTS: readonly { service: string; action: string; re
     resource: 'queue/feedbackDeadLetters',
     reason: 'Lambda itself parks an asynchronous event that failed every retry on the dead-letter queue, with the function role.',
   },
+  {
+    service: 'switchboard-event-publisher',
+    action: 'sqs:SendMessage',
+    resource: 'queue/statusEventsDeadLetters',
+    reason: 'Lambda itself describes a stream batch that failed every retry in the on-failure queue, with the function role.',
+  },
+  {
+    service: 'switchboard-event-publisher',
+    action: 'dynamodb:ListStreams',
+    resource: 'table/deliveries/stream',
+    reason: 'Lambda’s documented policy for a stream event source lists it; the local poller reads the one stream it is given and never lists.',
+  },
 ];
 
 interface Statement {
@@ -68,8 +80,12 @@ const DEFAULT_QUEUES = {
   requestsDeadLetters: 'RequestsDeadLetters',
   feedbackDeadLetters: 'FeedbackDeadLetters',
   wakeDeadLetters: 'WakeSchedulesDeadLetters',
+  statusEventsDeadLetters: 'StatusEventsDeadLetters',
 };
 const DEFAULT_ROLES = { wakeScheduler: 'WakeSchedulesRole' };
+
+/** The label a deployed table's stream ARN ends in (DynamoDB names it after the time the stream was enabled). */
+const STREAM_LABEL = '2026-01-01T00:00:00.000';
 
 /**
  * A synthesized template as it would be deployed in the test account: physical names where the
@@ -124,12 +140,19 @@ export class DeployedStack {
     if (kind === 'table' && name) {
       const table = this.only('AWS::DynamoDB::Table', (id, r) => String(r.Properties?.TableName ?? id).endsWith(`-${name}`));
       const arn = this.arn(table);
+      if (rest[0] === 'stream') return `${arn}/stream/${STREAM_LABEL}`;
       return rest[0] === 'index' ? `${arn}/index/${rest[1]}` : arn;
     }
     if (kind === 'queue' && name) {
       const prefix = this.queues[name];
       if (!prefix) throw new Error(`no queue is known as ${name}`);
       return this.arn(this.only('AWS::SQS::Queue', (id) => id.startsWith(prefix)));
+    }
+    if (kind === 'event-bus' && name) {
+      // `switchboard`: the bus the stack puts status events on, its own or the account's default one.
+      const own = Object.entries(this.resources).filter(([, r]) => r.Type === 'AWS::Events::EventBus');
+      if (name === 'switchboard' && own.length === 1) return this.arn((own[0] as [string, CfnResource])[0]);
+      if (name === 'switchboard' || name === 'default') return `arn:aws:events:${TEST_REGION}:${TEST_ACCOUNT}:event-bus/default`;
     }
     if (kind === 'ses-identity' && name) return `arn:aws:ses:${TEST_REGION}:${TEST_ACCOUNT}:identity/${name}`;
     if (kind === 'ses-configuration-set') return `arn:aws:ses:${TEST_REGION}:${TEST_ACCOUNT}:configuration-set/${this.ref(this.only('AWS::SES::ConfigurationSet', () => true))}`;
@@ -185,6 +208,7 @@ export class DeployedStack {
       'AWS::SNS::Topic': this.ref(id),
       'AWS::SecretsManager::Secret': this.ref(id),
       'AWS::Scheduler::ScheduleGroup': `arn:aws:scheduler:${TEST_REGION}:${TEST_ACCOUNT}:schedule-group/${name}`,
+      'AWS::Events::EventBus': `arn:aws:events:${TEST_REGION}:${TEST_ACCOUNT}:event-bus/${name}`,
     };
     const arn = type ? arns[type] : undefined;
     if (!arn) throw new Error(`cannot resolve the ARN of ${id} (${type ?? 'not in the template'})`);
@@ -201,6 +225,7 @@ export class DeployedStack {
       const [id, attribute] = node['Fn::GetAtt'] as [string, string];
       if (attribute === 'Arn') return this.arn(id);
       if (attribute === 'QueueName') return this.physicalName(id);
+      if (attribute === 'StreamArn') return `${this.arn(id)}/stream/${STREAM_LABEL}`;
       throw new Error(`cannot resolve ${id}.${attribute}`);
     }
     if (key === 'Fn::Join') {

@@ -13,8 +13,9 @@ export interface IamRequest {
   /**
    * `table/<logical>`, `table/<logical>/index/<name>`, `queue/<logical>`,
    * `ses-identity/<domain>`, `ses-configuration-set`, `pinpoint-app`, `secret/<name>`,
-   * `schedule/<name>` (in the stack's wake schedule group), `role/<logical>`, `*` (no resource-level
-   * permission), or `unknown/<name>` for a name the test did not declare.
+   * `schedule/<name>` (in the stack's wake schedule group), `role/<logical>`, `table/<logical>/stream`,
+   * `event-bus/switchboard` (the bus status events go to), `*` (no resource-level permission), or
+   * `unknown/<name>` for a name the test did not declare.
    */
   resource: string;
   /** Condition keys the request carries, as IAM would see them (`iam:PassedToService`). */
@@ -36,6 +37,8 @@ export interface LocalNames {
   wakeScheduleGroup?: string;
   /** Logical role name → the role ARN the code under test was given. */
   roles?: Record<string, string>;
+  /** The bus name the code under test was given for status events. */
+  eventBus?: string;
 }
 
 type Input = Readonly<Record<string, unknown>>;
@@ -93,6 +96,24 @@ const MAPPERS: Record<string, (operation: string, input: Input, names: LocalName
       { action: `scheduler:${operation}`, resource: schedule },
       { action: 'iam:PassRole', resource: role ? `role/${role}` : `unknown/${String(roleArn)}`, context: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
     ];
+  },
+  EventBridge: (operation, input, names) => {
+    if (operation !== 'PutEvents') throw new Error(`no IAM mapping for EventBridge ${operation}`);
+    // Each entry is authorized on its own bus, with its source as the `events:source` condition key.
+    return ((input.Entries as { EventBusName?: string; Source?: string }[] | undefined) ?? []).map((entry) => ({
+      action: 'events:PutEvents',
+      resource: entry.EventBusName !== undefined && entry.EventBusName === names.eventBus ? 'event-bus/switchboard' : `unknown/event-bus/${String(entry.EventBusName)}`,
+      context: { 'events:source': String(entry.Source) },
+    }));
+  },
+  DynamoDBStreams: (operation, input, names) => {
+    if (!['DescribeStream', 'GetShardIterator', 'GetRecords', 'ListStreams'].includes(operation)) throw new Error(`no IAM mapping for DynamoDB Streams ${operation}`);
+    if (operation === 'ListStreams') return [{ action: 'dynamodb:ListStreams', resource: '*' }];
+    // GetRecords names only an iterator: DynamoDB Local's begin with the stream's ARN, an opaque one maps to unknown.
+    const arn = typeof input.StreamArn === 'string' ? input.StreamArn : String(input.ShardIterator ?? '').split('|')[0];
+    const table = /:table\/([^/]+)\/stream\//.exec(arn ?? '')?.[1];
+    const logical = Object.entries(names.tables ?? {}).find(([, local]) => local === table)?.[0];
+    return [{ action: `dynamodb:${operation}`, resource: logical ? `table/${logical}/stream` : `unknown/${String(arn)}` }];
   },
   SQS: (operation, input, names) => {
     const action = SQS_ACTIONS[operation];

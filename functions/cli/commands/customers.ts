@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { loadTopicRegistry } from '../../adapters/bundle-template-store.js';
 import { connectDynamo } from '../../adapters/dynamo-connection.js';
 import { DynamoConsentWriter } from '../../adapters/dynamo-consent-writer.js';
@@ -12,7 +11,9 @@ import { restApiEvent } from '../../tooling/api-gateway.js';
 import { readLocalConfig } from '../../tooling/local-config.js';
 import { type ProfileApiDeps, routeProfile } from '../../profile-api/routes.js';
 import { DEFAULT_BUNDLE_PATH } from '../../template-compiler/paths.js';
+import { InputError, readJsonInput } from '../files.js';
 import type { CliOutput } from '../io.js';
+import { paint, say } from '../text.js';
 
 export type CustomersArgs =
   | { command: 'get'; customerId: string }
@@ -43,7 +44,8 @@ export async function customers(args: CustomersArgs, out: CliOutput, deps: Custo
   try {
     body = await bodyOf(args, deps);
   } catch (error) {
-    out.error((error as Error).message);
+    if (!(error instanceof InputError)) throw error;
+    out.error(error.message);
     return 1;
   }
   let target: NonNullable<CustomersDeps['target']>;
@@ -64,7 +66,7 @@ export async function customers(args: CustomersArgs, out: CliOutput, deps: Custo
     const status = response.statusCode ?? 500;
     if (status >= 400) return failed(answer, out);
     if (args.command === 'get' || args.json) out.log(JSON.stringify(answer, null, 2));
-    else if (args.command === 'put') out.log(`${status === 201 ? 'created' : 'replaced'} the profile of ${args.customerId} on ${target.describe}`);
+    else if (args.command === 'put') say(out, `${status === 201 ? 'created' : 'replaced'} the profile of ${args.customerId} on ${target.describe}`);
     else printConsent(answer as { applied: ConsentChange[]; stale: ConsentChange[] }, out);
     return 0;
   } finally {
@@ -87,13 +89,7 @@ async function bodyOf(args: CustomersArgs, deps: CustomersDeps): Promise<unknown
     const updatedAt = args.change.updatedAt ?? (deps.clock ?? systemClock).now().toISOString();
     return { source: args.source, changes: [{ ...args.change, updatedAt }] };
   }
-  const file = args.file as string;
-  const text = file === '-' ? await (deps.stdin ?? readStdin)() : await readFile(file, 'utf8');
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${file === '-' ? 'standard input' : file} is not valid JSON: ${(error as Error).message}`);
-  }
+  return readJsonInput(args.file as string, deps.stdin);
 }
 
 /**
@@ -138,12 +134,6 @@ function failed(answer: unknown, out: CliOutput): number {
 
 function printConsent(answer: { applied: ConsentChange[]; stale: ConsentChange[] }, out: CliOutput): void {
   const line = (c: ConsentChange) => `${c.channel}/${c.topic}: ${c.value} (${c.source}, ${c.updatedAt})`;
-  for (const change of answer.applied) out.log(`applied ${line(change)}`);
-  for (const change of answer.stale) out.log(`stale   ${line(change)}: the record holds a newer decision`);
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  for (const change of answer.applied) say(out, `${paint(out, 'good', 'applied')} ${line(change)}`);
+  for (const change of answer.stale) say(out, `${paint(out, 'waiting', 'stale')}   ${line(change)}: the record holds a newer decision`);
 }

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { CapturingSender } from '../../adapters/memory/capturing-sender.js';
 import { MemoryCustomerDirectory } from '../../adapters/memory/customer-directory.js';
 import { MemoryDeliveryLog } from '../../adapters/memory/delivery-log.js';
@@ -9,7 +8,7 @@ import { MemoryTelemetry } from '../../adapters/memory/telemetry.js';
 import { BundleTemplateStore } from '../../adapters/bundle-template-store.js';
 import { fixedClock, systemClock } from '../../adapters/system-clock.js';
 import { defaultDecisionConfig } from '../../core/config.js';
-import type { Channel, Customer, DeliveryRecord, EscalationState, TimingNote } from '../../core/model.js';
+import type { Channel, Customer, DeliveryRecord, DeliveryStatus, EscalationState, TimingNote } from '../../core/model.js';
 import { orchestrateBatch } from '../../core/orchestrate.js';
 import { resolveTimeZone } from '../../core/quiet-hours.js';
 import { CustomerRenderer } from '../../core/render/customer-renderer.js';
@@ -18,7 +17,10 @@ import { describeDuration } from '../../core/timing/duration.js';
 import { describeLocalInstant } from '../../core/timing/local-time.js';
 import { loadTemplateFolder } from '../../template-compiler/index.js';
 import { formatTable } from '../../tooling/text-table.js';
+import { EXIT, isFailure } from '../exit-codes.js';
+import { parseJsonInput, readInput, readJsonInput } from '../files.js';
 import type { CliOutput } from '../io.js';
+import { paint, say, toneOf } from '../text.js';
 
 export interface DryRunArgs {
   requestFile: string;
@@ -63,9 +65,14 @@ export interface DryRunEscalation extends EscalationState {
 
 const DRY_RUN_LINKS = { unsubscribeBaseUrl: 'https://example.com/unsubscribe', preferencesBaseUrl: 'https://example.com/preference-centre' };
 
-/** Runs the real orchestrate use case on in-memory ports: it decides and renders, and sends nothing. */
+/**
+ * Runs the real orchestrate use case on in-memory ports: it decides and renders, and sends
+ * nothing. Exit 1 when the request would end REJECTED or failed, as `send --wait` would.
+ */
 export async function dryRun(args: DryRunArgs, out: CliOutput): Promise<number> {
-  const [requestBody, customer] = await Promise.all([readFile(args.requestFile, 'utf8'), readJson<Customer>(args.customerFile)]);
+  const [requestBody, customer] = await Promise.all([readInput(args.requestFile), readJsonInput(args.customerFile) as Promise<Customer>]);
+  // Broken JSON is named here with its line and column; the orchestrator would only say it is broken.
+  parseJsonInput(requestBody, args.requestFile);
   const { bundle, problems: templateProblems } = await loadTemplateFolder(args.templatesDir);
   if (templateProblems.length > 0) {
     for (const p of templateProblems) out.error(`template problem: ${formatProblem(p)}`);
@@ -101,7 +108,7 @@ export async function dryRun(args: DryRunArgs, out: CliOutput): Promise<number> 
   addTiming(report, record, localClock(customer, startedAt));
   if (args.json) out.log(JSON.stringify(report, null, 2));
   else printReadable(report, out);
-  return 0;
+  return isFailure(report.status) ? EXIT.failed : EXIT.ok;
 }
 
 function toReport(status: string, channels: Channel[], record: DeliveryRecord | undefined, senders: Record<Channel, CapturingSender<Channel>>): DryRunReport {
@@ -158,15 +165,22 @@ function timingOf(record: DeliveryRecord | undefined): TimingNote | undefined {
 }
 
 function printReadable(report: DryRunReport, out: CliOutput): void {
-  out.log(`status: ${report.status}${report.channels.length ? ` via ${report.channels.join(', ')}` : ''}`);
+  const status = paint(out, toneOf(report.status as DeliveryStatus), report.status);
+  say(out, `status: ${status}${report.channels.length ? ` via ${report.channels.join(', ')}` : ''}`);
   printTiming(report, out);
   if (report.decision.ranked.length > 0) {
-    out.log('\nranked channels');
+    out.log('');
+    out.log(paint(out, 'heading', 'ranked channels'));
     const rows = report.decision.ranked.map((r, i) => [String(i + 1), r.channel, r.score.toFixed(3), r.reasons.join('; ')]);
-    for (const line of formatTable(['#', 'channel', 'score', 'why'], rows)) out.log(line);
+    const [header = '', ...lines] = formatTable(['#', 'channel', 'score', 'why'], rows);
+    // A long "why" wraps under its own column.
+    const why = header.indexOf('why');
+    out.log(header);
+    for (const line of lines) say(out, line, why);
   }
   if (report.decision.excluded.length > 0) {
-    out.log('\nexcluded channels');
+    out.log('');
+    out.log(paint(out, 'heading', 'excluded channels'));
     for (const line of formatTable(
       ['channel', 'reason'],
       report.decision.excluded.map((e) => [e.channel, e.reason]),
@@ -175,15 +189,17 @@ function printReadable(report: DryRunReport, out: CliOutput): void {
   }
   printEscalation(report, out);
   for (const [channel, content] of Object.entries(report.rendered)) {
-    out.log(`\n${channel} message`);
+    out.log('');
+    out.log(paint(out, 'heading', `${channel} message`));
     for (const [part, value] of Object.entries(content as Record<string, unknown>)) {
       if (part === 'html') continue;
-      out.log(`  ${part}: ${typeof value === 'string' ? value.replace(/\n/g, '\n    ') : JSON.stringify(value)}`);
+      say(out, `  ${part}: ${typeof value === 'string' ? value.replace(/\n/g, '\n    ') : JSON.stringify(value)}`);
     }
   }
   if (report.problems.length > 0) {
-    out.log('\nproblems');
-    for (const p of report.problems) out.log(`  ${p.path || '(request)'}: ${p.message}`);
+    out.log('');
+    out.log(paint(out, 'heading', 'problems'));
+    for (const p of report.problems) say(out, `  ${p.path || '(request)'}: ${p.message}`);
   }
 }
 
@@ -193,36 +209,28 @@ function printTiming(report: DryRunReport, out: CliOutput): void {
   const reason = timing.reason ? ` (${timing.reason})` : '';
   if (timing.outcome === 'defer') {
     const local = timing.untilLocal ? `, ${timing.untilLocal}` : '';
-    out.log(`deferred${reason} until ${timing.until ?? '(unknown)'}${local}`);
+    say(out, `deferred${reason} until ${timing.until ?? '(unknown)'}${local}`);
   } else if (timing.outcome === 'expire') {
-    out.log(`expired${reason}`);
+    say(out, `expired${reason}`);
   } else {
-    out.log(`timing: ${timing.outcome === 'send_now' ? 'send now' : 'no channel can carry it, now or later'}`);
+    say(out, `timing: ${timing.outcome === 'send_now' ? 'send now' : 'no channel can carry it, now or later'}`);
   }
-  for (const line of timing.reasons) out.log(`  - ${line}`);
+  for (const line of timing.reasons) say(out, `  - ${line}`, 4);
 }
 
 function printEscalation(report: DryRunReport, out: CliOutput): void {
   const { escalation } = report;
   if (!escalation) return;
-  out.log(`\nescalation (next channel after ${describeDuration(escalation.afterMs)} without engagement)`);
-  escalation.steps.forEach((step, i) => out.log(`  step ${i + 1}: ${step.channel} at ${step.sentAt}: ${step.reason}`));
+  out.log('');
+  say(out, paint(out, 'heading', `escalation (next channel after ${describeDuration(escalation.afterMs)} without engagement)`));
+  escalation.steps.forEach((step, i) => say(out, `  step ${i + 1}: ${step.channel} at ${step.sentAt}: ${step.reason}`));
   if (escalation.stopped) {
-    out.log(`  stopped (${escalation.stopped.cause}): ${escalation.stopped.reason}`);
+    say(out, `  stopped (${escalation.stopped.cause}): ${escalation.stopped.reason}`);
   } else if (escalation.nextAt) {
     const [next, ...then] = escalation.nextChannels;
     const local = escalation.nextAtLocal ? ` (${escalation.nextAtLocal})` : '';
     const action = next ? `→ ${next}${then.length > 0 ? `, then ${then.join(', ')}` : ''}` : '→ stop: no channel left';
-    out.log(`  next: if unread by ${escalation.nextAt}${local} ${action}`);
-  }
-}
-
-async function readJson<T>(file: string): Promise<T> {
-  const text = await readFile(file, 'utf8');
-  try {
-    return JSON.parse(text) as T;
-  } catch (error) {
-    throw new Error(`${file} is not valid JSON: ${(error as Error).message}`);
+    say(out, `  next: if unread by ${escalation.nextAt}${local} ${action}`);
   }
 }
 

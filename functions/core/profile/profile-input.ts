@@ -20,7 +20,8 @@ const emailAddress = text(254).refine((address) => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.
  * The profile an upstream system writes with `PUT /customers/{customerId}`: everything it owns.
  * Strict at every level, so a misspelt field is a problem rather than silently dropped. What
  * Switchboard learns by itself (address status, consent, engagement, the current context) is
- * not part of it: the store keeps those across a replace (see `profileWrite`).
+ * not part of it: the store keeps those across a replace (see `profileWrite`). Who writes which
+ * field of the record: docs/customer-record.md.
  */
 export const profileInputSchema = z.strictObject({
   /** Optional, for a body copied from a GET: it must then name the customer of the path. */

@@ -9,6 +9,7 @@ import { fireNow } from './fire-now.js';
 import { enqueueFromPage, templateExamples } from './requests.js';
 import { appPreferences, openPreferenceCentre, preferenceCentreEndpoint } from './preferences.js';
 import { oneClickUnsubscribe, unsubscribeEndpoint } from './unsubscribe.js';
+import { eventsView } from './events.js';
 import { buildOutboxView } from './view.js';
 
 export interface OutboxApp {
@@ -25,6 +26,7 @@ export async function createOutboxApp(system: LocalSystem, baseUrl: string): Pro
     ['GET', /^\/$/, async (_req, res) => sendText(res, 200, asset('page.html'), 'text/html; charset=utf-8')],
     ['GET', /^\/assets\/(page\.(?:css|js))$/, async (_req, res, m) => sendText(res, 200, asset(m[1] as string), m[1]?.endsWith('.css') ? 'text/css' : 'text/javascript')],
     ['GET', /^\/api\/outbox$/, async (_req, res) => sendJson(res, 200, await buildOutboxView(system))],
+    ['GET', /^\/api\/events$/, async (_req, res) => sendJson(res, 200, eventsView(system))],
     ['GET', /^\/api\/config$/, async (_req, res) => sendJson(res, 200, { ...system.config, outbox: { url: baseUrl } })],
     ['GET', /^\/api\/templates$/, async (_req, res) => sendJson(res, 200, templateExamples(system))],
     ['POST', /^\/api\/requests$/, (req, res) => enqueueFromPage(system, req, res)],

@@ -27,7 +27,8 @@ export function scheduleAction(schedules: Map<string, RecordedSchedule>, method:
     schedules.delete(name);
     return { status: 200, body: {} };
   }
-  if (method !== 'POST' && method !== 'PUT') return { status: 405, body: { message: `${method} is not a schedule action` }, headers: { 'x-amzn-ErrorType': 'ValidationException' } };
+  if (method !== 'POST' && method !== 'PUT')
+    return { status: 405, body: { message: `${method} is not a schedule action` }, headers: { 'x-amzn-ErrorType': 'ValidationException' } };
   if (method === 'POST' && existing) return { status: 409, body: { message: `schedule ${name} already exists` }, headers: { 'x-amzn-ErrorType': 'ConflictException' } };
   if (method === 'PUT' && !existing) return notFound(name);
   const parsed = readSchedule(body);

@@ -74,6 +74,23 @@
  * @typedef {{ templates: TemplateExample[], customers: { id: string, name: string, note: string }[] }} Examples
  */
 
+/**
+ * A delivery status event as EventBridge hands it to a target (functions/local/status-events.ts).
+ * @typedef {object} StatusDetail
+ * @property {string} eventId
+ * @property {string} requestId
+ * @property {string} customerId
+ * @property {string} [template]
+ * @property {string} status
+ * @property {string} [previousStatus]
+ * @property {Channel} [channel]
+ * @property {{ excluded: { channel: Channel, reason: string }[], errors: { channel: Channel, code: string }[], timing?: string }} reasons
+ * @property {string} at
+ * @property {string} [deferredUntil]
+ * @typedef {{ id: string, 'detail-type': string, source: string, time: string, detail: StatusDetail }} BusEvent
+ * @typedef {{ events: BusEvent[], total: number, file?: string }} EventsView what /api/events answers
+ */
+
 const POLL_MS = 1000;
 const CHANNEL_NAMES = { push: 'push', sms: 'SMS', email: 'email', in_app: 'in-app' };
 const ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -429,12 +446,62 @@ function render(view) {
   tick();
 }
 
+/**
+ * What an event says besides its type: the status it left, the channel, and its reason codes.
+ * @param {StatusDetail} d
+ */
+function eventFacts(d) {
+  const codes = [
+    ...d.reasons.excluded.map((e) => `${CHANNEL_NAMES[e.channel]} ${e.reason}`),
+    ...d.reasons.errors.map((e) => `${CHANNEL_NAMES[e.channel]} ${e.code}`),
+    ...(d.reasons.timing ? [d.reasons.timing] : []),
+  ];
+  return [
+    d.previousStatus ? `from ${d.previousStatus}` : '',
+    d.channel ? `on ${CHANNEL_NAMES[d.channel]}` : '',
+    d.deferredUntil ? `until ${clock(d.deferredUntil)}` : '',
+    codes.length > 0 ? codes.join(', ') : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+/** @param {BusEvent} event */
+function eventItem(event) {
+  const d = event.detail;
+  const item = document.createElement('li');
+  Object.assign(item.dataset, { id: event.id, detailType: event['detail-type'], requestId: d.requestId, eventId: d.eventId, at: d.at });
+  item.innerHTML = `<div class="event-line"><span class="status ${esc(d.status)}">${esc(event['detail-type'])}</span> <span class="when">${esc(clock(d.at))}</span> <code>${esc(d.requestId)}</code> · ${esc(d.customerId || '(no customer)')}${d.template ? ` · ${esc(d.template)}` : ''}</div><div class="event-facts">${esc(eventFacts(d))}</div><details><summary>as delivered</summary><pre>${esc(JSON.stringify(event, null, 2))}</pre></details>`;
+  return item;
+}
+
+/**
+ * Newest first. Events never change, so each keeps its element (and an opened "as delivered");
+ * the new ones go on top.
+ * @param {EventsView} view
+ */
+function renderEvents(view) {
+  const list = byId('events');
+  byId('events-count').textContent = view.total > 0 ? String(view.total) : '';
+  byId('events-file').textContent = view.file ? `Also in ${view.file}.` : '';
+  list.querySelector(':scope > .none')?.remove();
+  view.events.forEach((event, i) => {
+    const at = /** @type {HTMLElement | undefined} */ (list.children[i]);
+    if (at?.dataset.id === event.id) return;
+    list.insertBefore(eventItem(event), at ?? null);
+  });
+  while (list.children.length > view.events.length) list.lastElementChild?.remove();
+  if (view.events.length === 0) list.innerHTML = '<li class="none">No events yet</li>';
+}
+
 async function refresh() {
   const live = byId('live');
   try {
-    const { ok, body } = await api('/api/outbox');
+    const [{ ok, body }, events] = await Promise.all([api('/api/outbox'), api('/api/events')]);
     if (!ok) throw new Error(body.message);
+    if (!events.ok) throw new Error(events.body.message);
     render(body);
+    renderEvents(events.body);
     live.textContent = '● live';
     live.classList.remove('off');
   } catch {
