@@ -2,14 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { BundleTemplateStore, loadTemplateBundle } from '../adapters/bundle-template-store.js';
 import { composeLinkSigner } from '../adapters/compose-link-signer.js';
 import { createDocumentClient } from '../adapters/dynamo-document-client.js';
+import { SqsRequestBatch } from '../adapters/sqs-request-batch.js';
 import { SqsRequestQueue } from '../adapters/sqs-request-queue.js';
 import { systemClock } from '../adapters/system-clock.js';
 import type { Problem } from '../core/model.js';
 import { preferencesUrl } from '../core/links.js';
 import { parseSendRequest } from '../core/request.js';
+import { SERVICE_NAMES } from '../definitions/metrics.js';
 import { ENV } from '../definitions/tables.js';
+import { type IngestDeps, routeIngest } from '../ingest/routes.js';
+import { restApiEvent } from '../tooling/api-gateway.js';
 import { PREFERENCE_CENTRE_PATH } from '../definitions/paths.js';
 import { localDynamoDbClient, localDynamoDbStreamsClient, localSqsClient } from './clients.js';
 import { LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.js';
@@ -98,6 +104,8 @@ export interface LocalSystem {
   preferencesApi: (call: HttpApiCall) => Promise<HttpApiRawAnswer>;
   /** Calls the service API's profile routes (`/customers/{id}`, `/context`, `/consent`). */
   profileApi: (call: RestApiCall) => Promise<HttpApiAnswer>;
+  /** `POST /requests` of the service API, as the deployed ingest function answers it, with the raw body. */
+  ingestApi: (body: string) => Promise<HttpApiAnswer>;
   /** A customer's signed preference centre link, as messages carry it; fails when no signing key is configured. */
   preferencesLink(customerId: string): Promise<string>;
   /** Validated with the real parser first; an invalid request never reaches the queue. */
@@ -226,6 +234,17 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     });
     stops.push(() => statusStream.stop());
 
+    // The deployed ingest code on the local queue: the same checks and answers as `POST /requests` in AWS.
+    const ingestDeps: IngestDeps = {
+      queue: new SqsRequestBatch(sqsClient, queues.requests.url),
+      templates: new BundleTemplateStore(loadTemplateBundle(env[ENV.templateBundlePath] ?? '')),
+      log: new Logger({ serviceName: SERVICE_NAMES.ingest }),
+    };
+    const ingestApi = async (body: string): Promise<HttpApiAnswer> => {
+      const answer = await routeIngest({ ...restApiEvent({ method: 'POST', path: '/requests' }), body }, ingestDeps);
+      return { statusCode: answer.statusCode ?? 200, body: typeof answer.body === 'string' ? (JSON.parse(answer.body) as unknown) : undefined };
+    };
+
     const enqueue = async (body: unknown): Promise<EnqueueResult> => {
       const parsed = parseSendRequest(body);
       if (!parsed.ok) return { ok: false, problems: parsed.problems };
@@ -259,6 +278,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       unsubscribeApi: unsubscribeCaller(handlers.unsubscribe, region),
       preferencesApi: rawCaller(handlers.preferences, 'switchboard-preferences', region),
       profileApi: profileCaller(handlers.profile, region),
+      ingestApi,
       preferencesLink: (customerId) => preferencesUrl(links, `${options.outboxUrl}${PREFERENCE_CENTRE_PATH}`, customerId, new Date()),
       enqueue,
       async runScenario() {

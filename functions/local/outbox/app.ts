@@ -6,7 +6,7 @@ import type { LocalSystem } from '../system.js';
 import { asset } from './assets.js';
 import { emailAction, inboxAction, pushAction, sandboxFaults } from './actions.js';
 import { fireNow } from './fire-now.js';
-import { enqueueFromPage, templateExamples } from './requests.js';
+import { enqueueFromPage, ingestOverHttp, templateExamples } from './requests.js';
 import { appPreferences, openPreferenceCentre, preferenceCentreEndpoint } from './preferences.js';
 import { oneClickUnsubscribe, unsubscribeEndpoint } from './unsubscribe.js';
 import { eventsView } from './events.js';
@@ -30,6 +30,7 @@ export async function createOutboxApp(system: LocalSystem, baseUrl: string): Pro
     ['GET', /^\/api\/config$/, async (_req, res) => sendJson(res, 200, { ...system.config, outbox: { url: baseUrl } })],
     ['GET', /^\/api\/templates$/, async (_req, res) => sendJson(res, 200, templateExamples(system))],
     ['POST', /^\/api\/requests$/, (req, res) => enqueueFromPage(system, req, res)],
+    ['POST', /^\/requests$/, (req, res) => ingestOverHttp(system, req, res)],
     ['POST', /^\/api\/demo$/, async (_req, res) => sendJson(res, 202, { requestIds: await system.runScenario() })],
     ['POST', /^\/api\/wakes\/([^/]+)\/fire$/, (req, res, m) => fireNow(system, req, res, m[1] as string)],
     ['POST', /^\/api\/email\/([^/]+)\/(open|click|bounce|complain)$/, (req, res, m) => emailAction(system, req, res, decodeURIComponent(m[1] as string), m[2] as string)],

@@ -12,6 +12,12 @@ export async function enqueueFromPage(system: LocalSystem, req: IncomingMessage,
   sendJson(res, 202, { requestId: result.requestId, messageId: result.messageId });
 }
 
+/** `POST /requests` as the service API answers it: 202 with what was queued, or 400 with every problem. */
+export async function ingestOverHttp(system: Pick<LocalSystem, 'ingestApi'>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const answer = await system.ingestApi(await readBody(req));
+  sendJson(res, answer.statusCode, answer.body);
+}
+
 export interface TemplateExample {
   id: string;
   description: string;
