@@ -77,6 +77,18 @@ describe('strategy escalate: the next channel only while nobody engages', () => 
     expect(sentChannels(h)).toEqual(['in_app', 'push']);
   });
 
+  it('stops after a complaint: no other channel carries a message the customer complained about', async () => {
+    const h = inApp();
+    await h.run([escalating({ channels: ['email', 'push'], context: {} })]);
+    expect(sentChannels(h)).toEqual(['email']);
+    const record = h.deliveries.get('r-1');
+    if (!record) throw new Error('no record');
+    record.status = 'COMPLAINED';
+    await h.fireWakesUntil(new Date('2026-11-24T16:00:00Z'));
+    expect(sentChannels(h)).toEqual(['email']);
+    expect(h.deliveries.get('r-1')?.escalation?.stopped).toMatchObject({ cause: 'complained' });
+  });
+
   it('never escalates past expiresAt', async () => {
     const h = inApp();
     await h.run([escalating({ expiresAt: '2026-11-24T12:45:00Z' })]);
