@@ -119,6 +119,7 @@ export async function startChaosEnvironment(settings: ChaosSettings, emulators: 
 
     applyEnvironment(
       handlerEnvironment({
+        requestsQueue: { url: queues.requests.url, arn: queues.requests.arn },
         region: sqsEmulator.region,
         credentials: LOCAL_AWS.credentials,
         endpoints: { dynamodb: dynamoProxy.url, sqs: sqsEmulator.endpoint, sesv2: sesProxy.url, providerSandbox: sandbox.endpoint },

@@ -89,6 +89,7 @@ async function measure(options: PipelineOptions, emulators: Emulators, secrets: 
   applyEnvironment({
     ...stackEnvironment,
     ...handlerEnvironment({
+      requestsQueue: { url: queues.requests.url, arn: queues.requests.arn },
       region: emulators.region,
       credentials: LOCAL_AWS.credentials,
       endpoints: { dynamodb: emulators.dynamodb, sqs: emulators.sqs, sesv2: emulators.sesv2, providerSandbox: emulators.providerSandbox },

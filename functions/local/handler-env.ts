@@ -22,6 +22,8 @@ export interface HandlerEnvInput {
   linkSecret?: { endpoint: string; secretId: string };
   /** Handler log level (Powertools: DEBUG, INFO, WARN, ERROR). */
   logLevel?: string;
+  /** The requests queue the run created: where delayed wakes, and the ones engagement brings forward, are sent. */
+  requestsQueue: { url: string; arn: string };
 }
 
 /**
@@ -60,10 +62,10 @@ export function handlerEnvironment(input: HandlerEnvInput): Record<string, strin
     ...(input.linkSecret ? { AWS_ENDPOINT_URL_SECRETS_MANAGER: input.linkSecret.endpoint, [ENV.linkSigningSecretId]: input.linkSecret.secretId } : {}),
     [ENV.templateBundlePath]: DEFAULT_BUNDLE_PATH,
     [ENV.pinpointApplicationId]: input.pushApplicationId,
-    // The deployed wake settings are required by the orchestrator's configuration; locally they
-    // name no real schedule group, role or queue.
-    [ENV.requestsQueueUrl]: new URL(`/${LOCAL_ACCOUNT}/switchboard-local-requests`, input.endpoints.sqs).toString(),
-    [ENV.requestsQueueArn]: `arn:aws:sqs:${input.region}:${LOCAL_ACCOUNT}:switchboard-local-requests`,
+    // Wakes due soon are delayed messages on the run's own queue; later ones go to the provider
+    // sandbox's schedules, under a group, role and dead-letter queue that exist nowhere.
+    [ENV.requestsQueueUrl]: input.requestsQueue.url,
+    [ENV.requestsQueueArn]: input.requestsQueue.arn,
     [ENV.wakeScheduleGroup]: 'switchboard-local-wakes',
     [ENV.wakeSchedulerRoleArn]: `arn:aws:iam::${LOCAL_ACCOUNT}:role/switchboard-local-wakes`,
     [ENV.wakeDeadLetterQueueArn]: `arn:aws:sqs:${input.region}:${LOCAL_ACCOUNT}:switchboard-local-wake-dlq`,

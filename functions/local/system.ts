@@ -169,6 +169,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     progress('handlers');
     const region = sqs.region;
     const env = handlerEnvironment({
+      requestsQueue: { url: queues.requests.url, arn: queues.requests.arn },
       region,
       credentials: LOCAL_AWS.credentials,
       endpoints: { dynamodb: dynamo.endpoint, sqs: sqs.endpoint, sesv2: ses.endpoint, providerSandbox: sandbox.endpoint },

@@ -40,8 +40,9 @@ describe.each([
       tables: { customers: 'c', deliveries: 'd', inbox: 'i', counters: 'n' },
       pushApplicationId: 'local',
       unsubscribeBaseUrl: 'http://127.0.0.1:4000/unsubscribe',
+      requestsQueue: { url: 'http://127.0.0.1:9324/000000000000/run-1-requests', arn: 'arn:aws:sqs:us-east-1:000000000000:run-1-requests' },
     });
-    expect(read(env).wakes).toEqual({ queueUrl: env.REQUESTS_QUEUE_URL, scheduleGroup: env.WAKE_SCHEDULE_GROUP });
+    expect(read(env).wakes).toEqual({ queueUrl: 'http://127.0.0.1:9324/000000000000/run-1-requests', scheduleGroup: env.WAKE_SCHEDULE_GROUP });
   });
 });
 
