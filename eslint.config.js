@@ -10,8 +10,9 @@ const COMPOSITION = 'functions/composition';
 const TEMPLATE_COMPILER = 'functions/template-compiler';
 const TEMPLATE_PREVIEW = 'functions/template-preview';
 const TOOLING = 'functions/tooling';
+const SIMULATE = 'functions/simulate';
 /** One folder per deployed function: its handler, composition and configuration. */
-const LAMBDAS = ['orchestrator', 'feedback', 'history-api', 'inbox-api', 'preferences', 'profile-api', 'unsubscribe', 'event-publisher', 'ingest'].map(
+const LAMBDAS = ['orchestrator', 'feedback', 'history-api', 'inbox-api', 'preferences', 'profile-api', 'unsubscribe', 'event-publisher', 'ingest', 'priors-refresh'].map(
   (name) => `functions/${name}`,
 );
 
@@ -21,7 +22,7 @@ const LAMBDAS = ['orchestrator', 'feedback', 'history-api', 'inbox-api', 'prefer
  * `.ts`. `packages`, when given, is the only npm packages and Node built-ins the folder may use.
  */
 const LAYERS = [
-  { folder: CORE, may: [], packages: ['zod', 'liquidjs', 'html-to-text'] },
+  { folder: CORE, may: [], packages: ['zod', 'liquidjs', 'html-to-text', 'pure-rand'] },
   { folder: DEFINITIONS, may: [], packages: [] },
   { folder: ADAPTERS, may: [CORE, DEFINITIONS] },
   { folder: HTTP, may: [CORE, DEFINITIONS] },
@@ -30,8 +31,9 @@ const LAYERS = [
   { folder: TEMPLATE_COMPILER, may: [CORE, DEFINITIONS] },
   { folder: TOOLING, may: [CORE, DEFINITIONS] },
   { folder: TEMPLATE_PREVIEW, may: [CORE, DEFINITIONS, HTTP, TEMPLATE_COMPILER, TOOLING] },
+  { folder: SIMULATE, may: [CORE, HTTP] },
   // `customers` runs the profile API's routes in-process: a table reached from the CLI gets the service API's own validation.
-  { folder: 'functions/cli', may: [CORE, DEFINITIONS, ADAPTERS, TEMPLATE_COMPILER, TEMPLATE_PREVIEW, TOOLING, 'functions/profile-api/routes.ts'] },
+  { folder: 'functions/cli', may: [CORE, DEFINITIONS, ADAPTERS, TEMPLATE_COMPILER, TEMPLATE_PREVIEW, TOOLING, SIMULATE, 'functions/profile-api/routes.ts'] },
   { folder: 'functions/local', may: [CORE, DEFINITIONS, ADAPTERS, HTTP, COMPOSITION, ...LAMBDAS, TEMPLATE_COMPILER, TEMPLATE_PREVIEW, TOOLING] },
   { folder: 'lib', may: [DEFINITIONS] },
   { folder: 'bin', may: ['lib', DEFINITIONS, 'functions/cli/main.ts'] },

@@ -9,6 +9,7 @@ import type { DynamoAction } from './constructs/tables.js';
 export const ORCHESTRATOR_TABLE_ACCESS = {
   customers: ['GetItem', 'BatchGetItem', 'UpdateItem', 'PartiQLUpdate'],
   deliveries: ['PutItem', 'BatchWriteItem', 'UpdateItem'],
-  counters: ['UpdateItem'],
+  // Counting sends, and reading the learned priors kept beside the counters.
+  counters: ['UpdateItem', 'GetItem'],
   inbox: ['PutItem'],
 } as const satisfies Record<'customers' | 'deliveries' | 'counters' | 'inbox', readonly DynamoAction[]>;

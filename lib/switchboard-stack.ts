@@ -13,6 +13,7 @@ import { LinkSigningSecret } from './constructs/link-signing-secret.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Orchestrator } from './constructs/orchestrator.js';
 import { PreferenceCentre } from './constructs/preference-centre.js';
+import { PriorsRefresh } from './constructs/priors-refresh.js';
 import { ProfileApiFunction } from './constructs/profile-api.js';
 import { PushChannel } from './constructs/push-channel.js';
 import { RequestsQueue } from './constructs/requests-queue.js';
@@ -35,6 +36,7 @@ export const HANDLER_ENTRIES = {
   unsubscribe: 'functions/unsubscribe/handler.ts',
   preferences: 'functions/preferences/handler.ts',
   eventPublisher: 'functions/event-publisher/handler.ts',
+  priorsRefresh: 'functions/priors-refresh/handler.ts',
 } as const;
 
 export type HandlerName = keyof typeof HANDLER_ENTRIES;
@@ -204,6 +206,10 @@ export class SwitchboardStack extends Stack {
       ...logs,
     });
     functions.EventPublisher = statusEvents.fn;
+
+    // Once an hour, the learned priors the orchestrator decides with, from the recent delivery records.
+    const priorsRefresh = new PriorsRefresh(this, 'PriorsRefresh', { entry: entries.priorsRefresh, deliveries: tables.deliveries, counters: tables.counters, ...logs });
+    functions.PriorsRefresh = priorsRefresh.fn;
 
     new Monitoring(this, 'Monitoring', {
       dashboardName: `switchboard-${settings.stage}`,

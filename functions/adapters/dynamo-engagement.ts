@@ -1,6 +1,7 @@
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ENGAGEMENT_COUNTERS, type EngagementDelta } from '../core/feedback/engagement.js';
-import type { Channel } from '../core/model.js';
+import { snapshotAt } from '../core/learning/evidence.js';
+import type { Channel, ChannelEngagement } from '../core/model.js';
 import { isConditionalCheckFailed, toSwitchboardError } from './aws-errors.js';
 
 /**
@@ -97,6 +98,69 @@ export async function touchLastEngaged(client: DynamoDBDocumentClient, tableName
       if ((await ensureEngagementMaps(client, tableName, customerId, channel)) === 'no_customer') return;
     }
   }
+}
+
+/** A snapshot write that lost a race reads again and tries again; after this many tries it is left. */
+const SNAPSHOT_TRIES = 3;
+
+/**
+ * Dates what the counters hold: `engagement.<channel>.recent` becomes the evidence faded as of
+ * `at` (`snapshotAt`, docs/decision.md, "Learning"). Writers run it once the counter has moved,
+ * so the snapshot is worked out from counters already written: its `countedDelivered` and
+ * `countedEngaged` are theirs, it never counts what they did not, and an event delivered again
+ * (stopped by its seen mark before any write) cannot count in it twice.
+ *
+ * The write holds only while the snapshot is still the one read, whatever it held, so a mangled
+ * one is replaced like any other and a racing writer's is never overwritten with older counts:
+ * the loser reads again and retries. Best effort, and it never throws: the counters stay the
+ * truth, and what this write failed to date, the next engagement's dates.
+ */
+export async function refreshEvidenceSnapshot(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  customerId: string,
+  channel: Channel,
+  at: Date,
+  halfLifeDays: number,
+): Promise<void> {
+  if (Number.isNaN(at.getTime())) return;
+  const names = { '#engagement': 'engagement', '#channel': channel, '#recent': 'recent' };
+  for (let attempt = 0; attempt < SNAPSHOT_TRIES; attempt++) {
+    const history = await readChannel(client, tableName, customerId, channel).catch(() => undefined);
+    if (!history) return;
+    const read: unknown = history.recent;
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { customerId },
+          UpdateExpression: 'SET #engagement.#channel.#recent = :snapshot',
+          ConditionExpression:
+            read === undefined ? 'attribute_exists(#engagement.#channel) AND attribute_not_exists(#engagement.#channel.#recent)' : '#engagement.#channel.#recent = :read',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':snapshot': snapshotAt(history, history, at, halfLifeDays), ...(read === undefined ? {} : { ':read': read }) },
+        }),
+      );
+      return;
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) return;
+    }
+  }
+}
+
+/** One channel's map of a customer's engagement; undefined when there is no customer or no such map. */
+async function readChannel(client: DynamoDBDocumentClient, tableName: string, customerId: string, channel: Channel): Promise<ChannelEngagement | undefined> {
+  const output = await client.send(
+    new GetCommand({
+      TableName: tableName,
+      Key: { customerId },
+      ConsistentRead: true,
+      ProjectionExpression: '#engagement.#channel',
+      ExpressionAttributeNames: { '#engagement': 'engagement', '#channel': channel },
+    }),
+  );
+  const history = (output.Item?.engagement as Record<string, unknown> | undefined)?.[channel];
+  return typeof history === 'object' && history !== null && !Array.isArray(history) ? history : undefined;
 }
 
 /** DynamoDB's answer to an update below a missing map, alone or inside a transaction. */

@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, UpdateCo
 import type { FeedbackStore, FeedbackTarget, FeedbackWrite } from '../core/feedback/ports.js';
 import type { Attempt, Channel, DeliveryStatus } from '../core/model.js';
 import { isConditionalCheckFailed, toSwitchboardError } from './aws-errors.js';
-import { engagementAdd, ensureEngagementMaps, isMissingMapError, touchLastEngaged } from './dynamo-engagement.js';
+import { engagementAdd, ensureEngagementMaps, isMissingMapError, refreshEvidenceSnapshot, touchLastEngaged } from './dynamo-engagement.js';
 
 /** The newest generation of seen event ids, and the one before it. */
 const SEEN = 'seenEvents';
@@ -11,7 +11,12 @@ const SEEN_EARLIER = 'seenEventsEarlier';
 export interface DynamoFeedbackStoreOptions {
   deliveriesTable: string;
   customersTable: string;
+  /** How fast evidence fades in the snapshot each open or click writes (`DecisionConfig.learning`). */
+  halfLifeDays: number;
 }
+
+/** How a counted write ended: counted, written without the counter (the customer is gone), or lost to a change since `find`. */
+type CountedWrite = 'counted' | 'uncounted' | 'changed';
 
 /**
  * Feedback on the deliveries table, with the engagement counter on the customers table in the
@@ -25,6 +30,9 @@ export interface DynamoFeedbackStoreOptions {
  * conditions on the set's size, so racing writers never drop a mark (a loser re-reads and
  * re-plans), and the ADD of concurrent events stays free of conflicts. A `seenEvents` already
  * past the limit is moved aside whole by the next write, and forgotten a generation later.
+ *
+ * An open or a click moves `lastEngagedAt` before that write and the evidence snapshot after it
+ * (see `touchLastEngaged` and `refreshEvidenceSnapshot` for why each goes where it does).
  */
 export class DynamoFeedbackStore implements FeedbackStore {
   constructor(
@@ -82,27 +90,36 @@ export class DynamoFeedbackStore implements FeedbackStore {
   }
 
   async record(write: FeedbackWrite): Promise<boolean> {
-    const { customersTable } = this.options;
+    const { customersTable, halfLifeDays } = this.options;
     if (write.engaged) await touchLastEngaged(this.client, customersTable, write.customerId, write.engaged.channel, write.engaged.at);
     if (!write.counter) return this.updateDelivery(write);
+    const written = await this.recordCounted(write, write.counter);
+    if (written === 'counted' && write.engaged) {
+      await refreshEvidenceSnapshot(this.client, customersTable, write.customerId, write.counter.channel, new Date(write.engaged.at), halfLifeDays);
+    }
+    return written !== 'changed';
+  }
+
+  private async recordCounted(write: FeedbackWrite, counter: NonNullable<FeedbackWrite['counter']>): Promise<CountedWrite> {
+    const uncounted = async (): Promise<CountedWrite> => ((await this.updateDelivery(write)) ? 'uncounted' : 'changed');
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         await this.client.send(
           new TransactWriteCommand({
-            TransactItems: [{ Update: this.deliveryUpdate(write) }, { Update: this.counterUpdate(write.customerId, write.counter.channel, write.counter.name) }],
+            TransactItems: [{ Update: this.deliveryUpdate(write) }, { Update: this.counterUpdate(write.customerId, counter.channel, counter.name) }],
           }),
         );
-        return true;
+        return 'counted';
       } catch (error) {
         const [delivery, customer] = cancellationCodes(error);
-        if (delivery === 'ConditionalCheckFailed') return false;
+        if (delivery === 'ConditionalCheckFailed') return 'changed';
         // The customer record is gone: the delivery still gets its timeline.
-        if (customer === 'ConditionalCheckFailed') return this.updateDelivery(write);
+        if (customer === 'ConditionalCheckFailed') return uncounted();
         if (attempt > 0 || !isMissingMapError(error)) throw toSwitchboardError(error, 'TransactWriteItems (feedback)');
-        if ((await ensureEngagementMaps(this.client, customersTable, write.customerId, write.counter.channel)) === 'no_customer') return this.updateDelivery(write);
+        if ((await ensureEngagementMaps(this.client, this.options.customersTable, write.customerId, counter.channel)) === 'no_customer') return uncounted();
       }
     }
-    return false;
+    return 'changed';
   }
 
   private async updateDelivery(write: FeedbackWrite): Promise<boolean> {

@@ -4,6 +4,7 @@ import { type CustomersArgs, customers } from './commands/customers.js';
 import { dryRun } from './commands/dry-run.js';
 import { history } from './commands/history.js';
 import { send } from './commands/send.js';
+import { type SimulateArgs, simulateCommand } from './commands/simulate.js';
 import { status } from './commands/status.js';
 import { templatesCheck } from './commands/templates-check.js';
 import { templatesPreview } from './commands/templates-preview.js';
@@ -19,6 +20,7 @@ const RUN: Record<CommandName, (args: string[], out: CliOutput) => Promise<numbe
   history: (args, out) => history(historyArgs(args), out),
   customers: (args, out) => customers(customersArgs(args), out),
   templates: templatesCommand,
+  simulate: (args, out) => simulateCommand(simulateArgs(args), out),
 };
 
 /** Runs one command line; answers the exit code (functions/cli/exit-codes.ts). */
@@ -168,6 +170,16 @@ function customersArgs(args: string[]): CustomersArgs {
     ...(values.at ? { updatedAt: values.at } : {}),
   };
   return { command: 'consent', customerId, json, source, change };
+}
+
+function simulateArgs(args: string[]): SimulateArgs {
+  const { values } = parseArgs({ args, options: { population: { type: 'string' }, json: { type: 'boolean', default: false }, out: { type: 'string' } } });
+  if (values.out === '') throw new ArgumentError('--out needs a folder');
+  return {
+    json: values.json,
+    ...(values.population !== undefined ? { populationFile: values.population } : {}),
+    ...(values.out !== undefined ? { outDir: values.out } : {}),
+  };
 }
 
 async function templatesCommand(args: string[], out: CliOutput): Promise<number> {

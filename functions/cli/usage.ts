@@ -91,6 +91,26 @@ switchboard templates preview [templateId] [--templates DIR] [--port N]
 
   exit 0  check: no problems; preview: stopped with Ctrl-C
        1  check: at least one problem; bad arguments`,
+
+  simulate: `switchboard simulate [--population FILE] [--json] [--out DIR]
+
+  Runs a simulated retailer: customers whose true engagement per channel no policy can see,
+  and their send requests, day by day. Switchboard's decision (learning from the outcomes of
+  its own messages) and four other policies (fixed-order, engagement-ratio, random, and an
+  oracle that knows the truth) each handle the same requests; prints, per policy, messages
+  sent, engagements, engagement rate, fees, cost per engagement, share of the oracle's
+  engagements, channel mix, and how the engagement rate changed over the days. Uses the
+  shipped templates and the default decision config; needs no running system.
+
+  --population FILE  the population (JSON, or - for standard input; default: the shipped
+                     simulate/retailer.json)
+  --json             the report as JSON: { population, policies }; the same on every run
+  --out DIR          also write DIR/report.html (tables and charts, one file, works offline)
+                     and DIR/report.json; DIR is created
+
+  exit 0  simulated
+       1  the population is missing, not JSON, or invalid (every problem listed); bad
+          arguments; DIR cannot be written`,
 } as const;
 
 export type CommandName = keyof typeof COMMAND_HELP;
@@ -104,6 +124,7 @@ export const USAGE = `switchboard <command> [options]
   customers          read a customer record, replace its profile, record consent
   templates check    parse and check every template
   templates preview  every template x channel x locale, rendered; reloads on edits
+  simulate           Switchboard's channel choice against other policies, simulated
 
   switchboard <command> --help   one command's options and exit codes
   switchboard --version          the version

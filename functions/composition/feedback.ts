@@ -15,6 +15,7 @@ import { withHttpTimeouts } from '../adapters/http-timeouts.js';
 import { PowertoolsFeedbackTelemetry } from '../adapters/powertools-feedback-telemetry.js';
 import { SqsDelayedWake } from '../adapters/sqs-delayed-wake.js';
 import { systemClock } from '../adapters/system-clock.js';
+import { defaultDecisionConfig } from '../core/config.js';
 import type { FeedbackDeps } from '../core/feedback/apply.js';
 import { METRICS_NAMESPACE } from '../definitions/metrics.js';
 import { ENV } from '../definitions/tables.js';
@@ -62,7 +63,12 @@ export function composeFeedback(config: FeedbackConfig, serviceName: string, doc
   const logger = new Logger({ serviceName });
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName });
   const deps: FeedbackDeps = {
-    store: new DynamoFeedbackStore(documents, { deliveriesTable: config.tables.deliveries, customersTable: config.tables.customers }),
+    store: new DynamoFeedbackStore(documents, {
+      deliveriesTable: config.tables.deliveries,
+      customersTable: config.tables.customers,
+      // The decision reads the snapshot with the same half-life it is written with.
+      halfLifeDays: defaultDecisionConfig.learning.halfLifeDays,
+    }),
     index: new DynamoProviderMessageIndex(documents, { tableName: config.tables.deliveries }),
     customers: new DynamoCustomerDirectory(documents, { tableName: config.tables.customers }),
     suppressions: new DynamoSuppressionWriter(documents, { tableName: config.tables.customers }),

@@ -29,6 +29,24 @@ export interface UrgencyConfig {
   inAppDuringSession: number;
 }
 
+export interface LearningConfig {
+  /** A message's outcome counts half after this many days in a customer's own history. */
+  halfLifeDays: number;
+  /**
+   * The same for the learned priors. They see every customer's messages, so they can afford to
+   * forget faster, and so follow a population whose habits change within days.
+   */
+  priorsHalfLifeDays: number;
+  /** How many messages a moment's own rate is worth against its channel's, in the learned priors. */
+  momentStrength: number;
+  exploration: {
+    /** Exploration is for messages that can afford it: an order update goes where it is surest to be seen. */
+    categories: Category[];
+    /** The most a sampled engagement rate may differ from the expected one: a bound on how far a choice can stray. */
+    maxShift: number;
+  };
+}
+
 export interface DecisionConfig {
   /** Multiplies each component's raw value; the score is the sum of the products. */
   weights: Record<ScoreComponent, number>;
@@ -45,20 +63,27 @@ export interface DecisionConfig {
   preference: PreferenceConfig;
   /** When the best channel is closed by the clock: wait for it, or take the best one open now. */
   deferral: DeferralRules;
+  learning: LearningConfig;
 }
 
 export const defaultDecisionConfig: DecisionConfig = {
+  // Tuned with `switchboard simulate` on the shipped populations (docs/simulate.md), not by hand:
+  // engagement is an expected rate (0..1), so its weight sets what one expected engagement is worth
+  // against the other parts.
   weights: {
-    // The moment is the point of the product: where the customer is looking now decides the most.
+    // The moment is the point of the product: where the customer is looking now. Kept even where
+    // the learned priors already know the moment, because it speaks before there is any history.
     context: 0.4,
-    // Stated preference matters but should not beat a live store visit or an open app.
-    preference: 0.25,
-    // Observed behaviour is the best long-run predictor; the prior keeps it modest for new customers.
-    engagement: 0.4,
+    // Stated preferences are often wrong; what they are worth is learned (priors by stated preference).
+    preference: 0.05,
+    // The chance of an open or click, learned: 10 points of rate are worth 0.4.
+    engagement: 4,
     // Strong enough that a moment ending within about an hour moves an email-preferring customer to push.
     urgency: 0.5,
-    // SMS for marketing (cost 1) loses 0.3, a little more than a customer's first choice earns (0.25).
-    cost: 0.3,
+    // A marketing SMS (cost 1) must earn about 37 more points of engagement rate than a free channel.
+    cost: 1.5,
+    // Exploration pays back slowly when a customer gets a few messages a week: kept small and bounded.
+    exploration: 1,
   },
   priors: {
     // Rates are "delivered messages the customer opened or clicked". Strength 10 means a customer's
@@ -119,4 +144,11 @@ export const defaultDecisionConfig: DecisionConfig = {
   // The customer's own word counts double the sender's ordering, which already limits the channels.
   preference: { customerOrder: 1, senderOrder: 0.5 },
   deferral: DEFAULT_DEFERRAL_RULES,
+  learning: {
+    // A week: habits change (a customer stops reading push) faster than a month-long memory follows.
+    halfLifeDays: 7,
+    priorsHalfLifeDays: 4,
+    momentStrength: 50,
+    exploration: { categories: ['marketing'], maxShift: 0.05 },
+  },
 };

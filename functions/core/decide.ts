@@ -2,7 +2,9 @@ import type { DecisionConfig } from './config.js';
 import { checkEligibility } from './eligibility.js';
 import { type Category, type Channel, CHANNELS, type Customer, type Decision, type ExcludedChannel } from './model.js';
 import type { SendRequest } from './request.js';
-import { rankChannels } from './scoring.js';
+import type { LearnedPriors } from './learning/priors.js';
+import { statedPreference } from './learning/estimate.js';
+import { momentOf, rankChannels } from './scoring.js';
 import type { TemplateManifest } from './templates.js';
 
 export interface DecideInput {
@@ -10,6 +12,7 @@ export interface DecideInput {
   customer: Customer;
   manifest: TemplateManifest;
   now: Date;
+  priors?: LearnedPriors;
 }
 
 /**
@@ -46,5 +49,7 @@ export function decide(input: DecideInput, config: DecisionConfig): Decision {
     else excluded.push(verdict.excluded);
   }
 
-  return { ranked: rankChannels(eligible, { customer, request, category, now }, config), excluded };
+  const scoring = { customer, request, category, now, ...(input.priors ? { priors: input.priors } : {}) };
+  const moment = momentOf(scoring, config);
+  return { ranked: rankChannels(eligible, scoring, config), excluded, ...(moment ? { moment } : {}), preferred: statedPreference(customer) };
 }

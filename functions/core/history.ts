@@ -13,6 +13,7 @@ import {
   type Problem,
   type RankedChannel,
   SCORE_COMPONENTS,
+  type Surface,
   type TimelineEvent,
   type TimingNote,
 } from './model.js';
@@ -59,6 +60,8 @@ export interface HistoryEntry {
   decision: {
     ranked: { channel: Channel; score: number; reasons: string[] }[];
     excluded: { channel: Channel; reason: ExclusionReason; detail?: string }[];
+    /** Where the customer was when it was decided, when that was known. */
+    moment?: Surface;
     /** When the clock had a say: sent now, deferred until when, or expired, and why. */
     timing?: TimingNote;
   };
@@ -80,6 +83,7 @@ export function historyEntry(record: DeliveryRecord): HistoryEntry {
   const ranked = (record.decision?.ranked ?? []).map(({ channel, score, reasons }) => ({ channel, score, reasons }));
   const excluded = (record.decision?.excluded ?? []).map(({ channel, reason, detail }) => ({ channel, reason, ...(detail ? { detail } : {}) }));
   const timing = record.decision?.timing ? timingOf(record.decision.timing) : undefined;
+  const moment = record.decision?.moment;
   const attempts = record.attempts.map(({ channel, at, outcome, error }) => ({ channel, at, outcome, ...(error ? { error } : {}) }));
   const escalation = record.escalation ? escalationOf(record.escalation) : undefined;
   const sent = record.channels ?? (record.channel ? [record.channel] : []);
@@ -94,12 +98,17 @@ export function historyEntry(record: DeliveryRecord): HistoryEntry {
     ...(record.channel ? { channel: record.channel } : {}),
     ...(record.channels ? { channels: record.channels } : {}),
     timeline: chronological(record.timeline),
-    decision: { ranked, excluded, ...(timing ? { timing } : {}) },
+    decision: { ranked, excluded, ...(moment ? { moment } : {}), ...(timing ? { timing } : {}) },
     attempts,
     ...(record.problems?.length ? { problems: record.problems } : {}),
     ...(record.deferredUntil ? { deferredUntil: record.deferredUntil } : {}),
     ...(escalation ? { escalation } : {}),
-    why: [...explainTiming(timing), ...explain(sent, record.decision?.ranked ?? [], excluded, attempts, record.problems ?? []), ...explainEscalation(escalation)],
+    why: [
+      ...explainTiming(timing),
+      ...(moment ? [`moment: ${moment}`] : []),
+      ...explain(sent, record.decision?.ranked ?? [], excluded, attempts, record.problems ?? []),
+      ...explainEscalation(escalation),
+    ],
   };
 }
 
@@ -130,6 +139,11 @@ function withoutEventId({ eventId: _id, ...event }: TimelineEvent): TimelineEven
 }
 
 const TOP_REASONS = 3;
+/**
+ * Lines about the choice itself rather than a part of the score (scoring adds one to the winner
+ * when exploration changed it): always shown, since without them the ranking seems wrong.
+ */
+const CHOICE_NOTES = ['explored: '];
 
 function explain(
   sentOn: readonly Channel[],
@@ -151,19 +165,21 @@ function explain(
 
 /**
  * The reasons that moved the score most, largest weighted part first whatever its sign (a cost
- * of -0.30 says more than an engagement of +0.05), then how many more there are. Each reason
- * names its component first (`context +0.40: …`, see scoring.ts); one that names none, as an
- * older record may hold, keeps its place behind them.
+ * of -0.30 says more than an engagement of +0.05), then any note on the choice, then how many
+ * more there are. Each reason names its component first (`context +0.40: …`, see scoring.ts);
+ * one that names none, as an older record may hold, keeps its place behind them.
  */
 function weightiestReasons({ reasons, components }: Pick<RankedChannel, 'reasons'> & { components?: RankedChannel['components'] }): string {
   const weight = (reason: string) => {
     const name = SCORE_COMPONENTS.find((component) => reason.startsWith(`${component} `));
     return name ? Math.abs(components?.[name] ?? 0) : 0;
   };
-  const ordered = reasons.map((reason, index) => ({ reason, index, weight: weight(reason) })).sort((a, b) => b.weight - a.weight || a.index - b.index);
+  const isNote = (reason: string) => CHOICE_NOTES.some((prefix) => reason.startsWith(prefix));
+  const parts = reasons.filter((reason) => !isNote(reason));
+  const ordered = parts.map((reason, index) => ({ reason, index, weight: weight(reason) })).sort((a, b) => b.weight - a.weight || a.index - b.index);
   const shown = ordered.slice(0, TOP_REASONS).map(({ reason }) => reason);
-  const more = reasons.length - shown.length;
-  return [...shown, ...(more > 0 ? [`+${more} more`] : [])].join('; ');
+  const more = parts.length - shown.length;
+  return [...shown, ...reasons.filter(isNote), ...(more > 0 ? [`+${more} more`] : [])].join('; ');
 }
 
 /**

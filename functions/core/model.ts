@@ -12,6 +12,10 @@ export type Category = (typeof CATEGORIES)[number];
 export const SURFACES = ['app', 'web', 'store', 'offline'] as const;
 export type Surface = (typeof SURFACES)[number];
 
+/** The first channel a customer's profile names as preferred, or `none`. */
+export const STATED_PREFERENCES = [...CHANNELS, 'none'] as const;
+export type StatedPreference = (typeof STATED_PREFERENCES)[number];
+
 export const ADDRESS_STATUSES = ['active', 'suppressed'] as const;
 export type AddressStatus = (typeof ADDRESS_STATUSES)[number];
 export const SUPPRESSION_REASONS = ['bounced', 'complained', 'invalid', 'opted_out'] as const;
@@ -46,7 +50,18 @@ export type ConsentBook = Partial<Record<Channel, Record<string, ConsentEntry>>>
 /** Counters kept per customer and channel under `engagement.<channel>`; scoring reads them. */
 export const ENGAGEMENT_COUNTERS = ['sent', 'delivered', 'opened', 'clicked', 'bounced'] as const;
 export type EngagementCounter = (typeof ENGAGEMENT_COUNTERS)[number];
-export type ChannelEngagement = Partial<Record<EngagementCounter, number>> & { lastEngagedAt?: string };
+/**
+ * Faded evidence as of `at`: `delivered` and `engaged` sums where a message counts half after one
+ * learning half-life, and the counters they had folded in. Written with each engagement.
+ */
+export interface EvidenceSnapshot {
+  at: string;
+  delivered: number;
+  engaged: number;
+  countedDelivered: number;
+  countedEngaged: number;
+}
+export type ChannelEngagement = Partial<Record<EngagementCounter, number>> & { lastEngagedAt?: string; recent?: EvidenceSnapshot };
 
 export interface QuietHours {
   /** `HH:MM` in the customer's time zone. */
@@ -91,7 +106,8 @@ export const EXCLUSION_REASONS = [
 ] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 
-export const SCORE_COMPONENTS = ['context', 'preference', 'engagement', 'urgency', 'cost'] as const;
+/** `exploration` came later: a list only ever grows. */
+export const SCORE_COMPONENTS = ['context', 'preference', 'engagement', 'urgency', 'cost', 'exploration'] as const;
 export type ScoreComponent = (typeof SCORE_COMPONENTS)[number];
 
 export interface RankedChannel {
@@ -122,6 +138,10 @@ export interface TimingNote {
 export interface Decision {
   ranked: RankedChannel[];
   excluded: ExcludedChannel[];
+  /** Where the customer was when this was decided, when known: what the learned priors are counted by. */
+  moment?: Surface;
+  /** The channel the customer's profile named first when this was decided (`none`): the learned priors are counted by it too. */
+  preferred?: StatedPreference;
   /** Present when a channel was closed by the clock or the request named `sendAt`. */
   timing?: TimingNote;
 }

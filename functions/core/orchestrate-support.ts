@@ -2,6 +2,7 @@ import { codeOf } from './errors.js';
 import type { DeliveredCount, DeliveredRecorder, ProviderMessage, ProviderMessageRecorder } from './feedback/ports.js';
 import type { DecisionConfig } from './config.js';
 import type { MessageRenderer } from './deliver.js';
+import type { LearnedPriors } from './learning/priors.js';
 import type { Attempt, Channel, DeliveryRecord } from './model.js';
 import type {
   AddressChange,
@@ -11,6 +12,7 @@ import type {
   DeliveryLog,
   FrequencyCounter,
   OrchestrationStatus,
+  PriorsSource,
   Senders,
   Telemetry,
   TemplateStore,
@@ -46,6 +48,8 @@ export interface OrchestratorDeps {
   maxReceives?: number;
   /** Wakes deferred requests and escalation steps by putting a message on the requests queue when due. */
   scheduler: WakeScheduler;
+  /** The population's learned engagement per channel and moment, read once per batch; absent: the configured priors. */
+  priors?: PriorsSource;
 }
 
 /** Enough for the longest render the engine allows, a provider call and the finishing writes. */
@@ -84,6 +88,15 @@ export interface Claimed {
 export interface Bookkeeping {
   delivered: DeliveredCount[];
   providerMessages: ProviderMessage[];
+}
+
+/** Learned priors are a refinement: when they cannot be read, the configured ones decide and the batch goes on. */
+export async function currentPriors(deps: OrchestratorDeps): Promise<LearnedPriors | undefined> {
+  try {
+    return await deps.priors?.current();
+  } catch {
+    return undefined;
+  }
 }
 
 /** False when no write could record it: then only the final record can still tell. */

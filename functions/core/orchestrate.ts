@@ -9,10 +9,12 @@ import type { MalformedCustomer, OrchestrationStatus, TimeBudget } from './ports
 import { acceptedRecord, fallbackRequestId, finishedRecord, rejectedRecord, summarizeProblems } from './records.js';
 import { type ParseResult, parseSendRequest } from './request.js';
 import { isMalformedCustomer } from './customer-record.js';
+import type { LearnedPriors } from './learning/priors.js';
 import { admissionRefusal } from './admission.js';
 import {
   type Bookkeeping,
   type Claimed,
+  currentPriors,
   DEFAULT_RESERVE_MS,
   finish,
   finishSent,
@@ -59,13 +61,14 @@ async function orchestrate(messages: readonly InboundMessage[], deps: Orchestrat
   });
 
   const live = await dropExpired(claimed, deps, outcomes);
-  const customers = await lookupCustomers(live, deps, outcomes);
+  const [customers, priors] = await Promise.all([lookupCustomers(live, deps, outcomes), live.length > 0 ? currentPriors(deps) : undefined]);
   const books: Bookkeeping = { delivered: [], providerMessages: [] };
+  const batch: Batch = { books, budget, priors };
   try {
     await mapWithConcurrency(live, deps.concurrency, async (item) => {
       if (outcomes.has(item.messageId)) return;
       const customer = customers.get(item.request.customerId);
-      outcomes.set(item.messageId, await guarded(item, deps, () => decideAndSend(item, customer, deps, books, budget)));
+      outcomes.set(item.messageId, await guarded(item, deps, () => decideAndSend(item, customer, deps, batch)));
     });
   } finally {
     // What was sent before an unexpected error is still counted; these writes never throw.
@@ -162,17 +165,19 @@ async function lookupCustomers(live: Claimed[], deps: OrchestratorDeps, outcomes
   }
 }
 
-async function decideAndSend(
-  item: Claimed,
-  customer: Customer | MalformedCustomer | undefined,
-  deps: OrchestratorDeps,
-  books: Bookkeeping,
-  budget: TimeBudget | undefined,
-): Promise<Outcome> {
+/** What every request of a batch shares: its bookkeeping, its time, and the priors read for it. */
+interface Batch {
+  books: Bookkeeping;
+  budget: TimeBudget | undefined;
+  priors: LearnedPriors | undefined;
+}
+
+async function decideAndSend(item: Claimed, customer: Customer | MalformedCustomer | undefined, deps: OrchestratorDeps, batch: Batch): Promise<Outcome> {
   const { request } = item;
+  const { books, budget, priors } = batch;
   const now = deps.clock.now();
   const unusable = !customer || isMalformedCustomer(customer);
-  if (item.woken?.kind === 'escalation') return escalate(item, item.woken.record, unusable ? undefined : customer, deps, books, budget);
+  if (item.woken?.kind === 'escalation') return escalate(item, item.woken.record, unusable ? undefined : customer, deps, batch);
   // Sent under an earlier claim and nothing more to send: finish the record, send nothing.
   if (item.accepted.length > 0 && (unusable || request.strategy !== 'all')) {
     return finishSent(acceptedRecord(request, item.accepted, now), item, deps, []);
@@ -191,7 +196,10 @@ async function decideAndSend(
   const template = templateOf(item, deps);
   const { category, topic } = messageClass(request, template.manifest);
   // A woken deferral has waited for `sendAt` already; everything else is decided afresh from the record as it is now.
-  const plan = planDelivery({ request, customer, manifest: template.manifest, now, sendAtReached: item.woken?.kind === 'deferral' }, deps.decisionConfig);
+  const plan = planDelivery(
+    { request, customer, manifest: template.manifest, now, sendAtReached: item.woken?.kind === 'deferral', ...(priors ? { priors } : {}) },
+    deps.decisionConfig,
+  );
   const { timing } = plan;
   if (timing.kind === 'defer' && item.accepted.length === 0) return deferRequest(item, { ...plan, timing }, { category, topic }, deps);
   if (timing.kind === 'expire' && item.accepted.length === 0) {
@@ -224,17 +232,13 @@ async function decideAndSend(
 }
 
 /** The next step of an escalation, from the customer's record as it is now; an unusable record leaves no channel. */
-async function escalate(
-  item: Claimed,
-  record: DeliveryRecord,
-  customer: Customer | undefined,
-  deps: OrchestratorDeps,
-  books: Bookkeeping,
-  budget: TimeBudget | undefined,
-): Promise<Outcome> {
+async function escalate(item: Claimed, record: DeliveryRecord, customer: Customer | undefined, deps: OrchestratorDeps, batch: Batch): Promise<Outcome> {
+  const { books, budget, priors } = batch;
   const now = deps.clock.now();
   const template = templateOf(item, deps);
-  const plan = customer ? planDelivery({ request: item.request, customer, manifest: template.manifest, now, sendAtReached: true }, deps.decisionConfig) : undefined;
+  const plan = customer
+    ? planDelivery({ request: item.request, customer, manifest: template.manifest, now, sendAtReached: true, ...(priors ? { priors } : {}) }, deps.decisionConfig)
+    : undefined;
   return continueEscalation(
     item,
     record,

@@ -16,6 +16,7 @@ import type {
   PushToken,
   TimelineEvent,
 } from './model.js';
+import type { LearnedPriors } from './learning/priors.js';
 import type { CompiledTemplate, RenderedByChannel } from './templates.js';
 import type { TopicRegistry } from './topics.js';
 import type { Wake, WakeKind, WakeTarget } from './timing/wake.js';
@@ -164,6 +165,33 @@ export interface FrequencyCounter {
   tryConsume(input: CapSlot & { limits: CapLimits }): Promise<{ allowed: boolean }>;
   /** Gives back a slot taken for a send no provider accepted; never takes a count below zero. */
   refund(slot: CapSlot): Promise<void>;
+}
+
+/** The learned priors as last stored; `undefined` when there are none, or none that can be trusted. */
+export interface PriorsSource {
+  current(): Promise<LearnedPriors | undefined>;
+}
+
+/** Keeps the one current set of learned priors, replacing the one before. */
+export interface PriorsStore {
+  save(priors: LearnedPriors): Promise<void>;
+}
+
+/** What a bounded read of the delivery records came to. */
+export interface SampleSummary {
+  /** Items read, the ones outside the window included. */
+  read: number;
+  /** False when the bound stopped the read before the end of the records. */
+  complete: boolean;
+}
+
+/**
+ * Reads delivery records for learning: those created at or after `since`, each handed to `visit`
+ * as stored (only the attributes learning needs). Reads at most `maxItems` items, in no
+ * particular order, so a large table gives a sample rather than every record.
+ */
+export interface DeliverySample {
+  read(since: Date, maxItems: number, visit: (item: Record<string, unknown>) => void): Promise<SampleSummary>;
 }
 
 export interface TemplateStore {

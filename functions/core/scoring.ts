@@ -1,5 +1,7 @@
 import type { DecisionConfig } from './config.js';
 import { type EffectiveContext, effectiveContext } from './context.js';
+import { type EngagementEstimate, estimateEngagement, explore, explorationNote } from './learning/estimate.js';
+import type { LearnedPriors } from './learning/priors.js';
 import { type Category, type Channel, CHANNELS, type Customer, type RankedChannel, SCORE_COMPONENTS, type ScoreComponent, type Surface } from './model.js';
 import type { SendRequest } from './request.js';
 
@@ -8,6 +10,8 @@ export interface ScoringInput {
   request: SendRequest;
   category: Category;
   now: Date;
+  /** What the population's messages say about each channel; without it, the configured priors. */
+  priors?: LearnedPriors;
 }
 
 /** What every channel's score reads about the moment, worked out once per request. */
@@ -17,6 +21,8 @@ interface Moment {
   /** The surface, when it is recent enough to describe now. */
   surface?: Surface;
   minutesLeft?: number;
+  /** Each channel's expected engagement, worked out once: the engagement and exploration signals share it. */
+  estimates: Map<Channel, EngagementEstimate>;
 }
 
 /** A component's raw value before weighting, with the words that explain it. */
@@ -34,7 +40,20 @@ const MINUTE_MS = 60_000;
  */
 export function rankChannels(channels: readonly Channel[], input: ScoringInput, config: DecisionConfig): RankedChannel[] {
   const moment = readMoment(input, config);
-  return channels.map((channel) => scoreWith(channel, moment, config)).sort((a, b) => b.score - a.score || CHANNELS.indexOf(a.channel) - CHANNELS.indexOf(b.channel));
+  const ranked = channels.map((channel) => scoreWith(channel, moment, config)).sort(byScore);
+  const note = explorationNote(ranked, moment.estimates, input.request.requestId);
+  if (note && ranked[0]) ranked[0] = { ...ranked[0], reasons: [...ranked[0].reasons, note] };
+  return ranked;
+}
+
+/** Where the customer is, as far as the decision knows: what the learned priors are counted by. */
+export function momentOf(input: ScoringInput, config: DecisionConfig): Surface | undefined {
+  const context = effectiveContext(input.customer, input.request.context, input.now);
+  return context.surface && isSurfaceFresh(input, config) ? context.surface : undefined;
+}
+
+function byScore(a: RankedChannel, b: RankedChannel): number {
+  return b.score - a.score || CHANNELS.indexOf(a.channel) - CHANNELS.indexOf(b.channel);
 }
 
 /**
@@ -46,9 +65,10 @@ function scoreWith(channel: Channel, moment: Moment, config: DecisionConfig): Ra
   const signals: Record<ScoreComponent, Signal> = {
     context: contextSignal(channel, moment, config),
     preference: preferenceSignal(channel, moment, config),
-    engagement: engagementSignal(channel, moment, config),
+    engagement: engagementSignal(channel, moment),
     urgency: urgencySignal(channel, moment, config),
     cost: costSignal(channel, moment, config),
+    exploration: explorationSignal(channel, moment, config),
   };
   const components = {} as Record<ScoreComponent, number>;
   const reasons: string[] = [];
@@ -63,10 +83,11 @@ function scoreWith(channel: Channel, moment: Moment, config: DecisionConfig): Ra
 
 function readMoment(input: ScoringInput, config: DecisionConfig): Moment {
   const context = effectiveContext(input.customer, input.request.context, input.now);
-  const surface = context.surface && isSurfaceFresh(input, config) ? context.surface : undefined;
+  const surface = momentOf(input, config);
   const expiresAt = input.request.expiresAt ? Date.parse(input.request.expiresAt) : Number.NaN;
   const minutesLeft = Number.isNaN(expiresAt) ? undefined : (expiresAt - input.now.getTime()) / MINUTE_MS;
-  return { input, context, ...(surface ? { surface } : {}), ...(minutesLeft !== undefined ? { minutesLeft } : {}) };
+  const estimates = new Map(CHANNELS.map((channel) => [channel, estimateEngagement({ ...input, channel, moment: surface }, config)]));
+  return { input, context, estimates, ...(surface ? { surface } : {}), ...(minutesLeft !== undefined ? { minutesLeft } : {}) };
 }
 
 /** A surface named by the request is now; a stored one counts only while recently observed. */
@@ -115,25 +136,18 @@ function orderShare(list: readonly Channel[] | undefined, channel: Channel): { s
   return { share: (list.length - index) / list.length, position: index + 1 };
 }
 
-/**
- * Smoothed share of delivered messages the customer engaged with: (engaged + rate·strength) /
- * (delivered + strength), so a new customer starts at the channel prior. Engaged is the larger of
- * `opened` and `clicked` (a click without a tracked open is still engagement), capped at
- * `delivered`; `delivered` falls back to `sent` where delivery is not reported.
- */
-function engagementSignal(channel: Channel, { input }: Moment, config: DecisionConfig): Signal {
-  const history = input.customer.engagement?.[channel];
-  const prior = config.priors[channel];
-  const delivered = count(history?.delivered ?? history?.sent);
-  const engaged = Math.min(Math.max(count(history?.opened), count(history?.clicked)), delivered);
-  const pseudo = prior.rate * prior.strength;
-  const rate = delivered + prior.strength > 0 ? (engaged + pseudo) / (delivered + prior.strength) : prior.rate;
-  const why = delivered > 0 ? `${engaged} of ${delivered} engaged, smoothed ${percent(rate)}` : `no history, prior ${percent(prior.rate)}`;
-  return { raw: rate, why };
+/** The chance the customer opens or clicks a message on this channel now (learning/estimate.ts). */
+function engagementSignal(channel: Channel, { estimates }: Moment): Signal {
+  const estimate = estimates.get(channel);
+  return estimate ? { raw: estimate.expected, why: estimate.why } : NONE;
 }
 
-function count(value: number | undefined): number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
+/** Thompson sampling: a plausible rate drawn from what is known, seeded by the request so it replays. */
+function explorationSignal(channel: Channel, { input, estimates }: Moment, config: DecisionConfig): Signal {
+  const estimate = estimates.get(channel);
+  if (!estimate || !config.learning.exploration.categories.includes(input.category)) return NONE;
+  const shift = explore(estimate, input.request.requestId, config.learning.exploration.maxShift);
+  return shift.raw === 0 ? NONE : shift;
 }
 
 /** Urgency (closeness of `expiresAt`, or high priority) multiplied by how soon the channel is seen. */
@@ -169,10 +183,6 @@ function signed(value: number): string {
   const size = Math.abs(value);
   const digits = size.toFixed(4).replace(/0{1,2}$/, '');
   return `${value < 0 ? '-' : '+'}${digits}`;
-}
-
-function percent(rate: number): string {
-  return `${Math.round(rate * 100)}%`;
 }
 
 function ordinal(position: number): string {

@@ -19,6 +19,7 @@ export const SERVICE_NAMES = {
   profileApi: 'switchboard-profile-api',
   ingest: 'switchboard-ingest',
   eventPublisher: 'switchboard-event-publisher',
+  priorsRefresh: 'switchboard-priors-refresh',
 } as const;
 export type ServiceKey = keyof typeof SERVICE_NAMES;
 

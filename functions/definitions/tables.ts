@@ -50,12 +50,21 @@ export const inboxTable: TableDefinition = {
   timeToLiveAttribute: 'expiresAtEpoch',
 };
 
-/** Frequency counters: one item per customer × channel × category × ISO week. */
+/**
+ * Frequency counters: one item per customer × channel × category × ISO week. Beside them, one
+ * item under `LEARNED_PRIORS_KEY` holds the learned priors (docs/architecture.md, "The priors refresher").
+ */
 export const countersTable: TableDefinition = {
   logicalName: 'counters',
   partitionKey: { name: 'counterKey', type: 'S' },
   timeToLiveAttribute: 'expiresAtEpoch',
 };
+
+/**
+ * The counters table's key of the learned priors. A frequency counter's key always joins its
+ * parts with `#`, so a key without one can never be a counter's.
+ */
+export const LEARNED_PRIORS_KEY = 'learned-priors';
 
 export const TABLES = [customersTable, deliveriesTable, inboxTable, countersTable] as const;
 

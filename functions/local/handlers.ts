@@ -1,5 +1,6 @@
 import type { HttpApiHandler, RestApiHandler } from '../tooling/api-gateway.js';
 import type { LambdaHandler } from './feedback/bridge.js';
+import type { PriorsRefreshHandler } from './priors-refresh.js';
 import type { SqsHandler } from './sqs-poller.js';
 import type { LocalWakeScheduler } from './wake-scheduler.js';
 
@@ -15,6 +16,8 @@ export interface LocalHandlers {
   preferences: HttpApiHandler;
   /** The service API's profile, context, consent and erasure routes (IAM-signed in AWS). */
   profile: RestApiHandler;
+  /** Learns the priors from the delivery records (an hourly schedule in AWS). */
+  priorsRefresh: PriorsRefreshHandler;
 }
 
 /**
@@ -30,5 +33,6 @@ export async function loadHandlers(wakes: LocalWakeScheduler): Promise<LocalHand
     unsubscribe: (await import('../unsubscribe/handler.js')).handler as unknown as HttpApiHandler,
     preferences: (await import('../preferences/handler.js')).handler as unknown as HttpApiHandler,
     profile: (await import('../profile-api/handler.js')).handler as unknown as RestApiHandler,
+    priorsRefresh: (await import('../priors-refresh/handler.js')).handler as unknown as PriorsRefreshHandler,
   };
 }

@@ -32,6 +32,8 @@ const POLL_MS = 150;
  * and the status events of every change are published before the result is read.
  */
 export async function runDemoOnce(system: LocalSystem, timeoutMs = 30_000): Promise<OnceResult> {
+  // Learned from whatever the run holds before the demo sends, as the hourly schedule would have.
+  await system.priors.refresh();
   const ids = await system.runScenario();
   const deadline = Date.now() + timeoutMs;
   const settled = (record: DeliveryRecord) => record.status !== 'ACCEPTED';

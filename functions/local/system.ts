@@ -29,6 +29,7 @@ import { lambdaContext } from './lambda-context.js';
 import type { LocalConfig } from '../tooling/local-config.js';
 import { createQueues, createTables } from './provision.js';
 import { type ProviderSandbox, startProviderSandbox } from './provider-sandbox.js';
+import { type LocalPriorsRefresh, startPriorsRefresh } from './priors-refresh.js';
 import { type DemoCustomer, demoCustomers, demoProviderFaults, demoScenario, seedCustomers } from './seed/seed.js';
 import { LOCAL_LINK_SECRET_NAME, localLinkSigningSecret, startLocalSecretsManager } from './secrets-manager-local.js';
 import { type LocalSes, startLocalSes } from './ses-local.js';
@@ -96,6 +97,8 @@ export interface LocalSystem {
   wakes: LocalWakeScheduler;
   /** Delivery status events, published from the deliveries table's stream by the deployed publisher's code. */
   events: LocalEvents;
+  /** The learned priors, refreshed from the delivery records every minute by the deployed refresher's code. */
+  priors: Pick<LocalPriorsRefresh, 'refresh'>;
   /** Calls the inbox API as the app would. */
   inboxApi: (call: HttpApiCall) => Promise<HttpApiAnswer>;
   /** Calls the one-click unsubscribe endpoint. */
@@ -118,6 +121,7 @@ export interface LocalSystem {
 }
 
 const FUNCTION_TIMEOUT_SECONDS = 30;
+const PRIORS_REFRESH_EVERY_MS = 60_000;
 
 /**
  * Starts every emulator, provisions and seeds them, and runs the Lambda handlers on what arrives.
@@ -235,6 +239,16 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     });
     stops.push(() => statusStream.stop());
 
+    const priors = startPriorsRefresh({
+      handler: handlers.priorsRefresh,
+      context: () => lambdaContext('switchboard-priors-refresh', 120, region),
+      everyMs: PRIORS_REFRESH_EVERY_MS,
+      onError: (error) => onError('priors', error),
+    });
+    stops.push(() => priors.stop());
+    // What an earlier run of the same tables left is learned from at once; a failure only delays it.
+    await priors.refresh().catch((error: unknown) => onError('priors', error));
+
     // The deployed ingest code on the local queue: the same checks and answers as `POST /requests` in AWS.
     const ingestDeps: IngestDeps = {
       queue: new SqsRequestBatch(sqsClient, queues.requests.url),
@@ -275,6 +289,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       feedback,
       wakes,
       events: { bus: statusEvents, ...(options.eventsPath ? { path: options.eventsPath } : {}), settle: (timeoutMs) => statusStream.settle(timeoutMs) },
+      priors: { refresh: () => priors.refresh() },
       inboxApi: inboxCaller(handlers.inbox, region),
       unsubscribeApi: unsubscribeCaller(handlers.unsubscribe, region),
       preferencesApi: rawCaller(handlers.preferences, 'switchboard-preferences', region),

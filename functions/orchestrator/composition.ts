@@ -15,6 +15,7 @@ import { DynamoProviderMessageIndex } from '../adapters/dynamo-provider-message-
 import { createDocumentClient } from '../adapters/dynamo-document-client.js';
 import { DynamoFrequencyCounter } from '../adapters/dynamo-frequency-counter.js';
 import { DynamoInboxSender } from '../adapters/dynamo-inbox-sender.js';
+import { DynamoPriorsStore } from '../adapters/dynamo-priors-store.js';
 import { EventBridgeWakeScheduler } from '../adapters/eventbridge-wake-scheduler.js';
 import { longestCallMs, withHttpTimeouts } from '../adapters/http-timeouts.js';
 import { JitteredWriteRetry } from '../adapters/jittered-retry.js';
@@ -26,6 +27,8 @@ import { SqsDelayedWake } from '../adapters/sqs-delayed-wake.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { RoutedWakeScheduler } from '../composition/wake-scheduler.js';
 import { defaultDecisionConfig } from '../core/config.js';
+import { CachedPriors, DEFAULT_PRIORS_CACHE } from '../core/learning/cached-priors.js';
+import { codeOf } from '../core/errors.js';
 import type { OrchestratorDeps } from '../core/orchestrate.js';
 import type { Senders, WakeScheduler } from '../core/ports.js';
 import { CustomerRenderer } from '../core/render/customer-renderer.js';
@@ -93,6 +96,11 @@ export function composeOrchestrator(config: OrchestratorConfig) {
     reserveMs: longestCallMs() + FINISHING_WRITES_MS,
     maxReceives: requestsQueue.maxReceiveCount,
     scheduler: composeWakeScheduler(config.wakes, clientSettings),
+    // Read once per few minutes per warm function; the refresher writes them once an hour.
+    priors: new CachedPriors(new DynamoPriorsStore(documents, { tableName: config.tables.counters }), systemClock, {
+      ...DEFAULT_PRIORS_CACHE,
+      onError: (error) => logger.warn('learned priors could not be read; the configured priors decide meanwhile', { code: codeOf(error) }),
+    }),
   };
   return { deps, logger };
 }

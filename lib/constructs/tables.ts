@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { ENV, countersTable, customersTable, deliveriesTable, inboxTable, type KeyAttribute, type TableDefinition } from '../../functions/definitions/tables.js';
 
 /** `PartiQLUpdate` authorizes each UPDATE statement of a `BatchExecuteStatement`. */
-export type DynamoAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'BatchWriteItem' | 'PartiQLUpdate';
+export type DynamoAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query' | 'Scan' | 'BatchWriteItem' | 'PartiQLUpdate';
 
 export interface TableAccess {
   /** Allowed on the table itself. */

@@ -29,6 +29,7 @@ describe('switchboard dry-run', () => {
     expect(report.status).toBe('SENT');
     expect(report.channels).toEqual(['push']);
     expect(report.decision.ranked[0]?.reasons.join(' ')).toMatch(/store/);
+    expect(report.decision.moment).toBe('store');
     expect(report.decision.excluded).toContainEqual({ channel: 'sms', reason: 'OPTED_OUT' });
     expect((report.rendered.push as { body: string }).body).toContain('COAT20');
     expect(Object.keys(report)).toEqual(['status', 'channels', 'decision', 'rendered', 'problems']);
@@ -44,6 +45,8 @@ describe('switchboard dry-run', () => {
         .sort(),
     ).toEqual(['push', 'sms']);
     expect(['email', 'in_app']).toContain(report.channels[0]);
+    // Nothing says where she is: no moment.
+    expect(Object.keys(report.decision)).toEqual(['ranked', 'excluded']);
     expect(report.timing).toMatchObject({ outcome: 'send_now' });
     expect(report.timing?.reasons).toContain('transactional takes the best channel available now');
     expect(report.deferredUntil).toBeUndefined();
@@ -100,7 +103,7 @@ describe('switchboard dry-run', () => {
   it('prints a readable table without --json', async () => {
     const { code, out } = await run(['dry-run', '--request', request('in-store-offer-lena'), '--customer', customer('lena-c-1001'), '--now', NOW]);
     expect(code).toBe(0);
-    expect(out).toMatch(/^status: SENT via push/m);
+    expect(out).toMatch(/^status: SENT via push\nmoment: store$/m);
     expect(out).toMatch(/excluded channels[\s\S]*sms\s+OPTED_OUT/);
   });
 

@@ -7,6 +7,7 @@ import { history, type HistoryReport } from '../../functions/cli/commands/histor
 import { DynamoDeliveryLog } from '../../functions/adapters/dynamo-delivery-log.js';
 import type { DeliveryRecord } from '../../functions/core/model.js';
 import { type LocalConfig, writeLocalConfig } from '../../functions/tooling/local-config.js';
+import { exploredDecision } from '../support/explored-decision.js';
 import { type LocalTables, localTables } from '../support/local-aws.js';
 
 let local: LocalTables;
@@ -268,6 +269,35 @@ describe('switchboard history', () => {
     const { lines, out } = collector();
     expect(await history({ customerId, json: false }, out, { env: {}, localConfigPath: configPath })).toBe(0);
     expect(lines[2]).toBe("    #1 sms (score 0.205, sent): cost -0.35: relative cost 0.70; urgency +0.30: expires in 12 min; preference +0.125: customer's 2nd choice; +2 more");
+  });
+
+  it('shows where the customer was, and always the line saying exploration chose the channel', async () => {
+    const log = new DynamoDeliveryLog(local.doc, { tableName: local.tables.deliveries });
+    const { requestId, customer, decision, chosen } = exploredDecision();
+    const note = chosen.reasons.find((reason) => reason.startsWith('explored: ')) ?? 'no note';
+    const record: DeliveryRecord = {
+      ...sent,
+      requestId,
+      customerId: customer.customerId,
+      channel: chosen.channel,
+      attempts: [{ channel: chosen.channel, at: sent.createdAt, outcome: 'SENT' }],
+      // Set here: where the moment is known, these channels score too far apart for a draw to swap them.
+      decision: { ...decision, moment: 'web' },
+      timeline: [{ status: 'SENT', at: sent.createdAt, channel: chosen.channel }],
+    };
+    await log.claim({ requestId, customerId: customer.customerId, template: 'cart-reminder', createdAt: record.createdAt, now: new Date(record.createdAt), leaseMs: 60_000 });
+    await log.finish(record);
+
+    const { lines, out } = collector();
+    expect(await history({ customerId: customer.customerId, json: false }, out, { env: {}, localConfigPath: configPath })).toBe(0);
+    expect(lines.slice(1, 4)).toEqual(['  why', '    moment: web', expect.stringMatching(new RegExp(`^    #1 ${chosen.channel} \\(score [\\d.]+, sent\\): .*exploration [+-]`))]);
+    expect(lines[3]).toContain(`; ${note}; +`);
+
+    const json = collector();
+    await history({ customerId: customer.customerId, json: true }, json.out, { env: {}, localConfigPath: configPath });
+    const [item] = (JSON.parse(json.lines.join('\n')) as HistoryReport).items;
+    expect(item?.decision.moment).toBe('web');
+    expect(item?.decision.ranked[0]).toEqual({ channel: chosen.channel, score: chosen.score, reasons: chosen.reasons });
   });
 
   it('wraps long lines to the terminal, under their own indent, and only there', async () => {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { defaultDecisionConfig } from '../../functions/core/config.js';
+import { decide } from '../../functions/core/decide.js';
 import { historyEntry } from '../../functions/core/history.js';
-import type { DeliveryRecord } from '../../functions/core/model.js';
+import { type DeliveryRecord, SCORE_COMPONENTS } from '../../functions/core/model.js';
+import { customerFixture, FIXTURE_NOW } from '../fixtures/customers.js';
+import { manifest, sendRequest } from '../fixtures/requests.js';
+import { exploredDecision } from '../support/explored-decision.js';
 
 const base: DeliveryRecord = {
   requestId: 'r-1',
@@ -179,5 +184,53 @@ describe('historyEntry: escalation', () => {
   it('copies the escalation field by field: an attribute a later writer adds does not leak', () => {
     const extra = { ...escalated, escalation: { ...escalated.escalation, internal: 'lease-7' } as DeliveryRecord['escalation'] };
     expect(JSON.stringify(historyEntry(extra))).not.toContain('lease-7');
+  });
+});
+
+describe('historyEntry: a learned decision', () => {
+  it('always shows the line saying exploration chose the winner, after the parts that weighed most and before how many more', () => {
+    const { decision, chosen, expected } = exploredDecision();
+    const note = chosen.reasons.filter((reason) => reason.startsWith('explored: '));
+    expect(note).toEqual([expect.stringMatching(new RegExp(`^explored: \\d+% chance ${chosen.channel} beats ${expected.channel}$`))]);
+    const parts = chosen.reasons.filter((reason) => !reason.startsWith('explored: '));
+    // More parts than a line shows: without its own rule, the note would be the first left out.
+    expect(parts.length).toBeGreaterThan(3);
+    expect(parts.some((reason) => reason.startsWith('exploration '))).toBe(true);
+
+    const entry = historyEntry({ ...base, channel: chosen.channel, decision });
+    const weight = (reason: string) => {
+      const component = SCORE_COMPONENTS.find((name) => reason.startsWith(`${name} `));
+      return component ? Math.abs(chosen.components[component] ?? 0) : 0;
+    };
+    const weightiest = [...parts].sort((a, b) => weight(b) - weight(a)).slice(0, 3);
+    expect(entry.why[0]).toBe(`#1 ${chosen.channel} (score ${chosen.score.toFixed(3)}, sent): ${[...weightiest, ...note, `+${parts.length - 3} more`].join('; ')}`);
+    expect(entry.decision.ranked[0]?.reasons).toEqual(chosen.reasons);
+  });
+
+  it('shows the exploration part like any other, by its weight', () => {
+    const ranked = {
+      channel: 'push' as const,
+      score: 0.31,
+      reasons: [
+        'engagement +0.06: no history, set prior 15%: 15%',
+        'cost -0.03: relative cost 0.02',
+        'exploration +0.28: drew 85% for 15%',
+        'explored: 9% chance push beats email',
+      ],
+      components: { engagement: 0.06, cost: -0.03, exploration: 0.28 },
+    };
+    expect(historyEntry({ ...base, channel: 'push', decision: { ranked: [ranked], excluded: [] } }).why[0]).toBe(
+      '#1 push (score 0.310, sent): exploration +0.28: drew 85% for 15%; engagement +0.06: no history, set prior 15%: 15%; cost -0.03: relative cost 0.02; explored: 9% chance push beats email',
+    );
+  });
+
+  it('shows where the customer was when it was decided, before the ranking', () => {
+    const customer = customerFixture('lena-c-1001');
+    const decision = decide({ request: sendRequest({ customerId: customer.customerId }), customer, manifest: manifest(), now: FIXTURE_NOW }, defaultDecisionConfig);
+    expect(decision.moment).toBe('store');
+    const entry = historyEntry({ ...base, channel: 'push', decision });
+    expect(entry.decision.moment).toBe('store');
+    expect(entry.why[0]).toBe('moment: store');
+    expect(entry.why[1]).toMatch(/^#1 push \(score [\d.]+, sent\): /);
   });
 });

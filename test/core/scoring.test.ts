@@ -123,7 +123,7 @@ describe('engagement', () => {
   it('counts clicks without tracked opens, never more than were delivered, and falls back to sent', () => {
     const config: DecisionConfig = {
       ...defaultDecisionConfig,
-      weights: { context: 0, preference: 0, engagement: 1, urgency: 0, cost: 0 },
+      weights: { context: 0, preference: 0, engagement: 1, urgency: 0, cost: 0, exploration: 0 },
       priors: { ...defaultDecisionConfig.priors, sms: { rate: 0, strength: 0 } },
     };
     const score = (engagement: Customer['engagement']) => rank(newCustomer({ engagement }), {}, { channels: ['sms'], config })[0]?.score;
@@ -218,7 +218,7 @@ describe('the score record', () => {
   });
 
   it('is deterministic and breaks ties by the fixed channel order', () => {
-    const flat: DecisionConfig = { ...defaultDecisionConfig, weights: { context: 0, preference: 0, engagement: 0, urgency: 0, cost: 0 } };
+    const flat: DecisionConfig = { ...defaultDecisionConfig, weights: { context: 0, preference: 0, engagement: 0, urgency: 0, cost: 0, exploration: 0 } };
     expect(ranking(newCustomer(), {}, { channels: ['in_app', 'email', 'sms', 'push'], config: flat })).toEqual(['push', 'sms', 'email', 'in_app']);
     expect(rank(lenaLike, request)).toEqual(rank(lenaLike, request));
   });

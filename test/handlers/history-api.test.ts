@@ -5,6 +5,7 @@ import { DynamoFeedbackStore } from '../../functions/adapters/dynamo-feedback-st
 import { DynamoProviderMessageIndex } from '../../functions/adapters/dynamo-provider-message-index.js';
 import { DynamoSuppressionWriter } from '../../functions/adapters/dynamo-suppression-writer.js';
 import { MemoryCustomerDirectory } from '../../functions/adapters/memory/customer-directory.js';
+import { defaultDecisionConfig } from '../../functions/core/config.js';
 import { applyFeedbackEvent } from '../../functions/core/feedback/apply.js';
 import { fromAppPushEvent } from '../../functions/core/feedback/app.js';
 import type { Decision, DeliveryRecord } from '../../functions/core/model.js';
@@ -73,7 +74,11 @@ beforeAll(async () => {
   }
   // The app reports the tap before the open: the history must still read open, then tap.
   const deps = {
-    store: new DynamoFeedbackStore(local.doc, { deliveriesTable: local.tables.deliveries, customersTable: local.tables.customers }),
+    store: new DynamoFeedbackStore(local.doc, {
+      deliveriesTable: local.tables.deliveries,
+      customersTable: local.tables.customers,
+      halfLifeDays: defaultDecisionConfig.learning.halfLifeDays,
+    }),
     index: new DynamoProviderMessageIndex(local.doc, { tableName: local.tables.deliveries }),
     customers: new MemoryCustomerDirectory(),
     suppressions: new DynamoSuppressionWriter(local.doc, { tableName: local.tables.customers }),

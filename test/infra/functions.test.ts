@@ -38,7 +38,7 @@ function functionNamed(template: Template, service: string) {
 
 describe('every handler function', () => {
   it('runs Node.js 22 on arm64 with active tracing, source maps and its own retained log group', () => {
-    for (const service of ['orchestrator', 'feedback', 'inbox-api', 'history-api', 'unsubscribe', 'preferences', 'profile-api', 'ingest']) {
+    for (const service of ['orchestrator', 'feedback', 'inbox-api', 'history-api', 'unsubscribe', 'preferences', 'profile-api', 'ingest', 'priors-refresh']) {
       const { props, env } = functionNamed(base.template, `switchboard-${service}`);
       expect(props).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(env).toMatchObject({ NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_METRICS_NAMESPACE: 'Switchboard' });
@@ -134,7 +134,8 @@ describe('orchestrator', () => {
       '*': ['sns:CheckIfPhoneNumberIsOptedOut', 'sns:Publish', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'],
       customers: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PartiQLUpdate', 'dynamodb:UpdateItem'],
       deliveries: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-      counters: ['dynamodb:UpdateItem'],
+      // Counting sends, and reading the learned priors.
+      counters: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       inbox: ['dynamodb:PutItem'],
       'arn:<Partition>:ses:<Region>:<AccountId>:identity/example.com': ['ses:SendEmail'],
       [`arn:<Partition>:ses:<Region>:<AccountId>:configuration-set/<${configurationSetId(base.template)}>`]: ['ses:SendEmail'],
@@ -245,6 +246,28 @@ describe('the other handlers', () => {
     expect(env).toMatchObject({ REQUESTS_QUEUE_URL: { Ref: queueId(base.template) }, TEMPLATE_BUNDLE_PATH: '/var/task/templates.bundle.json' });
     expect(Object.keys(env).filter((key) => key.endsWith('_TABLE'))).toEqual([]);
     expect(grantsOf(base.template, 'IngestHandlerFunctionServiceRole')).toEqual({ ...XRAY, [queueId(base.template)]: ['sqs:SendMessage'] });
+  });
+
+  it('the priors refresher is invoked every hour, reads the deliveries with a Scan and puts the priors in the counters table, nothing more', () => {
+    const { id, env, props } = functionNamed(base.template, 'switchboard-priors-refresh');
+    expect(
+      Object.keys(env)
+        .filter((key) => key.endsWith('_TABLE'))
+        .sort(),
+    ).toEqual(['COUNTERS_TABLE', 'DELIVERIES_TABLE']);
+    expect(env).toMatchObject({ DELIVERIES_TABLE: { Ref: expect.stringMatching(/^TablesDeliveries/) }, COUNTERS_TABLE: { Ref: expect.stringMatching(/^TablesCounters/) } });
+    expect(props.Timeout).toBe(120);
+    base.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 hour)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [id, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 2 } })],
+    });
+    base.template.hasResourceProperties('AWS::Lambda::Permission', { FunctionName: { 'Fn::GetAtt': [id, 'Arn'] }, Principal: 'events.amazonaws.com' });
+    expect(grantsOf(base.template, 'PriorsRefreshHandlerFunctionServiceRole')).toEqual({
+      ...XRAY,
+      deliveries: ['dynamodb:Scan'],
+      counters: ['dynamodb:PutItem'],
+    });
   });
 
   it('unsubscribe verifies links with the keys the orchestrator signs them with and records feedback', () => {

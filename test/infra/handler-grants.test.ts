@@ -38,6 +38,7 @@ const SERVICES = [
   'switchboard-preferences',
   'switchboard-profile-api',
   'switchboard-ingest',
+  'switchboard-priors-refresh',
 ] as const;
 type Service = (typeof SERVICES)[number];
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -93,6 +94,7 @@ beforeAll(async () => {
     'switchboard-preferences': import('../../functions/preferences/handler.js'),
     'switchboard-profile-api': import('../../functions/profile-api/handler.js'),
     'switchboard-ingest': import('../../functions/ingest/handler.js'),
+    'switchboard-priors-refresh': import('../../functions/priors-refresh/handler.js'),
   };
   for (const service of SERVICES) handlers[service] = ((await modules[service]) as unknown as { handler: Handler }).handler;
   synthesized = synthesize();
@@ -228,6 +230,13 @@ describe('the handlers on DynamoDB Local', () => {
     // Off the queue again, so that the wakes the other handlers send are all that is on it.
     const queued = (await wakesSent()) as { requestId: string }[];
     expect(queued.sort((a, b) => a.requestId.localeCompare(b.requestId))).toEqual(requests);
+  });
+
+  it('the priors refresher reads the delivery records and stores what it learned', async () => {
+    await deliver(local, { requestId: 'r-iam-priors', customerId: 'c-iam-8', channel: 'email', at: new Date().toISOString() });
+    const summary = await as('switchboard-priors-refresh', (h) => h({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, context));
+    expect(summary).toMatchObject({ complete: true });
+    expect((summary as { read: number }).read).toBeGreaterThan(0);
   });
 
   it('unsubscribe opts out on a signed one-click POST', async () => {

@@ -92,6 +92,16 @@ describe('the synthesized orchestrator role, simulated', () => {
     expect(await results([{ action: 'sns:CheckIfPhoneNumberIsOptedOut', resource: '*' }])).toEqual(['Allowed']);
   });
 
+  it('may read the learned priors the refresher keeps in the counters table, and not write them', async () => {
+    expect(
+      await results([
+        { action: 'dynamodb:GetItem', resource: 'table/counters' },
+        { action: 'dynamodb:PutItem', resource: 'table/counters' },
+        { action: 'dynamodb:Scan', resource: 'table/deliveries' },
+      ]),
+    ).toEqual(['Allowed', 'ImplicitlyDenied', 'ImplicitlyDenied']);
+  });
+
   it('denies what the orchestrator never does: reading or deleting deliveries, querying their index', async () => {
     expect(
       await results([
@@ -187,6 +197,44 @@ describe.each(['switchboard-feedback', 'switchboard-inbox-api'])('the synthesize
 
   it('holds no wake grant that bringing a wake forward does not use', () => {
     expect(unexercisedGrants(stack, policies, ADVANCE).filter((grant) => /^(sqs|scheduler|iam):/.test(grant))).toEqual([]);
+  });
+});
+
+describe('the synthesized role of the priors refresher, simulated', () => {
+  let synthesized: Synthesized;
+  let stack: DeployedStack;
+  let policies: FunctionPolicies;
+  beforeAll(() => {
+    synthesized = synthesize();
+    stack = new DeployedStack(synthesized.template.toJSON(), { stackName: synthesized.stack.stackName });
+    policies = stack.policiesOf('switchboard-priors-refresh');
+  });
+  afterAll(() => synthesized.cleanup());
+
+  /** What a refresh does: a Scan of the delivery records, then one item put beside the counters. */
+  const REFRESH = [
+    { action: 'dynamodb:Scan', resource: 'table/deliveries' },
+    { action: 'dynamodb:PutItem', resource: 'table/counters' },
+  ];
+
+  it('may scan the deliveries and put the priors in the counters table', async () => {
+    expect((await simulate(stack, policies, REFRESH)).map((v) => v.result)).toEqual(['Allowed', 'Allowed']);
+  });
+
+  it('may not write a delivery, change or remove a counter, read the customers or query an index', async () => {
+    const denied = await simulate(stack, policies, [
+      { action: 'dynamodb:PutItem', resource: 'table/deliveries' },
+      { action: 'dynamodb:UpdateItem', resource: 'table/deliveries' },
+      { action: 'dynamodb:UpdateItem', resource: 'table/counters' },
+      { action: 'dynamodb:DeleteItem', resource: 'table/counters' },
+      { action: 'dynamodb:Scan', resource: 'table/counters' },
+      { action: 'dynamodb:Scan', resource: 'table/customers' },
+      { action: 'dynamodb:GetItem', resource: 'table/customers' },
+      { action: 'dynamodb:Query', resource: 'table/deliveries/index/byCustomer' },
+      { action: 'dynamodb:Scan', resource: 'table/deliveries/index/byCustomer' },
+    ]);
+    expect(denied.map((v) => v.result)).toEqual(Array.from({ length: 9 }, () => 'ImplicitlyDenied'));
+    expect(unexercisedGrants(stack, policies, REFRESH)).toEqual([]);
   });
 });
 

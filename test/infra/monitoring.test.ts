@@ -113,6 +113,7 @@ describe('alarms', () => {
       'UnsubscribeFunction',
       'PreferencesHandlerFunction',
       'StatusEventsPublisherFunction',
+      'PriorsRefreshHandlerFunction',
     ];
     expect(throttled).toEqual(handlers.map((prefix) => idOf('AWS::Lambda::Function', prefix)).sort());
   });

@@ -58,7 +58,11 @@ beforeAll(async () => {
     scheduler: new MemoryWakeScheduler(),
   };
   feedback = {
-    store: new DynamoFeedbackStore(local.doc, { deliveriesTable: local.tables.deliveries, customersTable: local.tables.customers }),
+    store: new DynamoFeedbackStore(local.doc, {
+      deliveriesTable: local.tables.deliveries,
+      customersTable: local.tables.customers,
+      halfLifeDays: defaultDecisionConfig.learning.halfLifeDays,
+    }),
     index: new DynamoProviderMessageIndex(local.doc, { tableName: local.tables.deliveries }),
     customers,
     suppressions: new DynamoSuppressionWriter(local.doc, { tableName: local.tables.customers }),
@@ -109,7 +113,9 @@ describe('the feedback loop closes', () => {
     const next = await send({ strategy: 'best' });
     expect(next.outcome.channels).toEqual(['push']);
     expect(next.record.decision?.ranked.map((r) => r.channel)).toEqual(['push', 'email']);
-    expect(next.record.decision?.ranked[0]?.reasons.join(' ')).toMatch(/5 of 5 engaged/);
+    // Each open dated the pushes so far, one day apart; a day after the last they count as faded by age.
+    const faded = [1, 2, 3, 4, 5].reduce((sum, days) => sum + 0.5 ** (days / defaultDecisionConfig.learning.halfLifeDays), 0).toFixed(1);
+    expect(next.record.decision?.ranked[0]?.reasons.join(' ')).toContain(`${faded} of ${faded} engaged`);
 
     const lastEmail = (await deliveries.listByCustomer(CUSTOMER, { limit: 10 })).items.find((r) => r.attempts.some((a) => a.channel === 'email'));
     if (!lastEmail) throw new Error('no email was sent');

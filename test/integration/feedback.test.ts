@@ -52,6 +52,8 @@ describe('delivery timeline', () => {
       opened: 1,
       delivered: 1,
       lastEngagedAt: '2026-11-24T13:00:59.570Z',
+      // Written by the open, the last engagement applied; neither it nor the click had a delivery to count against yet.
+      recent: { at: '2026-11-24T12:59:58.652Z', delivered: 0, engaged: 0, countedDelivered: 0, countedEngaged: 0 },
     });
   });
 
@@ -180,7 +182,12 @@ describe('engagement counters', () => {
     await applyFeedbackEvent(first, world.deps);
     await applyFeedbackEvent(second, world.deps);
     expect((await world.delivery(requestId)).timeline.filter((e) => e.status === 'OPENED')).toHaveLength(2);
-    expect((await world.customer(customerId))?.engagement?.email).toEqual({ opened: 1, lastEngagedAt: '2026-11-24T19:00:00.000Z' });
+    // The second open moved no counter, so it wrote no snapshot: the one the first open wrote stands.
+    expect((await world.customer(customerId))?.engagement?.email).toEqual({
+      opened: 1,
+      lastEngagedAt: '2026-11-24T19:00:00.000Z',
+      recent: { at: first.at, delivered: 0, engaged: 0, countedDelivered: 0, countedEngaged: 0 },
+    });
     const opened = world.telemetry.events.slice(before).filter((e) => e.kind === 'engagement' && e.metric === 'opened');
     expect(opened).toEqual([
       { kind: 'engagement', metric: 'opened', channel: 'email', template: 'cart-reminder' },

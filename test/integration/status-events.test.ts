@@ -7,6 +7,7 @@ import { DynamoDeliveryLog } from '../../functions/adapters/dynamo-delivery-log.
 import { DynamoFeedbackStore } from '../../functions/adapters/dynamo-feedback-store.js';
 import { DynamoProviderMessageIndex } from '../../functions/adapters/dynamo-provider-message-index.js';
 import { EventBridgeStatusEvents } from '../../functions/adapters/eventbridge-status-events.js';
+import { defaultDecisionConfig } from '../../functions/core/config.js';
 import type { DeliveryStatusDetail } from '../../functions/core/events/delivery-status-event.js';
 import type { DeliveryRecord } from '../../functions/core/model.js';
 import { createEventPublisherHandler } from '../../functions/event-publisher/create-handler.js';
@@ -117,7 +118,11 @@ describe('status events from the deliveries stream', () => {
     );
     // The provider reports delivery: feedback moves the status on.
     const delivered = { status: 'DELIVERED' as const, at: later(2_000).toISOString(), channel: 'email' as const, eventId: 'ses:ses-1:delivery' };
-    await new DynamoFeedbackStore(local.doc, { deliveriesTable: local.tables.deliveries, customersTable: local.tables.customers }).record({
+    await new DynamoFeedbackStore(local.doc, {
+      deliveriesTable: local.tables.deliveries,
+      customersTable: local.tables.customers,
+      halfLifeDays: defaultDecisionConfig.learning.halfLifeDays,
+    }).record({
       requestId: 'r-sent',
       customerId: 'c-1',
       eventId: delivered.eventId,

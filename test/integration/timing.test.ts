@@ -52,7 +52,11 @@ beforeAll(async () => {
     },
   };
   feedback = {
-    store: new DynamoFeedbackStore(local.doc, { deliveriesTable: local.tables.deliveries, customersTable: local.tables.customers }),
+    store: new DynamoFeedbackStore(local.doc, {
+      deliveriesTable: local.tables.deliveries,
+      customersTable: local.tables.customers,
+      halfLifeDays: defaultDecisionConfig.learning.halfLifeDays,
+    }),
     index: new DynamoProviderMessageIndex(local.doc, { tableName: local.tables.deliveries }),
     customers,
     suppressions: new DynamoSuppressionWriter(local.doc, { tableName: local.tables.customers }),

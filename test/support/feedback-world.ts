@@ -4,6 +4,7 @@ import { DynamoDeliveryLog } from '../../functions/adapters/dynamo-delivery-log.
 import { DynamoFeedbackStore } from '../../functions/adapters/dynamo-feedback-store.js';
 import { DynamoProviderMessageIndex } from '../../functions/adapters/dynamo-provider-message-index.js';
 import { DynamoSuppressionWriter } from '../../functions/adapters/dynamo-suppression-writer.js';
+import { defaultDecisionConfig } from '../../functions/core/config.js';
 import type { FeedbackDeps } from '../../functions/core/feedback/apply.js';
 import type { FeedbackTelemetry, FeedbackTelemetryEvent } from '../../functions/core/feedback/ports.js';
 import type { Channel, Customer, DeliveryRecord } from '../../functions/core/model.js';
@@ -26,7 +27,11 @@ export async function feedbackWorld(label: string) {
   const deliveries = new DynamoDeliveryLog(local.doc, { tableName: local.tables.deliveries });
   const index = new DynamoProviderMessageIndex(local.doc, { tableName: local.tables.deliveries });
   const deps: FeedbackDeps = {
-    store: new DynamoFeedbackStore(local.doc, { deliveriesTable: local.tables.deliveries, customersTable: local.tables.customers }),
+    store: new DynamoFeedbackStore(local.doc, {
+      deliveriesTable: local.tables.deliveries,
+      customersTable: local.tables.customers,
+      halfLifeDays: defaultDecisionConfig.learning.halfLifeDays,
+    }),
     index,
     customers: new DynamoCustomerDirectory(local.doc, { tableName: local.tables.customers }),
     suppressions: new DynamoSuppressionWriter(local.doc, { tableName: local.tables.customers }),

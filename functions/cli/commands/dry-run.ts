@@ -8,7 +8,7 @@ import { MemoryTelemetry } from '../../adapters/memory/telemetry.js';
 import { BundleTemplateStore } from '../../adapters/bundle-template-store.js';
 import { fixedClock, systemClock } from '../../adapters/system-clock.js';
 import { defaultDecisionConfig } from '../../core/config.js';
-import type { Channel, Customer, DeliveryRecord, DeliveryStatus, EscalationState, TimingNote } from '../../core/model.js';
+import type { Channel, Customer, DeliveryRecord, DeliveryStatus, EscalationState, Surface, TimingNote } from '../../core/model.js';
 import { orchestrateBatch } from '../../core/orchestrate.js';
 import { resolveTimeZone } from '../../core/quiet-hours.js';
 import { CustomerRenderer } from '../../core/render/customer-renderer.js';
@@ -37,7 +37,8 @@ export interface DryRunArgs {
 export interface DryRunReport {
   status: string;
   channels: Channel[];
-  decision: { ranked: { channel: Channel; score: number; reasons: string[] }[]; excluded: { channel: Channel; reason: string }[] };
+  /** `moment`: where the customer was when it was decided, when that was known. */
+  decision: { ranked: { channel: Channel; score: number; reasons: string[] }[]; excluded: { channel: Channel; reason: string }[]; moment?: Surface };
   rendered: Partial<Record<Channel, unknown>>;
   problems: { path: string; message: string }[];
   /** When the clock had a say: sent now, deferred (until when, also on the customer's clock) or expired, and why. */
@@ -120,6 +121,7 @@ function toReport(status: string, channels: Channel[], record: DeliveryRecord | 
     decision: {
       ranked: (record?.decision?.ranked ?? []).map(({ channel, score, reasons }) => ({ channel, score, reasons })),
       excluded: (record?.decision?.excluded ?? []).map(({ channel, reason }) => ({ channel, reason })),
+      ...(record?.decision?.moment ? { moment: record.decision.moment } : {}),
     },
     rendered,
     problems: record?.problems ?? (record?.attempts ?? []).filter((a) => a.error).map((a) => ({ path: a.channel, message: `${a.error?.code}: ${a.error?.message}` })),
@@ -168,6 +170,7 @@ function printReadable(report: DryRunReport, out: CliOutput): void {
   const status = paint(out, toneOf(report.status as DeliveryStatus), report.status);
   say(out, `status: ${status}${report.channels.length ? ` via ${report.channels.join(', ')}` : ''}`);
   printTiming(report, out);
+  if (report.decision.moment) say(out, `moment: ${report.decision.moment}`);
   if (report.decision.ranked.length > 0) {
     out.log('');
     out.log(paint(out, 'heading', 'ranked channels'));

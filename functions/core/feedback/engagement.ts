@@ -1,4 +1,5 @@
-import { type Channel, ENGAGEMENT_COUNTERS, type EngagementCounter } from '../model.js';
+import { snapshotAt } from '../learning/evidence.js';
+import { type Channel, type ChannelEngagement, ENGAGEMENT_COUNTERS, type EngagementCounter } from '../model.js';
 import type { FeedbackEvent } from './event.js';
 
 export { ENGAGEMENT_COUNTERS, type EngagementCounter };
@@ -34,4 +35,18 @@ export function counterKey(channel: Channel, counter: EngagementCounter): string
 /** Opens and clicks are the customer's own doing; only they move `lastEngagedAt`. */
 export function isEngagement(delta: EngagementDelta): boolean {
   return (delta.opened ?? 0) > 0 || (delta.clicked ?? 0) > 0;
+}
+
+/**
+ * One channel's engagement after `counter` moved by one at `at`: what the feedback store writes,
+ * for stores that hold the record in memory (the simulator). An open or a click also moves
+ * `lastEngagedAt` forward and refreshes the faded evidence snapshot.
+ */
+export function countOnce(before: ChannelEngagement | undefined, counter: EngagementCounter, at: Date, halfLifeDays: number): ChannelEngagement {
+  const after: ChannelEngagement = { ...before, [counter]: (before?.[counter] ?? 0) + 1 };
+  if (counter !== 'opened' && counter !== 'clicked') return after;
+  const last = before?.lastEngagedAt;
+  if (!last || last < at.toISOString()) after.lastEngagedAt = at.toISOString();
+  after.recent = snapshotAt(before, after, at, halfLifeDays);
+  return after;
 }

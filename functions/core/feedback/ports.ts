@@ -45,7 +45,10 @@ export interface FeedbackWrite {
   status?: { to: DeliveryStatus; from: DeliveryStatus[] };
   /** Moves `engagement.<channel>.<counter>` by one, on condition that `key` was not counted yet. */
   counter?: { channel: Channel; name: EngagementCounter; key: string };
-  /** An open or a click: moves `engagement.<channel>.lastEngagedAt` forward to `at`. */
+  /**
+   * An open or a click: moves `engagement.<channel>.lastEngagedAt` forward to `at` and, when the
+   * counter moved, dates the counters in the evidence snapshot as of `at` (as `countOnce` does).
+   */
   engaged?: { channel: Channel; at: string };
   updatedAt: string;
 }

@@ -4,7 +4,9 @@ import { applicableQuietHours, standingExclusion } from '../eligibility.js';
 import { type Channel, CHANNELS, type Customer, type Decision, type ExcludedChannel, type TimingNote } from '../model.js';
 import { resolveTimeZone } from '../quiet-hours.js';
 import type { SendRequest } from '../request.js';
-import { rankChannels } from '../scoring.js';
+import type { LearnedPriors } from '../learning/priors.js';
+import { statedPreference } from '../learning/estimate.js';
+import { momentOf, rankChannels } from '../scoring.js';
 import type { TemplateManifest } from '../templates.js';
 import { type ChannelTiming, decideDeferral, type TimingDecision } from './deferral.js';
 import { describeLocalInstant } from './local-time.js';
@@ -18,6 +20,8 @@ export interface PlanInput {
   now: Date;
   /** A deferral already waited for `sendAt`: it is not waited for again (its next occurrence would be tomorrow). */
   sendAtReached?: boolean;
+  /** The population's learned engagement per channel and moment; without it, the configured priors. */
+  priors?: LearnedPriors;
 }
 
 export interface Plan {
@@ -48,7 +52,9 @@ export function planDelivery(input: PlanInput, config: DecisionConfig): Plan {
     else candidates.push(channel);
   }
 
-  const ranked = rankChannels(candidates, { customer, request, category, now }, config);
+  const scoring = { customer, request, category, now, ...(input.priors ? { priors: input.priors } : {}) };
+  const ranked = rankChannels(candidates, scoring, config);
+  const moment = momentOf(scoring, config);
   const rulesFor = (channel: Channel) => {
     const quietHours = applicableQuietHours({ customer, channel, category, priority: request.priority }, config);
     return { ...(quietHours ? { quietHours } : {}), ...(manifest.sendWindow ? { sendWindow: manifest.sendWindow } : {}) };
@@ -81,7 +87,12 @@ export function planDelivery(input: PlanInput, config: DecisionConfig): Plan {
     detail: t.opensAt ? `${t.detail}, until ${describeLocalInstant(t.opensAt, zone, now)}` : t.detail,
   }));
   const open = new Set(timings.filter((t) => t.state === 'open').map((t) => t.channel));
-  const decision: Decision = { ranked: ranked.filter((r) => open.has(r.channel)), excluded: [...blocked, ...closedExclusions] };
+  const decision: Decision = {
+    ranked: ranked.filter((r) => open.has(r.channel)),
+    excluded: [...blocked, ...closedExclusions],
+    ...(moment ? { moment } : {}),
+    preferred: statedPreference(customer),
+  };
   // A message with nowhere to go says so in its exclusions; the note is kept for when time had a say.
   if (closed.length > 0 || sendAt || timing.kind === 'defer' || timing.kind === 'expire') decision.timing = timingNote(timing);
   return { decision, timing };
