@@ -8,6 +8,7 @@ import { PRICES, type Prices } from './prices.js';
 import { type Progress, silentProgress } from './progress.js';
 import { type Projection, projectConcurrency } from './projection.js';
 import { readStackFacts, removeStackOutput, type StackFacts } from './stack/facts.js';
+import { measureSimulation, type SimulationResult } from './simulation.js';
 import { checkTargets, type Target } from './targets.js';
 import { compiledTemplates } from './templates.js';
 
@@ -17,11 +18,13 @@ export interface BenchSizes {
   coreRounds: number;
   pipelineRequests: number;
   coldStartRuns: number;
+  /** Customers of the shipped simulated population (30 days); the target is stated for 2,000. */
+  simulationCustomers: number;
 }
 
 export const SIZES: Record<'full' | 'quick', BenchSizes> = {
-  full: { coreCustomers: 1_000, coreMessages: 5_000, coreRounds: 5, pipelineRequests: 20_000, coldStartRuns: 10 },
-  quick: { coreCustomers: 1_000, coreMessages: 1_000, coreRounds: 3, pipelineRequests: 1_000, coldStartRuns: 10 },
+  full: { coreCustomers: 1_000, coreMessages: 5_000, coreRounds: 5, pipelineRequests: 20_000, coldStartRuns: 10, simulationCustomers: 2_000 },
+  quick: { coreCustomers: 1_000, coreMessages: 1_000, coreRounds: 3, pipelineRequests: 1_000, coldStartRuns: 10, simulationCustomers: 2_000 },
 };
 
 export interface BenchOptions {
@@ -48,6 +51,7 @@ export interface BenchResults {
     prices: Prices;
   };
   coldStart: ColdStartResult;
+  simulation: SimulationResult;
   projection: Projection;
   targets: Target[];
 }
@@ -99,6 +103,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     const coldStart = await measureColdStart(facts, sizes.coldStartRuns, (done, total) => progress.update(done, total));
     progress.done(`median ${coldStart.medianImportMs.toFixed(0)} ms`);
 
+    progress.phase(`decision simulator: ${sizes.simulationCustomers} customers × 30 days, five policies`);
+    const simulation = measureSimulation(compiledTemplates().bundle, sizes.simulationCustomers);
+    progress.done(`${simulation.requests} requests in ${simulation.seconds.toFixed(1)} s, ${(simulation.shareOfOracle * 100).toFixed(1)}% of the oracle`);
+
     const costInputs = {
       batchSize: facts.batchSize,
       memoryMb: facts.memoryMb,
@@ -137,6 +145,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         prices: PRICES,
       },
       coldStart,
+      simulation,
       projection,
       targets: checkTargets({
         dynamoReadsPerMessage: pipeline.perMessage.dynamoReadRequests,
@@ -146,6 +155,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         bundleMb: coldStart.bundleBytes / 1e6,
         coldImportMs: coldStart.medianImportMs,
         concurrentLambdas: projection.concurrentLambdas,
+        ...(sizes.simulationCustomers >= 2_000 ? { simulationSeconds: simulation.seconds } : {}),
+        simulationOracleShortfall: 1 - simulation.shareOfOracle,
+        simulationCostPerEngagementRatio: simulation.costPerEngagementRatio,
       }),
     };
   } finally {

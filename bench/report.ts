@@ -100,6 +100,18 @@ export function formatReport(r: BenchResults): string {
       ],
     ],
     [
+      `Decision simulator: ${r.simulation.population}, ${r.simulation.customers} customers × ${r.simulation.days} days`,
+      [
+        ['run', `${n(r.simulation.seconds, 1)} s`, `${r.simulation.requests} requests through five policies`],
+        [
+          'engagements',
+          `${n(r.simulation.shareOfOracle * 100, 1)}% of the oracle`,
+          `${times(r.simulation.engagementsOverBestSimple)} the better of fixed order and engagement ratio`,
+        ],
+        ['fees per engagement', `${times(r.simulation.costPerEngagementRatio)} the cheapest other policy`, 'below 1× is cheaper'],
+      ],
+    ],
+    [
       `Projection: ${r.projection.targetPerSecond.toLocaleString('en-US')} msg/s`,
       [
         [

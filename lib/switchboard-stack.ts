@@ -135,7 +135,7 @@ export class SwitchboardStack extends Stack {
     });
     const feedback = handler('feedback', 'Feedback', 'feedback', 512, Duration.seconds(30));
     // SES complaints arrive here only.
-    tables.bindFeedbackRecorder(feedback, { readsConsent: true });
+    tables.bindFeedbackRecorder(feedback, { readsConsent: true, recordsEngagement: true });
     feedback.configureAsyncInvoke({ onFailure: feedbackDeadLetters.asFailureDestination(), retryAttempts: 2 });
     email.routeEventsTo(feedback, feedbackDeadLetters);
     sms.routeStatusTo(feedback);
@@ -146,7 +146,7 @@ export class SwitchboardStack extends Stack {
     const inbox = handler('inboxApi', 'InboxApi', 'inboxApi');
     tables.inbox.bind(inbox, { actions: ['Query', 'UpdateItem', 'GetItem'] });
     // Reads and clicks in the inbox are feedback too.
-    tables.bindFeedbackRecorder(inbox);
+    tables.bindFeedbackRecorder(inbox, { recordsEngagement: true });
     // So does an in-app message read or clicked, or a push the app reports opened.
     wakes.bindWakeAdvancer(inbox);
     customerApi.addInbox(inbox);

@@ -11,10 +11,12 @@ import type { LocalWakeScheduler } from './wake-scheduler.js';
 
 /**
  * The deployed orchestrator, composed from the environment as at a cold start, with the local
- * wake scheduler in place of the deployed one (nothing local runs EventBridge Scheduler).
+ * wake scheduler in place of the deployed one (nothing local runs EventBridge Scheduler) and the
+ * learned priors read every minute rather than every few.
  */
 export function loadLocalOrchestrator(wakes: LocalWakeScheduler): SqsHandler {
-  const { deps, logger } = composeOrchestrator(readOrchestratorConfig(process.env));
+  // Local mode learns the priors every minute, so they are read as often: a run shows its own history soon.
+  const { deps, logger } = composeOrchestrator(readOrchestratorConfig(process.env), { priorsCache: { keepMs: 60_000, retryMs: 10_000 } });
   return localOrchestratorHandler({ ...deps, scheduler: wakes }, logger, wakes);
 }
 

@@ -27,7 +27,7 @@ import { SqsDelayedWake } from '../adapters/sqs-delayed-wake.js';
 import { systemClock } from '../adapters/system-clock.js';
 import { RoutedWakeScheduler } from '../composition/wake-scheduler.js';
 import { defaultDecisionConfig } from '../core/config.js';
-import { CachedPriors, DEFAULT_PRIORS_CACHE } from '../core/learning/cached-priors.js';
+import { CachedPriors, type CachedPriorsOptions, DEFAULT_PRIORS_CACHE } from '../core/learning/cached-priors.js';
 import { codeOf } from '../core/errors.js';
 import type { OrchestratorDeps } from '../core/orchestrate.js';
 import type { Senders, WakeScheduler } from '../core/ports.js';
@@ -45,7 +45,7 @@ const FINISHING_WRITES_MS = 3_000;
  * Endpoints come from the SDK's own settings (`AWS_ENDPOINT_URL_<SERVICE>`), which is how local
  * mode points the same code at the emulators.
  */
-export function composeOrchestrator(config: OrchestratorConfig) {
+export function composeOrchestrator(config: OrchestratorConfig, options: { priorsCache?: Partial<CachedPriorsOptions> } = {}) {
   const logger = new Logger({ serviceName: SERVICE_NAME });
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
   const clientSettings = withHttpTimeouts();
@@ -99,6 +99,7 @@ export function composeOrchestrator(config: OrchestratorConfig) {
     // Read once per few minutes per warm function; the refresher writes them once an hour.
     priors: new CachedPriors(new DynamoPriorsStore(documents, { tableName: config.tables.counters }), systemClock, {
       ...DEFAULT_PRIORS_CACHE,
+      ...options.priorsCache,
       onError: (error) => logger.warn('learned priors could not be read; the configured priors decide meanwhile', { code: codeOf(error) }),
     }),
   };

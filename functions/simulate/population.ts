@@ -32,7 +32,7 @@ const segmentSchema = z
     momentEffects: z
       .strictObject(Object.fromEntries(SURFACES.map((s) => [s, multipliers.optional()])) as Record<(typeof SURFACES)[number], z.ZodOptional<typeof multipliers>>)
       .optional(),
-    /** From `day` on, the segment's mean engagement on the named channels is this instead. */
+    /** From simulated day `day` on (the first day is 1), the segment's mean engagement on the named channels is this instead. */
     drift: z.strictObject({ day: z.int().min(1), engagement: perChannel }).optional(),
   })
   .refine((segment) => Math.abs(sum(Object.values(segment.moments)) - 1) <= 0.001, { message: 'moments must add up to 1', path: ['moments'] });
@@ -49,7 +49,7 @@ export const populationSchema = z
     segments: z.array(segmentSchema).min(1).max(50),
   })
   .refine((population) => Math.abs(sum(population.segments.map((s) => s.share)) - 1) <= 0.001, { message: 'segment shares must add up to 1', path: ['segments'] })
-  .refine((population) => population.segments.every((s) => !s.drift || s.drift.day < population.days), { message: 'a drift day must fall within the run', path: ['segments'] });
+  .refine((population) => population.segments.every((s) => !s.drift || s.drift.day <= population.days), { message: 'a drift day must fall within the run', path: ['segments'] });
 
 export type Population = z.infer<typeof populationSchema>;
 export type Segment = Population['segments'][number];

@@ -125,7 +125,8 @@ function drawAround(mean: number, random: Random): number {
 
 function driftFactor(segment: Segment, channel: Channel, day: number): number {
   const drift = segment.drift;
-  const after = drift && day >= drift.day ? drift.engagement[channel] : undefined;
+  // `day` counts from 0; a drift's day, like the report's days, from 1.
+  const after = drift && day + 1 >= drift.day ? drift.engagement[channel] : undefined;
   if (after === undefined) return 1;
   const before = segment.engagement[channel] ?? 0;
   return before > 0 ? after / before : 0;

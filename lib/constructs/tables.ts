@@ -143,9 +143,12 @@ export class SwitchboardTables extends Construct {
    * The feedback use case (SES and SMS events, inbox reads, unsubscribes): find the delivery,
    * move its status forward, update engagement and suppressions on the customer. `readsConsent`
    * adds the consent read before an opt-out from every topic, which only complaints cause.
+   * `recordsEngagement` adds the read of a customer's channel before an open or a click refreshes
+   * its faded evidence (docs/decision.md); unsubscribes never record one.
    */
-  bindFeedbackRecorder(fn: lambda.Function, options: { readsConsent?: boolean } = {}): void {
+  bindFeedbackRecorder(fn: lambda.Function, options: { readsConsent?: boolean; recordsEngagement?: boolean } = {}): void {
     this.deliveries.bind(fn, { actions: ['GetItem', 'UpdateItem'] });
-    this.customers.bind(fn, { actions: options.readsConsent ? ['BatchGetItem', 'UpdateItem'] : ['UpdateItem'] });
+    const actions: DynamoAction[] = ['UpdateItem', ...(options.readsConsent ? (['BatchGetItem'] as const) : []), ...(options.recordsEngagement ? (['GetItem'] as const) : [])];
+    this.customers.bind(fn, { actions });
   }
 }

@@ -43,7 +43,7 @@ describe('npm run bench, at a tiny size', () => {
   it('produces every figure, each a finite number, and prints them', async () => {
     const results: BenchResults = await runBench({
       mode: 'test',
-      sizes: { coreCustomers: 200, coreMessages: 100, coreRounds: 1, pipelineRequests: 100, coldStartRuns: 1 },
+      sizes: { coreCustomers: 200, coreMessages: 100, coreRounds: 1, pipelineRequests: 100, coldStartRuns: 1, simulationCustomers: 100 },
       dynamoDbEndpoint: inject('dynamoDbEndpoint'),
     });
     const figures = new Map(numbers(results));
@@ -54,7 +54,7 @@ describe('npm run bench, at a tiny size', () => {
     );
     expect(results.pipeline.operations.filter((o) => o.service === 'DynamoDB').every((o) => o.callsWithCapacity > 0)).toBe(true);
     expect(results.cost.saas.map((s) => s.name)).toEqual(['Knock', 'Novu', 'SuprSend']);
-    expect(results.targets).toHaveLength(7);
+    expect(results.targets).toHaveLength(9);
     const report = formatReport(results);
     for (const title of ['Core:', 'Pipeline:', 'Cost per million', 'Cold start', 'Projection:', 'Targets']) expect(report).toContain(title);
   }, 120_000);

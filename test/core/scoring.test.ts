@@ -30,6 +30,12 @@ function componentByChannel(ranked: RankedChannel[], name: ScoreComponent): Reco
 
 const prefersEmail = newCustomer({ preferences: { preferredChannels: ['email'] } });
 
+/** The default config with every weight but one at zero: to test one component's own ordering. */
+function only(component: ScoreComponent, weight = 1): DecisionConfig {
+  const weights = Object.fromEntries(SCORE_COMPONENTS.map((name) => [name, name === component ? weight : 0])) as Record<ScoreComponent, number>;
+  return { ...defaultDecisionConfig, weights };
+}
+
 describe('context', () => {
   it('puts push first for a customer in a store, over a stated email preference', () => {
     expect(ranking(prefersEmail)[0]).toBe('email');
@@ -45,7 +51,7 @@ describe('context', () => {
   });
 
   it('favours what buzzes the phone when the customer is offline', () => {
-    const [first] = ranking(newCustomer(), { context: { surface: 'offline' } }, { category: 'transactional', channels: ['sms', 'email', 'in_app'] });
+    const [first] = ranking(newCustomer(), { context: { surface: 'offline' } }, { category: 'transactional', channels: ['sms', 'email', 'in_app'], config: only('context') });
     expect(first).toBe('sms');
   });
 
@@ -73,13 +79,21 @@ describe('context', () => {
 
 describe('preference', () => {
   it("follows the customer's order: earlier is worth more", () => {
-    expect(ranking(newCustomer({ preferences: { preferredChannels: ['sms', 'email'] } }), {}, { category: 'transactional', channels: ['email', 'sms'] })).toEqual(['sms', 'email']);
-    expect(ranking(newCustomer({ preferences: { preferredChannels: ['email', 'sms'] } }), {}, { category: 'transactional', channels: ['email', 'sms'] })).toEqual(['email', 'sms']);
+    const config = only('preference');
+    expect(ranking(newCustomer({ preferences: { preferredChannels: ['sms', 'email'] } }), {}, { category: 'transactional', channels: ['email', 'sms'], config })).toEqual([
+      'sms',
+      'email',
+    ]);
+    expect(ranking(newCustomer({ preferences: { preferredChannels: ['email', 'sms'] } }), {}, { category: 'transactional', channels: ['email', 'sms'], config })).toEqual([
+      'email',
+      'sms',
+    ]);
   });
 
   it("follows the sender's allow-list order when the customer states none", () => {
-    expect(ranking(newCustomer(), { channels: ['in_app', 'push', 'email', 'sms'] })).toEqual(['in_app', 'push', 'email', 'sms']);
-    expect(ranking(newCustomer(), { channels: ['email', 'in_app', 'push', 'sms'] })).toEqual(['email', 'in_app', 'push', 'sms']);
+    const config = only('preference');
+    expect(ranking(newCustomer(), { channels: ['in_app', 'push', 'email', 'sms'] }, { config })).toEqual(['in_app', 'push', 'email', 'sms']);
+    expect(ranking(newCustomer(), { channels: ['email', 'in_app', 'push', 'sms'] }, { config })).toEqual(['email', 'in_app', 'push', 'sms']);
   });
 
   it("weighs the customer's word above the sender's order", () => {
@@ -90,7 +104,8 @@ describe('preference', () => {
   it('says which list and position earned the points', () => {
     const customer = newCustomer({ preferences: { preferredChannels: ['push', 'email'] } });
     const [email] = rank(customer, { channels: ['push', 'email'] }, { channels: ['email'] });
-    expect(email?.reasons).toContain("preference +0.1875: customer's 2nd choice, sender's 2nd choice");
+    // 0.05 × (1 × ½ + 0.5 × ½): the customer's list counts double the sender's.
+    expect(email?.reasons).toContain("preference +0.0375: customer's 2nd choice, sender's 2nd choice");
   });
 });
 
@@ -108,7 +123,7 @@ describe('engagement', () => {
     const ranked = rank(newCustomer());
     for (const entry of ranked) {
       expect(entry.components.engagement).toBeCloseTo(defaultDecisionConfig.weights.engagement * defaultDecisionConfig.priors[entry.channel].rate, 4);
-      expect(entry.reasons.some((r) => r.startsWith('engagement') && r.includes('no history, prior'))).toBe(true);
+      expect(entry.reasons.some((r) => r.startsWith('engagement') && r.includes('no history, set prior'))).toBe(true);
     }
   });
 
@@ -140,8 +155,9 @@ describe('urgency', () => {
   });
 
   it('turns at about an hour left with the default weights', () => {
-    expect(ranking(prefersEmail, { expiresAt: inMinutes(45) })[0]).toBe('push');
-    expect(ranking(prefersEmail, { expiresAt: inMinutes(75) })[0]).toBe('email');
+    // An order update: no exploration, so the turn is exactly where the weights put it.
+    expect(ranking(prefersEmail, { expiresAt: inMinutes(45) }, { category: 'transactional' })[0]).toBe('push');
+    expect(ranking(prefersEmail, { expiresAt: inMinutes(75) }, { category: 'transactional' })[0]).toBe('email');
   });
 
   it('grows as the expiry comes closer and adds nothing to email', () => {
@@ -171,9 +187,15 @@ describe('urgency', () => {
 describe('cost', () => {
   const prefersSms = newCustomer({ preferences: { preferredChannels: ['sms', 'push'] } });
 
-  it('keeps marketing off SMS even for a customer who prefers it, but not an order update', () => {
+  it('makes SMS earn its price: a stated preference alone does not, a proven habit does for an order update', () => {
     expect(ranking(prefersSms, {}, { category: 'marketing', channels: ['sms', 'push'] })).toEqual(['push', 'sms']);
-    expect(ranking(prefersSms, {}, { category: 'transactional', channels: ['sms', 'push'] })).toEqual(['sms', 'push']);
+    expect(ranking(prefersSms, {}, { category: 'transactional', channels: ['sms', 'push'] })).toEqual(['push', 'sms']);
+    const readsTexts = { ...prefersSms, engagement: { sms: { delivered: 10, clicked: 8 }, push: { delivered: 10, opened: 1 } } };
+    expect(ranking(readsTexts, {}, { category: 'transactional', channels: ['sms', 'push'] })).toEqual(['sms', 'push']);
+    // Marketing pays 2.5 times an order update's relative price for the same text.
+    const [push, sms] = rank(readsTexts, {}, { category: 'marketing', channels: ['sms', 'push'] });
+    expect(push?.channel).toBe('push');
+    expect(sms?.components.cost).toBe(-defaultDecisionConfig.weights.cost);
   });
 
   it('is a penalty, zero for in-app', () => {
@@ -206,7 +228,8 @@ describe('the score record', () => {
     const nonZero = SCORE_COMPONENTS.filter((name) => push?.components[name] !== 0);
     expect(push?.reasons.map((r) => r.split(' ')[0])).toEqual(nonZero);
     expect(push?.reasons[0]).toBe('context +0.40: customer is in store berlin-mitte');
-    expect(push?.reasons.at(-1)).toBe('cost -0.006: relative cost 0.02');
+    expect(push?.reasons.at(-2)).toBe('cost -0.03: relative cost 0.02');
+    expect(push?.reasons.at(-1)).toMatch(/^exploration [+-]0\.\d+: drew \d+% for \d+%$/);
   });
 
   it('never includes addresses in reasons', () => {

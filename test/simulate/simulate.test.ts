@@ -95,8 +95,9 @@ describe('the simulator, on populations whose answer can be worked out by hand',
     });
     const [customer] = drawCustomers(drifting, manifests);
     const own = customer!.truth.email;
-    expect(trueChance(customer!, 'email', 'web', 1)).toBeCloseTo(Math.min(1, own * 2), 12);
-    expect(trueChance(customer!, 'email', 'web', 2)).toBeCloseTo(Math.min(1, own * 0.25 * 2), 12);
+    // Days count from 0 here and from 1 in the file and the report: day index 1 is day 2.
+    expect(trueChance(customer!, 'email', 'web', 0)).toBeCloseTo(Math.min(1, own * 2), 12);
+    expect(trueChance(customer!, 'email', 'web', 1)).toBeCloseTo(Math.min(1, own * 0.25 * 2), 12);
     expect(trueChance(customer!, 'email', 'store', 3)).toBeCloseTo(own * 0.25, 12);
   });
 
@@ -136,6 +137,6 @@ describe('the population file', () => {
     expect(problems({ ...emailOnly, segments: [{ ...emailOnly.segments[0], share: 0.5 }] })).toContain('segments: segment shares must add up to 1');
     expect(problems({ ...emailOnly, segments: [{ ...emailOnly.segments[0], moments: { web: 0.5 } }] })).toContain('segments.0.moments: moments must add up to 1');
     expect(problems({ ...emailOnly, segments: [{ ...emailOnly.segments[0], reachable: { email: 2 } }] }).some((p) => p.startsWith('segments.0.reachable.email'))).toBe(true);
-    expect(problems({ ...emailOnly, segments: [{ ...emailOnly.segments[0], drift: { day: 9, engagement: {} } }] })).toContain('segments: a drift day must fall within the run');
+    expect(problems({ ...emailOnly, segments: [{ ...emailOnly.segments[0], drift: { day: 3, engagement: {} } }] })).toContain('segments: a drift day must fall within the run');
   });
 });

@@ -31,7 +31,7 @@ export interface RefreshResult {
 /** Learns the priors from the recent delivery records and stores them, replacing the ones before. */
 export async function refreshPriors(deps: RefreshDeps, maxItems = PRIORS_SAMPLE_ITEMS): Promise<RefreshResult> {
   const now = deps.clock.now();
-  const since = new Date(now.getTime() - PRIORS_WINDOW_HALF_LIVES * deps.decisionConfig.learning.halfLifeDays * DAY_MS);
+  const since = new Date(now.getTime() - PRIORS_WINDOW_HALF_LIVES * deps.decisionConfig.learning.priorsHalfLifeDays * DAY_MS);
   const observations: Observation[] = [];
   const summary = await deps.deliveries.read(since, maxItems, (item) => {
     // The read goes by when a record was created; each send is held to the window on its own time too.

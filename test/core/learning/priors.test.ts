@@ -5,7 +5,7 @@ import { channelPrior, learnedPriorsSchema, learnPriors, type Observation } from
 const now = new Date('2026-03-20T00:00:00Z');
 const config = {
   priors: { ...defaultDecisionConfig.priors, push: { rate: 0.1, strength: 10 } },
-  learning: { ...defaultDecisionConfig.learning, halfLifeDays: 7, momentStrength: 10 },
+  learning: { ...defaultDecisionConfig.learning, priorsHalfLifeDays: 7, momentStrength: 10 },
 };
 const at = (daysAgo: number) => new Date(now.getTime() - daysAgo * 86_400_000);
 const many = (count: number, observation: Observation) => Array.from({ length: count }, () => observation);
@@ -42,6 +42,6 @@ describe('learned priors', () => {
 
   it('falls back to the configured prior for a channel nothing was learned about', () => {
     const prior = channelPrior(learnPriors([], now, config), 'sms', { moment: 'store' }, config);
-    expect(prior).toEqual({ rate: config.priors.sms.rate, strength: config.priors.sms.strength, lift: 1, preferredLift: 1, learned: false });
+    expect(prior).toEqual({ rate: config.priors.sms.rate, strength: config.priors.sms.strength, lift: 1, preferredLift: 1, weight: config.priors.sms.strength, learned: false });
   });
 });

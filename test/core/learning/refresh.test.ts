@@ -41,7 +41,7 @@ function store() {
 
 describe('refreshPriors', () => {
   it('learns from the records of the window and stores what it learned', async () => {
-    const halfLife = defaultDecisionConfig.learning.halfLifeDays;
+    const halfLife = defaultDecisionConfig.learning.priorsHalfLifeDays;
     const items = [sent('push', 0, true), sent('push', 0, false), sent('email', 2, true), { status: 'SUPPRESSED', attempts: [], timeline: [] }];
     const { deliveries, asked } = sample(items);
     const kept = store();
