@@ -88,6 +88,7 @@ function dryRunArgs(args: string[]) {
       customer: { type: 'string' },
       now: { type: 'string' },
       templates: { type: 'string', default: 'templates' },
+      priors: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -99,6 +100,7 @@ function dryRunArgs(args: string[]) {
     templatesDir: values.templates,
     json: values.json,
     ...(values.now ? { now: values.now } : {}),
+    ...(values.priors ? { priorsFile: values.priors } : {}),
   };
 }
 

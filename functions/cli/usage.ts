@@ -3,7 +3,7 @@
  * length; a command added here belongs there too.
  */
 export const COMMAND_HELP = {
-  'dry-run': `switchboard dry-run --request FILE --customer FILE [--now ISO] [--templates DIR] [--json]
+  'dry-run': `switchboard dry-run --request FILE --customer FILE [--now ISO] [--templates DIR] [--priors FILE] [--json]
 
   What would happen to a send request for a customer record: the real decision and rendering,
   on in-memory stores; sends nothing and needs no running system.
@@ -12,6 +12,7 @@ export const COMMAND_HELP = {
   --customer FILE    the customer record (JSON, as the customers table holds it)
   --now ISO          decide at this instant instead of now, e.g. 2026-11-23T16:00:00Z
   --templates DIR    the templates folder to render from (default: templates)
+  --priors FILE      decide with these learned priors (JSON, as the refresher stores them)
   --json             the report as JSON: { status, channels, decision, rendered, problems, ... }
 
   exit 0  decided: SENT, DEFERRED, SUPPRESSED, EXPIRED

@@ -161,7 +161,8 @@ describe('switchboard dry-run: the right time', () => {
       afterMs: 3_600_000,
       nextAt: '2026-11-24T09:00:00.000Z',
       nextAtLocal: '10:00 Europe/Berlin',
-      nextChannels: ['email', 'in_app', 'sms'],
+      // Lena opened 4 of 29 emails: below what an inbox she has not tried yet is expected to earn.
+      nextChannels: ['in_app', 'email', 'sms'],
     });
   });
 

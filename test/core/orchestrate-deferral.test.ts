@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Customer } from '../../functions/core/model.js';
-import { harness, reachableCustomer, testRequest, testTemplate } from '../support/orchestrator-harness.js';
+import { harness, opensOfTen, reachableCustomer, testRequest, testTemplate } from '../support/orchestrator-harness.js';
 
 /** Reachable by push and SMS only: the customer the quiet hours used to silence. */
 function phoneOnly(customerId: string, timeZone: string, overrides: Partial<Customer> = {}): Customer {
@@ -63,8 +63,8 @@ describe('deferral: a message held back only by the clock waits for its channel'
   });
 
   it('makes marketing wait for the best channel rather than send it on a worse one open now', async () => {
-    // 23:30 in Berlin; the request names push first and email second: email is open, push is quiet.
-    const h = harness({ customers: [reachableCustomer('c-1')], now: '2026-11-24T22:30:00Z' });
+    // 23:30 in Berlin; the customer reads push, the best channel, but it is quiet; email is open.
+    const h = harness({ customers: [reachableCustomer('c-1', opensOfTen({ push: 8 }))], now: '2026-11-24T22:30:00Z' });
     const [outcome] = await h.run([testRequest({ channels: ['push', 'email'] })]);
     expect(outcome).toMatchObject({ status: 'DEFERRED', reason: 'QUIET_HOURS' });
     const timing = h.deliveries.get('r-1')?.decision?.timing;
@@ -85,8 +85,8 @@ describe('deferral: a message held back only by the clock waits for its channel'
 
 describe('deferral and expiresAt: never a wait that outlives the moment', () => {
   it('does not defer when the channel opens only after expiresAt: the best channel open now takes it, and the record says why', async () => {
-    // 23:30 in Berlin; the offer ends at 01:00, long before push opens at 08:00.
-    const h = harness({ customers: [reachableCustomer('c-1')], now: '2026-11-24T22:30:00Z' });
+    // 23:30 in Berlin; the offer ends at 01:00, long before push, the best channel, opens at 08:00.
+    const h = harness({ customers: [reachableCustomer('c-1', opensOfTen({ push: 8 }))], now: '2026-11-24T22:30:00Z' });
     const [outcome] = await h.run([testRequest({ channels: ['push', 'email'], expiresAt: '2026-11-25T00:00:00Z' })]);
     expect(outcome).toMatchObject({ status: 'SENT', channels: ['email'] });
     const timing = h.deliveries.get('r-1')?.decision?.timing;

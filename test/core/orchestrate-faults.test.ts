@@ -6,7 +6,7 @@ import type { Channel } from '../../functions/core/model.js';
 import { orchestrateBatch } from '../../functions/core/orchestrate.js';
 import { MAX_PROBLEMS } from '../../functions/core/problem-bounds.js';
 import { MAX_RECORD_KEY_BYTES } from '../../functions/core/records.js';
-import { harness, reachableCustomer, testRequest, testTemplate } from '../support/orchestrator-harness.js';
+import { harness, opensOfTen, reachableCustomer, testRequest, testTemplate } from '../support/orchestrator-harness.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 const request = testRequest;
@@ -239,7 +239,7 @@ describe('the last delivery the queue will make', () => {
   const throttled = { outcome: 'FAILED_RETRYABLE' as const, code: 'PUSH_THROTTLED', message: 'slow down' };
 
   it('fails over past a channel that keeps throttling instead of leaving the request to the DLQ', async () => {
-    const h = harness({ customers: [reachableCustomer('c-1')], scripts: { push: [throttled, throttled] } });
+    const h = harness({ customers: [reachableCustomer('c-1', opensOfTen({ push: 8 }))], scripts: { push: [throttled, throttled] } });
     h.deps.maxReceives = 5;
     const body = JSON.stringify(request({ channels: ['push', 'email'] }));
     const [early] = await orchestrateBatch([{ messageId: 'm-1', body, receiveCount: 4 }], h.deps);

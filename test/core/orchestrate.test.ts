@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RetryableError } from '../../functions/core/errors.js';
-import { harness, reachableCustomer, testRequest, testTemplate } from '../support/orchestrator-harness.js';
+import { harness, opensOfTen, reachableCustomer, testRequest, testTemplate } from '../support/orchestrator-harness.js';
 
 const request = testRequest;
 
@@ -177,7 +177,7 @@ describe('orchestrateBatch', () => {
       message: 'gone',
       addressChanges: [{ channel: 'push' as const, token: 'token-c-1', kind: 'token_dead' as const }],
     };
-    const h = harness({ customers: [reachableCustomer('c-1')], templates: [testTemplate({ channels: ['push', 'email'] })], scripts: { push: [dead] } });
+    const h = harness({ customers: [reachableCustomer('c-1', opensOfTen({ push: 8 }))], templates: [testTemplate({ channels: ['push', 'email'] })], scripts: { push: [dead] } });
     const [outcome] = await h.run([request({ channels: ['push', 'email'] })]);
     expect(outcome?.channels).toEqual(['email']);
     expect(h.customers.get('c-1')?.push?.[0]).toMatchObject({ status: 'suppressed', reason: 'invalid' });
@@ -193,7 +193,7 @@ describe('orchestrateBatch', () => {
       message: 'gone',
       addressChanges: [{ channel: 'push' as const, token: 'token-c-1', kind: 'token_dead' as const }],
     };
-    const h = harness({ customers: [reachableCustomer('c-1')], templates: [testTemplate({ channels: ['push', 'email'] })], scripts: { push: [dead] } });
+    const h = harness({ customers: [reachableCustomer('c-1', opensOfTen({ push: 8 }))], templates: [testTemplate({ channels: ['push', 'email'] })], scripts: { push: [dead] } });
     h.customers.applyAddressChanges = async () => {
       throw new RetryableError('throttled', 'ProvisionedThroughputExceededException');
     };

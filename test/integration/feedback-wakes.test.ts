@@ -26,7 +26,7 @@ import { createQueues, type QueueNames } from '../../functions/local/provision.j
 import { readInboxApiConfig } from '../../functions/inbox-api/config.js';
 import { awsError } from '../support/aws-errors.js';
 import { handlerTables, type LocalTables } from '../support/local-aws.js';
-import { reachableCustomer, testTemplate } from '../support/orchestrator-harness.js';
+import { opensOfTen, reachableCustomer, testTemplate } from '../support/orchestrator-harness.js';
 
 /**
  * Engagement concluding an escalation, on DynamoDB Local and the SQS emulator: the feedback deps
@@ -105,9 +105,12 @@ function run(...bodies: unknown[]) {
   );
 }
 
-/** An escalation whose first step, in-app, went out; its next look is due in 30 minutes. */
+/**
+ * An escalation whose first step, in-app, went out; its next look is due in 30 minutes. The
+ * customer leaves email unread, so push is the step after in-app.
+ */
 async function escalation(requestId: string, customerId: string) {
-  await putCustomer(reachableCustomer(customerId));
+  await putCustomer(reachableCustomer(customerId, opensOfTen({ email: 0 })));
   const request = {
     requestId,
     customerId,

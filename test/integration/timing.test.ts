@@ -17,7 +17,7 @@ import type { Customer } from '../../functions/core/model.js';
 import { type OrchestratorDeps, orchestrateBatch } from '../../functions/core/orchestrate.js';
 import { CustomerRenderer } from '../../functions/core/render/customer-renderer.js';
 import { type LocalTables, localTables } from '../support/local-aws.js';
-import { reachableCustomer, testTemplate } from '../support/orchestrator-harness.js';
+import { opensOfTen, reachableCustomer, testTemplate } from '../support/orchestrator-harness.js';
 
 const MINUTE = 60_000;
 let local: LocalTables;
@@ -142,7 +142,8 @@ describe('deferral on the deliveries table', () => {
 describe('escalation on the deliveries table, with engagement from the feedback loop', () => {
   it('goes in-app → push while unread, and stops once the push is opened', async () => {
     now = new Date('2026-11-24T12:00:00Z');
-    await putCustomer(reachableCustomer('c-app'));
+    // Email goes unread with this customer: push is the step after in-app.
+    await putCustomer(reachableCustomer('c-app', opensOfTen({ email: 0 })));
     const request = {
       requestId: 'esc-1',
       customerId: 'c-app',

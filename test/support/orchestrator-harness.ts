@@ -55,6 +55,15 @@ export function reachableCustomer(customerId: string, overrides: Partial<Custome
   };
 }
 
+/**
+ * A customer's own history: per channel, how many of ten delivered messages were opened. A test of
+ * a mechanism (deferral, failover, escalation) gets the channel order its story needs from this,
+ * clearly, rather than from how the weights happen to be tuned.
+ */
+export function opensOfTen(opened: Partial<Record<Channel, number>>): Pick<Customer, 'engagement'> {
+  return { engagement: Object.fromEntries(Object.entries(opened).map(([channel, count]) => [channel, { delivered: 10, opened: count }])) };
+}
+
 /** A request for the test template to `c-1`, created a second before the harness' noon. */
 export function testRequest(over: Record<string, unknown> = {}) {
   return { requestId: 'r-1', customerId: 'c-1', template: 'test-offer', data: { item: 'boots' }, createdAt: '2026-11-24T11:59:59Z', ...over };

@@ -8,8 +8,10 @@ import { MemoryTelemetry } from '../../adapters/memory/telemetry.js';
 import { BundleTemplateStore } from '../../adapters/bundle-template-store.js';
 import { fixedClock, systemClock } from '../../adapters/system-clock.js';
 import { defaultDecisionConfig } from '../../core/config.js';
+import { type LearnedPriors, learnedPriorsSchema } from '../../core/learning/priors.js';
 import type { Channel, Customer, DeliveryRecord, DeliveryStatus, EscalationState, Surface, TimingNote } from '../../core/model.js';
 import { orchestrateBatch } from '../../core/orchestrate.js';
+import { problemsOf } from '../../core/problem-bounds.js';
 import { resolveTimeZone } from '../../core/quiet-hours.js';
 import { CustomerRenderer } from '../../core/render/customer-renderer.js';
 import { formatProblem } from '../../core/render/problems.js';
@@ -18,7 +20,7 @@ import { describeLocalInstant } from '../../core/timing/local-time.js';
 import { loadTemplateFolder } from '../../template-compiler/index.js';
 import { formatTable } from '../../tooling/text-table.js';
 import { EXIT, isFailure } from '../exit-codes.js';
-import { parseJsonInput, readInput, readJsonInput } from '../files.js';
+import { InputError, inputName, parseJsonInput, readInput, readJsonInput } from '../files.js';
 import type { CliOutput } from '../io.js';
 import { paint, say, toneOf } from '../text.js';
 
@@ -27,6 +29,8 @@ export interface DryRunArgs {
   customerFile: string;
   templatesDir: string;
   now?: string;
+  /** Learned priors as the refresher stores them; without, the configured priors (a new deployment). */
+  priorsFile?: string;
   json: boolean;
 }
 
@@ -71,7 +75,11 @@ const DRY_RUN_LINKS = { unsubscribeBaseUrl: 'https://example.com/unsubscribe', p
  * nothing. Exit 1 when the request would end REJECTED or failed, as `send --wait` would.
  */
 export async function dryRun(args: DryRunArgs, out: CliOutput): Promise<number> {
-  const [requestBody, customer] = await Promise.all([readInput(args.requestFile), readJsonInput(args.customerFile) as Promise<Customer>]);
+  const [requestBody, customer, priors] = await Promise.all([
+    readInput(args.requestFile),
+    readJsonInput(args.customerFile) as Promise<Customer>,
+    args.priorsFile ? readPriors(args.priorsFile) : undefined,
+  ]);
   // Broken JSON is named here with its line and column; the orchestrator would only say it is broken.
   parseJsonInput(requestBody, args.requestFile);
   const { bundle, problems: templateProblems } = await loadTemplateFolder(args.templatesDir);
@@ -98,6 +106,7 @@ export async function dryRun(args: DryRunArgs, out: CliOutput): Promise<number> 
     telemetry: new MemoryTelemetry(),
     clock: now ? fixedClock(now) : systemClock,
     decisionConfig: defaultDecisionConfig,
+    ...(priors ? { priors: { current: () => Promise.resolve(priors) } } : {}),
     leaseMs: 60_000,
     concurrency: 1,
     // A dry run shows a deferral and the wake it would arrange; nothing wakes it.
@@ -129,6 +138,13 @@ function toReport(status: string, channels: Channel[], record: DeliveryRecord | 
 }
 
 type LocalClock = (iso: string) => string;
+
+async function readPriors(file: string): Promise<LearnedPriors> {
+  const parsed = learnedPriorsSchema.safeParse(await readJsonInput(file));
+  if (parsed.success) return parsed.data;
+  const problems = problemsOf(parsed.error).map((problem) => `  ${problem.path || '(whole file)'}: ${problem.message}`);
+  throw new InputError([`${inputName(file)} is not a set of learned priors:`, ...problems].join('\n'));
+}
 
 /** Instants as the customer's wall clock shows them; UTC when the record names no zone Intl knows. */
 function localClock(customer: Customer, now: Date): LocalClock {

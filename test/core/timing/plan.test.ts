@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { defaultDecisionConfig } from '../../../functions/core/config.js';
 import { planDelivery } from '../../../functions/core/timing/plan.js';
 import { manifest, sendRequest } from '../../fixtures/requests.js';
-import { reachableCustomer } from '../../support/orchestrator-harness.js';
+import { opensOfTen, reachableCustomer } from '../../support/orchestrator-harness.js';
 
 const NOON_BERLIN = new Date('2026-11-24T11:00:00Z');
 const NIGHT_BERLIN = new Date('2026-11-24T23:00:00Z');
 const customer = reachableCustomer('c-1001');
+/** Opens most of her push: push is the best channel whenever it is open. */
+const pushReader = reachableCustomer('c-1001', opensOfTen({ push: 8 }));
 
 describe('planDelivery: channels, the clock and the deferral rules in one decision', () => {
   it('adds no timing note when the clock holds nothing back', () => {
@@ -17,7 +19,7 @@ describe('planDelivery: channels, the clock and the deferral rules in one decisi
   });
 
   it('ranks a channel closed by quiet hours with the others, and excludes it for now with the reason', () => {
-    const plan = planDelivery({ request: sendRequest({ channels: ['push', 'email'] }), customer, manifest: manifest(), now: NIGHT_BERLIN }, defaultDecisionConfig);
+    const plan = planDelivery({ request: sendRequest({ channels: ['push', 'email'] }), customer: pushReader, manifest: manifest(), now: NIGHT_BERLIN }, defaultDecisionConfig);
     expect(plan.timing).toMatchObject({ kind: 'defer', reason: 'QUIET_HOURS', channel: 'push', until: new Date('2026-11-25T07:00:00Z') });
     expect(plan.decision.ranked.map((entry) => entry.channel)).toEqual(['email']);
     expect(plan.decision.excluded).toContainEqual(expect.objectContaining({ channel: 'push', reason: 'QUIET_HOURS', detail: expect.stringMatching(/until/) as unknown }));
@@ -56,8 +58,8 @@ describe('planDelivery: channels, the clock and the deferral rules in one decisi
   it('follows the configured rule: transactional may be told to wait for the best channel too', () => {
     const request = sendRequest({ channels: ['push', 'email'] });
     const receipt = manifest({ category: 'transactional', topic: 'order-updates' });
-    expect(planDelivery({ request, customer, manifest: receipt, now: NIGHT_BERLIN }, defaultDecisionConfig).timing).toMatchObject({ kind: 'send_now', channel: 'email' });
+    expect(planDelivery({ request, customer: pushReader, manifest: receipt, now: NIGHT_BERLIN }, defaultDecisionConfig).timing).toMatchObject({ kind: 'send_now', channel: 'email' });
     const patient = { ...defaultDecisionConfig, deferral: { ...defaultDecisionConfig.deferral, transactional: 'wait_for_best' as const } };
-    expect(planDelivery({ request, customer, manifest: receipt, now: NIGHT_BERLIN }, patient).timing).toMatchObject({ kind: 'defer', channel: 'push' });
+    expect(planDelivery({ request, customer: pushReader, manifest: receipt, now: NIGHT_BERLIN }, patient).timing).toMatchObject({ kind: 'defer', channel: 'push' });
   });
 });
