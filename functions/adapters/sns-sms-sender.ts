@@ -30,6 +30,8 @@ const PERMANENT_CODES: Record<string, string> = {
   InvalidParameterException: 'SMS_INVALID_PARAMETER',
   InvalidParameterValueException: 'SMS_INVALID_PARAMETER',
   ValidationException: 'SMS_INVALID_PARAMETER',
+  // End User Messaging SMS refuses texts this way once the account's monthly SMS spend limit is reached.
+  ServiceQuotaExceededException: 'SMS_SPEND_LIMIT',
 };
 
 type Call = 'CheckIfPhoneNumberIsOptedOut' | 'Publish';

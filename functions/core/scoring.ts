@@ -4,6 +4,7 @@ import { type EngagementEstimate, estimateEngagement, explore, explorationNote }
 import type { LearnedPriors } from './learning/priors.js';
 import { type Category, type Channel, CHANNELS, type Customer, type RankedChannel, SCORE_COMPONENTS, type ScoreComponent, type Surface } from './model.js';
 import type { SendRequest } from './request.js';
+import { clamp, round4 } from './numbers.js';
 
 export interface ScoringInput {
   customer: Customer;
@@ -173,11 +174,6 @@ function costSignal(channel: Channel, { input }: Moment, config: DecisionConfig)
   return { raw: -cost, why: `relative cost ${cost.toFixed(2)}` };
 }
 
-function round4(value: number): number {
-  // Adding 0 turns -0 into 0, so records never show "-0".
-  return Math.round(value * 10_000) / 10_000 + 0;
-}
-
 /** Two decimals read best, but never at the price of showing a number the record does not hold. */
 function signed(value: number): string {
   const size = Math.abs(value);
@@ -188,8 +184,4 @@ function signed(value: number): string {
 function ordinal(position: number): string {
   const suffix = position === 1 ? 'st' : position === 2 ? 'nd' : position === 3 ? 'rd' : 'th';
   return `${position}${suffix}`;
-}
-
-function clamp(value: number, min: number, max: number): number {
-  return Math.min(max, Math.max(min, value));
 }

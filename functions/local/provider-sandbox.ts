@@ -44,6 +44,7 @@ const faultsPatchSchema = z.strictObject({
   pushTokens: z.record(z.string(), z.enum(PUSH_STATUSES)).optional(),
   renewedTokens: z.record(z.string(), z.string().min(1)).optional(),
   optedOutNumbers: z.array(z.string()).optional(),
+  smsErrors: z.record(z.string(), z.string().regex(/^[A-Za-z]+$/)).optional(),
   throttle: z.strictObject({ pinpoint: z.number().int().min(0).optional(), sns: z.number().int().min(0).optional() }).optional(),
   seeded: z
     .strictObject({
@@ -134,7 +135,7 @@ async function control(req: IncomingMessage, res: ServerResponse, state: Sandbox
     const patch = faultsPatchSchema.safeParse(raw);
     if (!patch.success) {
       const problems = patch.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
-      return sendJson(res, 400, { message: 'expected { pushTokens?, renewedTokens?, optedOutNumbers?, throttle?, seeded? }', problems });
+      return sendJson(res, 400, { message: 'expected { pushTokens?, renewedTokens?, optedOutNumbers?, smsErrors?, throttle?, seeded? }', problems });
     }
     return sendJson(res, 200, state.applyFaults(patch.data));
   }

@@ -174,7 +174,7 @@ describe('control endpoint', () => {
 
     const faults = await control('faults');
     const messages = await control('messages');
-    expect(faults.body).toEqual({ pushTokens: {}, renewedTokens: {}, optedOutNumbers: [], throttle: { pinpoint: 0, sns: 0 } });
+    expect(faults.body).toEqual({ pushTokens: {}, renewedTokens: {}, optedOutNumbers: [], smsErrors: {}, throttle: { pinpoint: 0, sns: 0 } });
     expect(messages.body).toEqual({ push: [], sms: [] });
   });
 });

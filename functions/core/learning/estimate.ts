@@ -3,6 +3,7 @@ import { type Channel, CHANNELS, type Customer, type RankedChannel, type StatedP
 import { recentEvidence } from './evidence.js';
 import { channelPrior, type LearnedPriors } from './priors.js';
 import { sampleBeta, seededRandom } from './random.js';
+import { clamp, percent } from '../numbers.js';
 
 /** What is known of one customer's engagement on one channel, as a Beta posterior, and the moment's lift. */
 export interface EngagementEstimate {
@@ -108,14 +109,6 @@ function positive(value: number): number {
   return Math.max(value, 1e-3);
 }
 
-function clamp(value: number, min: number, max: number): number {
-  return Math.min(max, Math.max(min, value));
-}
-
 function figure(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(1);
-}
-
-function percent(rate: number): string {
-  return `${Math.round(rate * 100)}%`;
 }

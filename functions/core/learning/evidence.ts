@@ -1,4 +1,5 @@
 import type { ChannelEngagement, EvidenceSnapshot } from '../model.js';
+import { round4 } from '../numbers.js';
 
 /** What a customer's history on one channel says: deliveries, and how many of them were opened or clicked. */
 export interface Evidence {
@@ -64,8 +65,4 @@ function usableSnapshot(snapshot: EvidenceSnapshot | undefined): EvidenceSnapsho
 
 function count(value: number | undefined): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
-}
-
-function round4(value: number): number {
-  return Math.round(value * 10_000) / 10_000;
 }

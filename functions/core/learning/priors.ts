@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { DecisionConfig } from '../config.js';
 import { type Channel, CHANNELS, type StatedPreference, STATED_PREFERENCES, type Surface, SURFACES } from '../model.js';
 import { fade } from './evidence.js';
+import { round4 } from '../numbers.js';
 
 /** One delivered message, as the priors learn from it: the channel, the moment it met, and whether it was opened or clicked. */
 export interface Observation {
@@ -110,8 +111,4 @@ function add<K>(sums: Map<K, Sum>, key: K, weight: number, engaged: boolean): vo
 
 function smoothed(engaged: number, weight: number, rate: number, strength: number): number {
   return weight + strength > 0 ? (engaged + rate * strength) / (weight + strength) : rate;
-}
-
-function round4(value: number): number {
-  return Math.round(value * 10_000) / 10_000;
 }

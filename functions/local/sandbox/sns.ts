@@ -35,6 +35,8 @@ function publish(state: SandboxState, form: URLSearchParams, requestId: string):
   if (!phoneNumber) return error(400, 'InvalidParameter', 'Invalid parameter: the sandbox only publishes to PhoneNumber', requestId);
   if (!E164.test(phoneNumber)) return error(400, 'InvalidParameter', 'Invalid parameter: PhoneNumber Reason: not in E.164 format', requestId);
   if (!message) return error(400, 'InvalidParameter', 'Invalid parameter: Empty message', requestId);
+  const refusal = state.faults.smsErrors[phoneNumber];
+  if (refusal) return error(400, refusal, 'The sandbox was told to refuse texts to this number', requestId);
   const attributes = messageAttributes(form);
   const optedOut = state.faults.optedOutNumbers.includes(phoneNumber);
   const messageId = randomUUID();

@@ -54,6 +54,8 @@ export interface SandboxFaults {
   renewedTokens: Record<string, string>;
   /** Numbers that replied STOP: the opt-out check says so and a publish fails at the carrier. */
   optedOutNumbers: string[];
+  /** Numbers whose `Publish` is refused with this error code, e.g. an account quota such as the SMS spend limit. */
+  smsErrors: Record<string, string>;
   /** The next N calls to each API are throttled as a whole (HTTP 429). */
   throttle: { pinpoint: number; sns: number };
   /** Seeded failures of any call, as a flaky provider would fail; absent: none. */
@@ -134,6 +136,7 @@ export class SandboxState {
       pushTokens: { ...this.faults.pushTokens, ...patch.pushTokens },
       renewedTokens: { ...this.faults.renewedTokens, ...patch.renewedTokens },
       optedOutNumbers: [...new Set([...this.faults.optedOutNumbers, ...(patch.optedOutNumbers ?? [])])],
+      smsErrors: { ...this.faults.smsErrors, ...patch.smsErrors },
       throttle: { ...this.faults.throttle, ...patch.throttle },
       ...(seeded ? { seeded } : {}),
     };
@@ -169,7 +172,7 @@ export class SandboxState {
 }
 
 function emptyFaults(): SandboxFaults {
-  return { pushTokens: {}, renewedTokens: {}, optedOutNumbers: [], throttle: { pinpoint: 0, sns: 0 } };
+  return { pushTokens: {}, renewedTokens: {}, optedOutNumbers: [], smsErrors: {}, throttle: { pinpoint: 0, sns: 0 } };
 }
 
 function seededFaults(settings: SeededProviderFaults): Record<ProviderApi, SeededFaults<ProviderFaultKind>> {
