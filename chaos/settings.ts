@@ -1,3 +1,5 @@
+import { claimLeaseMs } from '../functions/definitions/tables.js';
+
 export interface FaultRates {
   /** Chance that a call not already failing starts a run of failures. */
   rate: number;
@@ -51,6 +53,11 @@ const FAULTS: ChaosSettings['faults'] = {
   feedbackDuplicateRate: 0.3,
 };
 
+/** Long enough that the orchestrator's reserve (the slowest provider call and the record writes) leaves time to send. */
+const FUNCTION_TIMEOUT_MS = 20_000;
+/** Just past the timeout, so a message of an invocation that died comes back soon. */
+const VISIBILITY_TIMEOUT_SECONDS = 21;
+
 /** The full run: `npm run chaos`. */
 export function fullRun(seed: number, requests = 5_000): ChaosSettings {
   return {
@@ -60,10 +67,9 @@ export function fullRun(seed: number, requests = 5_000): ChaosSettings {
     customers: Math.max(40, Math.round(requests / 15)),
     workers: 12,
     batchSize: 10,
-    // Long enough that the orchestrator's reserve (the slowest provider call and the record writes) leaves time to send.
-    functionTimeoutMs: 20_000,
-    visibilityTimeoutSeconds: 21,
-    leaseMs: 20_500,
+    functionTimeoutMs: FUNCTION_TIMEOUT_MS,
+    visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
+    leaseMs: claimLeaseMs(FUNCTION_TIMEOUT_MS, VISIBILITY_TIMEOUT_SECONDS * 1000),
     faults: { ...FAULTS, poisonEach: Math.max(2, Math.round(requests / 1_000)) },
     drainTimeoutMs: 120_000 + requests * 120,
   };

@@ -7,6 +7,8 @@ export const EXIT = {
   failed: 1,
   /** `send --wait`: queued, but no outcome within `--timeout`; the request may still be decided. */
   timedOut: 3,
+  /** `smoke`: a named channel did not arrive (failed, suppressed, or nothing within `--timeout`); the output names the likely cause. */
+  smokeFailed: 4,
 } as const;
 
 /** Final statuses that mean the message was not and will not be sent as asked. */

@@ -5,10 +5,11 @@ import { dryRun } from './commands/dry-run.js';
 import { history } from './commands/history.js';
 import { send } from './commands/send.js';
 import { type SimulateArgs, simulateCommand } from './commands/simulate.js';
+import { smoke, type SmokeArgs } from './commands/smoke.js';
 import { status } from './commands/status.js';
 import { templatesCheck } from './commands/templates-check.js';
 import { templatesPreview } from './commands/templates-preview.js';
-import { CHANNELS, type Channel } from '../core/model.js';
+import { CHANNELS, type Channel, PUSH_PLATFORMS, type PushPlatform } from '../core/model.js';
 import { EXIT } from './exit-codes.js';
 import { type CliOutput, terminal } from './io.js';
 import { COMMAND_HELP, type CommandName, USAGE } from './usage.js';
@@ -21,6 +22,7 @@ const RUN: Record<CommandName, (args: string[], out: CliOutput) => Promise<numbe
   customers: (args, out) => customers(customersArgs(args), out),
   templates: templatesCommand,
   simulate: (args, out) => simulateCommand(simulateArgs(args), out),
+  smoke: (args, out) => smoke(smokeArgs(args), out),
 };
 
 /** Runs one command line; answers the exit code (functions/cli/exit-codes.ts). */
@@ -181,6 +183,36 @@ function simulateArgs(args: string[]): SimulateArgs {
     json: values.json,
     ...(values.population !== undefined ? { populationFile: values.population } : {}),
     ...(values.out !== undefined ? { outDir: values.out } : {}),
+  };
+}
+
+function smokeArgs(args: string[]): SmokeArgs {
+  const { values } = parseArgs({
+    args,
+    options: {
+      email: { type: 'string' },
+      phone: { type: 'string' },
+      'push-token': { type: 'string' },
+      'push-platform': { type: 'string' },
+      'customer-id': { type: 'string' },
+      file: { type: 'string' },
+      timeout: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const platform = values['push-platform'];
+  if (platform !== undefined && !(PUSH_PLATFORMS as readonly string[]).includes(platform)) throw new ArgumentError(`--push-platform must be one of ${PUSH_PLATFORMS.join(', ')}`);
+  const seconds = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (seconds !== undefined && !(seconds > 0 && seconds <= MAX_WAIT_SECONDS)) throw new ArgumentError(`--timeout must be a number of seconds from 1 to ${MAX_WAIT_SECONDS}`);
+  return {
+    json: values.json,
+    ...(values.email !== undefined ? { email: values.email } : {}),
+    ...(values.phone !== undefined ? { phone: values.phone } : {}),
+    ...(values['push-token'] !== undefined ? { pushToken: values['push-token'] } : {}),
+    ...(platform !== undefined ? { pushPlatform: platform as PushPlatform } : {}),
+    ...(values['customer-id'] !== undefined ? { customerId: values['customer-id'] } : {}),
+    ...(values.file !== undefined ? { file: values.file } : {}),
+    ...(seconds !== undefined ? { timeoutSeconds: seconds } : {}),
   };
 }
 

@@ -112,6 +112,31 @@ switchboard templates preview [templateId] [--templates DIR] [--port N]
   exit 0  simulated
        1  the population is missing, not JSON, or invalid (every problem listed); bad
           arguments; DIR cannot be written`,
+
+  smoke: `switchboard smoke [--email ADDRESS] [--phone E164] [--push-token TOKEN [--push-platform P]]
+                 [--customer-id ID] [--file FILE] [--timeout SECONDS] [--json]
+
+  After a deploy: gives the smoke customer the addresses named, with consent for transactional
+  messages, sends one order-shipped message per channel restricted to that channel, and checks
+  each arrived: email DELIVERED, SMS and push SENT, in-app SENT with the item in the inbox.
+  In-app needs no address and is always checked; a channel without an address is skipped.
+  Uses the running local system (npm start), or a deployed stack when SWITCHBOARD_QUEUE_URL,
+  DELIVERIES_TABLE, CUSTOMERS_TABLE and INBOX_TABLE are set.
+
+  --email ADDRESS    check email to this address
+  --phone E164       check SMS to this number, e.g. +4915112345678
+  --push-token TOKEN check push to this device token
+  --push-platform P  APNS (default), APNS_SANDBOX or GCM
+  --customer-id ID   the customer whose record is written (default: smoke-test)
+  --file FILE        the same as JSON: { email, phone, pushToken, pushPlatform, customerId };
+                     a flag given as well wins
+  --timeout SECONDS  how long to wait for every channel (default 120, at most 3600)
+  --json             the steps and results as JSON
+
+  exit 0  every channel checked arrived
+       1  bad arguments or input, no template bundle, nothing to connect to, or the customer
+          record was refused
+       4  a channel did not arrive; each is named with its likely cause`,
 } as const;
 
 export type CommandName = keyof typeof COMMAND_HELP;
@@ -126,6 +151,7 @@ export const USAGE = `switchboard <command> [options]
   templates check    parse and check every template
   templates preview  every template x channel x locale, rendered; reloads on edits
   simulate           Switchboard's channel choice against other policies, simulated
+  smoke              after a deploy: one message per channel, and a check that each arrived
 
   switchboard <command> --help   one command's options and exit codes
   switchboard --version          the version

@@ -86,10 +86,9 @@ export const defaultDecisionConfig: DecisionConfig = {
     exploration: 1,
   },
   priors: {
-    // Rates are "delivered messages the customer opened or clicked". Strength 10 means a customer's
-    // own history outweighs the prior after about ten deliveries on that channel. The priors sit
-    // close together on purpose: for a customer we know nothing about, the sender's and the
-    // customer's ordering should decide, not a guess about channels in general.
+    // Rates are "delivered messages the customer opened or clicked": where a new deployment
+    // starts, until the refresher has learned the population's own (docs/decision.md). Strength 10
+    // means a customer's own history outweighs the prior after about ten deliveries on that channel.
     push: { rate: 0.15, strength: 10 },
     // Open tracking inflates email (privacy proxies fetch pixels), so its nominal rate is higher.
     email: { rate: 0.2, strength: 10 },

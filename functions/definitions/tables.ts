@@ -84,6 +84,20 @@ export const requestsQueue: QueueDefinition = {
   deadLetterRetentionDays: 14,
 };
 
+/**
+ * How long the orchestrator's claim on a request holds: halfway between the
+ * function timeout and the queue's visibility timeout. Longer than the timeout, so no redelivery
+ * overtakes an invocation still running; shorter than the visibility timeout, so the redelivery
+ * of a message whose invocation timed out finds the claim expired rather than spending a receive.
+ */
+export function claimLeaseMs(functionTimeoutMs: number, visibilityTimeoutMs: number): number {
+  if (visibilityTimeoutMs <= functionTimeoutMs) throw new Error(`the visibility timeout (${visibilityTimeoutMs} ms) must be longer than the function timeout (${functionTimeoutMs} ms)`);
+  return functionTimeoutMs + (visibilityTimeoutMs - functionTimeoutMs) / 2;
+}
+
+/** The deployed orchestrator's claim lease on the requests queue's messages. */
+export const ORCHESTRATOR_LEASE_MS = claimLeaseMs(ORCHESTRATOR_TIMEOUT_SECONDS * 1000, requestsQueue.visibilityTimeoutSeconds * 1000);
+
 /** Environment variable names shared by the stack (which sets them) and handlers (which read them). */
 export const ENV = {
   customersTable: 'CUSTOMERS_TABLE',

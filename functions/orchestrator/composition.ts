@@ -34,7 +34,7 @@ import type { Senders, WakeScheduler } from '../core/ports.js';
 import { CustomerRenderer } from '../core/render/customer-renderer.js';
 import { Renderer } from '../core/render/renderer.js';
 import { METRICS_NAMESPACE, ORCHESTRATOR_SERVICE_NAME as SERVICE_NAME } from '../definitions/metrics.js';
-import { requestsQueue } from '../definitions/tables.js';
+import { ORCHESTRATOR_LEASE_MS, requestsQueue } from '../definitions/tables.js';
 import type { OrchestratorConfig, WakeSettings } from './config.js';
 
 /** The record writes after a send, with their in-process retries. */
@@ -89,7 +89,7 @@ export function composeOrchestrator(config: OrchestratorConfig, options: { prior
     telemetry: new PowertoolsTelemetry(metrics, logger, { namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME }),
     clock: systemClock,
     decisionConfig: defaultDecisionConfig,
-    leaseMs: 5 * 60_000,
+    leaseMs: ORCHESTRATOR_LEASE_MS,
     concurrency: 32,
     writeRetry: new JitteredWriteRetry(),
     // Room for the slowest provider call and then the record writes after it.

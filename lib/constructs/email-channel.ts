@@ -50,16 +50,22 @@ export class EmailChannel extends Construct {
     });
   }
 
-  /** Sets the sender variables and grants SendEmail on exactly this identity and configuration set. */
+  /**
+   * Sets the sender variables and grants SendEmail on exactly this configuration set and the
+   * identities SES may authorize the from-address against: the sender identity and, should the
+   * from-address be verified on its own as well (SES then checks that more specific identity),
+   * the from-address.
+   */
   bindSender(fn: lambda.Function): void {
     fn.addEnvironment(ENV.sesConfigurationSet, this.configurationSet.configurationSetName);
     fn.addEnvironment(ENV.sesFromAddress, this.props.fromAddress);
     const stack = Stack.of(this);
+    const identities = [...new Set([this.props.senderIdentity, this.props.fromAddress])];
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendEmail'],
         resources: [
-          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: this.props.senderIdentity }),
+          ...identities.map((identity) => stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })),
           stack.formatArn({
             service: 'ses',
             resource: 'configuration-set',

@@ -1,4 +1,5 @@
-import { type Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, type Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -69,6 +70,7 @@ export class HandlerFunction extends Construct {
         },
       },
     });
+    trustOnlyThisAccount(this.fn);
     Validations.of(this.fn).acknowledge(
       {
         id: NAG.lambdaBasicExecutionRole,
@@ -84,4 +86,14 @@ export class HandlerFunction extends Construct {
       },
     );
   }
+}
+
+/**
+ * Lets Lambda assume the function's role only on behalf of this account. The function's ARN
+ * cannot be named as well (`aws:SourceArn`): the function is created after, and from, its role.
+ */
+function trustOnlyThisAccount(fn: lambda.Function): void {
+  const role = fn.role?.node.defaultChild;
+  if (!(role instanceof iam.CfnRole)) throw new Error(`${fn.node.path} has no role of its own to restrict`);
+  role.addPropertyOverride('AssumeRolePolicyDocument.Statement.0.Condition', { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } });
 }

@@ -74,12 +74,14 @@ export class SmsChannel extends Construct {
 
   /**
    * Sets the sender variables and allows what the SMS sender calls: the opt-out check it makes
-   * before marketing messages, and Publish to phone numbers.
+   * before marketing messages, and Publish to phone numbers and nothing with an ARN.
    */
   bindSender(fn: lambda.Function): void {
     if (this.props.senderId) fn.addEnvironment(ENV.smsSenderId, this.props.senderId);
     if (this.props.originationNumber) fn.addEnvironment(ENV.smsOriginationNumber, this.props.originationNumber);
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:CheckIfPhoneNumberIsOptedOut', 'sns:Publish'], resources: ['*'] }));
+    // Publish on "*" would also reach every topic and platform endpoint; a phone number has no ARN, so this leaves SMS alone.
+    fn.addToRolePolicy(new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['sns:Publish'], resources: [`arn:${Aws.PARTITION}:sns:*:*:*`] }));
     Validations.of(fn).acknowledge({
       id: NAG.anyResource,
       reason:

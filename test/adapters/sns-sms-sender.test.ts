@@ -69,6 +69,7 @@ describe('SnsSmsSender', () => {
     ['KMSThrottlingException', 400, 'FAILED_RETRYABLE', 'SMS_THROTTLED'],
     ['InternalErrorException', 500, 'FAILED_RETRYABLE', 'SMS_PROVIDER_UNAVAILABLE'],
     ['InvalidParameterException', 400, 'FAILED_PERMANENT', 'SMS_INVALID_PARAMETER'],
+    ['ServiceQuotaExceededException', 400, 'FAILED_PERMANENT', 'SMS_SPEND_LIMIT'],
     ['AuthorizationErrorException', 403, 'FAILED_PERMANENT', 'SMS_NOT_AUTHORIZED'],
   ])('returns %s (HTTP %s) as %s %s', async (name, status, outcome, code) => {
     sns.on(PublishCommand).rejects(awsError(name, { status, message: 'failed for +4915112345678' }));

@@ -3,20 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DryRunReport } from '../../functions/cli/commands/dry-run.js';
-import { main } from '../../functions/cli/main.js';
 import { defaultDecisionConfig } from '../../functions/core/config.js';
 import { learnPriors, type Observation } from '../../functions/core/learning/priors.js';
+import { runCli } from '../support/run-cli.js';
 
 const NOW = '2026-11-23T16:00:00Z';
 const lena = 'test/fixtures/customers/lena-c-1001.json';
 const offer = 'test/fixtures/requests/in-store-offer-lena.json';
-
-async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { log: (line) => out.push(line), error: (line) => err.push(line) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 function writePriors(content: unknown): string {
   const file = join(mkdtempSync(join(tmpdir(), 'switchboard-priors-')), 'priors.json');
@@ -38,8 +31,8 @@ describe('switchboard dry-run --priors', () => {
       at,
       defaultDecisionConfig,
     );
-    const without = await run(['dry-run', '--request', offer, '--customer', lena, '--now', NOW, '--json']);
-    const withPriors = await run(['dry-run', '--request', offer, '--customer', lena, '--now', NOW, '--json', '--priors', writePriors(priors)]);
+    const without = await runCli(['dry-run', '--request', offer, '--customer', lena, '--now', NOW, '--json']);
+    const withPriors = await runCli(['dry-run', '--request', offer, '--customer', lena, '--now', NOW, '--json', '--priors', writePriors(priors)]);
     expect(withPriors.err).toBe('');
     const before = JSON.parse(without.out) as DryRunReport;
     const after = JSON.parse(withPriors.out) as DryRunReport;
@@ -51,13 +44,13 @@ describe('switchboard dry-run --priors', () => {
   });
 
   it('refuses a file that is not a set of learned priors, naming each problem, and sends nothing', async () => {
-    const result = await run(['dry-run', '--request', offer, '--customer', lena, '--now', NOW, '--priors', writePriors({ learnedAt: 'yesterday', channels: { fax: {} } })]);
+    const result = await runCli(['dry-run', '--request', offer, '--customer', lena, '--now', NOW, '--priors', writePriors({ learnedAt: 'yesterday', channels: { fax: {} } })]);
     expect(result.code).toBe(1);
     expect(result.out).toBe('');
     expect(result.err).toMatch(/is not a set of learned priors/);
     expect(result.err).toMatch(/learnedAt/);
     expect(result.err).toMatch(/observations/);
-    const broken = await run(['dry-run', '--request', offer, '--customer', lena, '--now', NOW, '--priors', writePriors('{ "learnedAt": ')]);
+    const broken = await runCli(['dry-run', '--request', offer, '--customer', lena, '--now', NOW, '--priors', writePriors('{ "learnedAt": ')]);
     expect(broken.code).toBe(1);
     expect(broken.err).toMatch(/is not valid JSON: line 1/);
   });

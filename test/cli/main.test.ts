@@ -1,63 +1,56 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../functions/cli/main.js';
 import { COMMAND_HELP } from '../../functions/cli/usage.js';
 import { ROOT } from '../support/local-mode.js';
-
-async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { log: (l) => out.push(l), error: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+import { runCli } from '../support/run-cli.js';
 
 describe('the switchboard command', () => {
   it('lists every command in its usage', async () => {
-    const { code, out } = await run(['--help']);
+    const { code, out } = await runCli(['--help']);
     expect(code).toBe(0);
     for (const command of ['dry-run', 'templates check', 'templates preview', 'history', 'send', 'status', 'customers']) expect(out).toContain(command);
-    expect(await run(['help'])).toMatchObject({ code: 0, out });
-    expect(await run([])).toMatchObject({ code: 1, err: out });
+    expect(await runCli(['help'])).toMatchObject({ code: 0, out });
+    expect(await runCli([])).toMatchObject({ code: 1, err: out });
   });
 
   it('answers --help on every command, before checking its arguments, on standard output with exit 0', async () => {
     for (const [command, help] of Object.entries(COMMAND_HELP)) {
-      expect(await run([command, '--help'])).toEqual({ code: 0, out: help, err: '' });
-      expect(await run([command, 'get', '-h', '--no-such-flag'])).toEqual({ code: 0, out: help, err: '' });
-      expect(await run(['help', command])).toEqual({ code: 0, out: help, err: '' });
+      expect(await runCli([command, '--help'])).toEqual({ code: 0, out: help, err: '' });
+      expect(await runCli([command, 'get', '-h', '--no-such-flag'])).toEqual({ code: 0, out: help, err: '' });
+      expect(await runCli(['help', command])).toEqual({ code: 0, out: help, err: '' });
     }
     // After `--`, --help is an argument like any other.
-    expect((await run(['status', '--', '--help'])).code).toBe(1);
+    expect((await runCli(['status', '--', '--help'])).code).toBe(1);
   });
 
   it('prints the version of package.json', async () => {
     const { version } = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { version: string };
-    expect(await run(['--version'])).toEqual({ code: 0, out: `switchboard ${version}`, err: '' });
+    expect(await runCli(['--version'])).toEqual({ code: 0, out: `switchboard ${version}`, err: '' });
   });
 
   it('names an unknown command and exits 1', async () => {
-    const { code, err } = await run(['histroy', 'c-1']);
+    const { code, err } = await runCli(['histroy', 'c-1']);
     expect(code).toBe(1);
     expect(err).toContain('unknown command "histroy"');
   });
 
   it('names an unknown option and points to the command’s help', async () => {
-    const { code, err } = await run(['history', 'c-1', '--colour']);
+    const { code, err } = await runCli(['history', 'c-1', '--colour']);
     expect(code).toBe(1);
     expect(err).toMatch(/^switchboard history: Unknown option '--colour'/);
     expect(err).toContain('(switchboard history --help lists its arguments)');
   });
 
   it('routes history and checks its arguments', async () => {
-    expect(await run(['history'])).toMatchObject({ code: 1, err: expect.stringContaining('missing <customerId>') });
-    expect(await run(['history', 'c-1', '--limit', '500'])).toMatchObject({ code: 1, err: expect.stringContaining('--limit must be a whole number from 1 to 100') });
+    expect(await runCli(['history'])).toMatchObject({ code: 1, err: expect.stringContaining('missing <customerId>') });
+    expect(await runCli(['history', 'c-1', '--limit', '500'])).toMatchObject({ code: 1, err: expect.stringContaining('--limit must be a whole number from 1 to 100') });
   });
 
   it('checks the send flags', async () => {
-    expect(await run(['send', 'r.json', '--timeout', '5'])).toMatchObject({ code: 1, err: expect.stringContaining('--timeout goes with --wait') });
+    expect(await runCli(['send', 'r.json', '--timeout', '5'])).toMatchObject({ code: 1, err: expect.stringContaining('--timeout goes with --wait') });
     for (const timeout of ['0', 'soon', '3601']) {
-      expect(await run(['send', 'r.json', '--wait', '--timeout', timeout])).toMatchObject({ code: 1, err: expect.stringContaining('--timeout must be a number of seconds') });
+      expect(await runCli(['send', 'r.json', '--wait', '--timeout', timeout])).toMatchObject({ code: 1, err: expect.stringContaining('--timeout must be a number of seconds') });
     }
   });
 

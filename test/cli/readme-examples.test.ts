@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleProblems, type LocalTemplates, localTemplates } from '../../functions/cli/commands/send-checks.js';
-import { main } from '../../functions/cli/main.js';
 import { parseConsentInput } from '../../functions/core/profile/consent-input.js';
 import { parseProfileInput } from '../../functions/core/profile/profile-input.js';
 import { parseSendRequest } from '../../functions/core/request.js';
 import type { TopicRegistry } from '../../functions/core/topics.js';
 import { demoCustomers } from '../../functions/local/seed/seed.js';
 import { DEFAULT_TEMPLATES_DIR, loadTemplateFolder, writeBundle } from '../../functions/template-compiler/index.js';
+import { runCli } from '../support/run-cli.js';
 
 /**
  * The README's `npx switchboard` examples, as a reader copies them on any day: those that need
@@ -79,7 +79,7 @@ describe('the README’s switchboard examples', () => {
   it('are found, and name only commands that exist', async () => {
     expect(all.length).toBeGreaterThan(10);
     for (const { argv } of all) {
-      const help = await run([...argv.slice(0, 1), '--help']);
+      const help = await runCli([...argv.slice(0, 1), '--help']);
       expect(help.code, argv.join(' ')).toBe(0);
     }
   });
@@ -88,7 +88,7 @@ describe('the README’s switchboard examples', () => {
     const standalone = all.filter(({ argv }) => argv[0] === 'dry-run' || argv[0] === '--help' || (argv[0] === 'templates' && argv[1] === 'check'));
     expect(standalone.length).toBeGreaterThan(3);
     for (const { argv } of standalone) {
-      const { code, err } = await run(argv);
+      const { code, err } = await runCli(argv);
       expect({ argv, code, err }).toEqual({ argv, code: 0, err: '' });
     }
   });
@@ -119,10 +119,3 @@ describe('the README’s switchboard examples', () => {
     }
   });
 });
-
-async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { log: (l) => out.push(l), error: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}

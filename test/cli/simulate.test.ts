@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POPULATION, simulateCommand } from '../../functions/cli/commands/simulate.js';
-import { main } from '../../functions/cli/main.js';
 import { defaultDecisionConfig } from '../../functions/core/config.js';
 import { CHANNELS } from '../../functions/core/model.js';
 import { POLICIES } from '../../functions/simulate/policies.js';
@@ -13,16 +12,10 @@ import type { SimulationReport } from '../../functions/simulate/report.js';
 import { simulate } from '../../functions/simulate/simulate.js';
 import { DEFAULT_TEMPLATES_DIR, loadTemplateFolder } from '../../functions/template-compiler/index.js';
 import { ROOT } from '../support/local-mode.js';
+import { runCli } from '../support/run-cli.js';
 
 const TINY = join(ROOT, 'test/fixtures/populations/tiny.json');
 const tiny = () => JSON.parse(readFileSync(TINY, 'utf8')) as Record<string, unknown> & { segments: Record<string, unknown>[] };
-
-async function run(argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { log: (l) => out.push(l), error: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 function writePopulation(text: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'simulate-')), 'population.json');
@@ -41,16 +34,16 @@ beforeAll(async () => {
 
 describe('switchboard simulate', () => {
   it('prints with --json exactly the report simulate() makes, the same on every run', async () => {
-    const first = await run(['simulate', '--population', TINY, '--json']);
+    const first = await runCli(['simulate', '--population', TINY, '--json']);
     expect(first.err).toBe('');
     expect(first.code).toBe(0);
     expect(JSON.parse(first.out)).toEqual(direct);
     expect(direct.policies.map((p) => p.policy)).toEqual([...POLICIES]);
-    expect((await run(['simulate', '--population', TINY, '--json'])).out).toBe(first.out);
+    expect((await runCli(['simulate', '--population', TINY, '--json'])).out).toBe(first.out);
   });
 
   it('prints a table of every policy, the channel mix, a learning curve and the population', async () => {
-    const { code, out, err } = await run(['simulate', '--population', TINY]);
+    const { code, out, err } = await runCli(['simulate', '--population', TINY]);
     expect({ code, err }).toEqual({ code: 0, err: '' });
     const { population } = direct;
     expect(out).toContain(`40 customers in 2 segments (app-first, inbox-readers), 3 days, ${population.requests} requests, seed 3`);
@@ -86,7 +79,7 @@ describe('switchboard simulate', () => {
 
   it('writes a self-contained HTML page and the JSON report into a folder it creates with --out', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'simulate-out-')), 'new', 'report');
-    const { code, out, err } = await run(['simulate', '--population', TINY, '--out', dir]);
+    const { code, out, err } = await runCli(['simulate', '--population', TINY, '--out', dir]);
     expect({ code, err }).toEqual({ code: 0, err: '' });
     expect(out).toContain(`wrote ${join(dir, 'report.html')}`);
     expect(JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'))).toEqual(direct);
@@ -101,14 +94,14 @@ describe('switchboard simulate', () => {
 
   it('exits 1 naming the folder it cannot create', async () => {
     const file = writePopulation('{}');
-    const { code, err } = await run(['simulate', '--population', TINY, '--json', '--out', join(file, 'report')]);
+    const { code, err } = await runCli(['simulate', '--population', TINY, '--json', '--out', join(file, 'report')]);
     expect(code).toBe(1);
     expect(err).toBe(`cannot create ${join(file, 'report')}: a part of the path is not a folder`);
   });
 
   it('keeps --json output pure when --out is given too', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'simulate-out-')), 'report');
-    const { code, out } = await run(['simulate', '--population', TINY, '--json', '--out', dir]);
+    const { code, out } = await runCli(['simulate', '--population', TINY, '--json', '--out', dir]);
     expect(code).toBe(0);
     expect(JSON.parse(out)).toEqual(direct);
     expect(existsSync(join(dir, 'report.html'))).toBe(true);
@@ -131,7 +124,7 @@ describe('switchboard simulate', () => {
     population.colour = 'blue';
     population.days = 0;
     population.segments[0]!.nmae = 'typo';
-    const { code, out, err } = await run(['simulate', '--population', writePopulation(JSON.stringify(population))]);
+    const { code, out, err } = await runCli(['simulate', '--population', writePopulation(JSON.stringify(population))]);
     expect({ code, out }).toEqual({ code: 1, out: '' });
     const lines = err.split('\n');
     expect(lines[0]).toMatch(/population\.json is not a valid population: 3 problems$/);
@@ -142,19 +135,19 @@ describe('switchboard simulate', () => {
     const population = tiny();
     population.segments[1]!.share = 0.3;
     (population.segments[0]!.moments as Record<string, number>).app = 0.9;
-    const { code, out, err } = await run(['simulate', '--population', writePopulation(JSON.stringify(population))]);
+    const { code, out, err } = await runCli(['simulate', '--population', writePopulation(JSON.stringify(population))]);
     expect({ code, out }).toEqual({ code: 1, out: '' });
     expect(err.split('\n').slice(1).sort()).toEqual(['  segments.0.moments: moments must add up to 1', '  segments: segment shares must add up to 1']);
   });
 
   it('refuses a file that is not JSON with the line and column, and a file that is not there', async () => {
     const broken = writePopulation('{\n  "seed": 3,\n  "days": 3,\n}\n');
-    expect(await run(['simulate', '--population', broken])).toEqual({
+    expect(await runCli(['simulate', '--population', broken])).toEqual({
       code: 1,
       out: '',
       err: `${broken} is not valid JSON: line 4, column 1: a comma must be followed by another property (no trailing comma)`,
     });
-    expect(await run(['simulate', '--population', join(ROOT, 'no-such-population.json')])).toMatchObject({
+    expect(await runCli(['simulate', '--population', join(ROOT, 'no-such-population.json')])).toMatchObject({
       code: 1,
       out: '',
       err: expect.stringContaining('no such file or folder'),
@@ -162,8 +155,8 @@ describe('switchboard simulate', () => {
   });
 
   it('is listed in the usage, and checks its arguments', async () => {
-    expect((await run(['--help'])).out).toMatch(/\n {2}simulate {2,}\S/);
-    expect(await run(['simulate', 'retailer.json'])).toMatchObject({ code: 1, out: '', err: expect.stringContaining('(switchboard simulate --help lists its arguments)') });
-    expect(await run(['simulate', '--out', ''])).toMatchObject({ code: 1, out: '', err: expect.stringContaining('--out needs a folder') });
+    expect((await runCli(['--help'])).out).toMatch(/\n {2}simulate {2,}\S/);
+    expect(await runCli(['simulate', 'retailer.json'])).toMatchObject({ code: 1, out: '', err: expect.stringContaining('(switchboard simulate --help lists its arguments)') });
+    expect(await runCli(['simulate', '--out', ''])).toMatchObject({ code: 1, out: '', err: expect.stringContaining('--out needs a folder') });
   });
 });

@@ -212,7 +212,7 @@ describe('historyEntry: a learned decision', () => {
       channel: 'push' as const,
       score: 0.31,
       reasons: [
-        'engagement +0.06: no history, set prior 15%: 15%',
+        'engagement +0.06: no history, set prior 15%',
         'cost -0.03: relative cost 0.02',
         'exploration +0.28: drew 85% for 15%',
         'explored: 9% chance push beats email',
@@ -220,7 +220,7 @@ describe('historyEntry: a learned decision', () => {
       components: { engagement: 0.06, cost: -0.03, exploration: 0.28 },
     };
     expect(historyEntry({ ...base, channel: 'push', decision: { ranked: [ranked], excluded: [] } }).why[0]).toBe(
-      '#1 push (score 0.310, sent): exploration +0.28: drew 85% for 15%; engagement +0.06: no history, set prior 15%: 15%; cost -0.03: relative cost 0.02; explored: 9% chance push beats email',
+      '#1 push (score 0.310, sent): exploration +0.28: drew 85% for 15%; engagement +0.06: no history, set prior 15%; cost -0.03: relative cost 0.02; explored: 9% chance push beats email',
     );
   });
 

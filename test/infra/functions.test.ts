@@ -137,7 +137,9 @@ describe('orchestrator', () => {
       // Counting sends, and reading the learned priors.
       counters: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       inbox: ['dynamodb:PutItem'],
+      // The domain, and the from-address in case it is verified as an identity of its own.
       'arn:<Partition>:ses:<Region>:<AccountId>:identity/example.com': ['ses:SendEmail'],
+      'arn:<Partition>:ses:<Region>:<AccountId>:identity/notifications@example.com': ['ses:SendEmail'],
       [`arn:<Partition>:ses:<Region>:<AccountId>:configuration-set/<${configurationSetId(base.template)}>`]: ['ses:SendEmail'],
       // Consumed, and sent to: a wake due within 15 minutes is a delayed message the orchestrator sends itself.
       [queueId(base.template)]: ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage'],

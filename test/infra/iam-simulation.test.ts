@@ -36,6 +36,7 @@ describe('the IAM requests of an SDK call', () => {
 
   it('name the provider resources SES, Pinpoint, SNS and SQS authorize against', () => {
     expect(iamRequestsOf('SESv2', 'SendEmail', { FromEmailAddress: 'shop@example.com', ConfigurationSetName: 'local-events' }, NAMES)).toEqual([
+      { action: 'ses:SendEmail', resource: 'ses-identity/shop@example.com' },
       { action: 'ses:SendEmail', resource: 'ses-identity/example.com' },
       { action: 'ses:SendEmail', resource: 'ses-configuration-set' },
     ]);
@@ -90,6 +91,30 @@ describe('the synthesized orchestrator role, simulated', () => {
 
   it('allows the SNS opt-out check the SMS sender makes before a marketing message', async () => {
     expect(await results([{ action: 'sns:CheckIfPhoneNumberIsOptedOut', resource: '*' }])).toEqual(['Allowed']);
+  });
+
+  it('may publish an SMS to a phone number and to no SNS topic, in this account or another', async () => {
+    const sns = (resource: string) => `arn:aws:sns:${TEST_REGION}:${resource}`;
+    expect(
+      await results([
+        ...iamRequestsOf('SNS', 'Publish', { PhoneNumber: '+4915112345678', Message: 'hi' }, NAMES),
+        { action: 'sns:Publish', resource: sns(`${TEST_ACCOUNT}:switchboard-alarms`) },
+        { action: 'sns:Publish', resource: sns('210987654321:someone-elses-topic') },
+      ]),
+    ).toEqual(['Allowed', 'ExplicitlyDenied', 'ExplicitlyDenied']);
+  });
+
+  it('may send e-mail from the configured address whether SES authorizes it against the domain or the address identity', async () => {
+    const sent = iamRequestsOf('SESv2', 'SendEmail', { FromEmailAddress: 'notifications@example.com', ConfigurationSetName: 'local-events' }, NAMES);
+    expect(sent.map((request) => request.resource)).toEqual(['ses-identity/notifications@example.com', 'ses-identity/example.com', 'ses-configuration-set']);
+    expect(
+      await results([
+        ...sent,
+        { action: 'ses:SendEmail', resource: 'ses-identity/other@example.com' },
+        { action: 'ses:SendEmail', resource: 'ses-identity/example.org' },
+      ]),
+    ).toEqual(['Allowed', 'Allowed', 'Allowed', 'ImplicitlyDenied', 'ImplicitlyDenied']);
+    expect(unexercisedGrants(stack, policies, sent).filter((grant) => grant.startsWith('ses:'))).toEqual([]);
   });
 
   it('may read the learned priors the refresher keeps in the counters table, and not write them', async () => {

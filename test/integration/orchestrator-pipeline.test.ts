@@ -22,7 +22,7 @@ import { createQueues, type QueueNames } from '../../functions/local/provision.j
 import { localHour, zoneWhere } from '../../functions/local/seed/tokens.js';
 import { type SqsEmulator, startSqsEmulator } from '../../functions/local/sqs-emulator.js';
 import { pollOnce, type SqsHandler } from '../../functions/local/sqs-lambda-poller.js';
-import { synthesize } from '../infra/synth.js';
+import { BASE_CONTEXT, synthesize } from '../infra/synth.js';
 import { awsError } from '../support/aws-errors.js';
 import { DeployedStack, simulate, unexercisedGrants } from '../support/iam-simulation.js';
 import { handlerTables, type LocalTables } from '../support/local-aws.js';
@@ -83,7 +83,8 @@ beforeAll(async () => {
   writeFileSync(join(bundleDir, 'bundle.json'), JSON.stringify(bundle));
   Object.assign(process.env, {
     SES_CONFIGURATION_SET: CONFIGURATION_SET,
-    SES_FROM_ADDRESS: 'shop@example.com',
+    // The address the synthesized stack grants, so the IAM check below judges the calls against it.
+    SES_FROM_ADDRESS: String(BASE_CONTEXT.fromAddress),
     UNSUBSCRIBE_BASE_URL: 'https://example.com/unsubscribe',
     PREFERENCES_BASE_URL: 'https://example.com/preference-centre',
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,

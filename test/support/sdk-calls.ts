@@ -12,7 +12,7 @@ export interface IamRequest {
   action: string;
   /**
    * `table/<logical>`, `table/<logical>/index/<name>`, `queue/<logical>`,
-   * `ses-identity/<domain>`, `ses-configuration-set`, `pinpoint-app`, `secret/<name>`,
+   * `ses-identity/<domain or address>`, `ses-configuration-set`, `pinpoint-app`, `secret/<name>`,
    * `schedule/<name>` (in the stack's wake schedule group), `role/<logical>`, `table/<logical>/stream`,
    * `event-bus/switchboard` (the bus status events go to), `*` (no resource-level permission), or
    * `unknown/<name>` for a name the test did not declare.
@@ -66,10 +66,14 @@ const MAPPERS: Record<string, (operation: string, input: Input, names: LocalName
   },
   SESv2: (operation, input, names) => {
     if (operation !== 'SendEmail') throw new Error(`no IAM mapping for SESv2 ${operation}`);
-    // SES checks the sending identity (the From address's domain here) and the configuration set.
-    const domain = String(input.FromEmailAddress ?? '').split('@')[1] ?? '';
+    // SES checks the sending identity and the configuration set. The identity is the From address
+    // when that address is verified on its own, else its domain: which one is up to the account,
+    // so the call must be allowed under both.
+    const address = String(input.FromEmailAddress ?? '');
+    const domain = address.split('@')[1] ?? '';
     const set = input.ConfigurationSetName;
     return [
+      { action: 'ses:SendEmail', resource: `ses-identity/${address}` },
       { action: 'ses:SendEmail', resource: `ses-identity/${domain}` },
       ...(set === undefined ? [] : [{ action: 'ses:SendEmail', resource: set === names.sesConfigurationSet ? 'ses-configuration-set' : `unknown/${String(set)}` }]),
     ];

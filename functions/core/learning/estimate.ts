@@ -42,7 +42,9 @@ export function estimateEngagement({ customer, channel, moment, now, priors }: E
   const history = evidence.delivered > 0 ? `${figure(evidence.engaged)} of ${figure(evidence.delivered)} engaged` : 'no history';
   const lift = prior.lift !== 1 && moment ? `, ${moment} ×${prior.lift.toFixed(2)}` : '';
   const says = prior.preferredLift !== 1 ? ` for "${statedPreference(customer)} first"` : '';
-  const why = `${history}, ${prior.learned ? 'learned' : 'set'} prior ${percent(prior.rate)}${says}${lift}: ${percent(expected)}`;
+  // The estimate is worth stating only when history or the moment moved it from the prior.
+  const result = evidence.delivered > 0 || lift ? `: ${percent(expected)}` : '';
+  const why = `${history}, ${prior.learned ? 'learned' : 'set'} prior ${percent(prior.rate)}${says}${lift}${result}`;
   return {
     channel,
     alpha: positive(alpha),

@@ -58,7 +58,10 @@ describe('planDelivery: channels, the clock and the deferral rules in one decisi
   it('follows the configured rule: transactional may be told to wait for the best channel too', () => {
     const request = sendRequest({ channels: ['push', 'email'] });
     const receipt = manifest({ category: 'transactional', topic: 'order-updates' });
-    expect(planDelivery({ request, customer: pushReader, manifest: receipt, now: NIGHT_BERLIN }, defaultDecisionConfig).timing).toMatchObject({ kind: 'send_now', channel: 'email' });
+    expect(planDelivery({ request, customer: pushReader, manifest: receipt, now: NIGHT_BERLIN }, defaultDecisionConfig).timing).toMatchObject({
+      kind: 'send_now',
+      channel: 'email',
+    });
     const patient = { ...defaultDecisionConfig, deferral: { ...defaultDecisionConfig.deferral, transactional: 'wait_for_best' as const } };
     expect(planDelivery({ request, customer: pushReader, manifest: receipt, now: NIGHT_BERLIN }, patient).timing).toMatchObject({ kind: 'defer', channel: 'push' });
   });
