@@ -63,6 +63,29 @@ export const settingsSchema = z
     appDeepLinkScheme: z.string().regex(/^[a-z][a-z0-9+.-]*$/, 'must be a URL scheme such as switchboard'),
     /** The name customers know the sender by: the preference centre shows it. */
     brandName: z.string().trim().min(1, 'must not be blank').max(80, 'must be at most 80 characters'),
+    /**
+     * Stage throttling of each API: the steady requests per second it serves and the requests it
+     * takes at once above that; callers get 429 beyond them. Well under the account's regional
+     * 10,000 / 5,000, which every API in the account shares.
+     */
+    serviceApiRateLimit: int(1, 10_000).default(1_000),
+    serviceApiBurstLimit: int(1, 5_000).default(2_000),
+    customerApiRateLimit: int(1, 10_000).default(500),
+    customerApiBurstLimit: int(1, 5_000).default(1_000),
+    /**
+     * The web origins (`https://shop.example`) whose pages may call the customer API from a
+     * browser, comma-separated. None, the default, sends no CORS headers: only apps may call it.
+     */
+    customerApiAllowedOrigins: z.preprocess(
+      (value) =>
+        typeof value === 'string'
+          ? value
+              .split(',')
+              .map((part) => part.trim())
+              .filter(Boolean)
+          : value,
+      z.array(z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i, 'must be origins such as https://shop.example, without a path')).default([]),
+    ),
     /** Where delivery status events go: a bus of the stack's own (`switchboard-<stage>`), or the account's default bus. */
     eventBus: z.preprocess(
       blankToUndefined,

@@ -74,12 +74,15 @@ export class SwitchboardStack extends Stack {
     const serviceApi = new ServiceApi(this, 'ServiceApi', {
       apiName: `switchboard-${settings.stage}-service`,
       stageName: settings.stage,
+      throttle: { rateLimit: settings.serviceApiRateLimit, burstLimit: settings.serviceApiBurstLimit },
       ...logs,
     });
     const customerApi = new CustomerApi(this, 'CustomerApi', {
       apiName: `switchboard-${settings.stage}-customer`,
       jwtIssuer: settings.jwtIssuer,
       jwtAudience: settings.jwtAudience,
+      throttle: { rateLimit: settings.customerApiRateLimit, burstLimit: settings.customerApiBurstLimit },
+      allowedOrigins: settings.customerApiAllowedOrigins,
       ...logs,
     });
     const email = new EmailChannel(this, 'Email', {

@@ -91,7 +91,9 @@ export const requestsQueue: QueueDefinition = {
  * of a message whose invocation timed out finds the claim expired rather than spending a receive.
  */
 export function claimLeaseMs(functionTimeoutMs: number, visibilityTimeoutMs: number): number {
-  if (visibilityTimeoutMs <= functionTimeoutMs) throw new Error(`the visibility timeout (${visibilityTimeoutMs} ms) must be longer than the function timeout (${functionTimeoutMs} ms)`);
+  if (visibilityTimeoutMs <= functionTimeoutMs) {
+    throw new Error(`the visibility timeout (${visibilityTimeoutMs} ms) must be longer than the function timeout (${functionTimeoutMs} ms)`);
+  }
   return functionTimeoutMs + (visibilityTimeoutMs - functionTimeoutMs) / 2;
 }
 

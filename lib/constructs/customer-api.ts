@@ -1,4 +1,4 @@
-import { type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -13,6 +13,10 @@ export interface CustomerApiProps {
   apiName: string;
   jwtIssuer: string;
   jwtAudience: string[];
+  /** Stage-wide: every route shares the one steady rate and burst. */
+  throttle: { rateLimit: number; burstLimit: number };
+  /** Web origins whose pages may call the API; none sends no CORS headers. */
+  allowedOrigins: string[];
   logRetentionDays: number;
   removalPolicy: RemovalPolicy;
 }
@@ -44,6 +48,17 @@ export class CustomerApi extends Construct {
       description: 'Switchboard in-app inbox and preferences (JWT), one-click unsubscribe and the preference centre page',
       createDefaultStage: false,
       defaultAuthorizer: new HttpJwtAuthorizer('Jwt', props.jwtIssuer, { jwtAudience: props.jwtAudience }),
+      // API Gateway answers the preflight itself, before any authorizer or route.
+      ...(props.allowedOrigins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: props.allowedOrigins,
+              allowMethods: [apigwv2.CorsHttpMethod.GET, apigwv2.CorsHttpMethod.PUT, apigwv2.CorsHttpMethod.POST],
+              allowHeaders: ['authorization', 'content-type'],
+              maxAge: Duration.hours(1),
+            },
+          }
+        : {}),
     });
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: props.logRetentionDays as logs.RetentionDays,
@@ -53,6 +68,7 @@ export class CustomerApi extends Construct {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
+      throttle: props.throttle,
       accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
     });
   }

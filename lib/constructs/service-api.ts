@@ -8,6 +8,8 @@ import { NAG } from '../nag.js';
 export interface ServiceApiProps {
   apiName: string;
   stageName: string;
+  /** Stage-wide: every method shares the one steady rate and burst. */
+  throttle: { rateLimit: number; burstLimit: number };
   logRetentionDays: number;
   removalPolicy: RemovalPolicy;
 }
@@ -43,6 +45,8 @@ export class ServiceApi extends Construct {
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogs),
         accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields(),
+        throttlingRateLimit: props.throttle.rateLimit,
+        throttlingBurstLimit: props.throttle.burstLimit,
       },
     });
     this.validator = this.api.addRequestValidator('Validator', { validateRequestBody: true, validateRequestParameters: true });
@@ -53,7 +57,8 @@ export class ServiceApi extends Construct {
       },
       {
         id: 'AwsSolutions-APIG3',
-        reason: 'IAM-only API with stage logging and throttling; a WAF web ACL is an account-level choice attached outside this stack.',
+        reason:
+          'IAM-only API with stage logging and stage throttling (serviceApiRateLimit, serviceApiBurstLimit); a WAF web ACL is an account-level choice attached outside this stack.',
       },
       {
         id: NAG.apiGatewayLoggingRole,

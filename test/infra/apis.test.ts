@@ -145,3 +145,62 @@ describe('customer HTTP API', () => {
     });
   });
 });
+
+describe('API throttling and browser access', () => {
+  let tuned: Synthesized;
+  beforeAll(() => {
+    tuned = synthesize({
+      serviceApiRateLimit: '40',
+      serviceApiBurstLimit: '80',
+      customerApiRateLimit: '25',
+      customerApiBurstLimit: '50',
+      customerApiAllowedOrigins: 'https://shop.test, http://localhost:5173',
+    });
+  });
+  afterAll(() => tuned.cleanup());
+
+  const serviceStageThrottle = (template: Synthesized['template']) =>
+    Object.values(template.findResources('AWS::ApiGateway::Stage')).map((stage) =>
+      (stage.Properties.MethodSettings as Record<string, unknown>[]).map(({ ResourcePath, HttpMethod, ThrottlingRateLimit, ThrottlingBurstLimit }) => ({
+        ResourcePath,
+        HttpMethod,
+        ThrottlingRateLimit,
+        ThrottlingBurstLimit,
+      })),
+    );
+  const customerStageThrottle = (template: Synthesized['template']) =>
+    Object.values(template.findResources('AWS::ApiGatewayV2::Stage')).map((stage) => stage.Properties.DefaultRouteSettings as unknown);
+
+  it('throttles every method of the service API stage, by default and as configured', () => {
+    expect(serviceStageThrottle(full.template)).toEqual([[{ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 1000, ThrottlingBurstLimit: 2000 }]]);
+    expect(serviceStageThrottle(tuned.template)).toEqual([[{ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: 40, ThrottlingBurstLimit: 80 }]]);
+  });
+
+  it('throttles every route of the customer API stage, by default and as configured', () => {
+    expect(customerStageThrottle(full.template)).toEqual([{ ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 }]);
+    expect(customerStageThrottle(tuned.template)).toEqual([{ ThrottlingRateLimit: 25, ThrottlingBurstLimit: 50 }]);
+  });
+
+  it('sends no CORS headers unless web origins are configured', () => {
+    for (const api of Object.values(full.template.findResources('AWS::ApiGatewayV2::Api'))) expect(api.Properties.CorsConfiguration).toBeUndefined();
+    for (const template of [full.template, tuned.template]) {
+      expect(Object.values(template.findResources('AWS::ApiGateway::Method')).map((method) => method.Properties.HttpMethod)).not.toContain('OPTIONS');
+    }
+  });
+
+  it('lets pages of the configured origins call the customer API, API Gateway answering their preflight itself', () => {
+    tuned.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: {
+        AllowOrigins: ['https://shop.test', 'http://localhost:5173'],
+        AllowMethods: ['GET', 'PUT', 'POST'],
+        AllowHeaders: ['authorization', 'content-type'],
+        MaxAge: 3600,
+      },
+    });
+    // With no OPTIONS route of its own, a preflight never reaches the JWT authorizer or a function.
+    const routeKeys = Object.values(tuned.template.findResources('AWS::ApiGatewayV2::Route')).map((route) => String(route.Properties.RouteKey));
+    expect(routeKeys.filter((key) => key.startsWith('OPTIONS ') || key.startsWith('ANY ') || key === '$default')).toEqual([]);
+    const methods = new Set(routeKeys.map((key) => key.split(' ')[0]));
+    expect([...methods].every((method) => ['GET', 'PUT', 'POST'].includes(method as string))).toBe(true);
+  });
+});

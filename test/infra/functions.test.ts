@@ -192,7 +192,8 @@ describe('the other handlers', () => {
     expect(grantsOf(base.template, 'FeedbackFunctionServiceRole')).toEqual({
       ...XRAY,
       ...FEEDBACK_RECORDER,
-      customers: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+      // Consent for complaints; the channel's counters before an open or click refreshes its faded evidence.
+      customers: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
       [deadLetters]: ['sqs:SendMessage'],
       ...WAKE_ADVANCER(),
     });
@@ -206,6 +207,8 @@ describe('the other handlers', () => {
       ...XRAY,
       inbox: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       ...FEEDBACK_RECORDER,
+      // A read marks the item opened: the channel's counters are read to refresh its faded evidence.
+      customers: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       ...WAKE_ADVANCER(),
     });
   });

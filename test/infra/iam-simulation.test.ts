@@ -108,11 +108,7 @@ describe('the synthesized orchestrator role, simulated', () => {
     const sent = iamRequestsOf('SESv2', 'SendEmail', { FromEmailAddress: 'notifications@example.com', ConfigurationSetName: 'local-events' }, NAMES);
     expect(sent.map((request) => request.resource)).toEqual(['ses-identity/notifications@example.com', 'ses-identity/example.com', 'ses-configuration-set']);
     expect(
-      await results([
-        ...sent,
-        { action: 'ses:SendEmail', resource: 'ses-identity/other@example.com' },
-        { action: 'ses:SendEmail', resource: 'ses-identity/example.org' },
-      ]),
+      await results([...sent, { action: 'ses:SendEmail', resource: 'ses-identity/other@example.com' }, { action: 'ses:SendEmail', resource: 'ses-identity/example.org' }]),
     ).toEqual(['Allowed', 'Allowed', 'Allowed', 'ImplicitlyDenied', 'ImplicitlyDenied']);
     expect(unexercisedGrants(stack, policies, sent).filter((grant) => grant.startsWith('ses:'))).toEqual([]);
   });

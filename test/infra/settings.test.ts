@@ -40,6 +40,24 @@ describe('settings', () => {
     expect(settings.smsSenderId).toBeUndefined();
   });
 
+  it('throttles both APIs by default and leaves browsers out until web origins are listed', () => {
+    expect(parseSettings(withContext({}))).toMatchObject({
+      serviceApiRateLimit: 1000,
+      serviceApiBurstLimit: 2000,
+      customerApiRateLimit: 500,
+      customerApiBurstLimit: 1000,
+      customerApiAllowedOrigins: [],
+    });
+    expect(parseSettings(withContext({ customerApiAllowedOrigins: 'https://shop.test, http://localhost:5173' })).customerApiAllowedOrigins).toEqual([
+      'https://shop.test',
+      'http://localhost:5173',
+    ]);
+    expect(problemsOf(withContext({ customerApiAllowedOrigins: 'https://shop.test/app', customerApiRateLimit: '0' }))).toEqual([
+      'customerApiRateLimit: Too small: expected number to be >=1',
+      'customerApiAllowedOrigins.0: must be origins such as https://shop.example, without a path',
+    ]);
+  });
+
   it('lists every missing setting in one error', () => {
     expect(problemsOf(() => undefined)).toEqual([
       'senderIdentity: is required',

@@ -96,7 +96,7 @@ async function bodyOf(args: CustomersArgs, deps: CustomersDeps): Promise<unknown
  * `CUSTOMERS_TABLE` names the deployed table (region, credentials and endpoint from the usual AWS
  * settings); without it, the tables of a running local system (`npm start`).
  */
-export async function openCustomers(deps: Pick<CustomersDeps, "env" | "localConfigPath">): Promise<NonNullable<CustomersDeps['target']>> {
+export async function openCustomers(deps: Pick<CustomersDeps, 'env' | 'localConfigPath'>): Promise<NonNullable<CustomersDeps['target']>> {
   const table = (deps.env ?? process.env)[ENV.customersTable];
   let documents;
   let tableName: string;
