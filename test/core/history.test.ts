@@ -211,12 +211,7 @@ describe('historyEntry: a learned decision', () => {
     const ranked = {
       channel: 'push' as const,
       score: 0.31,
-      reasons: [
-        'engagement +0.06: no history, set prior 15%',
-        'cost -0.03: relative cost 0.02',
-        'exploration +0.28: drew 85% for 15%',
-        'explored: 9% chance push beats email',
-      ],
+      reasons: ['engagement +0.06: no history, set prior 15%', 'cost -0.03: relative cost 0.02', 'exploration +0.28: drew 85% for 15%', 'explored: 9% chance push beats email'],
       components: { engagement: 0.06, cost: -0.03, exploration: 0.28 },
     };
     expect(historyEntry({ ...base, channel: 'push', decision: { ranked: [ranked], excluded: [] } }).why[0]).toBe(

@@ -31,24 +31,32 @@ function cheapestOfTheRest(byName: Record<string, PolicyFigures>): number {
  * fails here.
  */
 describe('the channel choice on the shipped populations', () => {
-  it.each(['retailer', 'wrong-preferences'])('%s: reaches 90 percent of the oracle, beats the fixed order and the engagement ratio, and is the cheapest per engagement', (name) => {
-    const byName = run(name);
-    const switchboard = byName.switchboard!;
-    expect(switchboard.shareOfOracle).toBeGreaterThanOrEqual(0.9);
-    expect(switchboard.engagements).toBeGreaterThan(byName['fixed-order']!.engagements);
-    expect(switchboard.engagements).toBeGreaterThan(byName['engagement-ratio']!.engagements);
-    expect(switchboard.costPerEngagement).toBeLessThan(cheapestOfTheRest(byName));
-  }, FULL_RUN_MS);
+  it.each(['retailer', 'wrong-preferences'])(
+    '%s: reaches 90 percent of the oracle, beats the fixed order and the engagement ratio, and is the cheapest per engagement',
+    (name) => {
+      const byName = run(name);
+      const switchboard = byName.switchboard!;
+      expect(switchboard.shareOfOracle).toBeGreaterThanOrEqual(0.9);
+      expect(switchboard.engagements).toBeGreaterThan(byName['fixed-order']!.engagements);
+      expect(switchboard.engagements).toBeGreaterThan(byName['engagement-ratio']!.engagements);
+      expect(switchboard.costPerEngagement).toBeLessThan(cheapestOfTheRest(byName));
+    },
+    FULL_RUN_MS,
+  );
 
-  it('drift: beats the fixed order and the engagement ratio and is the cheapest per engagement, though short of 90 percent of the oracle', () => {
-    const byName = run('drift');
-    const switchboard = byName.switchboard!;
-    // After the drift the best channels of the changed segments are nearly tied, and which one
-    // wins then differs customer by customer: the oracle knows each customer's truth, a learner
-    // with a few messages per customer cannot (docs/simulate.md).
-    expect(switchboard.shareOfOracle).toBeGreaterThanOrEqual(0.85);
-    expect(switchboard.engagements).toBeGreaterThan(byName['fixed-order']!.engagements);
-    expect(switchboard.engagements).toBeGreaterThan(byName['engagement-ratio']!.engagements);
-    expect(switchboard.costPerEngagement).toBeLessThan(cheapestOfTheRest(byName));
-  }, FULL_RUN_MS);
+  it(
+    'drift: beats the fixed order and the engagement ratio and is the cheapest per engagement, though short of 90 percent of the oracle',
+    () => {
+      const byName = run('drift');
+      const switchboard = byName.switchboard!;
+      // After the drift the best channels of the changed segments are nearly tied, and which one
+      // wins then differs customer by customer: the oracle knows each customer's truth, a learner
+      // with a few messages per customer cannot (docs/simulate.md).
+      expect(switchboard.shareOfOracle).toBeGreaterThanOrEqual(0.85);
+      expect(switchboard.engagements).toBeGreaterThan(byName['fixed-order']!.engagements);
+      expect(switchboard.engagements).toBeGreaterThan(byName['engagement-ratio']!.engagements);
+      expect(switchboard.costPerEngagement).toBeLessThan(cheapestOfTheRest(byName));
+    },
+    FULL_RUN_MS,
+  );
 });
