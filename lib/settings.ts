@@ -12,6 +12,16 @@ export const EVENT_BUSES = ['dedicated', 'default'] as const;
 /** CloudWatch Logs accepts only these retention periods. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
+/** `a, b` given on the command line or in cdk.json becomes `['a', 'b']`; a list stays a list. */
+function commaSeparated(value: unknown): unknown {
+  return typeof value === 'string'
+    ? value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)
+    : value;
+}
+
 const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const numeric = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
 const int = (min: number, max: number) => z.preprocess(numeric, z.number().int().min(min).max(max));
@@ -43,16 +53,7 @@ export const settingsSchema = z
     alarmEmail: email,
     jwtIssuer: z.url({ protocol: /^https$/, error: 'must be an https URL' }),
     /** Several audiences may be given comma-separated. */
-    jwtAudience: z.preprocess(
-      (value) =>
-        typeof value === 'string'
-          ? value
-              .split(',')
-              .map((part) => part.trim())
-              .filter(Boolean)
-          : value,
-      z.array(z.string().min(1)).min(1, 'must name at least one audience'),
-    ),
+    jwtAudience: z.preprocess(commaSeparated, z.array(z.string().min(1)).min(1, 'must name at least one audience')),
     /** 100 customers per batch is one BatchGetItem: 0.01 reads per message. */
     batchSize: int(1, 10_000).default(100),
     maxBatchingWindowSeconds: int(0, 300).default(1),
@@ -77,13 +78,7 @@ export const settingsSchema = z
      * browser, comma-separated. None, the default, sends no CORS headers: only apps may call it.
      */
     customerApiAllowedOrigins: z.preprocess(
-      (value) =>
-        typeof value === 'string'
-          ? value
-              .split(',')
-              .map((part) => part.trim())
-              .filter(Boolean)
-          : value,
+      commaSeparated,
       z.array(z.string().regex(/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i, 'must be origins such as https://shop.example, without a path')).default([]),
     ),
     /** Where delivery status events go: a bus of the stack's own (`switchboard-<stage>`), or the account's default bus. */
