@@ -14,6 +14,19 @@ const NAMES: LocalNames = {
 };
 const SCHEDULER = { 'iam:PassedToService': 'scheduler.amazonaws.com' };
 
+/**
+ * Synthesizes the stack once for the enclosing describe block and hands over its deployed view;
+ * `settings` go both to the synthesis and to the deployed view.
+ */
+function withSimulatedRole(use: (deployed: DeployedStack) => void, settings: { pinpointApplicationId?: string } = {}): void {
+  let synthesized: Synthesized;
+  beforeAll(() => {
+    synthesized = synthesize(settings);
+    use(new DeployedStack(synthesized.template.toJSON(), { stackName: synthesized.stack.stackName, ...settings }));
+  });
+  afterAll(() => synthesized.cleanup());
+}
+
 describe('the IAM requests of an SDK call', () => {
   it('are per table for batches, per item for transactions and per statement for PartiQL', () => {
     expect(iamRequestsOf('DynamoDB', 'BatchGetItem', { RequestItems: { 'x-customers': {}, 'x-deliveries': {} } }, NAMES)).toEqual([
@@ -70,15 +83,15 @@ describe('the IAM requests of an SDK call', () => {
 });
 
 describe('the synthesized orchestrator role, simulated', () => {
-  let synthesized: Synthesized;
   let stack: DeployedStack;
   let policies: FunctionPolicies;
-  beforeAll(() => {
-    synthesized = synthesize({ pinpointApplicationId: PINPOINT_APP });
-    stack = new DeployedStack(synthesized.template.toJSON(), { stackName: synthesized.stack.stackName, pinpointApplicationId: PINPOINT_APP });
-    policies = stack.policiesOf('switchboard-orchestrator');
-  });
-  afterAll(() => synthesized.cleanup());
+  withSimulatedRole(
+    (deployed) => {
+      stack = deployed;
+      policies = deployed.policiesOf('switchboard-orchestrator');
+    },
+    { pinpointApplicationId: PINPOINT_APP },
+  );
 
   const results = async (requests: IamRequest[]) => (await simulate(stack, policies, requests)).map((v) => v.result);
 
@@ -174,15 +187,12 @@ describe('the synthesized orchestrator role, simulated', () => {
 });
 
 describe.each(['switchboard-feedback', 'switchboard-inbox-api'])('the synthesized role of %s, which concludes escalations, simulated', (service) => {
-  let synthesized: Synthesized;
   let stack: DeployedStack;
   let policies: FunctionPolicies;
-  beforeAll(() => {
-    synthesized = synthesize();
-    stack = new DeployedStack(synthesized.template.toJSON(), { stackName: synthesized.stack.stackName });
-    policies = stack.policiesOf(service);
+  withSimulatedRole((deployed) => {
+    stack = deployed;
+    policies = deployed.policiesOf(service);
   });
-  afterAll(() => synthesized.cleanup());
 
   const results = async (requests: IamRequest[]) => (await simulate(stack, policies, requests)).map((v) => v.result);
   /** What bringing a wake forward to now does: the wake on the queue, then its schedule deleted. */
@@ -222,15 +232,12 @@ describe.each(['switchboard-feedback', 'switchboard-inbox-api'])('the synthesize
 });
 
 describe('the synthesized role of the priors refresher, simulated', () => {
-  let synthesized: Synthesized;
   let stack: DeployedStack;
   let policies: FunctionPolicies;
-  beforeAll(() => {
-    synthesized = synthesize();
-    stack = new DeployedStack(synthesized.template.toJSON(), { stackName: synthesized.stack.stackName });
-    policies = stack.policiesOf('switchboard-priors-refresh');
+  withSimulatedRole((deployed) => {
+    stack = deployed;
+    policies = deployed.policiesOf('switchboard-priors-refresh');
   });
-  afterAll(() => synthesized.cleanup());
 
   /** What a refresh does: a Scan of the delivery records, then one item put beside the counters. */
   const REFRESH = [
@@ -260,15 +267,12 @@ describe('the synthesized role of the priors refresher, simulated', () => {
 });
 
 describe('the synthesized wake schedule role, simulated', () => {
-  let synthesized: Synthesized;
   let stack: DeployedStack;
   let policies: FunctionPolicies;
-  beforeAll(() => {
-    synthesized = synthesize();
-    stack = new DeployedStack(synthesized.template.toJSON(), { stackName: synthesized.stack.stackName });
-    policies = stack.policiesOfRole('wakeScheduler');
+  withSimulatedRole((deployed) => {
+    stack = deployed;
+    policies = deployed.policiesOfRole('wakeScheduler');
   });
-  afterAll(() => synthesized.cleanup());
 
   /** What a schedule does with the role: deliver its wake, or park it in the dead-letter queue. */
   const DELIVERIES = [
