@@ -40,7 +40,7 @@ const MINUTE_MS = 60_000;
  * so the same input always gives the same ranking.
  */
 export function rankChannels(channels: readonly Channel[], input: ScoringInput, config: DecisionConfig): RankedChannel[] {
-  const moment = readMoment(input, config);
+  const moment = readMoment(channels, input, config);
   const ranked = channels.map((channel) => scoreWith(channel, moment, config)).sort(byScore);
   const note = explorationNote(ranked, moment.estimates, input.request.requestId);
   if (note && ranked[0]) ranked[0] = { ...ranked[0], reasons: [...ranked[0].reasons, note] };
@@ -49,7 +49,10 @@ export function rankChannels(channels: readonly Channel[], input: ScoringInput, 
 
 /** Where the customer is, as far as the decision knows: what the learned priors are counted by. */
 export function momentOf(input: ScoringInput, config: DecisionConfig): Surface | undefined {
-  const context = effectiveContext(input.customer, input.request.context, input.now);
+  return freshSurface(effectiveContext(input.customer, input.request.context, input.now), input, config);
+}
+
+function freshSurface(context: EffectiveContext, input: ScoringInput, config: DecisionConfig): Surface | undefined {
   return context.surface && isSurfaceFresh(input, config) ? context.surface : undefined;
 }
 
@@ -82,12 +85,12 @@ function scoreWith(channel: Channel, moment: Moment, config: DecisionConfig): Ra
   return { channel, score, reasons, components };
 }
 
-function readMoment(input: ScoringInput, config: DecisionConfig): Moment {
+function readMoment(channels: readonly Channel[], input: ScoringInput, config: DecisionConfig): Moment {
   const context = effectiveContext(input.customer, input.request.context, input.now);
-  const surface = momentOf(input, config);
+  const surface = freshSurface(context, input, config);
   const expiresAt = input.request.expiresAt ? Date.parse(input.request.expiresAt) : Number.NaN;
   const minutesLeft = Number.isNaN(expiresAt) ? undefined : (expiresAt - input.now.getTime()) / MINUTE_MS;
-  const estimates = new Map(CHANNELS.map((channel) => [channel, estimateEngagement({ ...input, channel, moment: surface }, config)]));
+  const estimates = new Map(channels.map((channel) => [channel, estimateEngagement({ ...input, channel, moment: surface }, config)]));
   return { input, context, estimates, ...(surface ? { surface } : {}), ...(minutesLeft !== undefined ? { minutesLeft } : {}) };
 }
 
