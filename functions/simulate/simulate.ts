@@ -24,8 +24,9 @@ interface World {
 /**
  * Runs every policy over the same customers, requests and draws. Switchboard decides with the
  * core's `decide`, learns from the outcomes of its own messages through the feedback code that
- * moves engagement counters, and relearns its priors from them every simulated hour, as the
- * deployed refresher does on its schedule.
+ * moves engagement counters, and relearns its priors from them every simulated hour with the
+ * refresher's `learnPriors`. Unlike the refresher, which reads only a recent window, it keeps every
+ * observation of the run; the oldest count for little by then.
  */
 export function simulate(population: Population, manifests: readonly TemplateManifest[], config: DecisionConfig): SimulationReport {
   const customers = drawCustomers(population, manifests);
