@@ -11,10 +11,22 @@ const TEMPLATE_COMPILER = 'functions/template-compiler';
 const TEMPLATE_PREVIEW = 'functions/template-preview';
 const TOOLING = 'functions/tooling';
 const SIMULATE = 'functions/simulate';
+/** Reading CloudWatch Logs subscription payloads, shared by the functions a subscription invokes. */
+const LOGS_PAYLOAD = 'functions/logs-payload';
 /** One folder per deployed function: its handler, composition and configuration. */
-const LAMBDAS = ['orchestrator', 'feedback', 'history-api', 'inbox-api', 'preferences', 'profile-api', 'unsubscribe', 'event-publisher', 'ingest', 'priors-refresh'].map(
-  (name) => `functions/${name}`,
-);
+const LAMBDAS = [
+  'orchestrator',
+  'feedback',
+  'history-api',
+  'inbox-api',
+  'preferences',
+  'profile-api',
+  'unsubscribe',
+  'event-publisher',
+  'ingest',
+  'priors-refresh',
+  'sms-status-fanout',
+].map((name) => `functions/${name}`);
 
 /**
  * Who may import whom (docs/architecture.md explains each layer). A folder always imports its own
@@ -27,7 +39,8 @@ const LAYERS = [
   { folder: ADAPTERS, may: [CORE, DEFINITIONS] },
   { folder: HTTP, may: [CORE, DEFINITIONS] },
   { folder: COMPOSITION, may: [CORE, DEFINITIONS, ADAPTERS] },
-  ...LAMBDAS.map((folder) => ({ folder, may: [CORE, DEFINITIONS, ADAPTERS, HTTP, COMPOSITION] })),
+  { folder: LOGS_PAYLOAD, may: [CORE], packages: ['node:zlib'] },
+  ...LAMBDAS.map((folder) => ({ folder, may: [CORE, DEFINITIONS, ADAPTERS, HTTP, COMPOSITION, LOGS_PAYLOAD] })),
   { folder: TEMPLATE_COMPILER, may: [CORE, DEFINITIONS] },
   { folder: TOOLING, may: [CORE, DEFINITIONS] },
   { folder: TEMPLATE_PREVIEW, may: [CORE, DEFINITIONS, HTTP, TEMPLATE_COMPILER, TOOLING] },

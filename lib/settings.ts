@@ -28,6 +28,9 @@ const int = (min: number, max: number) => z.preprocess(numeric, z.number().int()
 const optionalString = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 
 const email = z.email('must be an e-mail address');
+const logRetention = z.preprocess(numeric, z.number()).refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+  message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
+});
 /** cdk.json's placeholder brand: fine for a dev stack, refused for customers to see. */
 const EXAMPLE_BRAND = 'Example Shop';
 const domain = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'must be a domain name');
@@ -44,12 +47,7 @@ export const settingsSchema = z
     smsOriginationNumber: optionalString(z.string().regex(/^\+[1-9]\d{1,14}$/, 'must be an E.164 number such as +15555550100')),
     deliveryRetentionDays: int(1, 3650).default(400),
     inboxRetentionDays: int(1, 3650).default(90),
-    logRetentionDays: z
-      .preprocess(numeric, z.number())
-      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
-        message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
-      })
-      .default(30),
+    logRetentionDays: logRetention.default(30),
     alarmEmail: email,
     jwtIssuer: z.url({ protocol: /^https$/, error: 'must be an https URL' }),
     /** Several audiences may be given comma-separated. */
@@ -132,12 +130,44 @@ export class SettingsError extends Error {
 
 /** Validates every setting at once so one run lists everything that needs fixing. */
 export function parseSettings(read: (key: string) => unknown): Settings {
-  const raw = Object.fromEntries(SETTING_KEYS.map((key) => [key, read(key)]));
-  const parsed = settingsSchema.safeParse(raw);
-  if (parsed.success) {
-    const { sesConfigurationSetName, ...rest } = parsed.data;
-    return { ...rest, sesConfigurationSetName: sesConfigurationSetName ?? `switchboard-${rest.stage}` };
-  }
+  const { sesConfigurationSetName, ...rest } = parseWith(settingsSchema, SETTING_KEYS, read);
+  return { ...rest, sesConfigurationSetName: sesConfigurationSetName ?? `switchboard-${rest.stage}` };
+}
+
+/** Whether the account stack creates API Gateway's account-wide CloudWatch Logs role, or leaves it to whoever manages it. */
+export const API_GATEWAY_LOGGING_ROLES = ['create', 'existing'] as const;
+
+/**
+ * Settings of the account stack, deployed once per account and region for every stage. They are
+ * read from the same context as a stage's, so keep them in cdk.json: a value given with `-c` to
+ * one stage's deploy would change what every stage shares.
+ */
+export const accountSettingsSchema = z.object({
+  /** Who hears of the account stack's alarms; the stages' `alarmEmail` too, unless one is given with `-c`. */
+  alarmEmail: email,
+  /** How long the two SNS SMS delivery-status log groups keep their records. */
+  smsStatusLogRetentionDays: logRetention.default(30),
+  apiGatewayLoggingRole: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(API_GATEWAY_LOGGING_ROLES, {
+        error: `must be one of ${API_GATEWAY_LOGGING_ROLES.join(', ')}: create (this stack sets the account's API Gateway logging role) or existing (it is managed elsewhere)`,
+      })
+      .default('create'),
+  ),
+});
+
+export type AccountSettings = z.output<typeof accountSettingsSchema>;
+export const ACCOUNT_SETTING_KEYS = Object.keys(accountSettingsSchema.shape) as (keyof AccountSettings)[];
+
+export function parseAccountSettings(read: (key: string) => unknown): AccountSettings {
+  return parseWith(accountSettingsSchema, ACCOUNT_SETTING_KEYS, read);
+}
+
+function parseWith<S extends z.ZodType>(schema: S, keys: readonly string[], read: (key: string) => unknown): z.output<S> {
+  const raw = Object.fromEntries(keys.map((key) => [key, read(key)]));
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
   throw new SettingsError(
     parsed.error.issues.map((issue) => {
       const key = issue.path.map(String).join('.') || '(settings)';

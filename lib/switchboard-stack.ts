@@ -37,6 +37,8 @@ export const HANDLER_ENTRIES = {
   preferences: 'functions/preferences/handler.ts',
   eventPublisher: 'functions/event-publisher/handler.ts',
   priorsRefresh: 'functions/priors-refresh/handler.ts',
+  /** The account stack's, not a stage's. */
+  smsStatusFanOut: 'functions/sms-status-fanout/handler.ts',
 } as const;
 
 export type HandlerName = keyof typeof HANDLER_ENTRIES;
@@ -93,7 +95,6 @@ export class SwitchboardStack extends Stack {
     const sms = new SmsChannel(this, 'Sms', {
       ...(settings.smsSenderId ? { senderId: settings.smsSenderId } : {}),
       ...(settings.smsOriginationNumber ? { originationNumber: settings.smsOriginationNumber } : {}),
-      ...logs,
     });
     // A new construct id would replace the secret and void every link signed with it, so the id stays.
     const linkSecret = new LinkSigningSecret(this, 'UnsubscribeSecret', { removalPolicy });
@@ -134,14 +135,14 @@ export class SwitchboardStack extends Stack {
     const feedbackDeadLetters = new DeadLetterQueue(this, 'FeedbackDeadLetters', {
       retentionDays: requestsQueue.deadLetterRetentionDays,
       removalPolicy,
-      holds: 'SES events and SMS status logs the feedback function could not apply',
+      holds: 'SES and SMS status events the feedback function could not apply',
     });
     const feedback = handler('feedback', 'Feedback', 'feedback', 512, Duration.seconds(30));
     // SES complaints arrive here only.
     tables.bindFeedbackRecorder(feedback, { readsConsent: true, recordsEngagement: true });
     feedback.configureAsyncInvoke({ onFailure: feedbackDeadLetters.asFailureDestination(), retryAttempts: 2 });
     email.routeEventsTo(feedback, feedbackDeadLetters);
-    sms.routeStatusTo(feedback);
+    sms.routeStatusTo(feedback, feedbackDeadLetters);
     // An email opened or clicked concludes an escalation at once.
     wakes.bindWakeAdvancer(feedback);
     functions.Feedback = feedback;

@@ -20,6 +20,8 @@ export const SERVICE_NAMES = {
   ingest: 'switchboard-ingest',
   eventPublisher: 'switchboard-event-publisher',
   priorsRefresh: 'switchboard-priors-refresh',
+  /** Deployed once per account and region, by the account-level stack, not by each stage. */
+  smsStatusFanout: 'switchboard-sms-status-fanout',
 } as const;
 export type ServiceKey = keyof typeof SERVICE_NAMES;
 

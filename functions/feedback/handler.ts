@@ -16,10 +16,13 @@ const { deps, logger } = composeFeedback(readFeedbackConfig(process.env), SERVIC
 export type FeedbackSummary = Record<FeedbackOutcome['outcome'] | 'ignored', number>;
 
 /**
- * Two sources: SES events from an EventBridge rule (one per invocation) and SNS SMS delivery
- * status logs from a CloudWatch Logs subscription filter (a batch). Both are invoked
- * asynchronously: an error makes Lambda retry the whole invocation, which de-duplication makes
- * safe, and what is not ours or not understood is counted and dropped, never retried.
+ * Three sources: SES events from an EventBridge rule (one per invocation); SNS SMS delivery
+ * statuses from a rule on the default bus, one per invocation, put there by the account's fan-out
+ * for every stage alike (so a stage also receives the statuses of other stages' texts, which it
+ * counts as unmatched); and, for stages deployed before the fan-out, SNS SMS status logs straight
+ * from a CloudWatch Logs subscription filter (a batch). All are invoked asynchronously: an error
+ * makes Lambda retry the whole invocation, which de-duplication makes safe, and what is not ours
+ * or not understood is counted and dropped, never retried.
  */
 async function feedback(event: unknown): Promise<FeedbackSummary> {
   const results = normalizeFeedbackInput(event);

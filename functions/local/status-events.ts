@@ -4,14 +4,14 @@ import { appendFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DeliveryStatusDetail, DeliveryStatusEvent } from '../core/events/delivery-status-event.js';
-import type { PublishFailure, StatusEventBus } from '../core/events/ports.js';
+import type { BusEntry, PublishFailure, StatusEventBus } from '../core/events/ports.js';
 import { EVENT_SOURCE } from '../definitions/events.js';
 import { SERVICE_NAMES } from '../definitions/metrics.js';
 import { createEventPublisherHandler } from '../event-publisher/create-handler.js';
 import type { StreamHandler } from './status-stream.js';
 
-/** An event as EventBridge hands it to a rule's target. */
-export interface BusEvent {
+/** An event as EventBridge hands it to a rule's target; the delivery status events unless told. */
+export interface BusEvent<Detail = DeliveryStatusDetail> {
   version: '0';
   id: string;
   'detail-type': string;
@@ -21,7 +21,18 @@ export interface BusEvent {
   time: string;
   region: string;
   resources: string[];
-  detail: DeliveryStatusDetail;
+  detail: Detail;
+}
+
+const ACCOUNT = '000000000000';
+
+/** An entry as a rule's target receives it: the envelope EventBridge adds, and the detail parsed. */
+export function deliveredEntry(entry: BusEntry, region: string): BusEvent<unknown> {
+  return envelope(entry.Source, entry.DetailType, entry.Time.toISOString(), JSON.parse(entry.Detail) as unknown, region);
+}
+
+function envelope<Detail>(source: string, detailType: string, time: string, detail: Detail, region: string): BusEvent<Detail> {
+  return { version: '0', id: randomUUID(), 'detail-type': detailType, source, account: ACCOUNT, time: time.replace(/\.\d+Z$/, 'Z'), region, resources: [], detail };
 }
 
 export interface LocalStatusEventsOptions {
@@ -68,17 +79,7 @@ export class LocalStatusEvents implements StatusEventBus {
   }
 
   private onTheBus(event: DeliveryStatusEvent): BusEvent {
-    return {
-      version: '0',
-      id: randomUUID(),
-      'detail-type': event.detailType,
-      source: EVENT_SOURCE,
-      account: '000000000000',
-      time: event.time.replace(/\.\d+Z$/, 'Z'),
-      region: this.options.region,
-      resources: [],
-      detail: event.detail,
-    };
+    return envelope(EVENT_SOURCE, event.detailType, event.time, event.detail, this.options.region);
   }
 }
 

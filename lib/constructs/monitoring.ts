@@ -1,14 +1,11 @@
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { createAlarmTopic, notifyOn } from './alarm-topic.js';
 import {
   END_TO_END_LATENCY_METRIC,
   ENGAGEMENT_METRICS,
@@ -63,26 +60,7 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    // CloudWatch can only publish to an encrypted topic through a customer managed key it may use.
-    const key = new kms.Key(this, 'AlarmTopicKey', {
-      description: 'Encrypts the Switchboard alarm topic',
-      enableKeyRotation: true,
-      removalPolicy: props.removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
-    });
-    // Only for alarms of this account: CloudWatch names the alarm that publishes as the source.
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-          ArnLike: { 'aws:SourceArn': `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*` },
-        },
-      }),
-    );
-    this.topic = new sns.Topic(this, 'AlarmTopic', { displayName: 'Switchboard alarms', masterKey: key, enforceSSL: true });
-    this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    this.topic = createAlarmTopic(this, { alarmEmail: props.alarmEmail, removalPolicy: props.removalPolicy });
 
     for (const [label, queue] of Object.entries(props.deadLetterQueues)) {
       this.alarm(`${label}DeadLettersNotEmpty`, {
@@ -200,8 +178,7 @@ export class Monitoring extends Construct {
 
   private alarm(id: string, props: cloudwatch.AlarmProps): void {
     const alarm = new cloudwatch.Alarm(this, id, { treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, ...props });
-    alarm.addAlarmAction(new actions.SnsAction(this.topic));
-    alarm.addOkAction(new actions.SnsAction(this.topic));
+    notifyOn(this.topic, alarm);
     this.alarms.push(alarm);
   }
 }

@@ -3,7 +3,6 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { NAG } from '../nag.js';
 
 export interface ServiceApiProps {
   apiName: string;
@@ -35,8 +34,8 @@ export class ServiceApi extends Construct {
       restApiName: props.apiName,
       description: 'Switchboard send requests, delivery history, customer profiles and consent (IAM auth)',
       endpointTypes: [apigateway.EndpointType.REGIONAL],
-      // Execution logs need the account-level API Gateway logging role; the CDK keeps it on stack deletion.
-      cloudWatchRole: true,
+      // Execution logs need API Gateway's account-wide logging role: the account stack's, or one managed elsewhere.
+      cloudWatchRole: false,
       defaultMethodOptions: { authorizationType: apigateway.AuthorizationType.IAM },
       deployOptions: {
         stageName: props.stageName,
@@ -59,10 +58,6 @@ export class ServiceApi extends Construct {
         id: 'AwsSolutions-APIG3',
         reason:
           'IAM-only API with stage logging and stage throttling (serviceApiRateLimit, serviceApiBurstLimit); a WAF web ACL is an account-level choice attached outside this stack.',
-      },
-      {
-        id: NAG.apiGatewayLoggingRole,
-        reason: 'AmazonAPIGatewayPushToCloudWatchLogs is the AWS-documented policy for the account-level API Gateway logging role.',
       },
     );
   }

@@ -1,75 +1,30 @@
-import { Aws, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as destinations from 'aws-cdk-lib/aws-logs-destinations';
-import * as cr from 'aws-cdk-lib/custom-resources';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SMS_STATUS_DETAIL_TYPE, SMS_STATUS_EVENT_SOURCE } from '../../functions/definitions/sms-status.js';
 import { ENV } from '../../functions/definitions/tables.js';
 import { NAG } from '../nag.js';
 
 export interface SmsChannelProps {
   senderId?: string;
   originationNumber?: string;
-  logRetentionDays: number;
-  removalPolicy: RemovalPolicy;
 }
 
 /**
- * SMS through SNS Publish, with delivery-status logging switched on. SNS SMS attributes are
- * account-level and have no CloudFormation resource, hence the SDK call; SNS writes one log
- * group for successes and one for failures, which the stack creates so it owns their retention.
+ * SMS through SNS Publish. Delivery status is account-wide (the account stack's
+ * `SmsDeliveryStatus` logs it and puts each status on the default bus); a stage takes it from
+ * there with a rule of its own, however many stages share the account.
  */
 export class SmsChannel extends Construct {
-  /** Where SNS writes delivery status, by outcome. */
-  readonly statusLogGroups: { Success: logs.LogGroup; Failure: logs.LogGroup };
   private readonly props: SmsChannelProps;
 
   constructor(scope: Construct, id: string, props: SmsChannelProps) {
     super(scope, id);
     this.props = props;
-    const base = `sns/${Aws.REGION}/${Aws.ACCOUNT_ID}/DirectPublishToPhoneNumber`;
-    const logGroup = (id: string, logGroupName: string) =>
-      new logs.LogGroup(this, id, {
-        logGroupName,
-        retention: props.logRetentionDays as logs.RetentionDays,
-        removalPolicy: props.removalPolicy,
-      });
-    this.statusLogGroups = { Success: logGroup('SuccessLogs', base), Failure: logGroup('FailureLogs', `${base}/Failure`) };
-
-    const statusRole = new iam.Role(this, 'DeliveryStatusRole', {
-      description: 'Assumed by SNS to write SMS delivery status logs',
-      assumedBy: new iam.ServicePrincipal('sns.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-      }),
-    });
-    for (const group of Object.values(this.statusLogGroups)) group.grantWrite(statusRole);
-
-    const setAttributes = new cr.AwsCustomResource(this, 'DeliveryStatusLogging', {
-      // Delete leaves the attributes alone: they are account-wide and another workload may rely on them.
-      onUpdate: {
-        service: 'SNS',
-        action: 'SetSMSAttributes',
-        parameters: {
-          attributes: { DeliveryStatusIAMRole: statusRole.roleArn, DeliveryStatusSuccessSamplingRate: '100' },
-        },
-        physicalResourceId: cr.PhysicalResourceId.of('switchboard-sms-delivery-status'),
-      },
-      policy: cr.AwsCustomResourcePolicy.fromStatements([
-        new iam.PolicyStatement({ actions: ['sns:SetSMSAttributes'], resources: ['*'] }),
-        new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [statusRole.roleArn] }),
-      ]),
-      installLatestAwsSdk: false,
-      logGroup: new logs.LogGroup(this, 'CustomResourceLogs', {
-        retention: props.logRetentionDays as logs.RetentionDays,
-        removalPolicy: props.removalPolicy,
-      }),
-    });
-    Validations.of(setAttributes).acknowledge({
-      id: NAG.anyResource,
-      reason: 'sns:SetSMSAttributes is an account-level call with no resource-level permissions.',
-    });
-    acknowledgeSdkCallProvider(Stack.of(this));
   }
 
   /**
@@ -89,24 +44,16 @@ export class SmsChannel extends Construct {
     });
   }
 
-  /** Streams both delivery-status log groups to `fn`. */
-  routeStatusTo(fn: lambda.IFunction): void {
-    for (const [outcome, logGroup] of Object.entries(this.statusLogGroups)) {
-      new logs.SubscriptionFilter(this, `StatusTo${outcome}`, {
-        logGroup,
-        destination: new destinations.LambdaDestination(fn),
-        filterPattern: logs.FilterPattern.allEvents(),
-      });
-    }
+  /**
+   * Every SMS status of the account to `fn`: statuses of another stage's messages find no record
+   * here and are counted as unmatched. What cannot be delivered after the retries is parked in
+   * `deadLetterQueue`.
+   */
+  routeStatusTo(fn: lambda.IFunction, deadLetterQueue: sqs.IQueue): events.Rule {
+    return new events.Rule(this, 'StatusRule', {
+      description: 'SNS SMS delivery statuses of the account to the feedback function',
+      eventPattern: { source: [SMS_STATUS_EVENT_SOURCE], detailType: [SMS_STATUS_DETAIL_TYPE] },
+      targets: [new targets.LambdaFunction(fn, { deadLetterQueue, retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+    });
   }
-}
-
-/** The SDK-call provider is a stack-wide singleton function owned by the CDK, not by us. */
-function acknowledgeSdkCallProvider(stack: Stack): void {
-  const provider = stack.node.tryFindChild(`AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`);
-  if (!provider) return;
-  Validations.of(provider).acknowledge(
-    { id: NAG.lambdaBasicExecutionRole, reason: 'The CDK SDK-call provider uses AWSLambdaBasicExecutionRole only to write its own logs.' },
-    { id: 'AwsSolutions-L1', reason: 'The runtime of the CDK-managed SDK-call provider is chosen by aws-cdk-lib.' },
-  );
 }

@@ -2,7 +2,9 @@ import { gzipSync } from 'node:zlib';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { fromSmsStatusLog } from '../../functions/core/feedback/sms.js';
-import { decodeLogsEvent, MAX_LOGS_PAYLOAD_BYTES } from '../../functions/feedback/logs-payload.js';
+import { decodeLogsEvent, MAX_LOGS_PAYLOAD_BYTES } from '../../functions/logs-payload/decode.js';
+import { statusEntriesOf } from '../../functions/sms-status-fanout/status-events.js';
+import { SMS_STATUS_EVENT_SOURCE } from '../../functions/definitions/sms-status.js';
 import { normalizeFeedbackInput } from '../../functions/feedback/normalize.js';
 import { awslogsEvent, smsFixture } from '../support/feedback-fixtures.js';
 import { expectBoundedProblems, expectNormalized, fuzz, hostileJson, hostileString, nestedJsonText, pathsIn, replaceAt, stringifyJson } from './hostile.js';
@@ -71,6 +73,14 @@ describe('CloudWatch Logs payload reader never throws and stays bounded', () => 
     normalizeFeedbackInput(event).forEach(expectNormalized);
     normalizeFeedbackInput({ awslogs: { data: event } }).forEach(expectNormalized);
     normalizeFeedbackInput({ source: 'aws.ses', detail: event }).forEach(expectNormalized);
+    normalizeFeedbackInput({ source: SMS_STATUS_EVENT_SOURCE, detail: event }).forEach(expectNormalized);
+    normalizeFeedbackInput({ source: SMS_STATUS_EVENT_SOURCE, detail: { record: event, loggedAt: 0 } }).forEach(expectNormalized);
+  });
+
+  test.prop([fc.array(fc.oneof(hostileString, mutatedRecord), { maxLength: 20 })], fuzz(60))('for a batch of any log messages, through the fan-out and back', (messages) => {
+    const { entries, skipped } = statusEntriesOf(awslogsEvent(messages));
+    expect(entries.length + skipped.length).toBe(messages.length);
+    for (const entry of entries) normalizeFeedbackInput({ source: entry.Source, detail: JSON.parse(entry.Detail) as unknown }).forEach(expectNormalized);
   });
 
   it('refuses a small gzip that would inflate past the limit', () => {

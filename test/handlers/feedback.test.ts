@@ -5,10 +5,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { DynamoDeliveryLog } from '../../functions/adapters/dynamo-delivery-log.js';
 import { DynamoProviderMessageIndex } from '../../functions/adapters/dynamo-provider-message-index.js';
 import type { Customer, DeliveryRecord } from '../../functions/core/model.js';
+import { deliveredEntry } from '../../functions/local/status-events.js';
+import { statusEntriesOf } from '../../functions/sms-status-fanout/status-events.js';
 import { awslogsEvent, FIXTURE_CUSTOMER_ID, FIXTURE_REQUEST_ID, type SesFixture, sesFixture, smsFixture, smsFixtureMessageId } from '../support/feedback-fixtures.js';
 import { handlerTables, type LocalTables } from '../support/local-aws.js';
 
 type Handler = (event: unknown, context: Context) => Promise<Record<string, number>>;
+
+const FANOUT_MESSAGE_ID = 'b6a1e5d0-0000-4000-8000-fan0ut000001';
 
 let local: LocalTables;
 let handler: Handler;
@@ -33,6 +37,7 @@ beforeAll(async () => {
     [FIXTURE_REQUEST_ID, 'email'],
     ['r-sms-1', 'sms'],
     ['r-sms-2', 'sms'],
+    ['r-sms-3', 'sms'],
   ] as const) {
     await log.claim({ requestId, customerId: FIXTURE_CUSTOMER_ID, template: 'cart-reminder', createdAt: at, now: new Date(at), leaseMs: 60_000 });
     await log.finish({
@@ -52,6 +57,7 @@ beforeAll(async () => {
   }
   await index.remember('sms', smsFixtureMessageId('sms-success'), 'r-sms-1', new Date(at));
   await index.remember('sms', smsFixtureMessageId('sms-opted-out'), 'r-sms-2', new Date(at));
+  await index.remember('sms', FANOUT_MESSAGE_ID, 'r-sms-3', new Date(at));
 });
 afterAll(() => local.client.destroy());
 
@@ -156,5 +162,32 @@ describe('feedback handler, SMS status logs from a subscription filter', () => {
     const payload = JSON.parse(gunzipSync(Buffer.from(event.awslogs.data, 'base64')).toString('utf8')) as { logEvents: { timestamp: number }[] };
     for (const logEvent of payload.logEvents) logEvent.timestamp = 1e300;
     expect(await handler({ awslogs: { data: gzipSync(Buffer.from(JSON.stringify(payload))).toString('base64') } }, context)).toMatchObject({ applied: 0, ignored: 1 });
+  });
+});
+
+describe('feedback handler, SMS statuses the fan-out put on the default bus', () => {
+  /** The status records as a stage's rule delivers them: through the fan-out's own conversion, one event each. */
+  const busEvents = (messages: string[]) => statusEntriesOf(awslogsEvent(messages)).entries.map((entry) => deliveredEntry(entry, 'eu-central-1'));
+
+  it('applies a status once, whichever path brings it again', async () => {
+    const [event] = busEvents([smsFixture('sms-success', FANOUT_MESSAGE_ID)]);
+    expect(event).toMatchObject({ source: 'switchboard.sms-status', 'detail-type': 'SNS SMS delivery status' });
+    expect(await handler(event, context)).toEqual({ applied: 1, duplicate: 0, unmatched: 0, mismatch: 0, ignored: 0 });
+    expect((await delivery('r-sms-3')).status).toBe('DELIVERED');
+    expect(await handler(event, context)).toMatchObject({ applied: 0, duplicate: 1 });
+    // A stage still subscribed directly reads the same record into the same event.
+    expect(await handler(awslogsEvent([smsFixture('sms-success', FANOUT_MESSAGE_ID)]), context)).toMatchObject({ applied: 0, duplicate: 1 });
+  });
+
+  it("counts another stage's status as unmatched and a malformed detail as ignored, without failing", async () => {
+    const [other] = busEvents([smsFixture('sms-failure', 'another-stages-message')]);
+    expect(await handler(other, context)).toEqual({ applied: 0, duplicate: 0, unmatched: 1, mismatch: 0, ignored: 0 });
+    expect(await handler({ source: 'switchboard.sms-status', detail: { record: 'text', loggedAt: 1 } }, context)).toEqual({
+      applied: 0,
+      duplicate: 0,
+      unmatched: 0,
+      mismatch: 0,
+      ignored: 1,
+    });
   });
 });

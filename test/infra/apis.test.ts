@@ -36,14 +36,14 @@ describe('service REST API', () => {
         Uri: { 'Fn::Join': ['', Match.arrayWith([{ 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestHandlerFunction'), 'Arn'] }])] },
       },
     });
-    // The function checks bodies itself, so every problem comes back with its path; no model, no role for API Gateway.
+    // The function checks bodies itself, so every problem comes back with its path; no model, no role for API Gateway:
+    // the account-wide logging role is the account stack's.
     expect(full.template.findResources('AWS::ApiGateway::Model')).toEqual({});
     const gatewayRoles = Object.values(full.template.findResources('AWS::IAM::Role')).filter((role) =>
       JSON.stringify(role.Properties.AssumeRolePolicyDocument).includes('apigateway.amazonaws.com'),
     );
-    expect(gatewayRoles.map((role) => role.Properties.ManagedPolicyArns)).toEqual([
-      [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs']] }],
-    ]);
+    expect(gatewayRoles).toEqual([]);
+    expect(full.template.findResources('AWS::ApiGateway::Account')).toEqual({});
   });
 
   it('serves GET /requests/{requestId} from the history function, the path parameter required', () => {

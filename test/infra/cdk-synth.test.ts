@@ -42,4 +42,5 @@ it('synthesizes the real app with cdk-nag AwsSolutions checks and no findings, o
   };
   expect(report.pluginReports.filter((plugin) => plugin.conclusion !== 'success')).toEqual([]);
   expect(existsSync(join(outdir, 'Switchboard-dev.template.json'))).toBe(true);
+  expect(existsSync(join(outdir, 'Switchboard-account.template.json'))).toBe(true);
 }, 180_000);

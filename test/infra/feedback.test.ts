@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMS_STATUS_DETAIL_TYPE, SMS_STATUS_EVENT_SOURCE } from '../../functions/definitions/sms-status.js';
 import { grantsOf } from './iam.js';
 import { synthesize, type Synthesized } from './synth.js';
 
@@ -65,52 +66,26 @@ describe('email feedback', () => {
 });
 
 describe('SMS delivery status', () => {
-  it('creates both SNS delivery-status log groups with retention', () => {
-    for (const suffix of ['/DirectPublishToPhoneNumber', '/DirectPublishToPhoneNumber/Failure']) {
-      template().hasResourceProperties('AWS::Logs::LogGroup', {
-        LogGroupName: { 'Fn::Join': ['', ['sns/', { Ref: 'AWS::Region' }, '/', { Ref: 'AWS::AccountId' }, suffix]] },
-        RetentionInDays: 30,
-      });
-    }
+  it('takes every SMS status of the account from the default bus, as the account stack puts it, with a dead-letter queue', () => {
+    template().hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: [SMS_STATUS_EVENT_SOURCE], 'detail-type': [SMS_STATUS_DETAIL_TYPE] },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [idOf('AWS::Lambda::Function', 'FeedbackFunction'), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [idOf('AWS::SQS::Queue', 'FeedbackDeadLetters'), 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 },
+        }),
+      ],
+    });
+    const rule = Object.values(template().findResources('AWS::Events::Rule', { Properties: { EventPattern: { source: [SMS_STATUS_EVENT_SOURCE] } } }))[0];
+    expect(rule?.Properties.EventBusName).toBeUndefined();
   });
 
-  it('switches delivery-status logging on account-wide with a role SNS assumes', () => {
-    const roleId = idOf('AWS::IAM::Role', 'SmsDeliveryStatusRole');
-    template().hasResourceProperties('AWS::IAM::Role', {
-      AssumeRolePolicyDocument: {
-        Statement: [Match.objectLike({ Principal: { Service: 'sns.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } })],
-      },
-    });
-    const call = Object.values(template().findResources('Custom::AWS'))[0]?.Properties.Update as { 'Fn::Join': [string, unknown[]] };
-    const [before, role, after] = call['Fn::Join'][1] as [string, unknown, string];
-    expect(JSON.parse(`${before}ROLE${after}`)).toMatchObject({
-      service: 'SNS',
-      action: 'SetSMSAttributes',
-      parameters: { attributes: { DeliveryStatusIAMRole: 'ROLE', DeliveryStatusSuccessSamplingRate: '100' } },
-    });
-    expect(role).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
-    expect(grantsOf(template(), 'SmsDeliveryStatusLoggingCustomResourcePolicy')).toEqual({
-      '*': ['sns:SetSMSAttributes'],
-      [roleId]: ['iam:PassRole'],
-    });
-    expect(grantsOf(template(), 'SmsDeliveryStatusRole')).toEqual({
-      [idOf('AWS::Logs::LogGroup', 'SmsSuccessLogs')]: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      [idOf('AWS::Logs::LogGroup', 'SmsFailureLogs')]: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-    });
-  });
-
-  it('streams both log groups to the feedback function', () => {
-    const feedbackArn = { 'Fn::GetAtt': [idOf('AWS::Lambda::Function', 'FeedbackFunction'), 'Arn'] };
-    const filters = Object.values(template().findResources('AWS::Logs::SubscriptionFilter'));
-    expect(filters.map((filter) => filter.Properties.LogGroupName.Ref).sort()).toEqual(
-      [idOf('AWS::Logs::LogGroup', 'SmsFailureLogs'), idOf('AWS::Logs::LogGroup', 'SmsSuccessLogs')].sort(),
-    );
-    for (const filter of filters) expect(filter.Properties).toMatchObject({ DestinationArn: feedbackArn, FilterPattern: '' });
-    template().hasResourceProperties('AWS::Lambda::Permission', {
-      FunctionName: feedbackArn,
-      Principal: 'logs.amazonaws.com',
-      SourceArn: { 'Fn::GetAtt': [idOf('AWS::Logs::LogGroup', 'SmsSuccessLogs'), 'Arn'] },
-    });
+  it('leaves everything account-wide to the account stack: no log group, subscription, SNS role or SMS setting of its own', () => {
+    expect(JSON.stringify(template().findResources('AWS::Logs::LogGroup'))).not.toContain('DirectPublishToPhoneNumber');
+    expect(template().findResources('AWS::Logs::SubscriptionFilter')).toEqual({});
+    expect(template().findResources('Custom::AWS')).toEqual({});
+    expect(JSON.stringify(template().findResources('AWS::IAM::Role'))).not.toContain('sns.amazonaws.com');
   });
 
   it('lets the orchestrator publish SMS, which SNS only authorizes against "*"', () => {

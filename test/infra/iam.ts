@@ -44,11 +44,12 @@ function describe(resource: unknown): string {
   return render(resource);
 }
 
-/** `{ Fn::Join: ['', ['arn:', { Ref: 'AWS::Partition' }, …]] }` → `arn:<Partition>:…`. */
-function render(value: unknown): string {
+/** `{ Fn::Join: ['', ['arn:', { Ref: 'AWS::Partition' }, …]] }` → `arn:<Partition>:…`; `{ Fn::GetAtt: [id, 'Arn'] }` → `<id.Arn>`. */
+export function render(value: unknown): string {
   if (typeof value === 'string') return value;
-  const node = value as { Ref?: string; 'Fn::Join'?: [string, unknown[]] };
+  const node = value as { Ref?: string; 'Fn::Join'?: [string, unknown[]]; 'Fn::GetAtt'?: [string, string] };
   if (node.Ref) return `<${node.Ref.replace(/^AWS::/, '')}>`;
+  if (node['Fn::GetAtt']) return `<${node['Fn::GetAtt'].join('.')}>`;
   if (node['Fn::Join']) return node['Fn::Join'][1].map(render).join(node['Fn::Join'][0]);
   return JSON.stringify(value);
 }

@@ -17,7 +17,8 @@ interface Statement {
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 
 const THIS_ACCOUNT = { Ref: 'AWS::AccountId' };
-const resources = () => synthesized.template.toJSON().Resources as Resources;
+/** Both stacks' resources: their logical ids do not overlap. */
+const resources = () => ({ ...synthesized.accountTemplate.toJSON().Resources, ...synthesized.template.toJSON().Resources }) as Resources;
 const servicesOf = (statement: Statement) => ([] as string[]).concat(statement.Principal?.Service ?? []);
 
 /** Every statement that lets an AWS service principal in, by the id of the role or key it belongs to. */
@@ -29,10 +30,11 @@ function serviceStatements(type: 'AWS::IAM::Role' | 'AWS::KMS::Key', document: '
 }
 
 /**
- * Roles a service assumes whose trust the stack does not write: the account-level logging role
- * API Gateway uses for every API in the region, and the CDK's own SDK-call provider function.
+ * Roles a service assumes whose trust the stacks do not write: API Gateway's account-wide logging
+ * role, used for every API of the account, and the CDK's own SDK-call provider function; both are
+ * the account stack's.
  */
-const NOT_OURS = [/^ServiceApiCloudWatchRole/, /^AWS679f53fac002430cb0da5b7982bd2287ServiceRole/];
+const NOT_OURS = [/^ApiGatewayLoggingRole/, /^AWS679f53fac002430cb0da5b7982bd2287ServiceRole/];
 
 describe('service principals acting for the stack', () => {
   it('may assume a role of the stack only for this account', () => {
@@ -59,11 +61,14 @@ describe('service principals acting for the stack', () => {
     ]);
   });
 
-  it('let CloudWatch use the alarm topic key only for alarms of this account', () => {
+  it('let CloudWatch use the alarm topic keys only for alarms of this account', () => {
     const keys = serviceStatements('AWS::KMS::Key', 'KeyPolicy');
-    expect(keys.map(([id, statement]) => [id.replace(/[0-9A-F]{8}$/, ''), servicesOf(statement)])).toEqual([['MonitoringAlarmTopicKey', ['cloudwatch.amazonaws.com']]]);
+    expect(keys.map(([id, statement]) => [id.replace(/[0-9A-F]{8}$/, ''), servicesOf(statement)]).sort()).toEqual([
+      ['AlarmTopicKey', ['cloudwatch.amazonaws.com']],
+      ['MonitoringAlarmTopicKey', ['cloudwatch.amazonaws.com']],
+    ]);
     const alarms = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', THIS_ACCOUNT, ':alarm:*']] };
-    expect(keys[0]?.[1].Condition).toEqual({ StringEquals: { 'aws:SourceAccount': THIS_ACCOUNT }, ArnLike: { 'aws:SourceArn': alarms } });
+    for (const [, statement] of keys) expect(statement.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': THIS_ACCOUNT }, ArnLike: { 'aws:SourceArn': alarms } });
   });
 
   it('may invoke a function of the stack only from a named source', () => {

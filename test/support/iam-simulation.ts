@@ -35,6 +35,12 @@ export const UNOBSERVABLE_GRANTS: readonly { service: string; action: string; re
     reason: 'Lambda itself describes a stream batch that failed every retry in the on-failure queue, with the function role.',
   },
   {
+    service: 'switchboard-sms-status-fanout',
+    action: 'sqs:SendMessage',
+    resource: 'queue/smsStatusDeadLetters',
+    reason: 'Lambda itself parks a log delivery that failed every retry on the dead-letter queue, with the function role.',
+  },
+  {
     service: 'switchboard-event-publisher',
     action: 'dynamodb:ListStreams',
     resource: 'table/deliveries/stream',

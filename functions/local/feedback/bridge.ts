@@ -1,7 +1,9 @@
 import type { Context } from 'aws-lambda';
 import { REQUEST_ID_HEADER } from '../../core/feedback/ses.js';
+import { statusEntriesOf } from '../../sms-status-fanout/status-events.js';
 import type { SandboxState, SmsStatusRecord } from '../sandbox/state.js';
 import type { LocalSes, StoredEmail } from '../ses-local.js';
+import { deliveredEntry } from '../status-events.js';
 import { smsStatusLogsEvent } from './logs-events.js';
 import { type EmailTags, type SesAction, sesEventBridgeEvent } from './ses-events.js';
 
@@ -23,8 +25,10 @@ export interface FeedbackBridgeOptions {
 }
 
 /**
- * Feeds the feedback Lambda's handler what AWS would: SNS SMS delivery status logs (as
- * CloudWatch Logs subscription payloads) for every text the sandbox accepted, and SES events
+ * Feeds the feedback Lambda's handler what AWS would: for every text the sandbox accepted, the
+ * SNS SMS delivery status log as the account's fan-out turns it into an event on the default bus
+ * (the same code reads the same CloudWatch Logs payload), delivered as a rule's target receives
+ * it; and SES events
  * (as EventBridge events) for every email the local SES accepted (Send, Delivery) and for what
  * a person does on the outbox page (Open, Click, Bounce, Complaint).
  */
@@ -94,8 +98,15 @@ export class FeedbackBridge {
 
   /** A status that arrives before its request is on record is retried once, as a late log would be. */
   private async deliverSms(record: SmsStatusRecord, retried = false): Promise<void> {
-    const summary = (await this.options.handler(smsStatusLogsEvent([record], this.options.region), this.options.context())) as { unmatched?: number } | undefined;
-    if (!retried && (summary?.unmatched ?? 0) > 0) this.later(() => this.deliverSms(record, true));
+    const { entries, skipped } = statusEntriesOf(smsStatusLogsEvent([record], this.options.region));
+    // The sandbox writes every record itself: one the fan-out skips is a bug to show, not a status to drop quietly.
+    if (skipped.length > 0) this.options.onError?.(new Error(`the SMS status fan-out skipped a sandbox record: ${skipped.map((s) => s.message).join('; ')}`));
+    let unmatched = 0;
+    for (const entry of entries) {
+      const summary = (await this.options.handler(deliveredEntry(entry, this.options.region), this.options.context())) as { unmatched?: number } | undefined;
+      unmatched += summary?.unmatched ?? 0;
+    }
+    if (!retried && unmatched > 0) this.later(() => this.deliverSms(record, true));
   }
 
   private later(work: () => Promise<void>): void {

@@ -5,9 +5,10 @@ import type { SmsStatusRecord } from '../sandbox/state.js';
 const ACCOUNT = '000000000000';
 
 /**
- * What a CloudWatch Logs subscription filter hands the feedback Lambda for SNS SMS delivery
- * status logs: base64 of gzipped JSON, one log event per status record. SNS writes successes and
- * failures to separate log groups.
+ * What a CloudWatch Logs subscription filter hands the function it invokes (the account's fan-out,
+ * or the feedback Lambda of a stage deployed before it) for SNS SMS delivery status logs: base64
+ * of gzipped JSON, one log event per status record. SNS writes successes and failures to separate
+ * log groups.
  */
 export function smsStatusLogsEvent(records: readonly SmsStatusRecord[], region: string): { awslogs: { data: string } } {
   const failure = records.some((record) => record.status === 'FAILURE');

@@ -8,6 +8,8 @@ export interface CloudWatchLogsEvent {
 }
 
 export interface LogEntry {
+  /** Its position in the payload's `logEvents`, for the path of a problem found later. */
+  index: number;
   id: string;
   timestamp: number;
   message: string;
@@ -15,6 +17,8 @@ export interface LogEntry {
 
 /** The log events that could be read, and what could not, each with its path in the payload. */
 export interface LogsReading {
+  /** The group the events were logged to; empty when the payload does not say. */
+  logGroup: string;
   entries: LogEntry[];
   problems: Problem[];
 }
@@ -45,20 +49,21 @@ export function decodeLogsEvent(event: CloudWatchLogsEvent): LogsReading {
     return unreadable('awslogs.data', `is not base64 of gzipped JSON of at most ${MAX_LOGS_PAYLOAD_BYTES} bytes: ${(error as Error).message}`);
   }
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return unreadable('awslogs.data', 'is not a JSON object');
-  const { messageType, logEvents } = payload as { messageType?: unknown; logEvents?: unknown };
-  if (messageType !== 'DATA_MESSAGE') return { entries: [], problems: [] };
-  if (!Array.isArray(logEvents)) return unreadable('logEvents', 'must be an array');
+  const { messageType, logGroup: group, logEvents } = payload as { messageType?: unknown; logGroup?: unknown; logEvents?: unknown };
+  const logGroup = typeof group === 'string' ? clipText(group, 512) : '';
+  if (messageType !== 'DATA_MESSAGE') return { logGroup, entries: [], problems: [] };
+  if (!Array.isArray(logEvents)) return { ...unreadable('logEvents', 'must be an array'), logGroup };
   const entries: LogEntry[] = [];
   const problems: Problem[] = [];
   logEvents.slice(0, MAX_LOG_EVENTS).forEach((logEvent: unknown, i) => {
     const { id, timestamp, message } = (typeof logEvent === 'object' && logEvent !== null ? logEvent : {}) as Record<string, unknown>;
     if (typeof message !== 'string') problems.push({ path: `logEvents.${i}.message`, message: 'must be a string' });
-    else entries.push({ id: typeof id === 'string' ? clipText(id, 64) : '', timestamp: typeof timestamp === 'number' ? timestamp : Number.NaN, message });
+    else entries.push({ index: i, id: typeof id === 'string' ? clipText(id, 64) : '', timestamp: typeof timestamp === 'number' ? timestamp : Number.NaN, message });
   });
   if (logEvents.length > MAX_LOG_EVENTS) problems.push({ path: 'logEvents', message: `more than ${MAX_LOG_EVENTS} log events: the rest were not read` });
-  return { entries, problems: boundProblems(problems) };
+  return { logGroup, entries, problems: boundProblems(problems) };
 }
 
 function unreadable(path: string, message: string): LogsReading {
-  return { entries: [], problems: [{ path, message: clipText(message) }] };
+  return { logGroup: '', entries: [], problems: [{ path, message: clipText(message) }] };
 }
