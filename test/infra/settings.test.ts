@@ -4,15 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { parseSettings, SETTING_KEYS, SettingsError } from '../../lib/settings.js';
+import { ACCOUNT_SETTING_KEYS, parseAccountSettings, parseSettings, SETTING_KEYS, SettingsError } from '../../lib/settings.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const cdkContext = (JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
 const withContext = (overrides: Record<string, unknown>) => (key: string) => ({ ...cdkContext, ...overrides })[key];
 
-function problemsOf(read: (key: string) => unknown): string[] {
+function problemsOf(read: (key: string) => unknown, parse: (read: (key: string) => unknown) => unknown = parseSettings): string[] {
   try {
-    parseSettings(read);
+    parse(read);
   } catch (error) {
     if (error instanceof SettingsError) return error.problems;
     throw error;
@@ -123,5 +123,26 @@ describe('settings', () => {
     for (const key of ['senderIdentity', 'fromAddress', 'alarmEmail', 'jwtIssuer', 'jwtAudience', 'appDeepLinkScheme', 'brandName']) {
       expect(failure?.stderr).toContain(`  - ${key}: is required`);
     }
+    // The account stack needs alarmEmail too; the list names it once.
+    expect(failure?.stderr.split('  - alarmEmail: is required')).toHaveLength(2);
   }, 60_000);
+});
+
+describe('account settings', () => {
+  it('cdk.json lists every one: the account stack sets API Gateway’s logging role and keeps SMS status logs 30 days', () => {
+    expect(Object.keys(cdkContext)).toEqual(expect.arrayContaining(ACCOUNT_SETTING_KEYS));
+    expect(parseAccountSettings(withContext({}))).toEqual({ alarmEmail: 'platform-alerts@example.com', smsStatusLogRetentionDays: 30, apiGatewayLoggingRole: 'create' });
+    expect(parseAccountSettings(withContext({ apiGatewayLoggingRole: 'existing', smsStatusLogRetentionDays: '90' }))).toMatchObject({
+      apiGatewayLoggingRole: 'existing',
+      smsStatusLogRetentionDays: 90,
+    });
+  });
+
+  it('lists every malformed one in one error', () => {
+    expect(problemsOf(withContext({ apiGatewayLoggingRole: 'mine', smsStatusLogRetentionDays: 31, alarmEmail: 'nobody' }), parseAccountSettings).sort()).toEqual([
+      'alarmEmail: must be an e-mail address',
+      expect.stringMatching(/^apiGatewayLoggingRole: must be one of create, existing/),
+      expect.stringMatching(/^smsStatusLogRetentionDays: must be one of 1, 3, 5, 7, 14, 30,/),
+    ]);
+  });
 });
