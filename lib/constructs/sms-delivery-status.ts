@@ -52,16 +52,18 @@ export class SmsDeliveryStatus extends Construct {
         logGroup: providerLogs,
       });
 
+    // IAM names a log group by its ARN with `:*`, which also covers its streams; the grants below
+    // are to these two groups alone.
+    Validations.of(this).acknowledge(
+      ...Object.values(smsStatusLogGroupNames('<AWS::Region>', '<AWS::AccountId>')).map((name) => ({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:${name}:*]`,
+        reason: 'One SNS SMS status log group and the streams SNS names as it writes: CloudWatch Logs authorizes a group by its ARN with `:*`.',
+      })),
+    );
+
     // SNS creates the groups itself the first time it logs; a stack creating them by name would
     // fail where SMS logging was ever on. So they are created only when missing, adopted when not,
     // and left in place on deletion.
-    // IAM names a log group's ARN with its streams (`:*`); the grants below are to these two groups alone.
-    Validations.of(this).acknowledge(
-      ...Object.values(groups).map((name) => ({
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:${name.replace(Aws.REGION, '<AWS::Region>').replace(Aws.ACCOUNT_ID, '<AWS::AccountId>')}:*]`,
-        reason: 'The streams of one SNS SMS status log group: SNS names its streams as it writes, and the API takes the group ARN with `:*`.',
-      })),
-    );
     const ready: Construct[] = [];
     for (const [outcome, logGroupName] of Object.entries(groups)) {
       const arn = groupArn(logGroupName);

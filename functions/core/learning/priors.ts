@@ -13,7 +13,7 @@ export interface Observation {
   at: Date;
 }
 
-const rateSchema = z.object({ rate: z.number().min(0).max(1), weight: z.number().nonnegative() });
+const rateSchema = z.object({ rate: z.number().min(0).max(1), weight: z.number().nonnegative(), trend: z.number().positive().optional() });
 const channelPriorSchema = rateSchema.extend({
   moments: z.partialRecord(z.enum(SURFACES), rateSchema),
   /** By the channel the customer's profile names first: what customers say is a signal, and this is what it is worth. */
@@ -40,14 +40,19 @@ export type LearnedPriors = z.infer<typeof learnedPriorsSchema>;
  * handful of messages cannot swing them.
  */
 export function learnPriors(observations: Iterable<Observation>, now: Date, config: Pick<DecisionConfig, 'priors' | 'learning'>): LearnedPriors {
-  const sums = new Map<Channel, { weight: number; engaged: number; moments: Map<Surface, Sum>; preferred: Map<StatedPreference, Sum> }>();
+  const sums = new Map<Channel, { weight: number; engaged: number; slow: Sum; moments: Map<Surface, Sum>; preferred: Map<StatedPreference, Sum>; preferredSlow: Map<StatedPreference, Sum> }>();
+  const SLOW = Number((globalThis as any).process?.env?.SLOW ?? config.learning.halfLifeDays);
   let count = 0;
   for (const observation of observations) {
     count++;
     const weight = fade(now.getTime() - observation.at.getTime(), config.learning.priorsHalfLifeDays);
-    const channel = sums.get(observation.channel) ?? { weight: 0, engaged: 0, moments: new Map<Surface, Sum>(), preferred: new Map<StatedPreference, Sum>() };
+    const slowWeight = fade(now.getTime() - observation.at.getTime(), SLOW);
+    const channel = sums.get(observation.channel) ?? { weight: 0, engaged: 0, slow: { weight: 0, engaged: 0 }, moments: new Map<Surface, Sum>(), preferred: new Map<StatedPreference, Sum>(), preferredSlow: new Map<StatedPreference, Sum>() };
     channel.weight += weight;
     channel.engaged += observation.engaged ? weight : 0;
+    channel.slow.weight += slowWeight;
+    channel.slow.engaged += observation.engaged ? slowWeight : 0;
+    if (observation.preferred) add(channel.preferredSlow, observation.preferred, slowWeight, observation.engaged);
     if (observation.moment) add(channel.moments, observation.moment, weight, observation.engaged);
     if (observation.preferred) add(channel.preferred, observation.preferred, weight, observation.engaged);
     sums.set(observation.channel, channel);
@@ -58,8 +63,16 @@ export function learnPriors(observations: Iterable<Observation>, now: Date, conf
     const rate = smoothed(sum.engaged, sum.weight, base.rate, base.strength);
     const part = (sum: Sum) => ({ rate: round4(smoothed(sum.engaged, sum.weight, rate, config.learning.momentStrength)), weight: round4(sum.weight) });
     const moments = Object.fromEntries([...sum.moments].map(([moment, sum]) => [moment, part(sum)]));
-    const preferred = Object.fromEntries([...sum.preferred].map(([stated, sum]) => [stated, part(sum)]));
-    channels[channel] = { rate: round4(rate), weight: round4(sum.weight), moments, preferred };
+    const slowRate = smoothed(sum.slow.engaged, sum.slow.weight, base.rate, base.strength);
+    const preferred = Object.fromEntries(
+      [...sum.preferred].map(([stated, fast]) => {
+        const p = part(fast);
+        const slow = sum.preferredSlow.get(stated)!;
+        const s = smoothed(slow.engaged, slow.weight, slowRate, config.learning.momentStrength);
+        return [stated, { ...p, trend: round4(p.rate / s) }];
+      }),
+    );
+    channels[channel] = { rate: round4(rate), weight: round4(sum.weight), trend: round4(rate / slowRate), moments, preferred };
   }
   return { learnedAt: now.toISOString(), observations: count, channels };
 }
@@ -76,6 +89,7 @@ export interface ChannelPrior {
   /** How many (faded) messages the rate was learned from: few means the population's rate itself is uncertain. */
   weight: number;
   learned: boolean;
+  trend: number;
 }
 
 /**
@@ -90,11 +104,11 @@ export function channelPrior(
 ): ChannelPrior {
   const configured = config.priors[channel];
   const learned = priors?.channels[channel];
-  if (!learned || learned.rate <= 0) return { rate: configured.rate, strength: configured.strength, lift: 1, preferredLift: 1, weight: configured.strength, learned: false };
+  if (!learned || learned.rate <= 0) return { rate: configured.rate, strength: configured.strength, lift: 1, preferredLift: 1, weight: configured.strength, learned: false, trend: 1 };
   const inMoment = situation.moment ? learned.moments[situation.moment] : undefined;
   const byPreference = situation.preferred ? learned.preferred[situation.preferred] : undefined;
-  const { rate, weight } = byPreference ?? learned;
-  return { rate, strength: configured.strength, lift: inMoment ? inMoment.rate / learned.rate : 1, preferredLift: rate / learned.rate, weight, learned: true };
+  const { rate, weight, trend } = byPreference ?? learned;
+  return { rate, strength: configured.strength, lift: inMoment ? inMoment.rate / learned.rate : 1, preferredLift: rate / learned.rate, weight, learned: true, trend: trend ?? 1 };
 }
 
 interface Sum {
