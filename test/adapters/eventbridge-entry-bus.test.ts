@@ -4,12 +4,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgeEntryBus } from '../../functions/adapters/eventbridge-entry-bus.js';
 import type { BusEntry } from '../../functions/core/events/ports.js';
 import { awsError } from '../support/aws-errors.js';
+import { putEventsAnswer, recordedBackoff } from '../support/put-events.js';
 
 const client = new EventBridgeClient({ region: 'eu-central-1' });
 const eventBridge = mockClient(client);
 const sleeps: number[] = [];
-const bus = (maxAttempts = 3) =>
-  new EventBridgeEntryBus(client, { maxAttempts, baseDelayMs: 100, maxDelayMs: 1_000, random: () => 0.5, sleep: async (ms) => void sleeps.push(ms) });
+const bus = (maxAttempts = 3) => new EventBridgeEntryBus(client, recordedBackoff(sleeps, maxAttempts));
 
 const entry = (n: number): BusEntry => ({
   EventBusName: 'default',
@@ -21,11 +21,7 @@ const entry = (n: number): BusEntry => ({
 const entries = (count: number) => Array.from({ length: count }, (_, i) => entry(i));
 const numbersOf = (call: number) =>
   ((eventBridge.commandCalls(PutEventsCommand)[call]?.args[0].input as PutEventsCommandInput).Entries ?? []).map((e) => (JSON.parse(e.Detail ?? '{}') as { n: number }).n);
-/** PutEvents' answer: each entry accepted, except those named, refused with the code. */
-const answer = (count: number, refused: Record<number, string> = {}) => ({
-  FailedEntryCount: Object.keys(refused).length,
-  Entries: Array.from({ length: count }, (_, i) => (refused[i] ? { ErrorCode: refused[i], ErrorMessage: 'refused' } : { EventId: `e-${i}` })),
-});
+const answer = putEventsAnswer;
 
 beforeEach(() => {
   eventBridge.reset();

@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { EventBridgeStatusEvents } from '../../functions/adapters/eventbridge-status-events.js';
 import type { DeliveryStatusEvent } from '../../functions/core/events/delivery-status-event.js';
 import { awsError } from '../support/aws-errors.js';
+import { putEventsAnswer, recordedBackoff } from '../support/put-events.js';
 
 const client = new EventBridgeClient({ region: 'eu-central-1' });
 const eventBridge = mockClient(client);
@@ -12,7 +13,7 @@ const sleeps: number[] = [];
 const bus = (maxAttempts = 3) =>
   new EventBridgeStatusEvents(client, {
     busName: 'switchboard-dev',
-    backoff: { maxAttempts, baseDelayMs: 100, maxDelayMs: 1_000, random: () => 0.5, sleep: async (ms) => void sleeps.push(ms) },
+    backoff: recordedBackoff(sleeps, maxAttempts),
   });
 
 function event(n: number): DeliveryStatusEvent {
@@ -36,17 +37,14 @@ function event(n: number): DeliveryStatusEvent {
 const events = (count: number) => Array.from({ length: count }, (_, i) => event(i + 1));
 const entriesOf = (call: number): PutEventsRequestEntry[] => (eventBridge.commandCalls(PutEventsCommand)[call]?.args[0].input as PutEventsCommandInput).Entries ?? [];
 const requestIdsOf = (call: number) => entriesOf(call).map((entry) => (JSON.parse(entry.Detail ?? '{}') as { requestId: string }).requestId);
-/** PutEvents' answer: each entry accepted, except those named, refused with the code. */
-const answer = (count: number, refused: Record<number, string> = {}) => ({
-  FailedEntryCount: Object.keys(refused).length,
-  Entries: Array.from({ length: count }, (_, i) => (refused[i] ? { ErrorCode: refused[i], ErrorMessage: 'refused' } : { EventId: `e-${i}` })),
-});
+const answer = putEventsAnswer;
 
 beforeEach(() => {
   eventBridge.reset();
   sleeps.length = 0;
 });
 
+// Chunking and retrying are shared with every PutEvents caller: test/adapters/eventbridge-entry-bus.test.ts covers them.
 describe('EventBridgeStatusEvents', () => {
   it('puts each event as one entry from source switchboard, on the configured bus, with its detail-type, time and JSON detail', async () => {
     eventBridge.on(PutEventsCommand).resolves(answer(1));
@@ -54,22 +52,6 @@ describe('EventBridgeStatusEvents', () => {
     expect(entriesOf(0)).toEqual([
       { EventBusName: 'switchboard-dev', Source: 'switchboard', DetailType: 'Delivery Sent', Detail: JSON.stringify(event(1).detail), Time: new Date(AT) },
     ]);
-  });
-
-  it('puts at most ten entries per call', async () => {
-    eventBridge.on(PutEventsCommand).callsFake((input: PutEventsCommandInput) => answer(input.Entries?.length ?? 0));
-    expect(await bus().publish(events(23))).toEqual([]);
-    expect(eventBridge.commandCalls(PutEventsCommand).map((call) => call.args[0].input.Entries?.length)).toEqual([10, 10, 3]);
-  });
-
-  it('puts again only the entries a call refused, after a pause, and reports none once they are taken', async () => {
-    eventBridge
-      .on(PutEventsCommand)
-      .resolvesOnce(answer(4, { 1: 'ThrottlingException', 3: 'InternalFailure' }))
-      .resolves(answer(2));
-    expect(await bus().publish(events(4))).toEqual([]);
-    expect(requestIdsOf(1)).toEqual(['r-2', 'r-4']);
-    expect(sleeps).toEqual([50]);
   });
 
   it('hands back, with their codes, the entries still refused after the last try', async () => {
@@ -80,23 +62,6 @@ describe('EventBridgeStatusEvents', () => {
       .resolves(answer(1, { 0: 'InternalFailure' }));
     expect(await bus(3).publish(events(3))).toEqual([{ eventId: `r-3#SENT#${AT}`, code: 'InternalFailure' }]);
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(3);
-  });
-
-  it('tries a call that failed retryably again, and hands back a refused one at once, each event with the code', async () => {
-    eventBridge
-      .on(PutEventsCommand)
-      .rejectsOnce(awsError('ThrottlingException', { status: 400, extra: { $retryable: { throttling: true } } }))
-      .resolves(answer(2));
-    expect(await bus().publish(events(2))).toEqual([]);
-    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(2);
-
-    eventBridge.reset();
-    eventBridge.on(PutEventsCommand).rejects(awsError('AccessDeniedException', { status: 400 }));
-    expect(await bus().publish(events(2))).toEqual([
-      { eventId: `r-1#SENT#${AT}`, code: 'AccessDeniedException' },
-      { eventId: `r-2#SENT#${AT}`, code: 'AccessDeniedException' },
-    ]);
-    expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
   });
 
   it('keeps a refused chunk from stopping the ones after it', async () => {

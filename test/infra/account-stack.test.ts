@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMS_STATUS_EVENT_SOURCE } from '../../functions/definitions/sms-status.js';
 import { ACCOUNT_STACK_NAME } from '../../lib/account-stack.js';
 import { grantsOf, render } from './iam.js';
-import { synthesize, type Synthesized } from './synth.js';
+import { synthesize, synthesizeAccount, type Synthesized } from './synth.js';
 
 let synthesized: Synthesized;
-let managedElsewhere: Synthesized;
+let managedElsewhere: ReturnType<typeof synthesizeAccount>;
 beforeAll(() => {
   synthesized = synthesize();
-  managedElsewhere = synthesize({ apiGatewayLoggingRole: 'existing', smsStatusLogRetentionDays: 90 });
+  managedElsewhere = synthesizeAccount({ apiGatewayLoggingRole: 'existing', smsStatusLogRetentionDays: 90 });
 });
 afterAll(() => {
   synthesized.cleanup();
@@ -72,7 +72,7 @@ describe('SMS delivery-status log groups', () => {
       expect(call.create?.parameters.retentionInDays).toBe(30);
       expect(call.dependsOn).toContain(creationOf[call.create?.parameters.logGroupName as string]);
     }
-    expect(callsOf('PutRetentionPolicy', managedElsewhere.accountTemplate).map(([, call]) => call.create?.parameters.retentionInDays)).toEqual([90, 90]);
+    expect(callsOf('PutRetentionPolicy', managedElsewhere.template).map(([, call]) => call.create?.parameters.retentionInDays)).toEqual([90, 90]);
   });
 
   it('lets the SDK calls touch those two groups and nothing else', () => {
@@ -170,7 +170,7 @@ describe('API Gateway’s logging role', () => {
   });
 
   it('is left alone when the account manages it elsewhere', () => {
-    expect(managedElsewhere.accountTemplate.findResources('AWS::ApiGateway::Account')).toEqual({});
-    expect(JSON.stringify(managedElsewhere.accountTemplate.findResources('AWS::IAM::Role'))).not.toContain('apigateway.amazonaws.com');
+    expect(managedElsewhere.template.findResources('AWS::ApiGateway::Account')).toEqual({});
+    expect(JSON.stringify(managedElsewhere.template.findResources('AWS::IAM::Role'))).not.toContain('apigateway.amazonaws.com');
   });
 });

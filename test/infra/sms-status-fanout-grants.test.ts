@@ -6,12 +6,12 @@ import { awslogsEvent, smsFixture } from '../support/feedback-fixtures.js';
 import { DeployedStack, simulate, unexercisedGrants } from '../support/iam-simulation.js';
 import { context } from '../support/inbox-world.js';
 import { SdkCallLog } from '../support/sdk-calls.js';
-import { synthesize, type Synthesized } from './synth.js';
+import { synthesizeAccount } from './synth.js';
 
 const eventBridge = mockClient(EventBridgeClient);
-let synthesized: Synthesized;
+let synthesized: ReturnType<typeof synthesizeAccount>;
 beforeAll(() => {
-  synthesized = synthesize();
+  synthesized = synthesizeAccount();
 });
 afterAll(() => {
   eventBridge.restore();
@@ -27,8 +27,8 @@ it('the SMS status fan-out makes only calls its synthesized role allows, and its
   calls.addMocked('EventBridge', eventBridge);
   const requests = calls.requests();
   expect(requests).toEqual([{ action: 'events:PutEvents', resource: 'event-bus/switchboard', context: { 'events:source': SMS_STATUS_EVENT_SOURCE } }]);
-  const stack = new DeployedStack(synthesized.accountTemplate.toJSON(), {
-    stackName: synthesized.accountStack.stackName,
+  const stack = new DeployedStack(synthesized.template.toJSON(), {
+    stackName: synthesized.stack.stackName,
     queues: { smsStatusDeadLetters: 'SmsDeliveryStatusDeadLetters' },
   });
   const policies = stack.policiesOf('switchboard-sms-status-fanout');

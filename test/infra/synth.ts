@@ -45,6 +45,14 @@ export function synthesize(context: Record<string, unknown> = {}): Synthesized {
   return { template: Template.fromStack(stack), stack, accountTemplate: Template.fromStack(account), accountStack: account, outdir, cleanup };
 }
 
+/** The account stack alone, with no stage: quick, since it bundles one function. */
+export function synthesizeAccount(context: Record<string, unknown> = {}): { template: Template; stack: SwitchboardAccountStack; cleanup: () => void } {
+  const { app, cleanup } = testApp(context);
+  const merged = { ...BASE_CONTEXT, ...context };
+  const { account } = addSwitchboard(app, { account: parseAccountSettings((key) => merged[key]), stages: [], entries: FIXTURE_ENTRIES, templateBundle: TEMPLATE_BUNDLE });
+  return { template: Template.fromStack(account), stack: account, cleanup };
+}
+
 /** An empty app over cdk.json's context and `context`, staging its assets in a directory of its own. */
 export function testApp(context: Record<string, unknown> = {}): { app: App; outdir: string; cleanup: () => void } {
   if (!existsSync(TEMPLATE_BUNDLE)) {

@@ -40,14 +40,20 @@ export type LearnedPriors = z.infer<typeof learnedPriorsSchema>;
  * handful of messages cannot swing them.
  */
 export function learnPriors(observations: Iterable<Observation>, now: Date, config: Pick<DecisionConfig, 'priors' | 'learning'>): LearnedPriors {
-  const sums = new Map<Channel, { weight: number; engaged: number; slow: Sum; moments: Map<Surface, Sum>; preferred: Map<StatedPreference, Sum>; preferredSlow: Map<StatedPreference, Sum> }>();
+  const sums = new Map<Channel, { weight: number; engaged: number; slow: Sum; fast: Sum; moments: Map<Surface, Sum>; preferred: Map<StatedPreference, Sum>; preferredSlow: Map<StatedPreference, Sum>; preferredFast: Map<StatedPreference, Sum> }>();
+  const FASTH = Number((globalThis as any).process?.env?.FASTH ?? 1);
+  const Z = Number((globalThis as any).process?.env?.Z ?? 1e9);
   const SLOW = Number((globalThis as any).process?.env?.SLOW ?? config.learning.halfLifeDays);
   let count = 0;
   for (const observation of observations) {
     count++;
     const weight = fade(now.getTime() - observation.at.getTime(), config.learning.priorsHalfLifeDays);
     const slowWeight = fade(now.getTime() - observation.at.getTime(), SLOW);
-    const channel = sums.get(observation.channel) ?? { weight: 0, engaged: 0, slow: { weight: 0, engaged: 0 }, moments: new Map<Surface, Sum>(), preferred: new Map<StatedPreference, Sum>(), preferredSlow: new Map<StatedPreference, Sum>() };
+    const fastWeight = fade(now.getTime() - observation.at.getTime(), FASTH);
+    const channel = sums.get(observation.channel) ?? { weight: 0, engaged: 0, slow: { weight: 0, engaged: 0 }, fast: { weight: 0, engaged: 0 }, moments: new Map<Surface, Sum>(), preferred: new Map<StatedPreference, Sum>(), preferredSlow: new Map<StatedPreference, Sum>(), preferredFast: new Map<StatedPreference, Sum>() };
+    channel.fast.weight += fastWeight;
+    channel.fast.engaged += observation.engaged ? fastWeight : 0;
+    if (observation.preferred) add(channel.preferredFast, observation.preferred, fastWeight, observation.engaged);
     channel.weight += weight;
     channel.engaged += observation.engaged ? weight : 0;
     channel.slow.weight += slowWeight;
@@ -60,13 +66,14 @@ export function learnPriors(observations: Iterable<Observation>, now: Date, conf
   const channels: LearnedPriors['channels'] = {};
   for (const [channel, sum] of sums) {
     const base = config.priors[channel];
-    const rate = smoothed(sum.engaged, sum.weight, base.rate, base.strength);
+    const rate = changed(smoothed(sum.engaged, sum.weight, base.rate, base.strength), sum.fast, Z);
     const part = (sum: Sum) => ({ rate: round4(smoothed(sum.engaged, sum.weight, rate, config.learning.momentStrength)), weight: round4(sum.weight) });
     const moments = Object.fromEntries([...sum.moments].map(([moment, sum]) => [moment, part(sum)]));
     const slowRate = smoothed(sum.slow.engaged, sum.slow.weight, base.rate, base.strength);
     const preferred = Object.fromEntries(
-      [...sum.preferred].map(([stated, fast]) => {
-        const p = part(fast);
+      [...sum.preferred].map(([stated, normal]) => {
+        const p0 = part(normal);
+        const p = { ...p0, rate: round4(changed(p0.rate, sum.preferredFast.get(stated)!, Z)) };
         const slow = sum.preferredSlow.get(stated)!;
         const s = smoothed(slow.engaged, slow.weight, slowRate, config.learning.momentStrength);
         return [stated, { ...p, trend: round4(p.rate / s) }];
@@ -109,6 +116,13 @@ export function channelPrior(
   const byPreference = situation.preferred ? learned.preferred[situation.preferred] : undefined;
   const { rate, weight, trend } = byPreference ?? learned;
   return { rate, strength: configured.strength, lift: inMoment ? inMoment.rate / learned.rate : 1, preferredLift: rate / learned.rate, weight, learned: true, trend: trend ?? 1 };
+}
+
+function changed(rate: number, fast: Sum, z: number): number {
+  if (fast.weight <= 0) return rate;
+  const r = fast.engaged / fast.weight;
+  const sd = Math.sqrt((rate * (1 - rate)) / fast.weight);
+  return Math.abs(r - rate) > z * sd ? r : rate;
 }
 
 interface Sum {
