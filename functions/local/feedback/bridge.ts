@@ -25,12 +25,11 @@ export interface FeedbackBridgeOptions {
 }
 
 /**
- * Feeds the feedback Lambda's handler what AWS would: for every text the sandbox accepted, the
- * SNS SMS delivery status log as the account's fan-out turns it into an event on the default bus
- * (the same code reads the same CloudWatch Logs payload), delivered as a rule's target receives
- * it; and SES events
- * (as EventBridge events) for every email the local SES accepted (Send, Delivery) and for what
- * a person does on the outbox page (Open, Click, Bounce, Complaint).
+ * Feeds the feedback Lambda's handler what AWS would. For every text the sandbox accepted: the
+ * SNS SMS delivery status log, turned into an event on the default bus by the account fan-out's
+ * own code and delivered as a rule's target receives it. For every email the local SES accepted
+ * (Send, Delivery), and for what a person does on the outbox page (Open, Click, Bounce,
+ * Complaint): the SES event, as EventBridge delivers it.
  */
 export class FeedbackBridge {
   private readonly seenEmails = new Set<string>();
