@@ -29,10 +29,18 @@ export class DynamoPriorsStore implements PriorsSource, PriorsStore {
   }
 
   async current(): Promise<LearnedPriors | undefined> {
+    const parsed = learnedPriorsSchema.safeParse((await this.stored())?.priors);
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  /**
+   * The priors as they are stored, unchecked, for a reader that reports what is wrong with them;
+   * undefined when there is no item. `priors` is whatever the item holds there, missing included.
+   */
+  async stored(): Promise<{ priors: unknown } | undefined> {
     try {
       const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { counterKey: LEARNED_PRIORS_KEY } }));
-      const parsed = learnedPriorsSchema.safeParse(Item?.priors);
-      return parsed.success ? parsed.data : undefined;
+      return Item ? { priors: Item.priors } : undefined;
     } catch (error) {
       throw toSwitchboardError(error, 'counters GetItem (learned priors)');
     }

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { type CustomersArgs, customers } from './commands/customers.js';
 import { dryRun } from './commands/dry-run.js';
 import { history } from './commands/history.js';
+import { priors } from './commands/priors.js';
 import { send } from './commands/send.js';
 import { type SimulateArgs, simulateCommand } from './commands/simulate.js';
 import { smoke, type SmokeArgs } from './commands/smoke.js';
@@ -20,6 +21,7 @@ const RUN: Record<CommandName, (args: string[], out: CliOutput) => Promise<numbe
   status: (args, out) => status(statusArgs(args), out),
   history: (args, out) => history(historyArgs(args), out),
   customers: (args, out) => customers(customersArgs(args), out),
+  priors: (args, out) => priors(priorsArgs(args), out),
   templates: templatesCommand,
   simulate: (args, out) => simulateCommand(simulateArgs(args), out),
   smoke: (args, out) => smoke(smokeArgs(args), out),
@@ -133,6 +135,11 @@ function historyArgs(args: string[]) {
   if (!customerId) throw new ArgumentError('missing <customerId>');
   if (extra.length > 0) throw new ArgumentError(`unexpected ${extra.join(' ')}`);
   return { customerId, json: values.json, ...(values.limit !== undefined ? { limit: Number(values.limit) } : {}) };
+}
+
+function priorsArgs(args: string[]) {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
+  return { json: values.json };
 }
 
 function customersArgs(args: string[]): CustomersArgs {

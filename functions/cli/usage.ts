@@ -60,6 +60,21 @@ export const COMMAND_HELP = {
   exit 0  read (also when there is nothing to show)
        1  bad arguments, or nothing to read from`,
 
+  priors: `switchboard priors [--json]
+
+  What the system has learned: the priors the refresher last stored (hourly, from recent
+  delivery records), which every channel choice starts from. When they were learned and from how
+  many messages, then per channel the learned rate with its evidence, per channel x moment, and
+  per channel x stated first preference. With none stored, the configured priors decide, and are
+  shown. Reads the running local system, or the deployed counters table when COUNTERS_TABLE
+  is set.
+
+  --json             the priors exactly as stored, for dry-run --priors FILE; null when none
+
+  exit 0  read (also when nothing has been learned yet)
+       1  the stored priors are not valid (every problem listed), bad arguments, or nothing to
+          read from`,
+
   customers: `switchboard customers get <customerId>
 switchboard customers put <customerId> FILE|- [--json]
 switchboard customers consent <customerId> FILE|- [--json]
@@ -147,6 +162,7 @@ export const USAGE = `switchboard <command> [options]
   send               checks send requests, then queues them; --wait prints each outcome
   status             one request's delivery record, and why
   history            every message sent to a customer, and why
+  priors             what the system has learned about each channel
   customers          read a customer record, replace its profile, record consent
   templates check    parse and check every template
   templates preview  every template x channel x locale, rendered; reloads on edits
@@ -157,5 +173,5 @@ export const USAGE = `switchboard <command> [options]
   switchboard --version          the version
 
 Commands that read or write data use the running local system (npm start), or a deployed stack
-when SWITCHBOARD_QUEUE_URL, DELIVERIES_TABLE or CUSTOMERS_TABLE is set with the usual AWS
-settings. Every command, flag and exit code: docs/cli.md.`;
+when SWITCHBOARD_QUEUE_URL, DELIVERIES_TABLE, CUSTOMERS_TABLE or COUNTERS_TABLE is set with the
+usual AWS settings. Every command, flag and exit code: docs/cli.md.`;

@@ -14,19 +14,28 @@ export interface QueueNames {
  * projecting everything, TTL on, a stream where the definition asks for one. Idempotent, so local
  * mode can run it at every start.
  */
-export async function createTables(client: DynamoDBClient, prefix: string): Promise<TableNames> {
+export async function createTables(client: DynamoDBClient, prefix: string, options: CreateTablesOptions = {}): Promise<TableNames> {
   const names = {} as TableNames;
   await Promise.all(
     TABLES.map(async (table) => {
       const tableName = `${prefix}${table.logicalName}`;
       names[table.logicalName] = tableName;
-      await createTable(client, tableName, table);
+      await createTable(client, tableName, table, options.timeToLive ?? true);
     }),
   );
   return names;
 }
 
-async function createTable(client: DynamoDBClient, tableName: string, table: TableDefinition): Promise<void> {
+export interface CreateTablesOptions {
+  /**
+   * Whether expired items are deleted. DynamoDB Local deletes them within a second of their time
+   * (AWS takes up to days), so code run on a pinned past clock would see its items vanish; no
+   * behaviour of Switchboard relies on the deletion. Default: on, as deployed.
+   */
+  timeToLive?: boolean;
+}
+
+async function createTable(client: DynamoDBClient, tableName: string, table: TableDefinition, timeToLive: boolean): Promise<void> {
   const gsis = table.globalSecondaryIndexes ?? [];
   const attributes = new Map<string, KeyAttribute>();
   for (const key of [table.partitionKey, table.sortKey, ...gsis.flatMap((g) => [g.partitionKey, g.sortKey])]) {
@@ -49,7 +58,7 @@ async function createTable(client: DynamoDBClient, tableName: string, table: Tab
     if ((error as Error).name !== 'ResourceInUseException') throw error;
   }
   await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1 }, { TableName: tableName });
-  if (table.timeToLiveAttribute) {
+  if (table.timeToLiveAttribute && timeToLive) {
     try {
       await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: table.timeToLiveAttribute, Enabled: true } }));
     } catch (error) {

@@ -12,10 +12,14 @@ export interface LocalTables {
   tables: TableNames;
 }
 
-/** Fresh tables on the shared DynamoDB Local under a prefix of their own, so test files can run side by side. */
+/**
+ * Fresh tables on the shared DynamoDB Local under a prefix of their own, so test files can run side
+ * by side. Without expiry: tests pin their clocks to fixed dates, and DynamoDB Local would delete
+ * what those dates make expired as soon as it is written.
+ */
 export async function localTables(label: string): Promise<LocalTables> {
   const client = localDynamoDbClient(inject('dynamoDbEndpoint'));
-  const tables = await createTables(client, `${label}-${randomUUID().slice(0, 8)}-`);
+  const tables = await createTables(client, `${label}-${randomUUID().slice(0, 8)}-`, { timeToLive: false });
   return { client, doc: createDocumentClient(client), tables };
 }
 
