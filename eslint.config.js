@@ -133,6 +133,18 @@ const coreMustStayPure = {
   },
 };
 
+/** The simulator replays from its population file alone: no environment, no clock. */
+const simulatorMustReplay = {
+  files: ['functions/simulate/**/*.ts'],
+  rules: {
+    'no-restricted-properties': [
+      'error',
+      { object: 'process', property: 'env', message: 'the simulator reads no environment: a run depends on its population file alone.' },
+      { object: 'Date', property: 'now', message: 'the simulator reads no clock: its runs start at SIMULATION_START.' },
+    ],
+  },
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'cdk.out/**', 'dist/**', 'coverage/**', 'test-results/**', '.switchboard/**', 'bench/results/**'] },
   ...tseslint.configs.recommendedTypeChecked,
@@ -169,4 +181,5 @@ export default tseslint.config(
   { files: ['**/*.{js,mjs,cjs}'], ...tseslint.configs.disableTypeChecked },
   ...importBoundaries,
   coreMustStayPure,
+  simulatorMustReplay,
 );

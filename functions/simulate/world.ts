@@ -6,7 +6,7 @@ import type { TemplateManifest } from '../core/templates.js';
 import type { Population, Segment } from './population.js';
 
 /** How closely a customer's own chances follow their segment's: a Beta of this many pseudo-messages around the mean. */
-export const INDIVIDUALITY = Number(process.env.IND ?? 20);
+export const INDIVIDUALITY = 20;
 /** Every run starts on this Monday at midnight UTC, so a run never depends on the day it is run. */
 export const SIMULATION_START = Date.UTC(2026, 2, 2);
 /** The simulated retailer's customers live here; its requests arrive between 07:00 and 22:00 local time. */

@@ -62,6 +62,27 @@ describe('the learned priors as text', () => {
     expect(lines.join('\n')).not.toMatch(/trend/);
   });
 
+  it('shows a group’s trend and when its rate changed, once a group has them', () => {
+    const changed: LearnedPriors = {
+      ...learned,
+      channels: {
+        push: {
+          ...learned.channels.push!,
+          preferred: { push: { rate: 0.03, weight: 40, trend: 0.4, since: '2026-11-23T11:00:00.000Z' }, none: { rate: 0.15, weight: 12.25, trend: 1.1 } },
+        },
+      },
+    };
+    const lines = learnedPriorsLines(changed, defaultDecisionConfig, NOW);
+    const table = lines.slice(lines.indexOf('by channel × stated first preference') + 1, lines.indexOf('by channel × stated first preference') + 5);
+    expect(table).toEqual([
+      '  channel  first preference  rate  evidence  vs channel  trend  changed',
+      '  -------  ----------------  ----  --------  ----------  -----  -----------------',
+      '  push     push              3%    40        ×0.24       ×0.40  1 d 3 h 5 min ago',
+      '  push     none              15%   12.3      ×1.22       ×1.10',
+    ]);
+    expect(lines).toContain('changed: when the group’s rate changed; its rate is learned from the messages since');
+  });
+
   it('uses the half-life of the config it is given, and flags priors learned after now', () => {
     const config = { ...defaultDecisionConfig, learning: { ...defaultDecisionConfig.learning, priorsHalfLifeDays: 2 } };
     const lines = learnedPriorsLines(learned, config, new Date('2026-11-24T11:00:00Z'));

@@ -100,7 +100,7 @@ describe('switchboard priors', () => {
     expect(Math.round((inApp?.rate ?? 0) * 100)).toBeGreaterThan(50);
     expect(text).toContain('not learned, so configured: sms 15%, email 20%');
     expect(text).toMatch(/by channel × moment\n.*\n.*\n {2}push +app +\d+% +100 +×\d\.\d\d\n {2}push +store +\d+% +400 +×0\.\d\d\n {2}in_app +store /);
-    expect(text).toMatch(/by channel × stated first preference\n.*\n.*\n {2}push +push +\d+% +400 +×0\.\d\d\n {2}in_app +push +\d+% +400 +×1\.\d\d\n/);
+    expect(text).toMatch(/by channel × stated first preference\n.*\n.*\n {2}push +push +\d+% +400 +×0\.\d\d +×\d\.\d\d\n {2}in_app +push +\d+% +400 +×1\.\d\d +×\d\.\d\d\n/);
   });
 
   it('prints the priors as stored with --json, which dry-run --priors takes and decides with', async () => {

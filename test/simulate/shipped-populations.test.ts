@@ -39,26 +39,14 @@ function cheapestOfTheRest(byName: Record<string, PolicyFigures>): number {
  * fails here.
  */
 describe('the channel choice on the shipped populations', () => {
-  it.each(['retailer', 'wrong-preferences'])(
+  // On drift the margin is thin: it reaches 90 percent because a changed group's rate is learned from
+  // the messages since the change (docs/decision.md, "When customers change").
+  it.each(['retailer', 'wrong-preferences', 'drift'])(
     '%s: reaches 90 percent of the oracle, beats the fixed order and the engagement ratio, and is the cheapest per engagement',
     (name) => {
       const byName = run(name);
       const switchboard = byName.switchboard!;
       expect(switchboard.shareOfOracle).toBeGreaterThanOrEqual(0.9);
-      expectBeatsTheOthers(byName);
-    },
-    FULL_RUN_MS,
-  );
-
-  it(
-    'drift: beats the fixed order and the engagement ratio and is the cheapest per engagement, though short of 90 percent of the oracle',
-    () => {
-      const byName = run('drift');
-      const switchboard = byName.switchboard!;
-      // After the drift the best channels of the changed segments are nearly tied, and which one
-      // wins then differs customer by customer: the oracle knows each customer's truth, a learner
-      // with a few messages per customer cannot (docs/simulate.md).
-      expect(switchboard.shareOfOracle).toBeGreaterThanOrEqual(0.85);
       expectBeatsTheOthers(byName);
     },
     FULL_RUN_MS,

@@ -31,11 +31,26 @@ export function learnedPriorsLines(priors: LearnedPriors, config: Pick<DecisionC
   const moments = learned.flatMap(({ channel, prior }) => SURFACES.flatMap((moment) => part(prior, prior.moments[moment], [channel, moment])));
   lines.push('', 'by channel × moment', ...section(['channel', 'moment', 'rate', 'evidence', 'vs channel'], moments, 'no message said where the customer was'));
 
-  const preferred = learned.flatMap(({ channel, prior }) => STATED_PREFERENCES.flatMap((stated) => part(prior, prior.preferred[stated], [channel, stated])));
+  const groups = learned.flatMap(({ channel, prior }) =>
+    STATED_PREFERENCES.flatMap((stated) => (prior.preferred[stated] ? [{ channel, prior, stated, group: prior.preferred[stated] }] : [])),
+  );
+  const groupTrend = groups.some(({ group }) => group.trend !== undefined);
+  const groupChange = groups.some(({ group }) => group.since !== undefined);
+  const preferred = groups.flatMap(({ channel, prior, stated, group }) =>
+    part(prior, group, [channel, stated]).map((row) => [
+      ...row,
+      ...(groupTrend ? [trendText(group.trend)] : []),
+      ...(groupChange ? [group.since ? `${describeDuration(Math.max(0, Math.round((now.getTime() - Date.parse(group.since)) / MINUTE_MS) * MINUTE_MS))} ago` : ''] : []),
+    ]),
+  );
   lines.push(
     '',
     'by channel × stated first preference',
-    ...section(['channel', 'first preference', 'rate', 'evidence', 'vs channel'], preferred, 'no message named the customer’s first preference'),
+    ...section(
+      ['channel', 'first preference', 'rate', 'evidence', 'vs channel', ...(groupTrend ? ['trend'] : []), ...(groupChange ? ['changed'] : [])],
+      preferred,
+      'no message named the customer’s first preference',
+    ),
   );
 
   lines.push(
@@ -43,7 +58,8 @@ export function learnedPriorsLines(priors: LearnedPriors, config: Pick<DecisionC
     `evidence: messages learned from, each counting half after ${config.learning.priorsHalfLifeDays} days`,
     'vs channel: the rate over its channel’s. A moment scales a customer’s estimate by it; a stated',
     '  first preference starts the customer from its own rate instead of the channel’s',
-    ...(withTrend ? ['trend: the recent rate over the longer-run one (above 1: rising)'] : []),
+    ...(withTrend || groupTrend ? ['trend: the recent rate over the longer-run one (above 1: rising)'] : []),
+    ...(groupChange ? ['changed: when the group’s rate changed; its rate is learned from the messages since'] : []),
   );
   return lines;
 }

@@ -4,6 +4,7 @@ import { recentEvidence } from './evidence.js';
 import { channelPrior, type LearnedPriors } from './priors.js';
 import { sampleBeta, seededRandom } from './random.js';
 import { clamp, percent } from '../numbers.js';
+import { describeDuration } from '../timing/duration.js';
 
 /** What is known of one customer's engagement on one channel, as a Beta posterior, and the moment's lift. */
 export interface EngagementEstimate {
@@ -31,23 +32,29 @@ export interface EstimateInput {
  * The customer's own faded history on the channel, smoothed toward the population's rate for it
  * (`strength` messages' worth), then scaled by how much more or less the population engages in
  * this moment. A new customer starts at the population's rate in the moment.
+ *
+ * When customers who state the same preference engage less now than over a customer's history
+ * half-life (the prior's trend below 1), the customer's engagements count that much less: their
+ * history was earned before the change. A rising trend changes nothing, as a group's rate can
+ * rise because some of its customers changed while this one did not.
  */
 export function estimateEngagement({ customer, channel, moment, now, priors }: EstimateInput, config: Pick<DecisionConfig, 'priors' | 'learning'>): EngagementEstimate {
   const prior = channelPrior(priors, channel, { moment, preferred: statedPreference(customer) }, config);
-  const raw = recentEvidence(customer.engagement?.[channel], now, config.learning.halfLifeDays);
-  const env = (globalThis as any).process?.env ?? {};
-  const lo = Number(env.TLO ?? 0), hi = Number(env.THI ?? 1e9);
-  const trend = env.TREND === '0' ? 1 : Math.min(hi, Math.max(lo, prior.trend));
-  const evidence = { delivered: raw.delivered, engaged: Math.min(raw.delivered, raw.engaged * trend) };
+  const own = recentEvidence(customer.engagement?.[channel], now, config.learning.halfLifeDays);
+  const discount = Math.min(1, prior.trend);
+  const evidence = { delivered: own.delivered, engaged: own.engaged * discount };
   const alpha = evidence.engaged + prior.rate * prior.strength;
   const beta = evidence.delivered - evidence.engaged + (1 - prior.rate) * prior.strength;
   const mean = alpha + beta > 0 ? alpha / (alpha + beta) : prior.rate;
   const expected = clamp(mean * prior.lift, 0, 1);
-  const history = evidence.delivered > 0 ? `${figure(evidence.engaged)} of ${figure(evidence.delivered)} engaged` : 'no history';
+  const discounted = discount < 1 && own.engaged > 0 ? ` ×${discount.toFixed(2)} as customers like this engage less lately` : '';
+  const history = own.delivered > 0 ? `${figure(own.engaged)} of ${figure(own.delivered)} engaged${discounted}` : 'no history';
   const lift = prior.lift !== 1 && moment ? `, ${moment} ×${prior.lift.toFixed(2)}` : '';
-  const says = prior.preferredLift !== 1 ? ` for "${statedPreference(customer)} first"` : '';
+  // In whole hours: the change is placed within a block of hours anyway.
+  const changed = prior.since ? ` since a change ${describeDuration(Math.max(1, Math.round((now.getTime() - Date.parse(prior.since)) / HOUR_MS)) * HOUR_MS)} ago` : '';
+  const says = prior.preferredLift !== 1 || changed ? ` for "${statedPreference(customer)} first"${changed}` : '';
   // The estimate is worth stating only when history or the moment moved it from the prior.
-  const result = evidence.delivered > 0 || lift ? `: ${percent(expected)}` : '';
+  const result = own.delivered > 0 || lift ? `: ${percent(expected)}` : '';
   const why = `${history}, ${prior.learned ? 'learned' : 'set'} prior ${percent(prior.rate)}${says}${lift}${result}`;
   return {
     channel,
@@ -79,6 +86,7 @@ export function explore(estimate: EngagementEstimate, requestId: string, maxShif
 }
 
 const CHANCE_DRAWS = 400;
+const HOUR_MS = 3_600_000;
 /** Messages' worth of doubt about a population rate learned from nothing. */
 const UNCERTAIN_PRIOR = 2;
 

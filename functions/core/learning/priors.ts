@@ -13,11 +13,20 @@ export interface Observation {
   at: Date;
 }
 
-const rateSchema = z.object({ rate: z.number().min(0).max(1), weight: z.number().nonnegative(), trend: z.number().positive().optional() });
+const rateSchema = z.object({
+  rate: z.number().min(0).max(1),
+  weight: z.number().nonnegative(),
+  /** The rate over the same rate learned across a customer's own history half-life: below 1 when customers engage less now than their histories show. */
+  trend: z.number().nonnegative().optional(),
+});
+const preferredRateSchema = rateSchema.extend({
+  /** When the rate changed: it is then learned from the messages since, and older ones are set aside. */
+  since: z.iso.datetime({ offset: true }).optional(),
+});
 const channelPriorSchema = rateSchema.extend({
   moments: z.partialRecord(z.enum(SURFACES), rateSchema),
   /** By the channel the customer's profile names first: what customers say is a signal, and this is what it is worth. */
-  preferred: z.partialRecord(z.enum(STATED_PREFERENCES), rateSchema).default({}),
+  preferred: z.partialRecord(z.enum(STATED_PREFERENCES), preferredRateSchema).default({}),
 });
 
 /**
@@ -38,48 +47,60 @@ export type LearnedPriors = z.infer<typeof learnedPriorsSchema>;
  * half-life), so the priors follow a population whose habits change. A channel's rate starts from
  * the configured prior, a moment's from its channel's, each worth `strength` observations, so a
  * handful of messages cannot swing them.
+ *
+ * A stated preference's rate also looks for the moment it changed (`changeAt`): when the messages
+ * since differ clearly from those before, only the messages since count, so a group that stopped
+ * reading a channel is believed within hours rather than over half-lives. Each rate is also
+ * learned across a customer's own history half-life, and the ratio of the two is its trend.
  */
 export function learnPriors(observations: Iterable<Observation>, now: Date, config: Pick<DecisionConfig, 'priors' | 'learning'>): LearnedPriors {
-  const sums = new Map<Channel, { weight: number; engaged: number; slow: Sum; fast: Sum; moments: Map<Surface, Sum>; preferred: Map<StatedPreference, Sum>; preferredSlow: Map<StatedPreference, Sum>; preferredFast: Map<StatedPreference, Sum> }>();
-  const FASTH = Number((globalThis as any).process?.env?.FASTH ?? 1);
-  const Z = Number((globalThis as any).process?.env?.Z ?? 1e9);
-  const SLOW = Number((globalThis as any).process?.env?.SLOW ?? config.learning.halfLifeDays);
+  const { priorsHalfLifeDays, halfLifeDays, change } = config.learning;
+  const blockMs = change.blockHours * HOUR_MS;
+  const sums = new Map<Channel, ChannelSums>();
   let count = 0;
   for (const observation of observations) {
     count++;
-    const weight = fade(now.getTime() - observation.at.getTime(), config.learning.priorsHalfLifeDays);
-    const slowWeight = fade(now.getTime() - observation.at.getTime(), SLOW);
-    const fastWeight = fade(now.getTime() - observation.at.getTime(), FASTH);
-    const channel = sums.get(observation.channel) ?? { weight: 0, engaged: 0, slow: { weight: 0, engaged: 0 }, fast: { weight: 0, engaged: 0 }, moments: new Map<Surface, Sum>(), preferred: new Map<StatedPreference, Sum>(), preferredSlow: new Map<StatedPreference, Sum>(), preferredFast: new Map<StatedPreference, Sum>() };
-    channel.fast.weight += fastWeight;
-    channel.fast.engaged += observation.engaged ? fastWeight : 0;
-    if (observation.preferred) add(channel.preferredFast, observation.preferred, fastWeight, observation.engaged);
-    channel.weight += weight;
-    channel.engaged += observation.engaged ? weight : 0;
-    channel.slow.weight += slowWeight;
-    channel.slow.engaged += observation.engaged ? slowWeight : 0;
-    if (observation.preferred) add(channel.preferredSlow, observation.preferred, slowWeight, observation.engaged);
+    const age = now.getTime() - observation.at.getTime();
+    const weight = fade(age, priorsHalfLifeDays);
+    const historyWeight = fade(age, halfLifeDays);
+    const channel = sums.get(observation.channel) ?? emptyChannel();
+    addTo(channel.all, weight, historyWeight, observation.engaged);
     if (observation.moment) add(channel.moments, observation.moment, weight, observation.engaged);
-    if (observation.preferred) add(channel.preferred, observation.preferred, weight, observation.engaged);
+    if (observation.preferred) {
+      const group = channel.preferred.get(observation.preferred) ?? { all: emptySums(), blocks: new Map<number, ChangeBlock>() };
+      addTo(group.all, weight, historyWeight, observation.engaged);
+      const index = Math.max(0, Math.floor(age / blockMs));
+      const block = group.blocks.get(index) ?? { messages: 0, engaged: 0, weight: 0, weightedEngaged: 0 };
+      block.messages++;
+      block.engaged += observation.engaged ? 1 : 0;
+      block.weight += weight;
+      block.weightedEngaged += observation.engaged ? weight : 0;
+      group.blocks.set(index, block);
+      channel.preferred.set(observation.preferred, group);
+    }
     sums.set(observation.channel, channel);
   }
   const channels: LearnedPriors['channels'] = {};
-  for (const [channel, sum] of sums) {
+  for (const [channel, { all, moments: momentSums, preferred: preferredSums }] of sums) {
     const base = config.priors[channel];
-    const rate = changed(smoothed(sum.engaged, sum.weight, base.rate, base.strength), sum.fast, Z);
+    const rate = smoothed(all.engaged, all.weight, base.rate, base.strength);
+    const historyRate = smoothed(all.historyEngaged, all.historyWeight, base.rate, base.strength);
     const part = (sum: Sum) => ({ rate: round4(smoothed(sum.engaged, sum.weight, rate, config.learning.momentStrength)), weight: round4(sum.weight) });
-    const moments = Object.fromEntries([...sum.moments].map(([moment, sum]) => [moment, part(sum)]));
-    const slowRate = smoothed(sum.slow.engaged, sum.slow.weight, base.rate, base.strength);
+    const moments = Object.fromEntries([...momentSums].map(([moment, sum]) => [moment, part(sum)]));
     const preferred = Object.fromEntries(
-      [...sum.preferred].map(([stated, normal]) => {
-        const p0 = part(normal);
-        const p = { ...p0, rate: round4(changed(p0.rate, sum.preferredFast.get(stated)!, Z)) };
-        const slow = sum.preferredSlow.get(stated)!;
-        const s = smoothed(slow.engaged, slow.weight, slowRate, config.learning.momentStrength);
-        return [stated, { ...p, trend: round4(p.rate / s) }];
+      [...preferredSums].map(([stated, group]) => {
+        const since = changeAt(group.blocks, change);
+        // Since a change, only the messages after it; they start from the channel's rate like a channel's own from the configured one.
+        const learned =
+          since === undefined
+            ? { rate: smoothed(group.all.engaged, group.all.weight, rate, config.learning.momentStrength), weight: group.all.weight }
+            : sinceChange(group.blocks, since, rate, base.strength);
+        const history = smoothed(group.all.historyEngaged, group.all.historyWeight, historyRate, config.learning.momentStrength);
+        const at = since === undefined ? {} : { since: new Date(now.getTime() - (since + 1) * blockMs).toISOString() };
+        return [stated, { rate: round4(learned.rate), weight: round4(learned.weight), ...trendOf(learned.rate, history), ...at }];
       }),
     );
-    channels[channel] = { rate: round4(rate), weight: round4(sum.weight), trend: round4(rate / slowRate), moments, preferred };
+    channels[channel] = { rate: round4(rate), weight: round4(all.weight), ...trendOf(rate, historyRate), moments, preferred };
   }
   return { learnedAt: now.toISOString(), observations: count, channels };
 }
@@ -96,7 +117,10 @@ export interface ChannelPrior {
   /** How many (faded) messages the rate was learned from: few means the population's rate itself is uncertain. */
   weight: number;
   learned: boolean;
+  /** The rate now over the rate across a customer's history half-life; 1 when not learned. */
   trend: number;
+  /** When the rate changed, if it did: it was learned from the messages since. */
+  since?: string;
 }
 
 /**
@@ -111,23 +135,111 @@ export function channelPrior(
 ): ChannelPrior {
   const configured = config.priors[channel];
   const learned = priors?.channels[channel];
-  if (!learned || learned.rate <= 0) return { rate: configured.rate, strength: configured.strength, lift: 1, preferredLift: 1, weight: configured.strength, learned: false, trend: 1 };
+  if (!learned || learned.rate <= 0)
+    return { rate: configured.rate, strength: configured.strength, lift: 1, preferredLift: 1, weight: configured.strength, learned: false, trend: 1 };
   const inMoment = situation.moment ? learned.moments[situation.moment] : undefined;
   const byPreference = situation.preferred ? learned.preferred[situation.preferred] : undefined;
   const { rate, weight, trend } = byPreference ?? learned;
-  return { rate, strength: configured.strength, lift: inMoment ? inMoment.rate / learned.rate : 1, preferredLift: rate / learned.rate, weight, learned: true, trend: trend ?? 1 };
+  const since = byPreference?.since;
+  return {
+    rate,
+    strength: configured.strength,
+    lift: inMoment ? inMoment.rate / learned.rate : 1,
+    preferredLift: rate / learned.rate,
+    weight,
+    learned: true,
+    trend: trend ?? 1,
+    ...(since ? { since } : {}),
+  };
 }
 
-function changed(rate: number, fast: Sum, z: number): number {
-  if (fast.weight <= 0) return rate;
-  const r = fast.engaged / fast.weight;
-  const sd = Math.sqrt((rate * (1 - rate)) / fast.weight);
-  return Math.abs(r - rate) > z * sd ? r : rate;
-}
+const HOUR_MS = 3_600_000;
 
 interface Sum {
   weight: number;
   engaged: number;
+}
+
+/** Faded at the priors' half-life, and at a customer's history half-life for the trend. */
+interface Sums extends Sum {
+  historyWeight: number;
+  historyEngaged: number;
+}
+
+/** A stated preference's messages of one block of hours, counted as they are (for finding a change) and faded. */
+export interface ChangeBlock {
+  messages: number;
+  engaged: number;
+  weight: number;
+  weightedEngaged: number;
+}
+
+interface ChannelSums {
+  all: Sums;
+  moments: Map<Surface, Sum>;
+  /** By block, youngest (index 0) first. */
+  preferred: Map<StatedPreference, { all: Sums; blocks: Map<number, ChangeBlock> }>;
+}
+
+function emptySums(): Sums {
+  return { weight: 0, engaged: 0, historyWeight: 0, historyEngaged: 0 };
+}
+
+function emptyChannel(): ChannelSums {
+  return { all: emptySums(), moments: new Map(), preferred: new Map() };
+}
+
+function addTo(sums: Sums, weight: number, historyWeight: number, engaged: boolean): void {
+  sums.weight += weight;
+  sums.engaged += engaged ? weight : 0;
+  sums.historyWeight += historyWeight;
+  sums.historyEngaged += engaged ? historyWeight : 0;
+}
+
+/**
+ * Where a group's rate changed, as the oldest block after the change, or nothing. Every boundary
+ * between blocks is tried: the one where two rates, before and after, explain the messages best
+ * against one rate for all (twice the log-likelihood ratio) wins, if it beats `evidence` with at
+ * least `minMessages` on each side. Counts are taken as they are, unfaded: the test is about
+ * what happened, not about how much it still counts.
+ */
+export function changeAt(blocks: ReadonlyMap<number, ChangeBlock>, { minMessages, evidence }: { minMessages: number; evidence: number }): number | undefined {
+  const ordered = [...blocks].sort(([a], [b]) => a - b);
+  const total = ordered.reduce((sum, [, block]) => ({ messages: sum.messages + block.messages, engaged: sum.engaged + block.engaged }), { messages: 0, engaged: 0 });
+  const one = logLikelihood(total.engaged, total.messages);
+  let best: { index: number; ratio: number } | undefined;
+  let messages = 0;
+  let engaged = 0;
+  for (const [index, block] of ordered.slice(0, -1)) {
+    messages += block.messages;
+    engaged += block.engaged;
+    if (messages < minMessages || total.messages - messages < minMessages) continue;
+    const ratio = 2 * (logLikelihood(engaged, messages) + logLikelihood(total.engaged - engaged, total.messages - messages) - one);
+    if (ratio > evidence && ratio > (best?.ratio ?? 0)) best = { index, ratio };
+  }
+  return best?.index;
+}
+
+/** The rate of the messages in the blocks up to `last` (those since the change), faded and smoothed toward `rate`. */
+function sinceChange(blocks: ReadonlyMap<number, ChangeBlock>, last: number, rate: number, strength: number): { rate: number; weight: number } {
+  let weight = 0;
+  let engaged = 0;
+  for (const [index, block] of blocks) {
+    if (index > last) continue;
+    weight += block.weight;
+    engaged += block.weightedEngaged;
+  }
+  return { rate: smoothed(engaged, weight, rate, strength), weight };
+}
+
+/** Log-likelihood of `engaged` of `messages` at their own rate. */
+function logLikelihood(engaged: number, messages: number): number {
+  const missed = messages - engaged;
+  return (engaged > 0 ? engaged * Math.log(engaged / messages) : 0) + (missed > 0 ? missed * Math.log(missed / messages) : 0);
+}
+
+function trendOf(rate: number, history: number): { trend?: number } {
+  return history > 0 ? { trend: round4(rate / history) } : {};
 }
 
 function add<K>(sums: Map<K, Sum>, key: K, weight: number, engaged: boolean): void {
