@@ -121,29 +121,29 @@ const tooDeep = (folder) => ({
 
 const importBoundaries = LAYERS.flatMap((layer) => [...Array.from({ length: NESTING + 1 }, (_, depth) => boundaryBlock(layer, depth)), tooDeep(layer.folder)]);
 
-/** The decision core stays pure: no environment, no clock (imports: see LAYERS; `new Date()`: see SYNTAX). */
-const coreMustStayPure = {
-  files: ['functions/core/**/*.ts'],
+/** Files that read no environment and no clock: `who` names them in the messages, `instead` says where those come from. */
+const noEnvironmentNoClock = (files, who, instead) => ({
+  files,
   rules: {
     'no-restricted-properties': [
       'error',
-      { object: 'process', property: 'env', message: 'functions/core reads no environment: configuration comes in as arguments.' },
-      { object: 'Date', property: 'now', message: 'functions/core reads no clock: use the Clock port.' },
+      { object: 'process', property: 'env', message: `${who} reads no environment: ${instead.environment}` },
+      { object: 'Date', property: 'now', message: `${who} reads no clock: ${instead.clock}` },
     ],
   },
-};
+});
 
-/** The simulator replays from its population file alone: no environment, no clock. */
-const simulatorMustReplay = {
-  files: ['functions/simulate/**/*.ts'],
-  rules: {
-    'no-restricted-properties': [
-      'error',
-      { object: 'process', property: 'env', message: 'the simulator reads no environment: a run depends on its population file alone.' },
-      { object: 'Date', property: 'now', message: 'the simulator reads no clock: its runs start at SIMULATION_START.' },
-    ],
-  },
-};
+/** The decision core stays pure (imports: see LAYERS; `new Date()`: see SYNTAX). */
+const coreMustStayPure = noEnvironmentNoClock(['functions/core/**/*.ts'], 'functions/core', {
+  environment: 'configuration comes in as arguments.',
+  clock: 'use the Clock port.',
+});
+
+/** The simulator replays from its population file alone. */
+const simulatorMustReplay = noEnvironmentNoClock(['functions/simulate/**/*.ts'], 'the simulator', {
+  environment: 'a run depends on its population file alone.',
+  clock: 'its runs start at SIMULATION_START.',
+});
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'cdk.out/**', 'dist/**', 'coverage/**', 'test-results/**', '.switchboard/**', 'bench/results/**'] },

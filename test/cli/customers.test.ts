@@ -7,8 +7,8 @@ import { fixedClock } from '../../functions/adapters/system-clock.js';
 import { customers } from '../../functions/cli/commands/customers.js';
 import { main } from '../../functions/cli/main.js';
 import type { TemplateBundle } from '../../functions/core/templates.js';
-import { type LocalConfig, writeLocalConfig } from '../../functions/tooling/local-config.js';
 import { type LocalTables, localTables } from '../support/local-aws.js';
+import { tablesOnlyLocalConfig } from '../support/tables-only-local-config.js';
 
 let local: LocalTables;
 let dir: string;
@@ -33,20 +33,7 @@ beforeAll(async () => {
   };
   writeFileSync(join(dir, 'bundle.json'), JSON.stringify(bundle));
   env = { TEMPLATE_BUNDLE_PATH: join(dir, 'bundle.json') };
-  const unused = 'http://127.0.0.1:1';
-  const config: LocalConfig = {
-    formatVersion: 1,
-    pid: process.pid,
-    startedAt: '2026-11-24T11:00:00.000Z',
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    endpoints: { dynamodb: inject('dynamoDbEndpoint'), sqs: unused, sesv2: unused, pinpoint: unused, sns: unused, sandboxControl: unused },
-    tables: local.tables,
-    queues: { requests: { url: `${unused}/q`, arn: 'arn:q' }, deadLetter: { url: `${unused}/dlq`, arn: 'arn:dlq' } },
-    pushApplicationId: 'local',
-    outbox: { url: unused, templatesUrl: `${unused}/templates`, apiUrl: `${unused}/api` },
-  };
-  await writeLocalConfig(config, configPath);
+  configPath = await tablesOnlyLocalConfig(local.tables, '2026-11-24T11:00:00.000Z');
 });
 afterAll(() => local.client.destroy());
 

@@ -11,7 +11,7 @@ import { main } from '../../functions/cli/main.js';
 import { defaultDecisionConfig } from '../../functions/core/config.js';
 import { type LearnedPriors, learnPriors, type Observation } from '../../functions/core/learning/priors.js';
 import { LEARNED_PRIORS_KEY } from '../../functions/definitions/tables.js';
-import { type LocalConfig, writeLocalConfig } from '../../functions/tooling/local-config.js';
+import { tablesOnlyLocalConfig } from '../support/tables-only-local-config.js';
 import { type LocalTables, localTables } from '../support/local-aws.js';
 import { runCli } from '../support/run-cli.js';
 
@@ -31,22 +31,7 @@ let stored: LearnedPriors;
 const many = (count: number, observation: Observation) => Array.from({ length: count }, () => observation);
 
 async function localConfigFor(local: LocalTables): Promise<string> {
-  const path = join(mkdtempSync(join(tmpdir(), 'switchboard-priors-')), 'local.json');
-  const unused = 'http://127.0.0.1:1';
-  const config: LocalConfig = {
-    formatVersion: 1,
-    pid: process.pid,
-    startedAt: '2026-11-23T15:00:00.000Z',
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    endpoints: { dynamodb: inject('dynamoDbEndpoint'), sqs: unused, sesv2: unused, pinpoint: unused, sns: unused, sandboxControl: unused },
-    tables: local.tables,
-    queues: { requests: { url: `${unused}/q`, arn: 'arn:q' }, deadLetter: { url: `${unused}/dlq`, arn: 'arn:dlq' } },
-    pushApplicationId: 'local',
-    outbox: { url: unused, templatesUrl: `${unused}/templates`, apiUrl: `${unused}/api` },
-  };
-  await writeLocalConfig(config, path);
-  return path;
+  return tablesOnlyLocalConfig(local.tables, '2026-11-23T15:00:00.000Z');
 }
 
 beforeAll(async () => {

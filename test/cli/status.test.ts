@@ -1,4 +1,3 @@
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -7,8 +6,8 @@ import { status } from '../../functions/cli/commands/status.js';
 import { main } from '../../functions/cli/main.js';
 import { historyEntry } from '../../functions/core/history.js';
 import type { DeliveryRecord } from '../../functions/core/model.js';
-import { type LocalConfig, writeLocalConfig } from '../../functions/tooling/local-config.js';
 import { type LocalTables, localTables } from '../support/local-aws.js';
+import { tablesOnlyLocalConfig } from '../support/tables-only-local-config.js';
 
 let local: LocalTables;
 let configPath: string;
@@ -60,21 +59,7 @@ beforeAll(async () => {
     now: new Date('2026-11-24T12:05:00.000Z'),
     leaseMs: 60_000,
   });
-  configPath = join(mkdtempSync(join(tmpdir(), 'switchboard-status-')), 'local.json');
-  const unused = 'http://127.0.0.1:1';
-  const config: LocalConfig = {
-    formatVersion: 1,
-    pid: process.pid,
-    startedAt: '2026-11-24T11:00:00.000Z',
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    endpoints: { dynamodb: inject('dynamoDbEndpoint'), sqs: unused, sesv2: unused, pinpoint: unused, sns: unused, sandboxControl: unused },
-    tables: local.tables,
-    queues: { requests: { url: `${unused}/q`, arn: 'arn:q' }, deadLetter: { url: `${unused}/dlq`, arn: 'arn:dlq' } },
-    pushApplicationId: 'local',
-    outbox: { url: unused, templatesUrl: `${unused}/templates`, apiUrl: `${unused}/api` },
-  };
-  await writeLocalConfig(config, configPath);
+  configPath = await tablesOnlyLocalConfig(local.tables, '2026-11-24T11:00:00.000Z');
 });
 afterAll(() => local.client.destroy());
 
