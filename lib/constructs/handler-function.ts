@@ -3,9 +3,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../functions/definitions/metrics.js';
+import { ENV } from '../../functions/definitions/tables.js';
 import { NAG } from '../nag.js';
 
 /** The SDK's default credential chain, replaced in bundles by the environment alone (see the module). */
@@ -22,9 +24,15 @@ export interface HandlerFunctionProps {
   memorySize: number;
   logRetentionDays: number;
   removalPolicy: RemovalPolicy;
-  /** Files to place next to the bundle (copied after esbuild runs). */
-  extraFiles?: { source: string; name: string }[];
+  /**
+   * The compiled templates, for a handler that renders or checks against them: copied next to the
+   * bundle, and its path given to the handler as `TEMPLATE_BUNDLE_PATH`.
+   */
+  templateBundle?: string;
 }
+
+/** The templates bundle's file name in a function's package. */
+export const TEMPLATE_BUNDLE_NAME = 'templates.bundle.json';
 
 /** A Lambda function with the platform defaults every Switchboard handler shares. */
 export class HandlerFunction extends Construct {
@@ -36,7 +44,10 @@ export class HandlerFunction extends Construct {
       retention: props.logRetentionDays as logs.RetentionDays,
       removalPolicy: props.removalPolicy,
     });
-    const extraFiles = props.extraFiles ?? [];
+    const { templateBundle } = props;
+    if (templateBundle !== undefined && !existsSync(templateBundle)) {
+      throw new Error(`${templateBundle} is missing: run \`npm run build\` to compile the templates before synthesizing.`);
+    }
     this.fn = new NodejsFunction(this, 'Function', {
       entry: props.entry,
       handler: 'handler',
@@ -66,10 +77,11 @@ export class HandlerFunction extends Construct {
         commandHooks: {
           beforeInstall: () => [],
           beforeBundling: () => [],
-          afterBundling: (_inputDir: string, outputDir: string) => extraFiles.map((file) => `cp "${file.source}" "${outputDir}/${file.name}"`),
+          afterBundling: (_inputDir: string, outputDir: string) => (templateBundle ? [`cp "${templateBundle}" "${outputDir}/${TEMPLATE_BUNDLE_NAME}"`] : []),
         },
       },
     });
+    if (templateBundle) this.fn.addEnvironment(ENV.templateBundlePath, `/var/task/${TEMPLATE_BUNDLE_NAME}`);
     trustOnlyThisAccount(this.fn);
     Validations.of(this.fn).acknowledge(
       {

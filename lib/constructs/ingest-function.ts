@@ -6,7 +6,6 @@ import { Construct } from 'constructs';
 import { SERVICE_NAMES } from '../../functions/definitions/metrics.js';
 import { ENV } from '../../functions/definitions/tables.js';
 import { HandlerFunction } from './handler-function.js';
-import { TEMPLATE_BUNDLE_NAME } from './orchestrator.js';
 
 export interface IngestFunctionProps {
   entry: string;
@@ -35,9 +34,8 @@ export class IngestFunction extends Construct {
       timeout: Duration.seconds(10),
       logRetentionDays: props.logRetentionDays,
       removalPolicy: props.removalPolicy,
-      extraFiles: [{ source: props.templateBundle, name: TEMPLATE_BUNDLE_NAME }],
+      templateBundle: props.templateBundle,
     }).fn;
-    this.fn.addEnvironment(ENV.templateBundlePath, `/var/task/${TEMPLATE_BUNDLE_NAME}`);
     this.fn.addEnvironment(ENV.requestsQueueUrl, props.queue.queueUrl);
     // SendMessageBatch is authorized as SendMessage; `grantSendMessages` would add GetQueueAttributes and GetQueueUrl, which it never calls.
     this.fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.queue.queueArn] }));

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { Duration, Names, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,8 +6,6 @@ import { Construct } from 'constructs';
 import { ORCHESTRATOR_SERVICE_NAME } from '../../functions/definitions/metrics.js';
 import { ENV, ORCHESTRATOR_TIMEOUT_SECONDS } from '../../functions/definitions/tables.js';
 import { HandlerFunction } from './handler-function.js';
-
-export const TEMPLATE_BUNDLE_NAME = 'templates.bundle.json';
 
 export interface OrchestratorProps {
   entry: string;
@@ -32,9 +29,6 @@ export class Orchestrator extends Construct {
 
   constructor(scope: Construct, id: string, props: OrchestratorProps) {
     super(scope, id);
-    if (!existsSync(props.templateBundle)) {
-      throw new Error(`${props.templateBundle} is missing: run \`npm run build\` to compile the templates before synthesizing.`);
-    }
     this.fn = new HandlerFunction(this, 'Handler', {
       entry: props.entry,
       serviceName: ORCHESTRATOR_SERVICE_NAME,
@@ -42,9 +36,8 @@ export class Orchestrator extends Construct {
       memorySize: props.memoryMb,
       logRetentionDays: props.logRetentionDays,
       removalPolicy: props.removalPolicy,
-      extraFiles: [{ source: props.templateBundle, name: TEMPLATE_BUNDLE_NAME }],
+      templateBundle: props.templateBundle,
     }).fn;
-    this.fn.addEnvironment(ENV.templateBundlePath, `/var/task/${TEMPLATE_BUNDLE_NAME}`);
     this.fn.addEnvironment(ENV.deliveryRetentionDays, String(props.deliveryRetentionDays));
     this.fn.addEnvironment(ENV.inboxRetentionDays, String(props.inboxRetentionDays));
     this.fn.addEnvironment(ENV.appDeepLinkScheme, props.appDeepLinkScheme);

@@ -4,7 +4,6 @@ import { Construct } from 'constructs';
 import { SERVICE_NAMES } from '../../functions/definitions/metrics.js';
 import { ENV } from '../../functions/definitions/tables.js';
 import { HandlerFunction } from './handler-function.js';
-import { TEMPLATE_BUNDLE_NAME } from './orchestrator.js';
 
 export interface PreferenceCentreProps {
   entry: string;
@@ -28,9 +27,8 @@ export class PreferenceCentre extends Construct {
       timeout: Duration.seconds(10),
       logRetentionDays: props.logRetentionDays,
       removalPolicy: props.removalPolicy,
-      extraFiles: [{ source: props.templateBundle, name: TEMPLATE_BUNDLE_NAME }],
+      templateBundle: props.templateBundle,
     }).fn;
-    this.fn.addEnvironment(ENV.templateBundlePath, `/var/task/${TEMPLATE_BUNDLE_NAME}`);
     this.fn.addEnvironment(ENV.brandName, props.brandName);
   }
 }

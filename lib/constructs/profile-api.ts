@@ -2,9 +2,7 @@ import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { SERVICE_NAMES } from '../../functions/definitions/metrics.js';
-import { ENV } from '../../functions/definitions/tables.js';
 import { HandlerFunction } from './handler-function.js';
-import { TEMPLATE_BUNDLE_NAME } from './orchestrator.js';
 
 export interface ProfileApiFunctionProps {
   entry: string;
@@ -28,8 +26,7 @@ export class ProfileApiFunction extends Construct {
       timeout: Duration.seconds(28),
       logRetentionDays: props.logRetentionDays,
       removalPolicy: props.removalPolicy,
-      extraFiles: [{ source: props.templateBundle, name: TEMPLATE_BUNDLE_NAME }],
+      templateBundle: props.templateBundle,
     }).fn;
-    this.fn.addEnvironment(ENV.templateBundlePath, `/var/task/${TEMPLATE_BUNDLE_NAME}`);
   }
 }
