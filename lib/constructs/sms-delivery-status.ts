@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { DEFAULT_EVENT_BUS } from '../../functions/definitions/events.js';
 import { SERVICE_NAMES } from '../../functions/definitions/metrics.js';
 import { smsStatusLogGroupNames } from '../../functions/definitions/sms-status.js';
+import { requestsQueue } from '../../functions/definitions/tables.js';
 import { NAG } from '../nag.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { HandlerFunction } from './handler-function.js';
@@ -21,9 +22,6 @@ export interface SmsDeliveryStatusProps {
   logRetentionDays: number;
   removalPolicy: RemovalPolicy;
 }
-
-/** Failed fan-outs wait here for two weeks, as the stages' dead letters do. */
-const DEAD_LETTER_RETENTION_DAYS = 14;
 
 /**
  * SNS SMS delivery status for the whole account and region (docs/deploy.md, "Account-level
@@ -125,7 +123,8 @@ export class SmsDeliveryStatus extends Construct {
     acknowledgeSdkCallProvider(Stack.of(this));
 
     this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetters', {
-      retentionDays: DEAD_LETTER_RETENTION_DAYS,
+      // As long as the stages keep their dead letters.
+      retentionDays: requestsQueue.deadLetterRetentionDays,
       removalPolicy: props.removalPolicy,
       holds: 'SMS status log batches the fan-out could not put on the default bus',
     });
